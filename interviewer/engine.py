@@ -1,0 +1,272 @@
+"""The interview engine: plan a session, decide each next turn, build the scorecard.
+
+Pure logic over plain data. The only thing it talks to is a model, through the
+`InterviewModel` protocol; storage and presentation live elsewhere.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Literal
+
+from interviewer.library import FollowUp, Library, Question
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
+from interviewer.scoring import (
+    AnswerGrade,
+    QuestionCard,
+    Scorecard,
+    Usage,
+    hire_signal,
+    weighted_overall,
+)
+from interviewer.taxonomy import AREAS, TOPICS
+
+Mode = Literal["full", "area", "topic", "single"]
+MODES: tuple[str, ...] = ("full", "area", "topic", "single")
+MAX_QUESTIONS = 8
+MAX_FOLLOW_UPS = 2
+DEFAULT_COUNTS = {"full": 5, "area": 4, "topic": 3, "single": 1}
+FOLLOW_UP_BELOW = 3  # ask a follow-up only on a criterion scoring under "hire"
+
+
+class PlanError(ValueError):
+    """The requested session cannot be planned; the message says why and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: str
+    area: str | None
+    topic: str | None
+    question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["interviewer", "candidate"]
+    kind: Literal["question", "follow_up", "answer"]
+    question_id: str
+    text: str
+    criterion: str | None = None
+
+
+@dataclass(frozen=True)
+class AskQuestion:
+    question: Question
+    number: int
+
+
+@dataclass(frozen=True)
+class AskFollowUp:
+    question: Question
+    follow_up: FollowUp
+    number: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    pass
+
+
+Step = AskQuestion | AskFollowUp | Finish
+
+
+@dataclass
+class State:
+    """Everything the engine needs to know about one interview."""
+
+    plan: Plan
+    turns: list[Turn] = field(default_factory=list)
+    grades: dict[str, AnswerGrade] = field(default_factory=dict)
+    finished: bool = False
+
+
+def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise PlanError(f"unknown {name} {value!r}; choose one of: {', '.join(allowed)}")
+
+
+def _pick_mixed(pool: list[Question], count: int, rng: random.Random) -> list[Question]:
+    """Pick `count` questions, spreading them over as many topics and areas as possible."""
+    shuffled = pool[:]
+    rng.shuffle(shuffled)
+    chosen: list[Question] = []
+    while len(chosen) < count and shuffled:
+        used_topics = {q.topic for q in chosen}
+        used_areas = {q.area for q in chosen}
+        best = min(shuffled, key=lambda q: ((q.topic in used_topics) + (q.area in used_areas)))
+        chosen.append(best)
+        shuffled.remove(best)
+    return chosen
+
+
+def plan_interview(library: Library, mode: str = "full", area: str | None = None,
+                   topic: str | None = None, count: int | None = None,
+                   question_id: str | None = None, seed: int | None = None) -> Plan:
+    """Choose the questions for a full loop, an area drill, a topic drill or one question."""
+    _check_choice("mode", mode, MODES)
+    _check_choice("area", area, AREAS)
+    _check_choice("topic", topic, TOPICS)
+    count = DEFAULT_COUNTS[mode] if count is None else count
+    if not 1 <= count <= MAX_QUESTIONS:
+        raise PlanError(f"questions must be between 1 and {MAX_QUESTIONS}, not {count}")
+    if mode == "area" and area is None:
+        raise PlanError("an area drill needs an area")
+    if mode == "topic" and topic is None:
+        raise PlanError("a topic drill needs a topic")
+    if question_id is not None:
+        if question_id not in library.questions:
+            raise PlanError(f"unknown question id {question_id!r}; "
+                            "`interviewer questions` lists them")
+        q = library.question(question_id)
+        return Plan("single", q.area, q.topic, (question_id,))
+    pool = library.filter(area=area, topic=topic)
+    if not pool:
+        raise PlanError(f"no questions match area={area} topic={topic}")
+    if mode == "single":
+        count = 1
+    chosen = _pick_mixed(pool, min(count, len(pool)), random.Random(seed))
+    return Plan(mode, area, topic, tuple(q.id for q in chosen))
+
+
+def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
+    """Each interviewer prompt on a question paired with the candidate's reply to it."""
+    out: list[Exchange] = []
+    prompt: str | None = None
+    for t in turns:
+        if t.question_id != question_id:
+            continue
+        if t.role == "interviewer":
+            prompt = t.text
+        elif prompt is not None:
+            out.append(Exchange(prompt=prompt, answer=t.text))
+            prompt = None
+    return out
+
+
+def awaiting_answer(state: State) -> Turn | None:
+    """The interviewer turn the candidate is expected to answer, if any."""
+    if state.finished or not state.turns:
+        return None
+    last = state.turns[-1]
+    return last if last.role == "interviewer" else None
+
+
+def ungraded_question(state: State) -> str | None:
+    """The question whose latest answer has been stored but not yet graded."""
+    if not state.turns or state.turns[-1].role != "candidate":
+        return None
+    qid = state.turns[-1].question_id
+    answered = len(exchanges_for(state.turns, qid))
+    grade = state.grades.get(qid)
+    graded = 0 if grade is None else grade.answers
+    return qid if graded < answered else None
+
+
+def _follow_ups_asked(state: State, question_id: str) -> list[str]:
+    return [t.criterion or "" for t in state.turns
+            if t.question_id == question_id and t.kind == "follow_up"]
+
+
+def choose_follow_up(question: Question, grade: AnswerGrade, asked: list[str]) -> FollowUp | None:
+    """The library follow-up aimed at the weakest criterion below "hire" not yet probed.
+
+    Each criterion is probed at most once per question, so a candidate is never asked
+    the same thing twice.
+    """
+    if len(asked) >= MAX_FOLLOW_UPS:
+        return None
+    weak = sorted((c for c in grade.criteria if c.score < FOLLOW_UP_BELOW),
+                  key=lambda c: (c.score, -c.weight))
+    for criterion in weak:
+        for fu in question.follow_ups:
+            if fu.criterion == criterion.id and fu.criterion not in asked:
+                return fu
+    return None
+
+
+def next_step(state: State, library: Library) -> Step:
+    """What the interviewer does next, given every turn and grade so far."""
+    if state.finished:
+        return Finish()
+    ids = state.plan.question_ids
+    asked = [t.question_id for t in state.turns if t.kind == "question"]
+    if asked:
+        current = asked[-1]
+        grade = state.grades.get(current)
+        question = library.question(current)
+        if grade is not None:
+            fu = choose_follow_up(question, grade, _follow_ups_asked(state, current))
+            if fu is not None:
+                return AskFollowUp(question, fu, len(asked))
+    if len(asked) >= len(ids):
+        return Finish()
+    return AskQuestion(library.question(ids[len(asked)]), len(asked) + 1)
+
+
+def turn_request(state: State, step: AskQuestion | AskFollowUp, library: Library,
+                 interview_id: str = "") -> TurnRequest:
+    """The request a model needs to phrase the next interviewer turn."""
+    q = step.question
+    rubric = library.rubric_for(q)
+    common = dict(interview_id=interview_id, question=q, rubric=rubric, number=step.number,
+                  total=len(state.plan.question_ids))
+    if isinstance(step, AskQuestion):
+        return TurnRequest(kind="question", seed_text=q.text, **common)
+    return TurnRequest(kind="follow_up", seed_text=step.follow_up.text,
+                       criterion=rubric.criterion(step.follow_up.criterion),
+                       exchanges=exchanges_for(state.turns, q.id), **common)
+
+
+def grade_request(state: State, question_id: str, library: Library,
+                  interview_id: str = "") -> GradeRequest:
+    """The request a model needs to grade every answer given so far to one question."""
+    q = library.question(question_id)
+    return GradeRequest.for_question(q, library.rubric_for(q),
+                                     exchanges_for(state.turns, question_id), interview_id)
+
+
+async def grade_latest(state: State, library: Library, model: InterviewModel,
+                       interview_id: str = "") -> AnswerGrade | None:
+    """Grade the question whose newest answer is still ungraded; None when nothing waits."""
+    qid = ungraded_question(state)
+    if qid is None:
+        return None
+    request = grade_request(state, qid, library, interview_id)
+    grade = await model.grade(request)
+    # recording how many answers the grade covered lets a resumed interview see what is left
+    return grade.model_copy(update={"answers": len(request.exchanges)})
+
+
+def interviewer_turn(step: AskQuestion | AskFollowUp, text: str) -> Turn:
+    """The stored turn for what the interviewer said at this step."""
+    if isinstance(step, AskQuestion):
+        return Turn("interviewer", "question", step.question.id, text)
+    return Turn("interviewer", "follow_up", step.question.id, text, step.follow_up.criterion)
+
+
+def _question_card(library: Library, qid: str, state: State) -> QuestionCard | None:
+    grade = state.grades.get(qid)
+    if grade is None:
+        return None
+    q = library.question(qid)
+    answer = "\n\n".join(e.answer for e in exchanges_for(state.turns, qid))
+    return QuestionCard(
+        question_id=qid, question=q.text, area=q.area, topic=q.topic,
+        overall=grade.overall, criteria=grade.criteria, missed=grade.missed,
+        strong_answer=list(q.strong_answer), answer=answer, grader=grade.grader,
+        flags=grade.flags, notes=grade.notes, usage=grade.usage)
+
+
+def build_scorecard(interview_id: str, state: State, library: Library) -> Scorecard:
+    """The overall result and, per graded question, criteria, evidence, gaps and the outline."""
+    cards = [c for qid in state.plan.question_ids
+             if (c := _question_card(library, qid, state)) is not None]
+    criteria = [c for card in cards for c in card.criteria]
+    overall = weighted_overall(criteria) if cards else 1.0
+    graders = sorted({card.grader for card in cards}) or ["none"]
+    usage = sum((card.usage for card in cards), Usage())
+    return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
+                     grader=", ".join(graders), questions=cards, usage=usage,
+                     unanswered=len(state.plan.question_ids) - len(cards))

@@ -1,0 +1,268 @@
+"""The question and rubric library: YAML files loaded by name into validated models."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from interviewer import paths
+from interviewer.taxonomy import TOPICS, Area, Difficulty, Kind, Topic
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Concept(Strict):
+    """An idea a criterion looks for, with the jargon and plain words that express it."""
+
+    name: str
+    phrases: list[str] = Field(min_length=1)
+
+
+class Criterion(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str
+    weight: float = Field(default=1.0, gt=0)
+    description: str
+    evidence: str
+    levels: dict[int, str]
+    concepts: list[Concept] = Field(default_factory=list)
+    tip: str
+
+    @field_validator("levels")
+    @classmethod
+    def _four_levels(cls, levels: dict[int, str]) -> dict[int, str]:
+        if sorted(levels) != [1, 2, 3, 4]:
+            raise ValueError("levels must describe exactly 1, 2, 3 and 4")
+        return levels
+
+
+class SharedRef(Strict):
+    id: str
+    weight: float = Field(gt=0)
+
+
+class RubricFile(Strict):
+    topic: Topic
+    name: str
+    summary: str
+    criteria: list[Criterion] = Field(min_length=1)
+    shared: list[SharedRef] = Field(default_factory=list)
+
+
+class CommonFile(Strict):
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Rubric(Strict):
+    """A topic's rubric with the shared criteria it uses already merged in."""
+
+    topic: Topic
+    name: str
+    summary: str
+    criteria: list[Criterion]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    @property
+    def criterion_ids(self) -> list[str]:
+        return [c.id for c in self.criteria]
+
+
+class FollowUp(Strict):
+    criterion: str
+    text: str
+
+
+class Question(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    area: Area
+    topic: Topic
+    kind: Kind
+    difficulty: Difficulty
+    text: str = Field(min_length=20)
+    follow_ups: list[FollowUp] = Field(min_length=2)
+    strong_answer: list[str] = Field(min_length=3)
+
+
+class QuestionFile(Strict):
+    area: Area
+    questions: list[dict[str, Any]] = Field(min_length=1)
+
+
+class LibraryError(Exception):
+    """Every problem found in the library, each naming its file and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class Library:
+    questions: dict[str, Question] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+
+    def question(self, question_id: str) -> Question:
+        return self.questions[question_id]
+
+    def rubric_for(self, question: Question) -> Rubric:
+        return self.rubrics[question.topic]
+
+    def filter(self, area: str | None = None, topic: str | None = None,
+               difficulty: str | None = None) -> list[Question]:
+        """Questions matching every filter given, in library order."""
+        return [
+            q for q in self.questions.values()
+            if (area is None or q.area == area)
+            and (topic is None or q.topic == topic)
+            and (difficulty is None or q.difficulty == difficulty)
+        ]
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _validation_problems(path: Path, err: ValidationError, prefix: str = "") -> list[str]:
+    problems = []
+    for e in err.errors():
+        where = _where(tuple(e["loc"]))
+        if prefix:
+            where = prefix if where == "(top level)" else f"{prefix}.{where}"
+        message = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
+        problems.append(f"{path.name}: {where}: {message}")
+    return problems
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(f"{path.name}: not valid YAML: {exc}")
+        return None
+
+
+def _load_common(rubric_dir: Path, problems: list[str]) -> dict[str, Criterion]:
+    path = rubric_dir / "common.yaml"
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path, problems)
+    try:
+        common = CommonFile.model_validate(raw)
+    except ValidationError as err:
+        problems.extend(_validation_problems(path, err))
+        return {}
+    return {c.id: c for c in common.criteria}
+
+
+def _merge_rubric(path: Path, rf: RubricFile, common: dict[str, Criterion],
+                  problems: list[str]) -> Rubric:
+    criteria = list(rf.criteria)
+    for i, ref in enumerate(rf.shared):
+        if ref.id not in common:
+            problems.append(f"{path.name}: shared[{i}].id: no shared criterion {ref.id!r} "
+                            "in common.yaml")
+            continue
+        criteria.append(common[ref.id].model_copy(update={"weight": ref.weight}))
+    dupes = [cid for cid, n in Counter(c.id for c in criteria).items() if n > 1]
+    for cid in dupes:
+        problems.append(f"{path.name}: criteria: criterion id {cid!r} appears twice")
+    return Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria)
+
+
+def load_rubrics(rubric_dir: Path, problems: list[str]) -> dict[str, Rubric]:
+    common = _load_common(rubric_dir, problems)
+    rubrics: dict[str, Rubric] = {}
+    for path in sorted(rubric_dir.glob("*.yaml")):
+        if path.name == "common.yaml":
+            continue
+        raw = _read_yaml(path, problems)
+        try:
+            rf = RubricFile.model_validate(raw)
+        except ValidationError as err:
+            problems.extend(_validation_problems(path, err))
+            continue
+        if rf.topic in rubrics:
+            problems.append(f"{path.name}: topic: a rubric for {rf.topic!r} already exists")
+            continue
+        if path.stem != rf.topic:
+            problems.append(f"{path.name}: topic: file name should be {rf.topic}.yaml")
+        rubrics[rf.topic] = _merge_rubric(path, rf, common, problems)
+    for topic in TOPICS:
+        if topic not in rubrics:
+            problems.append(f"{rubric_dir.name}/: no rubric for topic {topic!r}")
+    return rubrics
+
+
+def _load_question_file(path: Path, problems: list[str]) -> list[tuple[Path, Question]]:
+    raw = _read_yaml(path, problems)
+    try:
+        qf = QuestionFile.model_validate(raw)
+    except ValidationError as err:
+        problems.extend(_validation_problems(path, err))
+        return []
+    out = []
+    for i, item in enumerate(qf.questions):
+        try:
+            q = Question.model_validate({"area": qf.area, **item})
+        except ValidationError as err:
+            problems.extend(_validation_problems(path, err, prefix=f"questions[{i}]"))
+            continue
+        if item.get("area", qf.area) != qf.area:
+            problems.append(f"{path.name}: questions[{i}].area: differs from the file's area")
+        out.append((path, q))
+    return out
+
+
+def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubric],
+                    problems: list[str]) -> None:
+    rubric = rubrics.get(q.topic)
+    if rubric is None:
+        problems.append(f"{path.name}: {q.id}.topic: no rubric for topic {q.topic!r}")
+        return
+    for j, fu in enumerate(q.follow_ups):
+        if fu.criterion not in rubric.criterion_ids:
+            problems.append(
+                f"{path.name}: {q.id}.follow_ups[{j}].criterion: {fu.criterion!r} is not a "
+                f"criterion of the {q.topic} rubric ({', '.join(rubric.criterion_ids)})")
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Load and check every question and rubric; raise LibraryError listing all problems."""
+    root = root or paths.data_root()
+    problems: list[str] = []
+    rubrics = load_rubrics(root / "rubrics", problems)
+    library = Library(rubrics=rubrics)
+    for path in sorted((root / "prompts" / "questions").glob("*.yaml")):
+        for index, (qpath, q) in enumerate(_load_question_file(path, problems)):
+            if q.id in library.questions:
+                problems.append(f"{qpath.name}: {q.id}.id: duplicate question id")
+                continue
+            _check_question(qpath, index, q, rubrics, problems)
+            library.questions[q.id] = q
+    if not library.questions:
+        problems.append("prompts/questions/: no questions found")
+    if problems:
+        raise LibraryError(problems)
+    return library
+
+
+@cache
+def default_library() -> Library:
+    """The library shipped with the package, loaded once per process."""
+    return load_library()

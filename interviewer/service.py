@@ -1,0 +1,191 @@
+"""Runs interviews: the engine's decisions, the model's words, and storage, in a safe order.
+
+The order is the product's promise: an answer is stored first, then graded, then the
+next turn is produced. If anything after the first step fails, `advance` picks up
+exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from interviewer import engine
+from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
+from interviewer.library import Library
+from interviewer.models.base import InterviewModel
+from interviewer.scoring import Scorecard
+from interviewer.storage import Conflict, Record, Store
+
+ModelFactory = Callable[[str], InterviewModel]
+DeltaSink = Callable[[str], Awaitable[None]]
+
+
+class BadAnswer(ValueError):
+    """The answer cannot be accepted as given; the message says why."""
+
+
+class NotAwaitingAnswer(Exception):
+    """The interview is finished, or its next question is not ready yet."""
+
+
+@dataclass(frozen=True)
+class Current:
+    kind: str
+    text: str
+    question_id: str
+    turn: int
+    number: int
+    total: int
+    started_at: str
+
+
+class Interviews:
+    """The application layer shared by the web app and the CLI."""
+
+    def __init__(self, store: Store, library: Library, models: ModelFactory,
+                 max_answer_chars: int = 20_000):
+        self.store = store
+        self.library = library
+        self.models = models
+        self.max_answer_chars = max_answer_chars
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, interview_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(interview_id, asyncio.Lock())
+
+    def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
+             count: int | None = None, question_id: str | None = None) -> engine.Plan:
+        return engine.plan_interview(self.library, mode, area, topic, count, question_id)
+
+    def create(self, plan: engine.Plan, model_name: str) -> str:
+        """Store a new interview; its first question comes from `advance`."""
+        self.models(model_name)  # fail now, not mid-interview, on an unknown model
+        return self.store.create(plan, model_name)
+
+    async def start(self, plan: engine.Plan, model_name: str) -> str:
+        interview_id = self.create(plan, model_name)
+        await self.advance(interview_id)
+        return interview_id
+
+    def load(self, interview_id: str) -> Record:
+        return self.store.load(interview_id)
+
+    def validate_answer(self, text: str) -> str:
+        """Reject what cannot be an answer, with a message a candidate can act on."""
+        if not isinstance(text, str) or not text.strip():
+            raise BadAnswer("the answer is empty: write your answer before submitting")
+        if len(text) > self.max_answer_chars:
+            raise BadAnswer(f"the answer is {len(text):,} characters; the limit is "
+                            f"{self.max_answer_chars:,}. Shorten it and submit again")
+        bad = [c for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0xD800 <= ord(c) <= 0xDFFF]
+        if bad:
+            raise BadAnswer("the answer contains control characters; paste it as plain text")
+        return text
+
+    def submit(self, interview_id: str, text: str, turn: int | None = None) -> bool:
+        """Store an answer to the open interviewer turn; False when it repeats a stored one.
+
+        `turn` is the position of the interviewer turn being answered. With it, a retried
+        or double-clicked submit is recognised even after the interview has moved on.
+        """
+        text = self.validate_answer(text)
+        record = self.store.load(interview_id)
+        open_seq = _open_turn_seq(record)
+        if turn is None or turn == open_seq:
+            if open_seq is None:
+                if _last_answer(record) == text:
+                    return False  # the same answer, sent again while it is being graded
+                raise NotAwaitingAnswer(_not_waiting(record))
+            asked = record.turns[open_seq].turn
+            answer = Turn("candidate", "answer", asked.question_id, text)
+            return self.store.add_answer(interview_id, open_seq + 1, answer)
+        reply = self.store.turn_at(interview_id, turn + 1)
+        if reply is not None and reply.role == "candidate" and reply.text == text:
+            return False
+        raise Conflict(f"turn {turn} is not the question waiting for an answer; "
+                       "reload the interview to see the current one")
+
+    async def answer(self, interview_id: str, text: str, turn: int | None = None,
+                     on_delta: DeltaSink | None = None) -> Record:
+        """Store the answer, then grade it and produce the next turn."""
+        self.submit(interview_id, text, turn)
+        return await self.advance(interview_id, on_delta)
+
+    async def advance(self, interview_id: str, on_delta: DeltaSink | None = None) -> Record:
+        """Grade whatever is ungraded and produce the next interviewer turn, if one is due."""
+        async with self._lock(interview_id):
+            record = self.store.load(interview_id)
+            model = self.models(record.model)
+            state = record.state
+            grade = await engine.grade_latest(state, self.library, model, interview_id)
+            if grade is not None:
+                self.store.save_grade(interview_id, grade)
+                state.grades[grade.question_id] = grade
+            if not state.finished and engine.awaiting_answer(state) is None:
+                await self._next_turn(interview_id, state, model, on_delta)
+            return self.store.load(interview_id)
+
+    async def _next_turn(self, interview_id: str, state: State, model: InterviewModel,
+                         on_delta: DeltaSink | None) -> None:
+        step = engine.next_step(state, self.library)
+        if isinstance(step, Finish):
+            self.store.finish(interview_id)
+            return
+        text = await self._phrase(state, step, model, interview_id, on_delta)
+        self.store.add_turn(interview_id, len(state.turns), engine.interviewer_turn(step, text))
+
+    async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
+                      interview_id: str, on_delta: DeltaSink | None) -> str:
+        request = engine.turn_request(state, step, self.library, interview_id)
+        chunks: list[str] = []
+        async for chunk in model.phrase(request):
+            chunks.append(chunk)
+            if on_delta is not None:
+                await on_delta(chunk)
+        return "".join(chunks).strip() or request.seed_text
+
+    async def finish(self, interview_id: str) -> Record:
+        """End the interview now; an answer already stored is still graded."""
+        async with self._lock(interview_id):
+            record = self.store.load(interview_id)
+            grade = await engine.grade_latest(record.state, self.library,
+                                              self.models(record.model), interview_id)
+            if grade is not None:
+                self.store.save_grade(interview_id, grade)
+            self.store.finish(interview_id)
+            return self.store.load(interview_id)
+
+    def scorecard(self, interview_id: str) -> Scorecard:
+        record = self.store.load(interview_id)
+        return engine.build_scorecard(interview_id, record.state, self.library)
+
+    def current(self, record: Record) -> Current | None:
+        """The interviewer turn waiting for an answer, with its place in the interview."""
+        seq = _open_turn_seq(record)
+        if seq is None:
+            return None
+        stored = record.turns[seq]
+        asked = [t for t in record.state.turns[: seq + 1] if t.kind == "question"]
+        return Current(kind=stored.turn.kind, text=stored.turn.text,
+                       question_id=stored.turn.question_id, turn=seq, number=len(asked),
+                       total=len(record.state.plan.question_ids), started_at=stored.created_at)
+
+
+def _last_answer(record: Record) -> str | None:
+    last = record.turns[-1].turn if record.turns else None
+    return last.text if last is not None and last.role == "candidate" else None
+
+
+def _not_waiting(record: Record) -> str:
+    if record.state.finished:
+        return "this interview is finished; start a new one to keep practising"
+    return "the next question is not ready yet; reload the interview in a moment"
+
+
+def _open_turn_seq(record: Record) -> int | None:
+    if record.state.finished or not record.turns:
+        return None
+    last = record.turns[-1]
+    return last.seq if last.turn.role == "interviewer" else None

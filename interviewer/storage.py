@@ -1,0 +1,186 @@
+"""SQLite storage. Every answer is written here before anything else happens to it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interviewer.engine import Plan, State, Turn
+from interviewer.scoring import AnswerGrade
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS interviews (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    area TEXT,
+    topic TEXT,
+    model TEXT NOT NULL,
+    question_ids TEXT NOT NULL,
+    finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS turns (
+    interview_id TEXT NOT NULL REFERENCES interviews(id),
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    criterion TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (interview_id, seq)
+);
+CREATE TABLE IF NOT EXISTS grades (
+    interview_id TEXT NOT NULL REFERENCES interviews(id),
+    question_id TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (interview_id, question_id)
+);
+"""
+
+
+class NotFound(KeyError):
+    """No interview with that id."""
+
+
+class Conflict(Exception):
+    """The turn was already answered with different text."""
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    seq: int
+    turn: Turn
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One interview as stored: its settings, state and timestamps."""
+
+    id: str
+    created_at: str
+    model: str
+    state: State
+    turns: list[StoredTurn]
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.state.finished else "in_progress"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A random, unguessable interview id (160 bits)."""
+    return secrets.token_urlsafe(20)
+
+
+class Store:
+    """Interviews, turns and grades in one SQLite file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=FULL")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def create(self, plan: Plan, model: str) -> str:
+        interview_id = new_id()
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, now(), plan.mode, plan.area, plan.topic, model,
+                 json.dumps(list(plan.question_ids))))
+        return interview_id
+
+    def add_turn(self, interview_id: str, seq: int, turn: Turn) -> None:
+        """Insert a turn at a given position; raises sqlite3.IntegrityError if it is taken."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO turns (interview_id, seq, role, kind, question_id, text, criterion,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, seq, turn.role, turn.kind, turn.question_id, turn.text,
+                 turn.criterion, now()))
+
+    def add_answer(self, interview_id: str, seq: int, turn: Turn) -> bool:
+        """Store an answer at `seq`; False if that exact answer is already there (a retry)."""
+        try:
+            self.add_turn(interview_id, seq, turn)
+            return True
+        except sqlite3.IntegrityError:
+            existing = self.turn_at(interview_id, seq)
+            if existing is not None and existing.role == "candidate" and existing.text == turn.text:
+                return False
+            raise Conflict(f"turn {seq} was already answered") from None
+
+    def turn_at(self, interview_id: str, seq: int) -> Turn | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM turns WHERE interview_id = ? AND seq = ?",
+                             (interview_id, seq)).fetchone()
+        return None if row is None else _turn(row)
+
+    def save_grade(self, interview_id: str, grade: AnswerGrade) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
+                " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
+                (interview_id, grade.question_id, grade.model_dump_json(), now()))
+
+    def finish(self, interview_id: str) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
+
+    def load(self, interview_id: str) -> Record:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+            if row is None:
+                raise NotFound(interview_id)
+            turns = db.execute("SELECT * FROM turns WHERE interview_id = ? ORDER BY seq",
+                               (interview_id,)).fetchall()
+            grades = db.execute("SELECT grade FROM grades WHERE interview_id = ?",
+                                (interview_id,)).fetchall()
+        return _record(row, turns, grades)
+
+    def list_recent(self, limit: int = 50) -> list[Record]:
+        with self._connect() as db:
+            ids = [r["id"] for r in db.execute(
+                "SELECT id FROM interviews ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (limit,))]
+        return [self.load(i) for i in ids]
+
+
+def _turn(row: sqlite3.Row) -> Turn:
+    return Turn(row["role"], row["kind"], row["question_id"], row["text"], row["criterion"])
+
+
+def _record(row: sqlite3.Row, turns: list[sqlite3.Row], grades: list[sqlite3.Row]) -> Record:
+    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])))
+    parsed = [AnswerGrade.model_validate_json(g["grade"]) for g in grades]
+    state = State(plan=plan, turns=[_turn(t) for t in turns],
+                  grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))
+    stored = [StoredTurn(t["seq"], _turn(t), t["created_at"]) for t in turns]
+    return Record(row["id"], row["created_at"], row["model"], state, stored)

@@ -1,0 +1,52 @@
+"""The fixed vocabulary of areas, topics, question kinds and difficulties."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Area = Literal[
+    "api-products",
+    "internal-dev-platforms",
+    "data-platforms",
+    "ml-ai-platforms",
+    "identity-auth",
+]
+Topic = Literal[
+    "api-design",
+    "versioning",
+    "rate-limiting",
+    "observability",
+    "system-architecture",
+    "developers-as-customers",
+    "trade-offs",
+    "success-metrics",
+    "platform-strategy",
+]
+Kind = Literal["scenario", "design", "behavioural"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+AREAS: tuple[str, ...] = get_args(Area)
+TOPICS: tuple[str, ...] = get_args(Topic)
+KINDS: tuple[str, ...] = get_args(Kind)
+DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
+
+AREA_NAMES = {
+    "api-products": "API products",
+    "internal-dev-platforms": "Internal developer platforms",
+    "data-platforms": "Data platforms",
+    "ml-ai-platforms": "ML / AI platforms",
+    "identity-auth": "Identity and auth",
+}
+TOPIC_NAMES = {
+    "api-design": "API design",
+    "versioning": "Versioning",
+    "rate-limiting": "Rate limiting",
+    "observability": "Observability",
+    "system-architecture": "System architecture",
+    "developers-as-customers": "Developers as customers",
+    "trade-offs": "Trade-offs",
+    "success-metrics": "Success metrics",
+    "platform-strategy": "Platform strategy",
+}
+
+LEVEL_NAMES = {1: "No hire", 2: "Lean no hire", 3: "Hire", 4: "Strong hire"}
