@@ -1,0 +1,167 @@
+"""The JSON API: the contract scripts and tests use."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.engine import PlanError
+from interviewer.models.base import ModelUnavailable
+from interviewer.models.registry import UnknownModel, default_model_name
+from interviewer.scoring import Scorecard
+from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
+from interviewer.storage import Conflict, NotFound, Record
+from interviewer.taxonomy import Area, Topic
+from interviewer.web.deps import ServiceDep, SettingsDep
+
+router = APIRouter(prefix="/api", tags=["interviews"])
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CreateInterview(StrictBody):
+    mode: Literal["full", "area", "topic", "single"] = "full"
+    area: Area | None = None
+    topic: Topic | None = None
+    questions: int | None = Field(default=None, ge=1, le=8)
+    question_id: str | None = None
+    model: str | None = None
+
+
+class AnswerBody(StrictBody):
+    text: str
+    turn: int | None = Field(default=None, ge=0, description="position of the turn answered")
+
+
+class CurrentOut(BaseModel):
+    kind: Literal["question", "follow_up"]
+    text: str
+    question_id: str
+    turn: int
+    number: int
+    total: int
+
+
+class InterviewState(BaseModel):
+    id: str
+    status: Literal["in_progress", "completed"]
+    current: CurrentOut | None
+
+
+class TurnOut(BaseModel):
+    seq: int
+    role: Literal["interviewer", "candidate"]
+    kind: Literal["question", "follow_up", "answer"]
+    question_id: str
+    text: str
+    criterion: str | None
+    created_at: str
+
+
+class InterviewOut(InterviewState):
+    mode: str
+    area: str | None
+    topic: str | None
+    model: str
+    created_at: str
+    question_ids: list[str]
+    turns: list[TurnOut]
+
+
+def _current(cur: Current | None) -> CurrentOut | None:
+    if cur is None:
+        return None
+    return CurrentOut(kind=cur.kind, text=cur.text, question_id=cur.question_id, turn=cur.turn,
+                      number=cur.number, total=cur.total)
+
+
+def _state(service: ServiceDep, record: Record) -> InterviewState:
+    return InterviewState(id=record.id, status=record.status,
+                          current=_current(service.current(record)))
+
+
+def _load(service: ServiceDep, interview_id: str) -> Record:
+    try:
+        return service.load(interview_id)
+    except NotFound:
+        raise HTTPException(404, f"no interview with id {interview_id!r}") from None
+
+
+def _unavailable(exc: Exception) -> HTTPException:
+    return HTTPException(503, f"the model is unavailable: {exc}. Your answer is saved; "
+                              "retry the request or reopen the interview to resume.")
+
+
+@router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState)
+async def create_interview(body: CreateInterview, service: ServiceDep,
+                           settings: SettingsDep) -> InterviewState:
+    """Plan an interview and return its first question."""
+    try:
+        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id)
+        interview_id = service.create(plan, body.model or default_model_name(settings))
+    except (PlanError, UnknownModel) as exc:
+        raise HTTPException(422, str(exc)) from None
+    try:
+        record = await service.advance(interview_id)
+    except ModelUnavailable as exc:
+        raise _unavailable(exc) from None
+    return _state(service, record)
+
+
+@router.post("/interviews/{interview_id}/answers", response_model=InterviewState)
+async def submit_answer(interview_id: str, body: AnswerBody,
+                        service: ServiceDep) -> InterviewState:
+    """Store an answer, grade it, and return what the interviewer asks next."""
+    _load(service, interview_id)
+    try:
+        service.submit(interview_id, body.text, body.turn)
+    except BadAnswer as exc:
+        code = 413 if len(body.text) > service.max_answer_chars else 422
+        raise HTTPException(code, str(exc)) from None
+    except (NotAwaitingAnswer, Conflict) as exc:
+        raise HTTPException(409, str(exc)) from None
+    try:
+        record = await service.advance(interview_id)
+    except ModelUnavailable as exc:
+        raise _unavailable(exc) from None
+    return _state(service, record)
+
+
+@router.post("/interviews/{interview_id}/finish", response_model=InterviewState)
+async def finish_interview(interview_id: str, service: ServiceDep) -> InterviewState:
+    """End the interview now; what was answered is graded."""
+    _load(service, interview_id)
+    try:
+        record = await service.finish(interview_id)
+    except ModelUnavailable as exc:
+        raise _unavailable(exc) from None
+    return _state(service, record)
+
+
+@router.get("/interviews/{interview_id}", response_model=InterviewOut)
+async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
+    """The interview's status and every turn in order."""
+    record = _load(service, interview_id)
+    plan = record.state.plan
+    turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
+                     question_id=t.turn.question_id, text=t.turn.text,
+                     criterion=t.turn.criterion, created_at=t.created_at) for t in record.turns]
+    return InterviewOut(id=record.id, status=record.status,
+                        current=_current(service.current(record)), mode=plan.mode,
+                        area=plan.area, topic=plan.topic, model=record.model,
+                        created_at=record.created_at, question_ids=list(plan.question_ids),
+                        turns=turns)
+
+
+@router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard)
+async def get_scorecard(interview_id: str, service: ServiceDep) -> Scorecard:
+    """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
+    _load(service, interview_id)
+    card = service.scorecard(interview_id)
+    if not card.questions:
+        raise HTTPException(409, "no answer has been graded yet: answer a question first")
+    return card

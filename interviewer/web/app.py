@@ -1,0 +1,58 @@
+"""The FastAPI application: pages, the JSON API, static files and error pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException as FastAPIHTTPException
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+from starlette.exceptions import HTTPException
+
+from interviewer import __version__, paths
+from interviewer.library import Library, default_library
+from interviewer.models.registry import ModelRegistry, default_model_name, describe
+from interviewer.service import Interviews
+from interviewer.settings import Settings, get_settings
+from interviewer.storage import Store
+from interviewer.web import api, pages
+
+
+def build_service(settings: Settings, library: Library | None = None) -> Interviews:
+    """The service over the configured database and models."""
+    return Interviews(Store(settings.db_path()), library or default_library(),
+                      ModelRegistry(settings), settings.max_answer_chars)
+
+
+def _templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(paths.web_dir() / "templates"))
+    templates.env.undefined = StrictUndefined
+    templates.env.globals["model_label"] = describe(default_model_name(settings))
+    return templates
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=exc.headers)
+    context = {"status_code": exc.status_code, "message": exc.detail}
+    return pages.render(request, "error.html", context, exc.status_code)
+
+
+def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and service."""
+    settings = settings or get_settings()
+    app = FastAPI(title="Platform PM Interview Coach", version=__version__,
+                  description="Mock interviews for Platform Product Managers with rubric "
+                              "feedback. The JSON API lives under /api.")
+    app.state.settings = settings
+    app.state.service = service or build_service(settings)
+    app.state.templates = _templates(settings)
+    app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(FastAPIHTTPException, _http_error)
+    return app

@@ -1,0 +1,138 @@
+"""Server-rendered pages: forms post, then redirect, so everything works without JavaScript."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from interviewer.engine import PlanError
+from interviewer.models.base import ModelUnavailable
+from interviewer.models.registry import UnknownModel, default_model_name, model_choices
+from interviewer.service import BadAnswer, NotAwaitingAnswer
+from interviewer.storage import Conflict, NotFound, Record
+from interviewer.web import csrf, views
+from interviewer.web.deps import ServiceDep, SettingsDep
+
+router = APIRouter(include_in_schema=False)
+UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
+               "reload this page in a moment to continue.")
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200
+           ) -> HTMLResponse:
+    templates = request.app.state.templates
+    context = {"csrf_token": csrf.token_for(request), **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    csrf.set_cookie(request, response)
+    return response
+
+
+def _record(service: ServiceDep, interview_id: str) -> Record:
+    try:
+        return service.load(interview_id)
+    except NotFound:
+        raise HTTPException(404, "There is no interview at this address.") from None
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _home(request: Request, service: ServiceDep, settings: SettingsDep,
+          form: dict[str, str] | None = None, error: str | None = None,
+          status_code: int = 200) -> HTMLResponse:
+    default = default_model_name(settings)
+    notice = ("No OPENAI_API_KEY is set, so the offline model asks the library's questions "
+              "and the offline grader scores your answers without an LLM."
+              if default == "offline" else f"Interviews use {default} unless you pick another.")
+    context = {**views.home_context(service.library),
+               "models": [{"value": v, "label": lbl} for v, lbl in model_choices(settings)],
+               "default_model": default, "model_notice": notice, "form": form or {},
+               "error": error}
+    return render(request, "home.html", context, status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, service: ServiceDep, settings: SettingsDep) -> HTMLResponse:
+    return _home(request, service, settings)
+
+
+@router.post("/interviews")
+async def start(request: Request, service: ServiceDep, settings: SettingsDep,
+                csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
+                area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
+                questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
+                model: Annotated[str, Form()] = "") -> Response:
+    csrf.verify(request, csrf_token)
+    form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
+            "question_id": question_id, "model": model}
+    try:
+        count = int(questions) if questions.strip() else None
+        plan = service.plan(mode, area or None, topic or None, count,
+                            question_id if mode == "single" and question_id else None)
+        interview_id = service.create(plan, model or default_model_name(settings))
+    except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
+        message = str(exc) if isinstance(exc, PlanError | UnknownModel) else \
+            "the number of questions must be a whole number from 1 to 8"
+        return _home(request, service, settings, form, message[0].upper() + message[1:], 422)
+    return _see_other(f"/interviews/{interview_id}")
+
+
+@router.get("/interviews/{interview_id}", response_class=HTMLResponse)
+async def interview_page(request: Request, interview_id: str, service: ServiceDep) -> Response:
+    record = _record(service, interview_id)
+    notice = None
+    if record.state.finished:
+        return _see_other(f"/interviews/{interview_id}/scorecard")
+    if service.current(record) is None:  # resume: an answer stored but not yet followed up
+        try:
+            record = await service.advance(interview_id)
+        except ModelUnavailable as exc:
+            notice = UNAVAILABLE.format(exc)
+    context = {**views.interview_context(service, record), "error": None, "draft": "",
+               "notice": notice, "stream_url": None}
+    return render(request, "interview.html", context)
+
+
+@router.post("/interviews/{interview_id}/answers")
+async def answer(request: Request, interview_id: str, service: ServiceDep,
+                 csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
+                 turn: Annotated[str, Form()] = "") -> Response:
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id)
+    try:
+        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": text,
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    with contextlib.suppress(ModelUnavailable):  # the page it redirects to retries and explains
+        await service.advance(interview_id)
+    return _see_other(f"/interviews/{interview_id}")
+
+
+@router.post("/interviews/{interview_id}/finish")
+async def finish(request: Request, interview_id: str, service: ServiceDep,
+                 csrf_token: Annotated[str, Form()] = "") -> Response:
+    csrf.verify(request, csrf_token)
+    _record(service, interview_id)
+    try:
+        await service.finish(interview_id)
+    except ModelUnavailable:
+        service.store.finish(interview_id)
+    return _see_other(f"/interviews/{interview_id}/scorecard")
+
+
+@router.get("/interviews/{interview_id}/scorecard", response_class=HTMLResponse)
+async def scorecard(request: Request, interview_id: str, service: ServiceDep) -> HTMLResponse:
+    record = _record(service, interview_id)
+    return render(request, "scorecard.html", views.scorecard_context(service, record))
+
+
+@router.get("/history", response_class=HTMLResponse)
+async def history(request: Request, service: ServiceDep) -> HTMLResponse:
+    return render(request, "history.html", {"interviews": views.history_rows(service)})
