@@ -1,0 +1,189 @@
+"""The `interviewer` command: serve the app, practise in the terminal, grade, list, check."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from interviewer import engine, terminal
+from interviewer.library import LibraryError, default_library, load_library
+from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
+from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
+from interviewer.settings import get_settings
+from interviewer.taxonomy import AREAS, TOPICS
+
+app = typer.Typer(
+    help="Platform PM Interview Coach: mock interviews with rubric feedback.\n\n"
+         "Quickstart: `interviewer serve` then open http://127.0.0.1:8000, or "
+         "`interviewer practice` for an interview in this terminal.",
+    no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+
+AreaOpt = Annotated[str | None, typer.Option(help=f"Platform area: {', '.join(AREAS)}.")]
+TopicOpt = Annotated[str | None, typer.Option(help=f"Topic: {', '.join(TOPICS)}.")]
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="'offline', or a model name on the server at OPENAI_BASE_URL "
+                    "(default: INTERVIEWER_MODEL, else an LLM when OPENAI_API_KEY is set, "
+                    "else offline).")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise _fail(f"unknown {name} {value!r}; choose one of: {', '.join(allowed)}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+    """Start the web app.
+
+    Open http://HOST:PORT, pick a mode, area and topic, and answer in the browser.
+    Uses the offline model unless OPENAI_API_KEY (or INTERVIEWER_MODEL) says otherwise.
+    """
+    import uvicorn
+
+    from interviewer.web.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)
+
+
+@app.command()
+def practice(
+    mode: Annotated[str, typer.Option(help="full, area, topic or single.")] = "full",
+    area: AreaOpt = None, topic: TopicOpt = None,
+    questions: Annotated[int | None, typer.Option(help="How many questions, 1 to 8.")] = None,
+    question: Annotated[str | None, typer.Option(help="One question id (see `questions`).")]
+    = None,
+    model: ModelOpt = None,
+) -> None:
+    """Run a mock interview in this terminal.
+
+    Type each answer and press Enter on an empty line to submit it. Type :finish to end
+    early. At the end you get the scorecard; the interview is also saved for the web page.
+
+    Example: interviewer practice --mode area --area api-products --questions 3
+    """
+    from interviewer.web.app import build_service
+
+    settings = get_settings()
+    service = build_service(settings)
+    try:
+        plan = service.plan(mode, area, topic, questions, question)
+        interview_id = service.create(plan, model or default_model_name(settings))
+    except (engine.PlanError, UnknownModel) as exc:
+        raise _fail(str(exc)) from None
+    try:
+        asyncio.run(terminal.run_interview(service, interview_id, sys.stdin, Console()))
+    except ModelUnavailable as exc:
+        raise _fail(f"the model is unavailable: {exc}. Your answers are saved; "
+                    f"resume in the web page at /interviews/{interview_id}", 1) from None
+
+
+def _read_answer(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read {path}: {exc}") from None
+
+
+@app.command()
+def grade(
+    area: AreaOpt = None, topic: TopicOpt = None,
+    question: Annotated[str | None, typer.Option(help="The question text, or a library id.")]
+    = None,
+    answer_file: Annotated[Path | None, typer.Option(help="File holding the answer.")] = None,
+    jsonl: Annotated[Path | None, typer.Option(
+        help='Grade many: one {"id", "area", "topic", "question", "answer"} per line.')] = None,
+    model: ModelOpt = None,
+    output: Annotated[str, typer.Option("--format", help="text or json (one answer).")] = "text",
+) -> None:
+    """Grade one answer, or many from a JSONL file, against the topic's rubric.
+
+    One:  interviewer grade --area api-products --topic rate-limiting \\
+            --question "How would you rate-limit a public API?" --answer-file answer.txt
+    Many: interviewer grade --jsonl answers.jsonl   (prints one JSON result per line)
+    """
+    settings = get_settings()
+    try:
+        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+    except UnknownModel as exc:
+        raise _fail(str(exc)) from None
+    if jsonl is not None:
+        code = asyncio.run(terminal.grade_jsonl(chosen, jsonl, sys.stdout, err))
+        raise typer.Exit(code)
+    if not (area and topic and question and answer_file):
+        raise _fail("give --area, --topic, --question and --answer-file, or --jsonl FILE")
+    _choice("area", area, AREAS)
+    _choice("topic", topic, TOPICS)
+    request = _one_request(area, topic, question, _read_answer(answer_file))
+    try:
+        result = asyncio.run(chosen.grade(request))
+    except ModelUnavailable as exc:
+        raise _fail(f"the model is unavailable: {exc}", 1) from None
+    if output == "json":
+        print(json.dumps(terminal.grade_json("answer", result)))
+    else:
+        terminal.print_grade(Console(), request.question_text, result)
+
+
+def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
+    if not answer.strip():
+        raise _fail("the answer file is empty")
+    library = default_library()
+    if question in library.questions:
+        q = library.question(question)
+        return GradeRequest.for_question(q, library.rubric_for(q),
+                                         [Exchange(prompt=q.text, answer=answer)])
+    return GradeRequest(question_id="adhoc", question_text=question, area=area, topic=topic,
+                        rubric=library.rubrics[topic],
+                        exchanges=[Exchange(prompt=question, answer=answer)])
+
+
+@app.command()
+def questions(
+    area: AreaOpt = None, topic: TopicOpt = None,
+    difficulty: Annotated[str | None, typer.Option(help="easy, medium or hard.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List the question library, filtered by area, topic or difficulty.
+
+    Example: interviewer questions --area identity-auth --format json
+    """
+    _choice("area", area, AREAS)
+    _choice("topic", topic, TOPICS)
+    _choice("difficulty", difficulty, ("easy", "medium", "hard"))
+    found = default_library().filter(area, topic, difficulty)
+    if output == "json":
+        print(json.dumps([q.model_dump() for q in found], indent=2))
+    else:
+        terminal.print_questions(Console(), found)
+
+
+@app.command()
+def check(root: Annotated[Path | None, typer.Option(
+        help="Folder holding prompts/ and rubrics/ (default: the installed library).")] = None
+          ) -> None:
+    """Validate every question and rubric; exit 1 naming each bad file and field."""
+    try:
+        library = load_library(root)
+    except LibraryError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]✗[/red] {problem}", highlight=False)
+        err.print(f"{len(exc.problems)} problem(s) found.")
+        raise typer.Exit(1) from None
+    print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

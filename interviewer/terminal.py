@@ -1,0 +1,166 @@
+"""What the CLI shows and reads: interviews in the terminal, grades as text or JSON lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from interviewer.library import Question, default_library
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
+from interviewer.scoring import AnswerGrade, CriterionGrade, Scorecard
+from interviewer.service import BadAnswer, Interviews
+from interviewer.taxonomy import LEVEL_NAMES, Area, Topic
+from interviewer.web.views import grader_label
+
+FINISH = ":finish"
+
+
+def read_answer(stream: TextIO) -> str | None:
+    """Lines up to an empty line; None at end of input or on :finish."""
+    lines: list[str] = []
+    for line in stream:
+        text = line.rstrip("\n")
+        if text.strip() == FINISH:
+            return None
+        if not text.strip() and lines:
+            break
+        if text.strip() or lines:
+            lines.append(text)
+    else:
+        if not lines:
+            return None
+    return "\n".join(lines)
+
+
+async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
+                        console: Console) -> Scorecard:
+    """Ask, read answers, follow up, and print the scorecard at the end."""
+
+    async def show(delta: str) -> None:
+        console.print(delta, end="", markup=False, highlight=False)
+
+    console.print("[dim]Answer, then press Enter on an empty line. Type :finish to stop.[/dim]")
+    record = await _advance_printing(service, interview_id, show, console)
+    while (current := service.current(record)) is not None:
+        console.print(f"[dim]({'follow-up' if current.kind == 'follow_up' else 'question'} "
+                      f"{current.number} of {current.total})[/dim]")
+        text = read_answer(stream)
+        if text is None:
+            break
+        try:
+            service.submit(interview_id, text, current.turn)
+        except BadAnswer as exc:
+            console.print(f"[red]{exc}[/red]")
+            continue
+        record = await _advance_printing(service, interview_id, show, console)
+    await service.finish(interview_id)
+    card = service.scorecard(interview_id)
+    print_scorecard(console, card)
+    return card
+
+
+async def _advance_printing(service: Interviews, interview_id: str, show: Any,
+                            console: Console) -> Any:
+    console.print("\n[bold cyan]Interviewer:[/bold cyan] ", end="")
+    record = await service.advance(interview_id, on_delta=show)
+    console.print()
+    return record
+
+
+def _criterion_rows(table: Table, criteria: list[CriterionGrade]) -> None:
+    for c in criteria:
+        quotes = "\n".join(f"“{q}”" for q in c.evidence) or "(no evidence quoted)"
+        table.add_row(c.name, f"{c.score} {LEVEL_NAMES[c.score]}", quotes,
+                      f"{c.feedback}\nMissing: {c.missing or '-'}\nTip: {c.tip}")
+
+
+def print_grade(console: Console, question: str, grade: AnswerGrade) -> None:
+    console.print(f"[bold]{question}[/bold]")
+    console.print(f"Overall {grade.overall:.2f} · graded by the {grader_label(grade.grader)}")
+    for flag in grade.flags:
+        console.print(f"[yellow]flag: {flag}[/yellow]")
+    table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
+    _criterion_rows(table, grade.criteria)
+    console.print(table)
+    if grade.missed:
+        console.print("[bold]Missing:[/bold] " + "; ".join(grade.missed))
+
+
+def print_scorecard(console: Console, card: Scorecard) -> None:
+    console.rule("Scorecard")
+    console.print(f"Overall [bold]{card.overall:.2f}[/bold] ({card.hire_signal}) · graded by "
+                  f"the {grader_label(card.grader)}")
+    for i, q in enumerate(card.questions, 1):
+        console.rule(f"Question {i}: {q.overall:.2f}")
+        console.print(q.question)
+        table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
+        _criterion_rows(table, q.criteria)
+        console.print(table)
+        console.print("[bold]A strong answer covers:[/bold]")
+        for point in q.strong_answer:
+            console.print(f" • {point}")
+    if card.unanswered:
+        console.print(f"[dim]{card.unanswered} question(s) were not answered.[/dim]")
+
+
+def print_questions(console: Console, questions: list[Question]) -> None:
+    table = Table("id", "area", "topic", "kind", "difficulty", "question")
+    for q in questions:
+        table.add_row(q.id, q.area, q.topic, q.kind, q.difficulty, q.text)
+    console.print(table)
+    console.print(f"{len(questions)} question(s)")
+
+
+class BatchItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    area: Area
+    topic: Topic
+    question: str
+    answer: str
+
+
+def grade_json(item_id: str, grade: AnswerGrade) -> dict[str, Any]:
+    return {"id": item_id, "overall": grade.overall, "grader": grade.grader,
+            "flags": grade.flags,
+            "criteria": [c.model_dump(include={"id", "name", "score", "evidence", "feedback"})
+                         for c in grade.criteria]}
+
+
+async def grade_jsonl(model: InterviewModel, path: Path, out: TextIO, console: Console) -> int:
+    """Grade each line; a bad line gets an error line naming it, and the rest still run."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        console.print(f"[red]error:[/red] cannot read {path}: {exc}")
+        return 2
+    failures = 0
+    rubrics = default_library().rubrics
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = BatchItem.model_validate_json(line)
+            if not item.answer.strip():
+                raise BadAnswer("the answer is empty")
+            request = GradeRequest(question_id=item.id, question_text=item.question,
+                                   area=item.area, topic=item.topic, rubric=rubrics[item.topic],
+                                   exchanges=[Exchange(prompt=item.question, answer=item.answer)])
+            result = grade_json(item.id, await model.grade(request))
+        except (ValidationError, BadAnswer, ModelUnavailable) as exc:
+            failures += 1
+            result = {"line": number, "error": _one_line(exc)}
+        out.write(json.dumps(result) + "\n")
+    return 1 if failures else 0
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
+                         for e in exc.errors())
+    return str(exc)
