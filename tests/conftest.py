@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from interviewer.library import Library, load_library
+from interviewer.models.registry import ModelRegistry
+from interviewer.service import Interviews
+from interviewer.settings import Settings
+from interviewer.storage import Store
+from interviewer.web.app import create_app
+from tests.fakes import FakeModel
+
+CRITERION = """\
+      - id: {id}
+        name: {name}
+        weight: {weight}
+        description: Judges {name}.
+        evidence: Sentences about {name}.
+        tip: Practise {name}.
+        levels: {{1: absent, 2: vague, 3: solid, 4: deep}}
+        concepts: []
+"""
+
+
+def _rubric(topic: str, ids: list[str]) -> str:
+    body = "".join(CRITERION.format(id=i, name=i.replace("-", " "), weight=0.5) for i in ids)
+    return f"topic: {topic}\nname: {topic}\nsummary: Tests {topic}.\ncriteria:\n{body}"
+
+
+def _question(qid: str, topic: str, criteria: list[str]) -> str:
+    return textwrap.dedent(f"""\
+      - id: {qid}
+        topic: {topic}
+        kind: design
+        difficulty: medium
+        text: Design something for question {qid} please, with care.
+        follow_ups:
+          - {{criterion: {criteria[0]}, text: "Probe {criteria[0]} on {qid}?"}}
+          - {{criterion: {criteria[1]}, text: "Probe {criteria[1]} on {qid}?"}}
+        strong_answer: [one, two, three]
+    """)
+
+
+def write_mini_library(root: Path) -> Path:
+    """A small but complete library: every topic has a two-criterion rubric."""
+    from interviewer.taxonomy import AREAS, TOPICS
+
+    (root / "rubrics").mkdir(parents=True)
+    (root / "prompts" / "questions").mkdir(parents=True)
+    for topic in TOPICS:
+        ids = [f"{topic}-depth", f"{topic}-breadth"]
+        (root / "rubrics" / f"{topic}.yaml").write_text(_rubric(topic, ids))
+    for a_index, area in enumerate(AREAS):
+        items = "".join(
+            textwrap.indent(_question(f"q{a_index}-{t_index}", topic,
+                                      [f"{topic}-depth", f"{topic}-breadth"]), "  ")
+            for t_index, topic in enumerate(TOPICS[:4]))
+        (root / "prompts" / "questions" / f"{area}.yaml").write_text(
+            f"area: {area}\nquestions:\n{items}")
+    return root
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "INTERVIEWER_MODEL", "INTERVIEWER_DB"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file is read
+
+
+@pytest.fixture
+def mini_library(tmp_path: Path) -> Library:
+    return load_library(write_mini_library(tmp_path / "lib"))
+
+
+@pytest.fixture
+def fake_model() -> FakeModel:
+    return FakeModel()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "test.db"))
+
+
+class Registry(ModelRegistry):
+    """The real registry, with the fake model available as `fake`."""
+
+    def __init__(self, settings: Settings, fake: FakeModel):
+        super().__init__(settings)
+        self._models["fake"] = fake
+
+
+def make_service(settings: Settings, library: Library, fake: FakeModel) -> Interviews:
+    return Interviews(Store(settings.db_path()), library, Registry(settings, fake),
+                      settings.max_answer_chars)
+
+
+@pytest.fixture
+def mini_service(settings: Settings, mini_library: Library, fake_model: FakeModel) -> Interviews:
+    return make_service(settings, mini_library, fake_model)
+
+
+@pytest.fixture
+def client(settings: Settings, fake_model: FakeModel) -> Iterator[TestClient]:
+    """The app over the real library, a temporary database, and the fake model as `fake`."""
+    from interviewer.library import default_library
+
+    service = make_service(settings, default_library(), fake_model)
+    with TestClient(create_app(settings, service)) as test_client:
+        yield test_client
