@@ -23,7 +23,7 @@ app = typer.Typer(
          "Quickstart: `interviewer serve` then open http://127.0.0.1:8000, or "
          "`interviewer practice` for an interview in this terminal.",
     no_args_is_help=True, add_completion=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 AreaOpt = Annotated[str | None, typer.Option(help=f"Platform area: {', '.join(AREAS)}.")]
 TopicOpt = Annotated[str | None, typer.Option(help=f"Topic: {', '.join(TOPICS)}.")]
