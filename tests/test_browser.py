@@ -1,0 +1,73 @@
+"""A whole interview driven in a real headless Chromium, offline model and grader."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from interviewer.settings import Settings
+from interviewer.web.app import create_app
+from tests.live import serve
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+
+ANSWERS = [
+    "I would start by asking who the developers are and what they need to ship. "
+    "Then I would pick a design because it keeps existing integrations working, "
+    "and I would measure adoption by the number of teams that call it each week.",
+    "The main trade-off is flexibility against simplicity: more options help power users "
+    "but slow everyone else down, so I would ship the simple path first and revisit.",
+    "I would track error rate and latency per customer, alert on what developers feel, "
+    "and publish a status page so they are not surprised.",
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "browser.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        page.click("label[for=mode-area]")
+        page.select_option("select[name=area]", "api-products")
+        page.fill("input[name=questions]", "2")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#current-question-text")
+        assert "Question 1 of 2" in page.inner_text("main")
+        assert page.inner_text("#timer").strip()
+        for answer in ANSWERS:
+            if page.query_selector("#answer") is None:
+                break
+            page.fill("#answer", answer)
+            page.click("#submit-answer")
+            page.wait_for_load_state("networkidle")
+        if page.query_selector("#finish"):
+            page.click("#finish")
+        page.wait_for_url("**/scorecard")
+        text = page.inner_text("main")
+        assert "offline grader" in text
+        assert ANSWERS[0].split(". ")[0] in text  # the candidate's own words quoted as evidence
+        assert "strong answer" in text.lower()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(tmp_path / "scorecard-phone.png"), full_page=True)
+    assert not errors, errors
