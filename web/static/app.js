@@ -1,0 +1,222 @@
+/* Platform PM Interview Coach — optional niceties. Every page works without this file.
+   Loaded with `defer` from /static/app.js; no inline code, so a strict CSP is fine. */
+(function () {
+  "use strict";
+
+  var DRAFT_PREFIX = "ppm-interview-draft:";
+
+  function storage() {
+    try {
+      var s = window.localStorage;
+      var probe = "__ppm_probe__";
+      s.setItem(probe, "1");
+      s.removeItem(probe);
+      return s;
+    } catch (e) {
+      return null; // private mode, disabled storage, or quota: drafts are just skipped
+    }
+  }
+
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  /* Parse the ISO 8601 UTC start time. A string without an offset is treated as UTC
+     (JavaScript would otherwise read it as local time), and fractions beyond
+     milliseconds are trimmed so every browser accepts it. */
+  function parseUtc(iso) {
+    if (!iso) return NaN;
+    var s = String(iso).trim().replace(" ", "T").replace(/(\.\d{3})\d+/, "$1");
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(s)) s += "Z";
+    return Date.parse(s);
+  }
+
+  /* 1. The per-question timer, counting up as mm:ss. */
+  function startTimer() {
+    var el = document.getElementById("timer");
+    if (!el) return;
+    var started = parseUtc(el.getAttribute("data-started-at"));
+    if (isNaN(started)) return; // keep the server's "Question started at HH:MM UTC"
+    el.setAttribute("title", el.textContent.trim());
+    function tick() {
+      var secs = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      el.textContent = pad(Math.floor(secs / 60)) + ":" + pad(secs % 60) + " on this question";
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  /* 2. Forms marked data-once submit only once: the button is disabled after the first click. */
+  function guardDoubleSubmit() {
+    var forms = document.querySelectorAll("form[data-once]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-submitting") === "1") {
+          event.preventDefault();
+          return;
+        }
+        form.setAttribute("data-submitting", "1");
+        var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
+        Array.prototype.forEach.call(buttons, function (button) {
+          // Disable after the browser has collected the form data.
+          window.setTimeout(function () {
+            button.setAttribute("data-label", button.textContent);
+            button.textContent = button.id === "submit-answer" ? "Submitting…" : "Working…";
+            button.disabled = true;
+            button.setAttribute("aria-busy", "true");
+          }, 0);
+        });
+      });
+    });
+
+    // Coming back with the Back button restores the page from cache: re-enable the buttons.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      Array.prototype.forEach.call(forms, function (form) {
+        form.removeAttribute("data-submitting");
+        var buttons = form.querySelectorAll("button[data-label]");
+        Array.prototype.forEach.call(buttons, function (button) {
+          button.textContent = button.getAttribute("data-label");
+          button.removeAttribute("data-label");
+          button.removeAttribute("aria-busy");
+          button.disabled = false;
+        });
+      });
+    });
+  }
+
+  /* 3. The answer box: word count, Ctrl/Cmd+Enter, and a local draft per interview. */
+  function enhanceAnswer() {
+    var textarea = document.getElementById("answer");
+    if (!textarea || !textarea.form) return;
+    var form = textarea.form;
+    var submit = document.getElementById("submit-answer");
+    var counter = document.getElementById("word-count");
+    var turnInput = form.querySelector("input[name=turn]");
+    var turn = turnInput ? turnInput.value : "";
+    var id = form.getAttribute("data-draft-key");
+    var store = id ? storage() : null;
+    var key = DRAFT_PREFIX + id;
+
+    Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) {
+      el.hidden = false;
+    });
+
+    function countWords() {
+      if (!counter) return;
+      var text = textarea.value.trim();
+      var n = text ? text.split(/\s+/).length : 0;
+      counter.textContent = n + (n === 1 ? " word" : " words");
+    }
+
+    // Restore a draft for this same question, unless the server already re-filled the box.
+    if (store && !textarea.value) {
+      try {
+        var saved = JSON.parse(store.getItem(key) || "null");
+        if (saved && saved.turn === turn && typeof saved.text === "string") {
+          textarea.value = saved.text;
+        }
+      } catch (e) {
+        store.removeItem(key);
+      }
+    }
+    countWords();
+
+    var timer = null;
+    function saveDraft() {
+      if (!store) return;
+      try {
+        if (textarea.value.trim()) {
+          store.setItem(key, JSON.stringify({ turn: turn, text: textarea.value, saved: Date.now() }));
+        } else {
+          store.removeItem(key);
+        }
+      } catch (e) {
+        /* quota exceeded: not worth bothering the candidate */
+      }
+    }
+
+    textarea.addEventListener("input", function () {
+      countWords();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(saveDraft, 400);
+    });
+
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (typeof form.requestSubmit === "function") {
+          form.requestSubmit(submit || undefined); // runs validation and submit handlers
+        } else if (submit) {
+          submit.click();
+        }
+      }
+    });
+
+    form.addEventListener("submit", function () {
+      window.clearTimeout(timer);
+      if (store) store.removeItem(key);
+    });
+  }
+
+  /* 4. Stream the current question from server-sent events when the page offers a stream. */
+  function streamQuestion() {
+    var el = document.getElementById("current-question-text");
+    if (!el || !window.EventSource) return;
+    var url = el.getAttribute("data-stream-url");
+    if (!url) return;
+
+    var source = new EventSource(url);
+    el.setAttribute("aria-busy", "true"); // screen readers announce the question once it is complete
+
+    function stop() {
+      source.close();
+      el.setAttribute("aria-busy", "false");
+    }
+
+    source.onmessage = function (event) {
+      var data;
+      try {
+        data = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (data && typeof data.delta === "string") {
+        el.appendChild(document.createTextNode(data.delta)); // text only, never HTML
+      }
+    };
+    source.addEventListener("done", stop);
+    source.onerror = stop; // don't let EventSource reconnect and replay the question
+  }
+
+  /* 5. Print the scorecard with every collapsed answer expanded. */
+  function printDetails() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("details:not([open])"), function (d) {
+        d.open = true;
+        opened.push(d);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (d) {
+        d.open = false;
+      });
+      opened = [];
+    });
+  }
+
+  function init() {
+    startTimer();
+    guardDoubleSubmit();
+    enhanceAnswer();
+    streamQuestion();
+    printDetails();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
