@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
@@ -17,6 +18,15 @@ from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
 from interviewer.web import api, pages
+from interviewer.web.security import SecurityHeaders
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>API docs · Platform PM Interview Coach</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>
+"""
 
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
@@ -30,6 +40,11 @@ def _templates(settings: Settings) -> Jinja2Templates:
     templates.env.undefined = StrictUndefined
     templates.env.globals["model_label"] = describe(default_model_name(settings))
     return templates
+
+
+async def _docs() -> HTMLResponse:
+    """Swagger UI served from the installed bundle: no CDN, no inline script."""
+    return HTMLResponse(DOCS_PAGE)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -46,11 +61,16 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     settings = settings or get_settings()
     app = FastAPI(title="Platform PM Interview Coach", version=__version__,
                   description="Mock interviews for Platform Product Managers with rubric "
-                              "feedback. The JSON API lives under /api.")
+                              "feedback. The JSON API lives under /api.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.service = service or build_service(settings)
     app.state.templates = _templates(settings)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+              name="docs-assets")
+    app.add_api_route("/docs", _docs, include_in_schema=False)
+    app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_exception_handler(HTTPException, _http_error)
