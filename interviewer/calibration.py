@@ -1,0 +1,437 @@
+"""Calibration: grade a labelled answer set with any model and measure agreement with the labels,
+ranking within questions, the adversarial rules and speed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from interviewer.library import Rubric
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel
+from interviewer.offline.lexicon import is_instruction_to_grader
+from interviewer.offline.text import split_sentences
+from interviewer.taxonomy import Area, Topic
+
+Kind = Literal["honest", "keyword-list", "off-topic-padding", "injection", "long-shallow",
+               "plain-paraphrase"]
+ADVERSARIAL_KINDS = ("keyword-list", "off-topic-padding", "injection", "plain-paraphrase")
+RULES = {
+    "keyword-list": "overall <= 2.0",
+    "off-topic-padding": "overall <= 1.5",
+    "injection": "overall <= the same answer graded with the injected sentences removed",
+    "plain-paraphrase": "overall >= 3.0 or >= the mean grade of honest answers labelled 3 "
+                        "on the same topic",
+}
+SLOWEST = 5
+
+
+class CalibrationError(Exception):
+    """A calibration set could not be read; the message names the file and line."""
+
+
+class Label(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    overall: float = Field(ge=1, le=4)
+    criteria: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("criteria")
+    @classmethod
+    def _levels(cls, criteria: dict[str, int]) -> dict[str, int]:
+        bad = {k: v for k, v in criteria.items() if not 1 <= v <= 4}
+        if bad:
+            raise ValueError(f"criterion labels must be 1 to 4: {bad}")
+        return criteria
+
+
+class CalibrationItem(BaseModel):
+    """One labelled answer; `injected` optionally quotes the sentences that address the grader."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = ""
+    area: Area
+    topic: Topic
+    question: str = Field(min_length=1)
+    answer: str
+    kind: Kind
+    label: Label
+    injected: list[str] = Field(default_factory=list)
+
+
+def load_set(path: Path) -> list[CalibrationItem]:
+    """Read and validate a JSONL calibration set; blank lines are skipped."""
+    items: list[CalibrationItem] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            items.append(_parse_line(path, number, line))
+    if not items:
+        raise CalibrationError(f"{path}: no items")
+    return items
+
+
+def _parse_line(path: Path, number: int, line: str) -> CalibrationItem:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CalibrationError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
+    try:
+        item = CalibrationItem.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise CalibrationError(f"{path}:{number}: {where}: {first['msg']}") from exc
+    return item if item.id else item.model_copy(update={"id": f"line-{number}"})
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def to_level(score: float) -> int:
+    """A float score rounded half up to a whole level 1 to 4."""
+    return min(4, max(1, int(score + 0.5)))
+
+
+def confusion_matrix(labels: Sequence[int], grades: Sequence[int], k: int = 4) -> list[list[int]]:
+    """Counts with rows as the label (1..k) and columns as the grade (1..k)."""
+    m = [[0] * k for _ in range(k)]
+    for a, b in zip(labels, grades, strict=True):
+        m[a - 1][b - 1] += 1
+    return m
+
+
+def quadratic_weighted_kappa(labels: Sequence[int], grades: Sequence[int], k: int = 4) -> float:
+    """Cohen's kappa with quadratic weights over levels 1..k; 1 is perfect agreement."""
+    n = len(labels)
+    if n == 0:
+        return 0.0
+    observed = confusion_matrix(labels, grades, k)
+    rows = [sum(r) for r in observed]
+    cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            num += w * observed[i][j]
+            den += w * rows[i] * cols[j] / n
+    if den == 0:
+        return 1.0 if num == 0 else 0.0
+    return 1.0 - num / den
+
+
+def average_ranks(values: Sequence[float]) -> list[float]:
+    """Ranks from 1, with tied values sharing the mean of the ranks they span."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for t in range(i, j + 1):
+            ranks[order[t]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+    """Pearson correlation; 0 when either side has no variance."""
+    n = len(x)
+    if n < 2:
+        return 0.0
+    mx, my = sum(x) / n, sum(y) / n
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    if sxx == 0 or syy == 0:
+        return 0.0
+    return sxy / (sxx * syy) ** 0.5
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman rank correlation, ties given average ranks."""
+    return pearson(average_ranks(x), average_ranks(y))
+
+
+def agreement(labels: Sequence[int], grades: Sequence[int]) -> tuple[float, float]:
+    """Share of exact matches and of matches within one level."""
+    if not labels:
+        return 0.0, 0.0
+    pairs = list(zip(labels, grades, strict=True))
+    exact = sum(a == b for a, b in pairs) / len(pairs)
+    adjacent = sum(abs(a - b) <= 1 for a, b in pairs) / len(pairs)
+    return exact, adjacent
+
+
+def ranking_accuracy(groups: Iterable[Sequence[tuple[float, float]]]) -> tuple[float, int]:
+    """Within each group of (label, grade) pairs: the share of differently labelled pairs the
+    grader orders the same way (grader ties count half), and how many pairs there were."""
+    agree = 0.0
+    total = 0
+    for group in groups:
+        for i, (la, ga) in enumerate(group):
+            for lb, gb in group[i + 1:]:
+                if la == lb:
+                    continue
+                total += 1
+                if ga == gb:
+                    agree += 0.5
+                elif (ga > gb) == (la > lb):
+                    agree += 1
+    return (agree / total if total else 1.0), total
+
+
+# ---------------------------------------------------------------- report models
+
+
+class Agreement(BaseModel):
+    n: int
+    qwk: float
+    spearman: float
+    exact: float
+    adjacent: float
+
+
+class ItemResult(BaseModel):
+    id: str
+    kind: str
+    topic: str
+    question: str
+    label: float
+    grade: float
+    label_criteria: dict[str, int]
+    grade_criteria: dict[str, int]
+    flags: list[str]
+    ms: float
+    clean_grade: float | None = None
+
+
+class KindResult(BaseModel):
+    kind: str
+    n: int
+    mean_grade: float
+    mean_label: float
+    rule: str = ""
+    passed: bool | None = None
+    failures: list[str] = Field(default_factory=list)
+
+
+class SlowItem(BaseModel):
+    id: str
+    kind: str
+    ms: float
+
+
+class CalibrationReport(BaseModel):
+    """Everything a calibration run measured; `to_markdown` for people, JSON for tools."""
+
+    model: str
+    n: int
+    overall: Agreement
+    criteria: dict[str, Agreement]
+    confusion: list[list[int]]
+    ranking: float
+    ranking_pairs: int
+    kinds: list[KindResult]
+    slowest: list[SlowItem]
+    total_seconds: float
+    items: list[ItemResult]
+
+    def adversarial_failures(self) -> list[str]:
+        """One line per adversarial rule that did not hold."""
+        return [f"{k.kind}: {k.rule} failed for {', '.join(k.failures)}"
+                for k in self.kinds if k.passed is False]
+
+    def thresholds_failed(self, min_qwk: float, min_spearman: float,
+                          min_ranking: float) -> list[str]:
+        """Every threshold the run missed, plus every adversarial rule that failed."""
+        out = []
+        if self.overall.qwk < min_qwk:
+            out.append(f"QWK {self.overall.qwk:.3f} < {min_qwk}")
+        if self.overall.spearman < min_spearman:
+            out.append(f"Spearman {self.overall.spearman:.3f} < {min_spearman}")
+        if self.ranking < min_ranking:
+            out.append(f"pairwise ranking {self.ranking:.3f} < {min_ranking}")
+        return out + self.adversarial_failures()
+
+    def to_markdown(self) -> str:
+        """A readable summary: agreement, confusion, ranking, adversarial rules, slowest items."""
+        return "\n".join(_markdown(self))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _agreement_rows(report: CalibrationReport) -> list[str]:
+    rows = ["| scope | n | QWK | Spearman | exact | adjacent |", "|---|---|---|---|---|---|"]
+    for name, a in [("overall", report.overall), *sorted(report.criteria.items())]:
+        rows.append(f"| {name} | {a.n} | {a.qwk:.3f} | {a.spearman:.3f} | {_pct(a.exact)} | "
+                    f"{_pct(a.adjacent)} |")
+    return rows
+
+
+def _confusion_rows(report: CalibrationReport) -> list[str]:
+    rows = ["| label \\ grade | 1 | 2 | 3 | 4 |", "|---|---|---|---|---|"]
+    rows += [f"| {i + 1} | " + " | ".join(str(v) for v in r) + " |"
+             for i, r in enumerate(report.confusion)]
+    return rows
+
+
+def _kind_rows(report: CalibrationReport) -> list[str]:
+    rows = ["| kind | n | mean grade | mean label | rule | result |", "|---|---|---|---|---|---|"]
+    for k in report.kinds:
+        result = "" if k.passed is None else ("pass" if k.passed else
+                                              "FAIL: " + ", ".join(k.failures))
+        rows.append(f"| {k.kind} | {k.n} | {k.mean_grade:.2f} | {k.mean_label:.2f} | {k.rule} "
+                    f"| {result} |")
+    return rows
+
+
+def _markdown(report: CalibrationReport) -> list[str]:
+    lines = [f"# Calibration: {report.model}", "",
+             f"{report.n} answers graded in {report.total_seconds:.2f} s.", "",
+             "## Agreement with the labels", "", *_agreement_rows(report), "",
+             "## Confusion (overall, rounded)", "", *_confusion_rows(report), "",
+             f"## Ranking within questions: {_pct(report.ranking)} of "
+             f"{report.ranking_pairs} pairs", "",
+             "## Answer kinds and adversarial rules", "", *_kind_rows(report), "",
+             "## Slowest answers", "", "| id | kind | ms |", "|---|---|---|"]
+    lines += [f"| {s.id} | {s.kind} | {s.ms:.1f} |" for s in report.slowest]
+    return lines
+
+
+# ---------------------------------------------------------------- running
+
+
+def grade_request(item: CalibrationItem, rubric: Rubric, answer: str | None = None) -> GradeRequest:
+    """The request a model grades for one calibration item (no strong-answer outline)."""
+    text = item.answer if answer is None else answer
+    return GradeRequest(question_id=item.id, question_text=item.question, area=item.area,
+                        topic=item.topic, strong_answer=[], rubric=rubric,
+                        exchanges=[Exchange(prompt=item.question, answer=text)])
+
+
+def without_injection(item: CalibrationItem) -> str:
+    """The answer with the sentences addressed to the grader removed."""
+    text = item.answer
+    quoted = list(item.injected) or [s.text for s in split_sentences(text)
+                                     if is_instruction_to_grader(s.text)]
+    for q in quoted:
+        text = text.replace(q, "")
+    return text
+
+
+def _default_rubrics() -> Mapping[str, Rubric]:
+    from interviewer.library import default_library
+
+    return default_library().rubrics
+
+
+async def _grade_item(model: InterviewModel, item: CalibrationItem,
+                      rubric: Rubric) -> ItemResult:
+    start = time.perf_counter()
+    grade = await model.grade(grade_request(item, rubric))
+    ms = (time.perf_counter() - start) * 1000
+    clean = None
+    if item.kind == "injection":
+        clean = (await model.grade(grade_request(item, rubric, without_injection(item)))).overall
+    return ItemResult(id=item.id, kind=item.kind, topic=item.topic, question=item.question,
+                      label=item.label.overall, grade=grade.overall,
+                      label_criteria=dict(item.label.criteria),
+                      grade_criteria={c.id: c.score for c in grade.criteria},
+                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean)
+
+
+async def run_calibration(model: InterviewModel, items: Sequence[CalibrationItem],
+                          rubrics: Mapping[str, Rubric] | None = None) -> CalibrationReport:
+    """Grade every item with `model` and measure it against the labels."""
+    rubrics = rubrics if rubrics is not None else _default_rubrics()
+    start = time.perf_counter()
+    results = [await _grade_item(model, item, rubrics[item.topic]) for item in items]
+    return build_report(model.name, results, time.perf_counter() - start)
+
+
+def _agreement(labels: Sequence[float], grades: Sequence[float]) -> Agreement:
+    li = [to_level(x) for x in labels]
+    gi = [to_level(x) for x in grades]
+    exact, adjacent = agreement(li, gi)
+    return Agreement(n=len(li), qwk=round(quadratic_weighted_kappa(li, gi), 4),
+                     spearman=round(spearman(labels, grades), 4), exact=round(exact, 4),
+                     adjacent=round(adjacent, 4))
+
+
+def _criteria_agreement(results: Sequence[ItemResult]) -> dict[str, Agreement]:
+    pairs: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for r in results:
+        for cid, label in r.label_criteria.items():
+            if cid in r.grade_criteria:
+                pairs[cid][0].append(label)
+                pairs[cid][1].append(r.grade_criteria[cid])
+    return {cid: _agreement(a, b) for cid, (a, b) in sorted(pairs.items())}
+
+
+def _ranking(results: Sequence[ItemResult]) -> tuple[float, int]:
+    groups: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for r in results:
+        groups[(r.topic, r.question)].append((r.label, r.grade))
+    return ranking_accuracy(groups.values())
+
+
+def _honest_threes(results: Sequence[ItemResult]) -> dict[str, float]:
+    by_topic: dict[str, list[float]] = defaultdict(list)
+    for r in results:
+        if r.kind == "honest" and to_level(r.label) == 3:
+            by_topic[r.topic].append(r.grade)
+    return {t: sum(v) / len(v) for t, v in by_topic.items()}
+
+
+def _rule(kind: str, threes: Mapping[str, float]) -> Callable[[ItemResult], bool] | None:
+    if kind == "keyword-list":
+        return lambda r: r.grade <= 2.0
+    if kind == "off-topic-padding":
+        return lambda r: r.grade <= 1.5
+    if kind == "injection":
+        return lambda r: r.clean_grade is not None and r.grade <= r.clean_grade
+    if kind == "plain-paraphrase":
+        return lambda r: r.grade >= 3.0 or (r.topic in threes and r.grade >= threes[r.topic])
+    return None
+
+
+def _kinds(results: Sequence[ItemResult]) -> list[KindResult]:
+    by_kind: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        by_kind[r.kind].append(r)
+    threes = _honest_threes(results)
+    out = []
+    for kind, rs in sorted(by_kind.items()):
+        rule = _rule(kind, threes)
+        failures = [r.id for r in rs if rule is not None and not rule(r)]
+        out.append(KindResult(
+            kind=kind, n=len(rs), mean_grade=round(sum(r.grade for r in rs) / len(rs), 3),
+            mean_label=round(sum(r.label for r in rs) / len(rs), 3), rule=RULES.get(kind, ""),
+            passed=None if rule is None else not failures, failures=failures))
+    return out
+
+
+def build_report(model: str, results: Sequence[ItemResult], seconds: float) -> CalibrationReport:
+    """Every metric of a calibration run from its per-item results."""
+    labels = [r.label for r in results]
+    grades = [r.grade for r in results]
+    ranking, pairs = _ranking(results)
+    slow = sorted(results, key=lambda r: -r.ms)[:SLOWEST]
+    return CalibrationReport(
+        model=model, n=len(results), overall=_agreement(labels, grades),
+        criteria=_criteria_agreement(results),
+        confusion=confusion_matrix([to_level(x) for x in labels], [to_level(x) for x in grades]),
+        ranking=round(ranking, 4), ranking_pairs=pairs, kinds=_kinds(results),
+        slowest=[SlowItem(id=r.id, kind=r.kind, ms=r.ms) for r in slow],
+        total_seconds=round(seconds, 3), items=list(results))

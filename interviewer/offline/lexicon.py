@@ -1,0 +1,130 @@
+"""General vocabulary the offline grader relies on beyond the rubrics: function words,
+reasoning markers, grader-directed instructions and padding."""
+
+from __future__ import annotations
+
+import re
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Criteria every topic shares (common.yaml); they do not say what subject an answer is on.
+SHARED_CRITERIA = frozenset({"structure", "trade-offs"})
+
+FUNCTION_WORDS = _set("""
+a an the and or but nor so yet for of to in on at by with from into onto over under about
+after before between through during without within across against among per via than then
+as if because since while whereas although though unless until when where which who whom
+whose what why how that this these those there here it its they them their we us our i me
+my you your he she his her be is am are was were been being do does did done have has had
+having will would shall should can could may might must not no also just only very too
+more most less least much many some any each every all both either neither other such own
+same up down out off again once further few lot lots own whether let lets make made get
+got go going want need one instead rather well even still
+""")
+
+# Function words that still pin down a phrase whose only content word is common
+# ("who the users are", "in short"); articles and copulas are not among them.
+LOOSE_FUNCTION_WORDS = _set("a an the is am are was were be been of to and or")
+
+# Words that carry almost no subject matter even when not function words.
+GENERIC_WORDS = _set("""
+thing things way ways really important key good great better best bad stuff kind sort
+think believe feel know say said see look like just actually basically obviously clearly
+approach question answer example case point time people team teams work working worked
+help helps make makes made use used using also would could should always never often
+""")
+
+# Sentence-level signs of reasoning: cause, purpose, consequence, contrast, cost, measurement.
+REASONING = re.compile(
+    r"\b(?:because|since|so that|so we|so the|so it|so they|in order to|which means|"
+    r"that means|this means|meaning|which lets|which gives|which keeps|which avoids|"
+    r"at the cost of|the cost is|costs? us|in exchange|instead of|rather than|"
+    r"trade-?offs?|tradeoffs?|but|however|whereas|while|although|though|unless|otherwise|"
+    r"therefore|thus|hence|as a result|the downside|the upside|the risk|risk of|risks|"
+    r"the catch|on the other hand|versus|vs\.?|compared (?:to|with)|if\b.{1,60}\bthen|"
+    r"if we|if a|if the|if they|when a|when the|measure|measured|measuring|track|tracked|"
+    r"target|threshold|so\b|to avoid|to prevent|to protect|to reduce|to make sure|"
+    r"to ensure|ensures|prevents|avoids|depends on|i would pick|i'd pick|i would choose|"
+    r"i'd choose|i would go with|i'd go with|i'd start|i would start|my recommendation|"
+    r"i recommend|we'd accept|we accept|worth it)\b",
+    re.IGNORECASE,
+)
+
+# Concrete detail: numbers, units, percentiles, named examples.
+SPECIFIC = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s*(?:%|ms|s|seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|x|k|m|rps|qps|requests?)?|p\d{2,3}|for example|for instance|e\.g\.|such as|"
+    r"say,|like when)\b",
+    re.IGNORECASE,
+)
+
+# Openers that signal an organised answer.
+SIGNPOSTS = re.compile(
+    r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to start|"
+    r"to begin|to summari[sz]e|in summary|so,? in short|overall|my recommendation|"
+    r"i(?:'d| would) (?:start|begin|first)|step \d|the (?:first|second|third|last) )\b",
+    re.IGNORECASE,
+)
+
+_ROLE_MARKER = re.compile(
+    r"^\s*[\[<(#*]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
+    r"admin|operator)(?:\s+(?:prompt|note|message|override|instruction))?\s*[\]>)*]*\s*:",
+    re.IGNORECASE,
+)
+_CONTROL_TOKEN = re.compile(
+    r"<\|?(?:im_start|im_end|system|endoftext|assistant|user)\|?>|\[/?inst\]|<<sys>>|</?system>",
+    re.IGNORECASE,
+)
+_STRICT = r"(?:grader|grading model|evaluator|evaluation model|assessor|examiner|marker|scorer|" \
+          r"scoring model|rubric)"
+_GRADER = r"(?:grader|grading model|evaluator|evaluation model|assessor|examiner|marker|judge|" \
+          r"reviewer|scorer|scoring model|ai|llm|language model|assistant|model)"
+_TOP = r"(?:full|top|maximum|max|perfect|highest|best|excellent|a 4|4|four|10|100|strong hire)"
+_REWARD = r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out of (?:4|four|10))"
+_DIRECTIVES = [
+    r"\b(?:ignore|disregard|forget|override|bypass|skip)\b(?:\s+(?:all|any|the|your|my|these|"
+    r"those|previous|prior|above|earlier|other|grading|scoring|marking|of|everything))*\s+"
+    r"(?:instructions?|rubrics?|criteria|guidelines|rules|prompts?|directions|grading|scoring)",
+    rf"\b(?:give|award|assign|grant|mark|score|rate|grade)\b.{{0,40}}\b{_TOP}\b.{{0,20}}{_REWARD}",
+    rf"\b(?:give|award|assign|grant)\b.{{0,15}}\b(?:this|my|the)\s+(?:answer|response|"
+    rf"candidate)\b.{{0,30}}\b{_TOP}\b",
+    rf"\byou(?:'re| are)\s+(?:now\s+)?(?:the|a|an|my)?\s*{_GRADER}\b",
+    rf"\b(?:as|dear|attention|hey|note to|message to|to)\s+(?:the|an?|my)?\s*{_GRADER}\b[,:]",
+    rf"\bnote (?:to|for) (?:the |any )?{_GRADER}\b",
+    rf"\b{_STRICT}s?\b.{{0,40}}\b(?:must|should|will|shall|is instructed|are instructed|needs? to)"
+    r"\b.{0,30}\b(?:score|rate|mark|give|award|pass|output|assign|return|grade)",
+    r"\b(?:this|my) (?:answer|response|submission)\b.{0,20}\b(?:deserves|merits|earns|should "
+    r"(?:get|receive|be (?:given|scored|rated|graded|marked))|must (?:get|receive|be)|meets every|"
+    r"meets all|satisfies (?:all|every)|is (?:a )?perfect)\b",
+    r"\b(?:new|updated|real|actual|hidden) instructions?\b",
+    r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
+    r"score|grade (?:me|this) (?:down|harshly))",
+    r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
+    r"marks|json)\b",
+    r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",
+    r"\b(?:end of|begin|start of) (?:the )?(?:answer|candidate answer|system prompt|prompt)\b",
+    rf"\b{_TOP}\s+{_REWARD}\b.{{0,30}}\b(?:please|required|expected|guaranteed|for this)\b",
+]
+_DIRECTIVE = re.compile("|".join(f"(?:{d})" for d in _DIRECTIVES), re.IGNORECASE | re.DOTALL)
+
+
+def is_instruction_to_grader(sentence: str) -> bool:
+    """True when a sentence addresses the grader (role markers, control tokens, score demands)."""
+    return bool(_ROLE_MARKER.search(sentence) or _CONTROL_TOKEN.search(sentence)
+                or _DIRECTIVE.search(sentence))
+
+
+# Stock phrases that fill space without saying anything about the problem.
+PADDING = re.compile(
+    r"\b(?:great question|good question|interesting question|at the end of the day|"
+    r"communication is key|stakeholders? alignment is key|think outside the box|"
+    r"move the needle|best practices?|synergy|synergies|holistic|circle back|low-hanging fruit|"
+    r"paradigm shift|world-class|best-in-class|game[- ]changer|in today's world|"
+    r"needless to say|it goes without saying|as we all know|leverage our strengths|"
+    r"customer obsession|data-driven culture|first principles|north star|"
+    r"there are many factors|many things to consider|lots of things to consider)\b",
+    re.IGNORECASE,
+)

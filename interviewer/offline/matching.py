@@ -1,0 +1,151 @@
+"""Concept matching: rubric phrases compiled once into stemmed word sequences and found in
+sentences, in any order, inside a small window."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from interviewer.library import Criterion, Rubric
+from interviewer.offline.lexicon import (
+    FUNCTION_WORDS,
+    GENERIC_WORDS,
+    LOOSE_FUNCTION_WORDS,
+    SHARED_CRITERIA,
+)
+from interviewer.offline.text import stem, words
+
+_CACHE_SIZE = 64
+_SLACK = 3  # extra words a phrase may be spread over in a sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A rubric phrase as the stems that must co-occur and the widest span they may cover."""
+
+    stems: tuple[str, ...]
+    span: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledConcept:
+    name: str
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCriterion:
+    id: str
+    name: str
+    weight: float
+    tip: str
+    levels: dict[int, str]
+    shared: bool
+    concepts: tuple[CompiledConcept, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRubric:
+    """A rubric ready for matching, plus the stems that say an answer is on its topic."""
+
+    topic: str
+    criteria: tuple[CompiledCriterion, ...]
+    topic_stems: frozenset[str]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (no function words)."""
+    return [stem(w) for w in words(text) if w not in FUNCTION_WORDS]
+
+
+def compile_phrase(text: str) -> Phrase | None:
+    """A phrase's distinct content stems; a lone content word keeps its pinning function words."""
+    all_words = words(text)
+    content = [stem(w) for w in all_words if w not in FUNCTION_WORDS]
+    if len(content) == 1 and len(all_words) > 1:
+        content = [stem(w) for w in all_words if w not in LOOSE_FUNCTION_WORDS]
+    chosen = content or [stem(w) for w in all_words]
+    if not chosen:
+        return None
+    distinct = tuple(dict.fromkeys(chosen))
+    return Phrase(distinct, len(all_words) + _SLACK)
+
+
+def _compile_criterion(c: Criterion) -> CompiledCriterion:
+    concepts = []
+    for concept in c.concepts:
+        phrases = [p for text in [concept.name, *concept.phrases]
+                   if (p := compile_phrase(text)) is not None and _specific_enough(p)]
+        concepts.append(CompiledConcept(concept.name, tuple(dict.fromkeys(phrases))))
+    return CompiledCriterion(c.id, c.name, c.weight, c.tip, dict(c.levels),
+                             c.id in SHARED_CRITERIA, tuple(concepts))
+
+
+def _specific_enough(p: Phrase) -> bool:
+    """Drop one-word phrases made of a generic word; they match almost any answer."""
+    return not (len(p.stems) == 1 and p.stems[0] in {stem(w) for w in GENERIC_WORDS})
+
+
+def _topic_stems(criteria: tuple[CompiledCriterion, ...]) -> frozenset[str]:
+    own = [c for c in criteria if not c.shared] or list(criteria)
+    generic = {stem(w) for w in GENERIC_WORDS}
+    return frozenset(s for c in own for k in c.concepts for p in k.phrases for s in p.stems
+                     if s not in generic)
+
+
+def _compile(rubric: Rubric) -> CompiledRubric:
+    criteria = tuple(_compile_criterion(c) for c in rubric.criteria)
+    return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria))
+
+
+_compiled: OrderedDict[int, tuple[Rubric, CompiledRubric]] = OrderedDict()
+
+
+def compiled(rubric: Rubric) -> CompiledRubric:
+    """The compiled form of a rubric, built once and cached per rubric object."""
+    key = id(rubric)
+    hit = _compiled.get(key)
+    if hit is not None and hit[0] is rubric:
+        _compiled.move_to_end(key)
+        return hit[1]
+    result = _compile(rubric)
+    _compiled[key] = (rubric, result)
+    while len(_compiled) > _CACHE_SIZE:
+        _compiled.popitem(last=False)
+    return result
+
+
+def positions(stems: list[str]) -> dict[str, list[int]]:
+    """Where each stem occurs in a sentence."""
+    out: dict[str, list[int]] = {}
+    for i, s in enumerate(stems):
+        out.setdefault(s, []).append(i)
+    return out
+
+
+def phrase_in(phrase: Phrase, where: dict[str, list[int]]) -> bool:
+    """True when every stem of the phrase occurs, in any order, within the phrase's span."""
+    if any(s not in where for s in phrase.stems):
+        return False
+    if len(phrase.stems) == 1:
+        return True
+    hits = sorted((p, s) for s in phrase.stems for p in where[s])
+    need = len(phrase.stems)
+    counts: dict[str, int] = {}
+    left = 0
+    for pos, s in hits:
+        counts[s] = counts.get(s, 0) + 1
+        while len(counts) == need:
+            if pos - hits[left][0] < phrase.span:
+                return True
+            gone = hits[left][1]
+            counts[gone] -= 1
+            if not counts[gone]:
+                del counts[gone]
+            left += 1
+    return False
+
+
+def concept_in(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
+    """True when any phrasing of the concept occurs in a sentence."""
+    return any(phrase_in(p, where) for p in concept.phrases)

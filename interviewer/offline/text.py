@@ -1,0 +1,174 @@
+"""Text handling for the offline grader: verbatim sentences, tokens and a light stemmer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "approx", "incl", "eg", "ie", "cf",
+    "no", "nos", "fig", "inc", "ltd", "co", "jr", "sr", "st", "est", "dept", "min", "max",
+})
+# a sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
+_BULLET = re.compile(r"^(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+_CONTRACTIONS = (
+    (re.compile(r"\bcan['\u2019]t\b"), "can not"),
+    (re.compile(r"\bwon['\u2019]t\b"), "will not"),
+    (re.compile(r"n['\u2019]t\b"), " not"),
+    (re.compile(r"['\u2019](?:s|re|ll|ve|d|m)\b"), ""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence exactly as written (`text` is a substring of the answer) and where it starts."""
+
+    text: str
+    start: int
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    """True when the text before a full stop is an abbreviation or a lone initial."""
+    last = chunk.rstrip(".\"')]").rsplit(None, 1)[-1].lower() if chunk.strip() else ""
+    last = last.lstrip("(\"'[")
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Spans between sentence boundaries, merging splits after abbreviations."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        chunk = text[start:m.start()]
+        newline = "\n" in m.group()
+        if not newline and chunk.endswith(".") and _ends_with_abbreviation(chunk):
+            continue
+        if not newline and m.end() < len(text) and text[m.end()].islower():
+            continue
+        if _BULLET.fullmatch(chunk.strip() + " "):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences, each an exact substring of `text` with list markers dropped."""
+    out: list[Sentence] = []
+    for start, end in _pieces(text):
+        piece = text[start:end]
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        offset = start + piece.index(stripped)
+        bullet = _BULLET.match(stripped)
+        if bullet and bullet.end() < len(stripped):
+            offset += bullet.end()
+            stripped = stripped[bullet.end():]
+        if any(ch.isalnum() for ch in stripped):
+            out.append(Sentence(stripped, offset))
+    return out
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with contractions expanded and typographic quotes folded."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens; hyphenated words split, version-like tokens kept whole."""
+    out = []
+    for w in _WORD.findall(normalise(text)):
+        out.extend(w.replace("'", "").split(".") if not _is_number(w) else [w])
+    return [w for w in out if w]
+
+
+def _is_number(w: str) -> bool:
+    return w.replace(".", "").isdigit()
+
+
+_VOWELS = frozenset("aeiouy")
+_STEP2 = (  # longest first; each replaces the suffix with what follows it
+    ("izations", ""), ("ization", ""), ("ational", ""), ("ability", ""), ("ibility", ""),
+    ("fulness", ""), ("iveness", ""), ("ousness", ""), ("ations", ""), ("ation", ""),
+    ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""), ("ities", ""), ("ity", ""),
+    ("ances", ""), ("ences", ""), ("ance", ""), ("ence", ""), ("ancy", ""), ("ency", ""),
+    ("ness", ""), ("able", ""), ("ible", ""), ("izer", ""), ("ize", ""), ("ise", ""),
+    ("ful", ""), ("ive", ""), ("ous", ""), ("ions", ""), ("ion", ""), ("ally", ""),
+    ("ical", ""), ("ic", ""), ("al", ""), ("ers", ""), ("er", ""), ("ors", ""), ("or", ""),
+    ("ates", ""), ("ate", ""), ("ant", ""), ("ent", ""), ("ism", ""), ("ist", ""),
+    ("ly", ""),
+)
+_IRREGULAR = {
+    "broke": "break", "broken": "break", "paid": "pay", "built": "build", "ran": "run",
+    "chose": "choos", "chosen": "choos", "choice": "choos", "spent": "spend", "lost": "los",
+    "sold": "sell", "bought": "buy", "gave": "giv", "given": "giv", "made": "mak",
+    "data": "data", "analysis": "analys", "analyses": "analys", "criteria": "criterion",
+    "children": "child", "people": "person", "indices": "index", "apis": "api", "sdks": "sdk",
+    "use": "use", "uses": "use", "used": "use", "using": "use", "retention": "retain",
+    "slos": "slo", "slas": "sla", "slis": "sli", "kpis": "kpi", "okrs": "okr",
+}
+
+
+def _has_vowel(s: str) -> bool:
+    return any(c in _VOWELS for c in s)
+
+
+def _strip_inflection(w: str) -> str:
+    """Plural, -ed and -ing endings, restoring a final e where Porter would."""
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        base = w[: -len(suffix)]
+        if w.endswith(suffix) and len(base) >= 3 and _has_vowel(base):
+            if base.endswith(("at", "bl", "iz", "is")):
+                return base + "e"
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                return base[:-1]
+            return base
+    return w
+
+
+def _strip_derivation(w: str) -> str:
+    """One derivational suffix, kept only when a stem of three or more letters remains."""
+    for suffix, repl in _STEP2:
+        if w.endswith(suffix):
+            base = w[: -len(suffix)] + repl
+            if len(base) >= 3 and _has_vowel(base[:-1] if len(base) > 1 else base):
+                return base
+            return w
+    return w
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light Porter-style stem: limits/limiting/limited -> limit, migration/migrate -> migr."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = _strip_inflection(word)
+    w = _strip_derivation(w)
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    return w
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed word tokens of `text`."""
+    return [stem(w) for w in words(text)]
