@@ -42,6 +42,17 @@ def _templates(settings: Settings) -> Jinja2Templates:
     return templates
 
 
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+           '<rect width="32" height="32" rx="7" fill="#2d4dd8"/>'
+           '<path d="M8 22V10h9a5 5 0 0 1 0 10h-5" fill="none" stroke="#fff" stroke-width="3"/>'
+           '</svg>')
+
+
+async def _favicon() -> Response:
+    return Response(FAVICON, media_type="image/svg+xml",
+                    headers={"cache-control": "public, max-age=86400"})
+
+
 async def _docs() -> HTMLResponse:
     """Swagger UI served from the installed bundle: no CDN, no inline script."""
     return HTMLResponse(DOCS_PAGE)
@@ -70,6 +81,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
               name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
+    app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
