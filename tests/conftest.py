@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from interviewer.library import Library, load_library
 from interviewer.models.registry import ModelRegistry
 from interviewer.service import Interviews
-from interviewer.settings import Settings
+from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
 from interviewer.web.app import create_app
 from tests.fakes import FakeModel
@@ -66,10 +66,13 @@ def write_mini_library(root: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "INTERVIEWER_MODEL", "INTERVIEWER_DB"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file is read
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

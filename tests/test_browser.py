@@ -47,7 +47,8 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("response",
+                lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.goto(base + "/")
         page.click("label[for=mode-area]")
         page.select_option("select[name=area]", "api-products")

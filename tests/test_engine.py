@@ -86,7 +86,8 @@ def test_no_follow_up_when_every_criterion_is_hire_or_better(mini_library: Libra
 def test_at_most_two_follow_ups_and_never_the_same_criterion_twice(
         mini_library: Library) -> None:
     plan = engine.Plan("single", None, None, ("q0-0",))
-    turns = [Turn("interviewer", "question", "q0-0", "Q?"), Turn("candidate", "answer", "q0-0", "A")]
+    turns = [Turn("interviewer", "question", "q0-0", "Q?"),
+             Turn("candidate", "answer", "q0-0", "A")]
     state = State(plan, turns)
     state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 1, "api-design-breadth": 1})
     first = engine.next_step(state, mini_library)
