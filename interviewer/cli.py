@@ -22,7 +22,7 @@ app = typer.Typer(
     help="Platform PM Interview Coach: mock interviews with rubric feedback.\n\n"
          "Quickstart: `interviewer serve` then open http://127.0.0.1:8000, or "
          "`interviewer practice` for an interview in this terminal.",
-    no_args_is_help=True, add_completion=False)
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 err = Console(stderr=True, soft_wrap=True)
 
 AreaOpt = Annotated[str | None, typer.Option(help=f"Platform area: {', '.join(AREAS)}.")]
@@ -72,7 +72,9 @@ def practice(
     Type each answer and press Enter on an empty line to submit it. Type :finish to end
     early. At the end you get the scorecard; the interview is also saved for the web page.
 
-    Example: interviewer practice --mode area --area api-products --questions 3
+    \b
+    Example:
+      interviewer practice --mode area --area api-products --questions 3
     """
     from interviewer.web.app import build_service
 
@@ -110,9 +112,12 @@ def grade(
 ) -> None:
     """Grade one answer, or many from a JSONL file, against the topic's rubric.
 
-    One:  interviewer grade --area api-products --topic rate-limiting \\
-            --question "How would you rate-limit a public API?" --answer-file answer.txt
-    Many: interviewer grade --jsonl answers.jsonl   (prints one JSON result per line)
+    \b
+    One answer:
+      interviewer grade --area api-products --topic rate-limiting \\
+        --question "How would you rate-limit a public API?" --answer-file answer.txt
+    Many answers (prints one JSON result per line):
+      interviewer grade --jsonl answers.jsonl
     """
     settings = get_settings()
     try:
@@ -158,7 +163,9 @@ def questions(
 ) -> None:
     """List the question library, filtered by area, topic or difficulty.
 
-    Example: interviewer questions --area identity-auth --format json
+    \b
+    Example:
+      interviewer questions --area identity-auth --format json
     """
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
