@@ -37,13 +37,23 @@
     if (!el) return;
     var started = parseUtc(el.getAttribute("data-started-at"));
     if (isNaN(started)) return; // keep the server's "Question started at HH:MM UTC"
-    el.setAttribute("title", el.textContent.trim());
+    var fallback = el.textContent.trim();
+    el.setAttribute("title", fallback);
+    var interval = null;
     function tick() {
       var secs = Math.max(0, Math.floor((Date.now() - started) / 1000));
-      el.textContent = pad(Math.floor(secs / 60)) + ":" + pad(secs % 60) + " on this question";
+      if (secs >= 86400) {
+        // A question left open for a day: a running clock means nothing, keep the start time.
+        el.textContent = fallback;
+        window.clearInterval(interval);
+        return;
+      }
+      var h = Math.floor(secs / 3600);
+      var clock = pad(Math.floor((secs % 3600) / 60)) + ":" + pad(secs % 60);
+      el.textContent = (h ? h + ":" + clock : clock) + " on this question";
     }
+    interval = window.setInterval(tick, 1000);
     tick();
-    window.setInterval(tick, 1000);
   }
 
   /* 2. Forms marked data-once submit only once: the button is disabled after the first click. */
