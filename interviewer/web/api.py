@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.engine import PlanError
@@ -15,8 +15,10 @@ from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.taxonomy import Area, Topic
 from interviewer.web.deps import ServiceDep, SettingsDep
+from interviewer.web.limits import check_spend, require_json
 
 router = APIRouter(prefix="/api", tags=["interviews"])
+JSON_ONLY = [Depends(require_json)]
 
 
 class StrictBody(BaseModel):
@@ -96,15 +98,19 @@ def _unavailable(exc: Exception) -> HTTPException:
                               "retry the request or reopen the interview to resume.")
 
 
-@router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState)
-async def create_interview(body: CreateInterview, service: ServiceDep,
+@router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
+             dependencies=JSON_ONLY)
+async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
                            settings: SettingsDep) -> InterviewState:
     """Plan an interview and return its first question."""
+    model = body.model or default_model_name(settings)
     try:
         plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id)
-        interview_id = service.create(plan, body.model or default_model_name(settings))
+        service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
+    check_spend(request, model)
+    interview_id = service.create(plan, model)
     try:
         record = await service.advance(interview_id)
     except ModelUnavailable as exc:
@@ -112,11 +118,12 @@ async def create_interview(body: CreateInterview, service: ServiceDep,
     return _state(service, record)
 
 
-@router.post("/interviews/{interview_id}/answers", response_model=InterviewState)
-async def submit_answer(interview_id: str, body: AnswerBody,
+@router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
+             dependencies=JSON_ONLY)
+async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                         service: ServiceDep) -> InterviewState:
     """Store an answer, grade it, and return what the interviewer asks next."""
-    _load(service, interview_id)
+    record = _load(service, interview_id)
     try:
         service.submit(interview_id, body.text, body.turn)
     except BadAnswer as exc:
@@ -124,6 +131,7 @@ async def submit_answer(interview_id: str, body: AnswerBody,
         raise HTTPException(code, str(exc)) from None
     except (NotAwaitingAnswer, Conflict) as exc:
         raise HTTPException(409, str(exc)) from None
+    check_spend(request, record.model, saved=True)  # only after the answer is stored
     try:
         record = await service.advance(interview_id)
     except ModelUnavailable as exc:
@@ -131,10 +139,12 @@ async def submit_answer(interview_id: str, body: AnswerBody,
     return _state(service, record)
 
 
-@router.post("/interviews/{interview_id}/finish", response_model=InterviewState)
-async def finish_interview(interview_id: str, service: ServiceDep) -> InterviewState:
+@router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
+             dependencies=JSON_ONLY)
+async def finish_interview(interview_id: str, request: Request,
+                           service: ServiceDep) -> InterviewState:
     """End the interview now; what was answered is graded."""
-    _load(service, interview_id)
+    check_spend(request, _load(service, interview_id).model)
     try:
         record = await service.finish(interview_id)
     except ModelUnavailable as exc:

@@ -18,6 +18,8 @@ from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
 from interviewer.web import api, pages
+from interviewer.web.limits import RateLimiter
+from interviewer.web.markdown import render_markdown
 from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
@@ -39,6 +41,7 @@ def _templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(paths.web_dir() / "templates"))
     templates.env.undefined = StrictUndefined
     templates.env.globals["model_label"] = describe(default_model_name(settings))
+    templates.env.filters["markdown"] = render_markdown
     return templates
 
 
@@ -60,10 +63,13 @@ async def _docs() -> HTMLResponse:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    detail = exc.detail
+    if exc.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "the request body could not be read: send JSON encoded as UTF-8"
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
                             headers=exc.headers)
-    context = {"status_code": exc.status_code, "message": exc.detail}
+    context = {"status_code": exc.status_code, "message": detail}
     return pages.render(request, "error.html", context, exc.status_code)
 
 
@@ -77,6 +83,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.settings = settings
     app.state.service = service or build_service(settings)
     app.state.templates = _templates(settings)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
               name="docs-assets")

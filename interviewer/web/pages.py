@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -15,6 +14,7 @@ from interviewer.service import BadAnswer, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.web import csrf, views
 from interviewer.web.deps import ServiceDep, SettingsDep
+from interviewer.web.limits import check_spend, spend_wait
 
 router = APIRouter(include_in_schema=False)
 UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
@@ -73,25 +73,38 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
         count = int(questions) if questions.strip() else None
         plan = service.plan(mode, area or None, topic or None, count,
                             question_id if mode == "single" and question_id else None)
-        interview_id = service.create(plan, model or default_model_name(settings))
+        model = model or default_model_name(settings)
+        service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
         message = str(exc) if isinstance(exc, PlanError | UnknownModel) else \
             "the number of questions must be a whole number from 1 to 8"
         return _home(request, service, settings, form, message[0].upper() + message[1:], 422)
-    return _see_other(f"/interviews/{interview_id}")
+    check_spend(request, model)
+    return _see_other(f"/interviews/{service.create(plan, model)}")
+
+
+async def _advance(request: Request, service: ServiceDep, record: Record
+                   ) -> tuple[Record, str | None]:
+    """Grade and ask the next turn, unless the model fails or this client must wait."""
+    wait = spend_wait(request, record.model)
+    if wait is not None:
+        return record, f"Your answer is saved. Too many model requests just now: reload this " \
+                       f"page in {wait} seconds to continue."
+    try:
+        return await service.advance(record.id), None
+    except ModelUnavailable as exc:
+        return record, UNAVAILABLE.format(exc)
 
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
 async def interview_page(request: Request, interview_id: str, service: ServiceDep) -> Response:
     record = _record(service, interview_id)
     notice = None
+    if not record.state.finished and service.current(record) is None:
+        # an answer is stored and waits for its grade and the next turn
+        record, notice = await _advance(request, service, record)
     if record.state.finished:
         return _see_other(f"/interviews/{interview_id}/scorecard")
-    if service.current(record) is None:  # resume: an answer stored but not yet followed up
-        try:
-            record = await service.advance(interview_id)
-        except ModelUnavailable as exc:
-            notice = UNAVAILABLE.format(exc)
     context = {**views.interview_context(service, record), "error": None, "draft": "",
                "notice": notice, "stream_url": None}
     return render(request, "interview.html", context)
@@ -110,8 +123,6 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
-    with contextlib.suppress(ModelUnavailable):  # the page it redirects to retries and explains
-        await service.advance(interview_id)
     return _see_other(f"/interviews/{interview_id}")
 
 
@@ -119,7 +130,7 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
 async def finish(request: Request, interview_id: str, service: ServiceDep,
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
-    _record(service, interview_id)
+    check_spend(request, _record(service, interview_id).model)
     try:
         await service.finish(interview_id)
     except ModelUnavailable:
