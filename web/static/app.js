@@ -216,7 +216,18 @@
     });
   }
 
+  /* 6. After a long transcript, bring the current question into view, unless a message
+        at the top of the page (an error or notice) needs reading first. */
+  function showCurrentQuestion() {
+    var current = document.querySelector(".current");
+    if (!current || window.location.hash || document.querySelector("main .callout")) return;
+    if (current.getBoundingClientRect().top > window.innerHeight * 0.6) {
+      current.scrollIntoView({ block: "start" });
+    }
+  }
+
   function init() {
+    showCurrentQuestion();
     startTimer();
     guardDoubleSubmit();
     enhanceAnswer();
