@@ -17,6 +17,18 @@ from interviewer.taxonomy import Area, Topic
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, require_json
 
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+def _errors(*codes: int) -> dict[int | str, dict]:
+    meaning = {400: "unreadable body", 404: "no such interview", 409: "not waiting for that",
+               413: "answer too long", 415: "body is not JSON", 422: "invalid input",
+               429: "too many model requests", 503: "model unavailable; answer saved"}
+    return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
+
+
 router = APIRouter(prefix="/api", tags=["interviews"])
 JSON_ONLY = [Depends(require_json)]
 
@@ -99,7 +111,7 @@ def _unavailable(exc: Exception) -> HTTPException:
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY)
+             dependencies=JSON_ONLY, responses=_errors(400, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
                            settings: SettingsDep) -> InterviewState:
     """Plan an interview and return its first question."""
@@ -119,7 +131,8 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
-             dependencies=JSON_ONLY)
+             dependencies=JSON_ONLY,
+             responses=_errors(400, 404, 409, 413, 415, 422, 429, 503))
 async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                         service: ServiceDep) -> InterviewState:
     """Store an answer, grade it, and return what the interviewer asks next."""
@@ -140,7 +153,7 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
-             dependencies=JSON_ONLY)
+             dependencies=JSON_ONLY, responses=_errors(404, 415, 429, 503))
 async def finish_interview(interview_id: str, request: Request,
                            service: ServiceDep) -> InterviewState:
     """End the interview now; what was answered is graded."""
@@ -152,7 +165,7 @@ async def finish_interview(interview_id: str, request: Request,
     return _state(service, record)
 
 
-@router.get("/interviews/{interview_id}", response_model=InterviewOut)
+@router.get("/interviews/{interview_id}", response_model=InterviewOut, responses=_errors(404))
 async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
     """The interview's status and every turn in order."""
     record = _load(service, interview_id)
@@ -167,7 +180,8 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
                         turns=turns)
 
 
-@router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard)
+@router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
+            responses=_errors(404, 409))
 async def get_scorecard(interview_id: str, service: ServiceDep) -> Scorecard:
     """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
     _load(service, interview_id)

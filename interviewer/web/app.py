@@ -5,6 +5,7 @@ from __future__ import annotations
 import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -73,6 +74,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return pages.render(request, "error.html", context, exc.status_code)
 
 
+def _field_errors(exc: RequestValidationError) -> str:
+    """Validation errors as one readable line: `field: problem; field: problem`."""
+    parts = []
+    for e in exc.errors():
+        loc = ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path"))
+        parts.append(f"{loc or 'body'}: {e['msg']}")
+    return "; ".join(parts)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return await _http_error(request, HTTPException(422, _field_errors(exc)))
+
+
 def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and service."""
     settings = settings or get_settings()
@@ -94,4 +109,5 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.include_router(pages.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
     return app
