@@ -25,3 +25,7 @@ def rubrics_dir() -> Path:
 
 def web_dir() -> Path:
     return data_root() / "web"
+
+
+def calibration_dir() -> Path:
+    return data_root() / "calibration"

@@ -36,6 +36,13 @@ CREATE TABLE IF NOT EXISTS turns (
     created_at TEXT NOT NULL,
     PRIMARY KEY (interview_id, seq)
 );
+CREATE TABLE IF NOT EXISTS calibration_reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    set_path TEXT NOT NULL,
+    report TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS grades (
     interview_id TEXT NOT NULL REFERENCES interviews(id),
     question_id TEXT NOT NULL,
@@ -153,6 +160,18 @@ class Store:
     def finish(self, interview_id: str) -> None:
         with self._connect() as db:
             db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
+
+    def save_calibration(self, model: str, set_path: str, report_json: str) -> None:
+        with self._connect() as db:
+            db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report)"
+                       " VALUES (?, ?, ?, ?)", (now(), model, set_path, report_json))
+
+    def latest_calibration(self) -> tuple[str, str, str] | None:
+        """(created_at, set_path, report JSON) of the newest calibration run, if any."""
+        with self._connect() as db:
+            row = db.execute("SELECT created_at, set_path, report FROM calibration_reports"
+                             " ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else (row["created_at"], row["set_path"], row["report"])
 
     def load(self, interview_id: str) -> Record:
         with self._connect() as db:
