@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from interviewer import engine, terminal
+from interviewer import engine, paths, terminal
 from interviewer.library import LibraryError, default_library, load_library
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
@@ -190,6 +190,55 @@ def check(root: Annotated[Path | None, typer.Option(
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
+
+
+@app.command()
+def calibrate(
+    model: ModelOpt = None,
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", help="A labelled JSONL set (default: the shipped calibration/answers.jsonl).")]
+    = None,
+    out: Annotated[Path, typer.Option(help="Folder for calibration.md and calibration.json.")]
+    = Path("reports"),
+    min_qwk: Annotated[float, typer.Option(help="Fail below this quadratic weighted kappa.")]
+    = 0.70,
+    min_spearman: Annotated[float, typer.Option(help="Fail below this Spearman correlation.")]
+    = 0.80,
+    min_ranking: Annotated[float, typer.Option(
+        help="Fail below this share of answer pairs to one question ranked right.")] = 0.90,
+) -> None:
+    """Grade a labelled answer set and measure agreement with the expert labels.
+
+    Reports QWK, Spearman, exact and adjacent agreement (overall and per criterion), a
+    confusion matrix, how each kind of adversarial answer fared and the slowest items;
+    writes Markdown and JSON, keeps the run for the web page's Calibration tab, and exits 1
+    when a threshold or an adversarial rule fails.
+
+    \b
+    Example:
+      interviewer calibrate --set calibration/holdout.jsonl --min-qwk 0.7
+    """
+    from interviewer import calibration
+    from interviewer.web.app import build_service
+
+    settings = get_settings()
+    path = set_path or paths.calibration_dir() / "answers.jsonl"
+    try:
+        items = calibration.load_set(path)
+        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+    except (calibration.CalibrationError, UnknownModel, OSError) as exc:
+        raise _fail(str(exc)) from None
+    report = asyncio.run(calibration.run_calibration(chosen, items))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
+    (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    build_service(settings).store.save_calibration(report.model, str(path),
+                                                   report.model_dump_json())
+    print(report.to_markdown())
+    failed = report.thresholds_failed(min_qwk, min_spearman, min_ranking)
+    for line in failed:
+        err.print(f"[red]✗[/red] {line}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

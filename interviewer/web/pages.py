@@ -147,3 +147,8 @@ async def scorecard(request: Request, interview_id: str, service: ServiceDep) ->
 @router.get("/history", response_class=HTMLResponse)
 async def history(request: Request, service: ServiceDep) -> HTMLResponse:
     return render(request, "history.html", {"interviews": views.history_rows(service)})
+
+
+@router.get("/calibration", response_class=HTMLResponse)
+async def calibration(request: Request, service: ServiceDep) -> HTMLResponse:
+    return render(request, "calibration.html", views.calibration_context(service))

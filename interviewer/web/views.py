@@ -96,3 +96,30 @@ def history_rows(service: Interviews) -> list[dict[str, Any]]:
                      "answered": len(card.questions),
                      "total": len(record.state.plan.question_ids)})
     return rows
+
+
+CALIBRATE_COMMAND = "interviewer calibrate --model offline --set calibration/answers.jsonl"
+
+
+def calibration_context(service: Interviews) -> dict[str, Any]:
+    """The latest calibration run, shaped for the page, or None when there is none yet."""
+    from interviewer.calibration import CalibrationReport
+
+    latest = service.store.latest_calibration()
+    if latest is None:
+        return {"report": None, "command": CALIBRATE_COMMAND}
+    created_at, set_path, raw = latest
+    report = CalibrationReport.model_validate_json(raw)
+    overall = report.overall
+    return {"command": CALIBRATE_COMMAND, "report": {
+        "model": report.model, "set_path": set_path, "created_at": created_at,
+        "n_items": report.n, "ranking_accuracy": report.ranking, "confusion": report.confusion,
+        "overall": {"qwk": overall.qwk, "spearman": overall.spearman, "exact": overall.exact,
+                    "adjacent": overall.adjacent},
+        "per_criterion": [{"criterion": cid, "n": a.n, "qwk": a.qwk, "spearman": a.spearman,
+                           "exact": a.exact, "adjacent": a.adjacent}
+                          for cid, a in report.criteria.items()],
+        "adversarial": [{"kind": k.kind, "n": k.n, "mean_score": k.mean_grade, "rule": k.rule,
+                         "passed": k.passed} for k in report.kinds if k.passed is not None],
+        "slowest": [{"id": s.id, "ms": s.ms} for s in report.slowest],
+    }}

@@ -1,0 +1,69 @@
+"""`interviewer calibrate`: reports written, thresholds enforced, the page shows the run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from interviewer.cli import app
+from interviewer.settings import Settings
+from interviewer.web.app import create_app
+
+runner = CliRunner()
+QUESTION = "How would you rate-limit a public API used by thousands of developers?"
+STRONG = ("I would give every API key a token bucket refilled at its plan's rate, because "
+          "that allows short bursts while stopping one customer from starving the rest. "
+          "Callers over the limit get a 429 with a Retry-After header so their client knows "
+          "how long to wait. The trade-off is simplicity against fairness, so I would also cap "
+          "each account. I would measure the share of throttled calls that later succeed.")
+
+
+def _item(i: int, answer: str, overall: int, kind: str = "honest") -> dict:
+    return {"id": f"t{i}", "area": "api-products", "topic": "rate-limiting",
+            "question": QUESTION, "answer": answer, "kind": kind,
+            "label": {"overall": overall, "criteria": {"limit-design": overall}}}
+
+
+def _write_set(path: Path) -> Path:
+    items = [_item(1, STRONG, 4), _item(2, "We would add some limits to the API.", 1),
+             _item(3, "Token bucket, 429, Retry-After, quotas, tiers.", 1, "keyword-list")]
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    return path
+
+
+def test_calibrate_writes_reports_and_the_page_shows_the_run(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    db = tmp_path / "c.db"
+    monkeypatch.setenv("INTERVIEWER_DB", str(db))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["calibrate", "--model", "offline", "--set",
+                                 str(_write_set(tmp_path / "set.jsonl")), "--out", str(out),
+                                 "--min-qwk", "-1", "--min-spearman", "-1",
+                                 "--min-ranking", "0"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["n"] == 3 and report["model"] == "offline"
+    assert "QWK" in (out / "calibration.md").read_text()
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(db))
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/calibration").text
+    assert "set.jsonl" in page and "3 items" in page
+    assert "No calibration report yet" not in page
+
+
+def test_calibrate_fails_below_a_threshold(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["calibrate", "--set", str(_write_set(tmp_path / "s.jsonl")),
+                                 "--out", str(tmp_path), "--min-qwk", "1.01"])
+    assert result.exit_code == 1
+    assert "< 1.01" in result.output
+
+
+def test_calibrate_names_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(_item(1, STRONG, 4)) + "\n{oops\n")
+    result = runner.invoke(app, ["calibrate", "--set", str(path)])
+    assert result.exit_code == 2
+    assert "bad.jsonl:2: not valid JSON" in result.output
