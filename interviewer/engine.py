@@ -127,6 +127,8 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
     if mode == "single":
         count = 1
     chosen = _pick_mixed(pool, min(count, len(pool)), random.Random(seed))
+    if mode == "single":  # one question: its own area and topic describe the session
+        return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,))
     return Plan(mode, area, topic, tuple(q.id for q in chosen))
 
 

@@ -52,6 +52,12 @@ def test_drills_stay_inside_their_area_or_topic(mini_library: Library, kwargs: d
     assert all(check(mini_library.question(q)) for q in plan.question_ids)
 
 
+def test_a_random_single_question_names_its_area_and_topic(mini_library: Library) -> None:
+    plan = engine.plan_interview(mini_library, "single", seed=3)
+    q = mini_library.question(plan.question_ids[0])
+    assert (plan.area, plan.topic) == (q.area, q.topic)
+
+
 def test_single_question_by_id(mini_library: Library) -> None:
     plan = engine.plan_interview(mini_library, "single", question_id="q2-1")
     assert plan.question_ids == ("q2-1",)
