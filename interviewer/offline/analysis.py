@@ -15,7 +15,13 @@ from interviewer.offline.lexicon import (
     SPECIFIC,
     is_instruction_to_grader,
 )
-from interviewer.offline.matching import CompiledRubric, concept_in, content_stems, positions
+from interviewer.offline.matching import (
+    CompiledRubric,
+    concept_in,
+    concept_near,
+    content_stems,
+    positions,
+)
 from interviewer.offline.text import Sentence, split_sentences, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
@@ -36,6 +42,8 @@ class Analysed:
     signpost: bool
     padding: bool
     on_topic: bool
+    hard: tuple[frozenset[int], ...]  # per criterion: concepts a phrase matched exactly
+    near: tuple[frozenset[int], ...]  # per criterion: concepts matched only loosely
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,7 @@ class Reading:
     prose_share: float
     relevance: float
     topic_concepts: int
+    asked_overlap: int
 
     @property
     def usable(self) -> tuple[Analysed, ...]:
@@ -59,13 +68,16 @@ def sentence_quality(text: str, ws: list[str]) -> float:
     n = len(ws)
     if n == 0:
         return 0.0
-    parts = [p for p in _LIST_SEPARATORS.split(text) if p.strip()]
-    if len(parts) >= 4 and sum(len(p.split()) <= 3 for p in parts) / len(parts) >= 0.7:
-        return 0.1
     function_share = sum(w in FUNCTION_WORDS for w in ws) / n
-    if n < 4 or function_share < 0.12:
+    parts = [len(p.split()) for p in _LIST_SEPARATORS.split(text) if p.strip()]
+    listed = sum(k for k in parts if k <= 3) / max(1, sum(parts)) if len(parts) >= 4 else 0.0
+    if n < 4:
         return 0.2
-    if n < 6 or function_share < 0.22:
+    if function_share < 0.12:
+        return 0.1
+    if listed >= 0.6 and function_share < 0.25:
+        return 0.2
+    if n < 6 or function_share < 0.2:
         return 0.6
     return 1.0
 
@@ -78,12 +90,15 @@ def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[st
     return frozenset(s for s in stems if s not in _GENERIC_STEMS and len(s) > 2)
 
 
-def _on_topic(where: dict[str, list[int]], content: frozenset[str], rubric: CompiledRubric,
-              asked: frozenset[str]) -> bool:
-    """On topic: names a concept of the topic or shares two words with the question."""
-    if len(content & asked) >= 2:
-        return True
-    return any(concept_in(k, where) for c in rubric.criteria if not c.shared for k in c.concepts)
+def _matches(rubric: CompiledRubric, where: dict[str, list[int]], content: frozenset[str]
+             ) -> tuple[tuple[frozenset[int], ...], tuple[frozenset[int], ...]]:
+    hard, near = [], []
+    for c in rubric.criteria:
+        h = frozenset(i for i, k in enumerate(c.concepts) if concept_in(k, where))
+        hard.append(h)
+        near.append(frozenset(i for i, k in enumerate(c.concepts)
+                              if i not in h and concept_near(k, content)))
+    return tuple(hard), tuple(near)
 
 
 def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Analysed:
@@ -92,25 +107,27 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     where = positions(stems)
     content = frozenset(st for w, st in zip(ws, stems, strict=True)
                         if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS)
+    hard, near = _matches(rubric, where, content)
+    topical = any(h or n for c, h, n in zip(rubric.criteria, hard, near, strict=True)
+                  if not c.shared)
     return Analysed(
         sentence=s, where=where, content=content, n_words=len(ws),
         quality=sentence_quality(s.text, ws),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
         signpost=bool(SIGNPOSTS.search(s.text)),
         padding=bool(PADDING.search(s.text)) and len(content & asked) < 2,
-        on_topic=_on_topic(where, content, rubric, asked),
+        on_topic=topical or bool(content & asked), hard=hard, near=near,
     )
 
 
 def _topic_concepts(sentences: list[Analysed], rubric: CompiledRubric) -> int:
     """How many distinct concepts of the topic's own criteria the answer names."""
-    found = 0
-    for c in rubric.criteria:
-        if c.shared:
-            continue
-        found += sum(any(concept_in(k, s.where) for s in sentences if s.quality >= 0.6)
-                     for k in c.concepts)
-    return found
+    found: set[tuple[int, int]] = set()
+    for s in sentences:
+        for ci, c in enumerate(rubric.criteria):
+            if not c.shared:
+                found.update((ci, k) for k in s.hard[ci] | s.near[ci])
+    return len(found)
 
 
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
@@ -126,5 +143,6 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
     prose = sum(s.n_words * s.quality for s in kept) / total if total else 0.0
     counted = [s for s in kept if not s.padding]
     relevance = (sum(s.n_words for s in counted if s.on_topic) / total) if total else 0.0
+    said = frozenset().union(*(s.content for s in counted))
     return Reading(tuple(kept), tuple(injected), prose, relevance,
-                   _topic_concepts(counted, rubric))
+                   _topic_concepts(counted, rubric), len(said & asked))

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Analysed, Reading, question_stems, read_answer
-from interviewer.offline.matching import CompiledCriterion, compiled, concept_in, content_stems
+from interviewer.offline.matching import (
+    CompiledCriterion,
+    CompiledRubric,
+    compiled,
+    concept_in,
+    content_stems,
+    positions,
+)
+from interviewer.offline.text import stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
 GRADER = "offline"
@@ -18,6 +26,7 @@ KEYWORD_FLAG = "keyword-list"
 MAX_EVIDENCE = 3
 # raw credit needed for scores 2, 3 and 4
 THRESHOLDS = (0.55, 1.6, 2.9)
+NEAR_CREDIT = 0.5  # a concept matched loosely (two of its distinctive words) earns half
 REPEAT_CREDIT = 0.15  # a concept named again in another sentence adds a little, once
 REASONING_CREDIT = 0.3  # per on-point sentence that gives a reason, up to three
 SPECIFIC_CREDIT = 0.25  # once, for numbers or a concrete example on the point
@@ -48,21 +57,23 @@ def _credit(s: Analysed) -> float:
     return s.quality * (0.75 + 0.25 * s.reasoning)
 
 
-def _tally(crit: CompiledCriterion, sentences: tuple[Analysed, ...]) -> _Tally:
+def _tally(ci: int, crit: CompiledCriterion, sentences: tuple[Analysed, ...]) -> _Tally:
     t = _Tally()
     for i, s in enumerate(sentences):
         if s.padding or (crit.shared and not s.on_topic and s.quality < 1):
             continue
-        hits = [k for k, concept in enumerate(crit.concepts) if concept_in(concept, s.where)]
+        hits, near = s.hard[ci], s.near[ci]
         if crit.id == "structure" and s.signpost and s.quality >= 0.6:
             t.signposts += 1
             t.support[i] = max(t.support.get(i, 0.0), 0.5)
-        if not hits:
+        if not hits and not near:
             continue
         credit = _credit(s)
         for k in hits:
             t.credits.setdefault(k, []).append(credit)
-        t.support[i] = max(t.support.get(i, 0.0), credit * len(hits))
+        for k in near:
+            t.credits.setdefault(k, []).append(credit * NEAR_CREDIT)
+        t.support[i] = max(t.support.get(i, 0.0), credit * (len(hits) + NEAR_CREDIT * len(near)))
         if s.reasoning and s.quality >= 0.6:
             t.reasoned.add(i)
         t.specific = t.specific or (s.specific and s.quality >= 0.6)
@@ -110,12 +121,13 @@ def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[in
 
 
 def _off_topic(reading: Reading) -> bool:
-    return reading.relevance < OFF_TOPIC_RELEVANCE or reading.topic_concepts == 0
+    return reading.relevance < OFF_TOPIC_RELEVANCE or (
+        reading.topic_concepts == 0 and reading.asked_overlap < 3)
 
 
-def _grade_criterion(crit: CompiledCriterion, reading: Reading,
+def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading,
                      topic_best: int | None = None) -> CriterionGrade:
-    t = _tally(crit, reading.sentences)
+    t = _tally(ci, crit, reading.sentences)
     evidence = _evidence(t, reading.sentences)
     score = _level(t.raw()) if evidence else 1
     cap, why = _cap(crit, reading, 4 if topic_best is None else topic_best)
@@ -138,18 +150,32 @@ def _empty(request: GradeRequest) -> AnswerGrade:
                        missed=list(request.strong_answer), notes=["The answer was empty."])
 
 
-def _strong_points_missed(request: GradeRequest, reading: Reading) -> list[str]:
-    said = frozenset().union(*(s.content for s in reading.usable)) if reading.usable else set()
+def _concepts_in(text: str, rubric: CompiledRubric) -> set[tuple[int, int]]:
+    where = positions(stems(text))
+    return {(ci, k) for ci, c in enumerate(rubric.criteria) if not c.shared
+            for k, concept in enumerate(c.concepts) if concept_in(concept, where)}
+
+
+def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
+                          reading: Reading) -> list[str]:
+    """Outline points the answer neither names by concept nor echoes in its own words."""
+    said = frozenset().union(*(s.content for s in reading.usable))
+    covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
+               for k in s.hard[ci] | s.near[ci]}
     missed = []
     for point in request.strong_answer:
-        stems = {s for s in content_stems(point) if len(s) > 2}
-        if not stems or len(stems & said) / len(stems) < 0.4:
+        point_stems = {s for s in content_stems(point) if len(s) > 2}
+        named = _concepts_in(point, rubric)
+        echoed = bool(point_stems) and len(point_stems & said) / len(point_stems) >= 0.4
+        if not echoed and not (named and named <= covered):
             missed.append(point)
     return missed
 
 
-def _missed(request: GradeRequest, reading: Reading, grades: list[CriterionGrade]) -> list[str]:
-    out = _strong_points_missed(request, reading)
+def _missed(request: GradeRequest, rubric: CompiledRubric, reading: Reading,
+            grades: list[CriterionGrade]) -> list[str]:
+    """Strong-answer points not covered, then a few concepts from the weakest criteria."""
+    out = _strong_points_missed(request, rubric, reading)
     for g in sorted(grades, key=lambda g: (g.score, -g.weight))[:2]:
         names = [n for n in g.missing.split(", ") if n][:2]
         out.extend(f"{g.name}: {n}" for n in names)
@@ -178,11 +204,11 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
     reading = read_answer(request.answer, rubric, asked)
-    own = [_grade_criterion(c, reading) for c in rubric.criteria if not c.shared]
-    topic_best = max((g.score for g in own), default=4)
-    by_id = {g.id: g for g in own}
-    grades = [by_id.get(c.id) or _grade_criterion(c, reading, topic_best)
-              for c in rubric.criteria]
+    own = {ci: _grade_criterion(ci, c, reading)
+           for ci, c in enumerate(rubric.criteria) if not c.shared}
+    topic_best = max((g.score for g in own.values()), default=4)
+    grades = [own.get(ci) or _grade_criterion(ci, c, reading, topic_best)
+              for ci, c in enumerate(rubric.criteria)]
     flags, notes = _flags_and_notes(reading)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
-                       missed=_missed(request, reading, grades), flags=flags, notes=notes)
+                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes)

@@ -35,6 +35,8 @@ thing things way ways really important key good great better best bad stuff kind
 think believe feel know say said see look like just actually basically obviously clearly
 approach question answer example case point time people team teams work working worked
 help helps make makes made use used using also would could should always never often
+design designing walk describe explain tell approach handle build building create decide
+improve plan talk run given imagine suppose pm product manager company business new
 """)
 
 # Sentence-level signs of reasoning: cause, purpose, consequence, contrast, cost, measurement.

@@ -17,6 +17,8 @@ from interviewer.offline.text import stem, words
 
 _CACHE_SIZE = 64
 _SLACK = 3  # extra words a phrase may be spread over in a sentence
+BAG_MAX_SHARED = 2  # a stem in more concepts than this says too little to match loosely
+BAG_MIN_HITS = 2  # distinct bag stems a sentence needs for a loose match
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +31,11 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class CompiledConcept:
+    """A concept's phrasings, and the bag of its distinctive stems for looser matching."""
+
     name: str
     phrases: tuple[Phrase, ...]
+    bag: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +98,28 @@ def _topic_stems(criteria: tuple[CompiledCriterion, ...]) -> frozenset[str]:
                      if s not in generic)
 
 
+def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriterion, ...]:
+    """Give each concept the stems of its phrases that no more than one other concept uses."""
+    generic = {stem(w) for w in GENERIC_WORDS}
+    seen: dict[str, int] = {}
+    for c in criteria:
+        for k in c.concepts:
+            for s in {s for p in k.phrases for s in p.stems}:
+                seen[s] = seen.get(s, 0) + 1
+    out = []
+    for c in criteria:
+        concepts = tuple(
+            CompiledConcept(k.name, k.phrases, frozenset(
+                s for p in k.phrases for s in p.stems
+                if seen[s] <= BAG_MAX_SHARED and s not in generic and s not in FUNCTION_WORDS
+                and len(s) > 2))
+            for k in c.concepts)
+        out.append(CompiledCriterion(c.id, c.name, c.weight, c.tip, c.levels, c.shared, concepts))
+    return tuple(out)
+
+
 def _compile(rubric: Rubric) -> CompiledRubric:
-    criteria = tuple(_compile_criterion(c) for c in rubric.criteria)
+    criteria = _with_bags(tuple(_compile_criterion(c) for c in rubric.criteria))
     return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria))
 
 
@@ -149,3 +174,8 @@ def phrase_in(phrase: Phrase, where: dict[str, list[int]]) -> bool:
 def concept_in(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
     """True when any phrasing of the concept occurs in a sentence."""
     return any(phrase_in(p, where) for p in concept.phrases)
+
+
+def concept_near(concept: CompiledConcept, content: frozenset[str]) -> bool:
+    """A loose match: the sentence uses at least two of the concept's distinctive stems."""
+    return len(concept.bag & content) >= BAG_MIN_HITS
