@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from interviewer.engine import Plan, State, Turn
-from interviewer.scoring import AnswerGrade
+from interviewer.scoring import AnswerGrade, Usage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS interviews (
@@ -66,6 +66,7 @@ class StoredTurn:
     seq: int
     turn: Turn
     created_at: str
+    usage: Usage | None = None  # model tokens and cost: asking this turn, or grading an answer
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,23 @@ class Record:
     @property
     def status(self) -> str:
         return "completed" if self.state.finished else "in_progress"
+
+    @property
+    def usage(self) -> Usage:
+        """Everything this interview has spent on the model so far."""
+        return sum((t.usage for t in self.turns if t.usage), Usage())
+
+
+def _add_usage_column(db: sqlite3.Connection) -> None:
+    """Databases made before per-turn usage get the column; old turns simply have none."""
+    columns = {row["name"] for row in db.execute("PRAGMA table_info(turns)")}
+    if "usage" in columns:
+        return
+    try:
+        db.execute("ALTER TABLE turns ADD COLUMN usage TEXT")
+    except sqlite3.OperationalError as exc:  # another process added it first
+        if "duplicate column" not in str(exc):
+            raise
 
 
 def now() -> str:
@@ -102,6 +120,7 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _add_usage_column(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -126,14 +145,21 @@ class Store:
                  json.dumps(list(plan.question_ids))))
         return interview_id
 
-    def add_turn(self, interview_id: str, seq: int, turn: Turn) -> None:
+    def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
+                 ) -> None:
         """Insert a turn at a given position; raises sqlite3.IntegrityError if it is taken."""
         with self._connect() as db:
             db.execute(
                 "INSERT INTO turns (interview_id, seq, role, kind, question_id, text, criterion,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (interview_id, seq, turn.role, turn.kind, turn.question_id, turn.text,
-                 turn.criterion, now()))
+                 turn.criterion, now(), usage.model_dump_json() if usage else None))
+
+    def set_usage(self, interview_id: str, seq: int, usage: Usage) -> None:
+        """Record what a turn cost; for an answer, what grading it cost."""
+        with self._connect() as db:
+            db.execute("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
+                       (usage.model_dump_json(), interview_id, seq))
 
     def add_answer(self, interview_id: str, seq: int, turn: Turn) -> bool:
         """Store an answer at `seq`; False if that exact answer is already there (a retry)."""
@@ -204,5 +230,7 @@ def _record(row: sqlite3.Row, turns: list[sqlite3.Row], grades: list[sqlite3.Row
     parsed = [AnswerGrade.model_validate_json(g["grade"]) for g in grades]
     state = State(plan=plan, turns=[_turn(t) for t in turns],
                   grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))
-    stored = [StoredTurn(t["seq"], _turn(t), t["created_at"]) for t in turns]
+    stored = [StoredTurn(t["seq"], _turn(t), t["created_at"],
+                         Usage.model_validate_json(t["usage"]) if t["usage"] else None)
+              for t in turns]
     return Record(row["id"], row["created_at"], row["model"], state, stored)
