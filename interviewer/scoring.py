@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from interviewer.taxonomy import LEVEL_NAMES
 
@@ -19,10 +19,23 @@ class CriterionGrade(BaseModel):
 
 
 class Usage(BaseModel):
+    """Model tokens and their estimated cost in US dollars (see prompts/models.yaml)."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cached_tokens: int = 0
+    cached_tokens: int = 0  # prompt tokens the provider served from its prompt cache
     cost_usd: float = 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cached_share(self) -> float:
+        """The share of prompt tokens served from the provider's cache, 0 to 1."""
+        return round(self.cached_tokens / self.prompt_tokens, 3) if self.prompt_tokens else 0.0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
