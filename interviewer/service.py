@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from interviewer import engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
+from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel
 from interviewer.scoring import Scorecard
 from interviewer.storage import Conflict, Record, Store
@@ -113,19 +114,31 @@ class Interviews:
         self.submit(interview_id, text, turn)
         return await self.advance(interview_id, on_delta)
 
-    async def advance(self, interview_id: str, on_delta: DeltaSink | None = None) -> Record:
-        """Grade whatever is ungraded and produce the next interviewer turn, if one is due."""
+    async def advance(self, interview_id: str, on_delta: DeltaSink | None = None,
+                      ask: bool = True) -> Record:
+        """Grade whatever is ungraded and produce the next interviewer turn, if one is due.
+
+        With `ask=False` it only grades, for a page that streams the next turn afterwards.
+        """
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
             model = self.models(record.model)
             state = record.state
-            grade = await engine.grade_latest(state, self.library, model, interview_id)
-            if grade is not None:
-                self.store.save_grade(interview_id, grade)
-                state.grades[grade.question_id] = grade
-            if not state.finished and engine.awaiting_answer(state) is None:
+            await self._grade(record, model)
+            if ask and not state.finished and engine.awaiting_answer(state) is None:
                 await self._next_turn(interview_id, state, model, on_delta)
             return self.store.load(interview_id)
+
+    async def _grade(self, record: Record, model: InterviewModel) -> None:
+        """Grade the newest ungraded answer; store the grade, and its cost on that answer."""
+        if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
+            model.resume_spend(record.id, record.usage.total_tokens)
+        grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        if grade is None:
+            return
+        self.store.save_grade(record.id, grade)
+        self.store.set_usage(record.id, record.turns[-1].seq, grade.usage)
+        record.state.grades[grade.question_id] = grade
 
     async def _next_turn(self, interview_id: str, state: State, model: InterviewModel,
                          on_delta: DeltaSink | None) -> None:
@@ -134,7 +147,9 @@ class Interviews:
             self.store.finish(interview_id)
             return
         text = await self._phrase(state, step, model, interview_id, on_delta)
-        self.store.add_turn(interview_id, len(state.turns), engine.interviewer_turn(step, text))
+        usage = model.turn_usage(interview_id) if isinstance(model, Metered) else None
+        self.store.add_turn(interview_id, len(state.turns), engine.interviewer_turn(step, text),
+                            usage)
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -150,16 +165,16 @@ class Interviews:
         """End the interview now; an answer already stored is still graded."""
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
-            grade = await engine.grade_latest(record.state, self.library,
-                                              self.models(record.model), interview_id)
-            if grade is not None:
-                self.store.save_grade(interview_id, grade)
+            await self._grade(record, self.models(record.model))
             self.store.finish(interview_id)
             return self.store.load(interview_id)
 
     def scorecard(self, interview_id: str) -> Scorecard:
+        """The scorecard; its usage is the whole interview's: every question asked and every
+        grade, regrades after follow-ups included."""
         record = self.store.load(interview_id)
-        return engine.build_scorecard(interview_id, record.state, self.library)
+        card = engine.build_scorecard(interview_id, record.state, self.library)
+        return card.model_copy(update={"usage": record.usage})
 
     def current(self, record: Record) -> Current | None:
         """The interviewer turn waiting for an answer, with its place in the interview."""
