@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name
-from interviewer.scoring import Scorecard
+from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.taxonomy import Area, Topic
@@ -74,6 +74,8 @@ class TurnOut(BaseModel):
     text: str
     criterion: str | None
     created_at: str
+    usage: Usage | None = Field(default=None, description="model tokens and estimated cost: "
+                                "asking this turn, or grading this answer")
 
 
 class InterviewOut(InterviewState):
@@ -84,6 +86,7 @@ class InterviewOut(InterviewState):
     created_at: str
     question_ids: list[str]
     turns: list[TurnOut]
+    usage: Usage = Field(description="model tokens and estimated cost for the whole interview")
 
 
 def _current(cur: Current | None) -> CurrentOut | None:
@@ -172,12 +175,13 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
     plan = record.state.plan
     turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
                      question_id=t.turn.question_id, text=t.turn.text,
-                     criterion=t.turn.criterion, created_at=t.created_at) for t in record.turns]
+                     criterion=t.turn.criterion, created_at=t.created_at, usage=t.usage)
+             for t in record.turns]
     return InterviewOut(id=record.id, status=record.status,
                         current=_current(service.current(record)), mode=plan.mode,
                         area=plan.area, topic=plan.topic, model=record.model,
                         created_at=record.created_at, question_ids=list(plan.question_ids),
-                        turns=turns)
+                        turns=turns, usage=record.usage)
 
 
 @router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
