@@ -1,0 +1,99 @@
+"""Server-sent events: the next interviewer turn, sent to the page as the model writes it.
+
+The page streams only when its form said JavaScript is on (`stream=1`): it grades the stored
+answer, shows the next turn's box empty with `data-stream-url`, and the script appends each
+`data: {"delta": ...}` event until `event: done`. Without JavaScript the page produces the
+turn before it renders, as it always has, so no-JS candidates never see an empty question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+
+from interviewer import engine
+from interviewer.models.base import ModelUnavailable
+from interviewer.service import Current, Interviews
+from interviewer.storage import NotFound, Record, now
+from interviewer.web.deps import ServiceDep
+from interviewer.web.limits import spend_wait
+
+router = APIRouter(include_in_schema=False)
+UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
+               "reload this page in a moment to continue.")
+WAIT = "Too many model requests just now: reload this page in {} seconds to continue."
+_running: set[asyncio.Task[str | None]] = set()  # turns still being written after a disconnect
+
+
+def stream_url(interview_id: str) -> str:
+    return f"/interviews/{interview_id}/stream"
+
+
+def upcoming_turn(service: Interviews, record: Record) -> Current | None:
+    """The interviewer turn due next, with empty text, for a page that streams it in;
+    None when nothing is due or the latest answer still needs grading."""
+    state = record.state
+    if state.finished or service.current(record) or engine.ungraded_question(state):
+        return None
+    step = engine.next_step(state, service.library)
+    if isinstance(step, engine.Finish):
+        return None
+    kind = "question" if isinstance(step, engine.AskQuestion) else "follow_up"
+    return Current(kind=kind, text="", question_id=step.question.id, turn=len(record.turns),
+                   number=step.number, total=len(state.plan.question_ids), started_at=now())
+
+
+def sse(data: dict[str, Any], event: str | None = None) -> str:
+    """One server-sent event; JSON keeps any newline in the text inside a single data line."""
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data)}\n\n"
+
+
+async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[str]:
+    """A delta event per chunk of the next turn, a notice if the model fails, then done."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def produce() -> str | None:
+        try:
+            await service.advance(interview_id, on_delta=queue.put)
+            return None
+        except ModelUnavailable as exc:
+            return UNAVAILABLE.format(exc)
+        finally:
+            queue.put_nowait(None)
+
+    # the turn is written to storage even if the browser goes away half-way
+    task = asyncio.create_task(produce())
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    while (delta := await queue.get()) is not None:
+        yield sse({"delta": delta})
+    notice = await task
+    if notice:
+        yield sse({"message": notice}, "notice")
+    yield sse({}, "done")
+
+
+async def _only(events: list[str]) -> AsyncIterator[str]:
+    for event in events:
+        yield event
+
+
+@router.get("/interviews/{interview_id}/stream")
+async def stream_turn(request: Request, interview_id: str, service: ServiceDep
+                      ) -> StreamingResponse:
+    """Stream the interview's next interviewer turn as server-sent events."""
+    try:
+        record = service.load(interview_id)
+    except NotFound:
+        raise HTTPException(404, "There is no interview at this address.") from None
+    wait = spend_wait(request, record.model) if upcoming_turn(service, record) else None
+    events = (_only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
+              if wait is not None else turn_events(service, interview_id))
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
