@@ -18,7 +18,7 @@ from interviewer.models.registry import ModelRegistry, default_model_name, descr
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
-from interviewer.web import api, pages
+from interviewer.web import api, pages, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.security import SecurityHeaders
@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(stream.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -15,10 +15,9 @@ from interviewer.storage import Conflict, NotFound, Record
 from interviewer.web import csrf, views
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, spend_wait
+from interviewer.web.stream import UNAVAILABLE, stream_url, upcoming_turn
 
 router = APIRouter(include_in_schema=False)
-UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
-               "reload this page in a moment to continue.")
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200
@@ -65,7 +64,8 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
-                model: Annotated[str, Form()] = "") -> Response:
+                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
+                ) -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
             "question_id": question_id, "model": model}
@@ -80,10 +80,15 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
             "the number of questions must be a whole number from 1 to 8"
         return _home(request, service, settings, form, message[0].upper() + message[1:], 422)
     check_spend(request, model)
-    return _see_other(f"/interviews/{service.create(plan, model)}")
+    return _see_other(_page_url(service.create(plan, model), stream))
 
 
-async def _advance(request: Request, service: ServiceDep, record: Record
+def _page_url(interview_id: str, stream: str) -> str:
+    """The interview page; `stream=1` (sent by the page's script) streams the next turn in."""
+    return f"/interviews/{interview_id}" + ("?stream=1" if stream == "1" else "")
+
+
+async def _advance(request: Request, service: ServiceDep, record: Record, ask: bool = True
                    ) -> tuple[Record, str | None]:
     """Grade and ask the next turn, unless the model fails or this client must wait."""
     wait = spend_wait(request, record.model)
@@ -91,29 +96,39 @@ async def _advance(request: Request, service: ServiceDep, record: Record
         return record, f"Your answer is saved. Too many model requests just now: reload this " \
                        f"page in {wait} seconds to continue."
     try:
-        return await service.advance(record.id), None
+        return await service.advance(record.id, ask=ask), None
     except ModelUnavailable as exc:
         return record, UNAVAILABLE.format(exc)
 
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
-async def interview_page(request: Request, interview_id: str, service: ServiceDep) -> Response:
+async def interview_page(request: Request, interview_id: str, service: ServiceDep,
+                         stream: str = "") -> Response:
     record = _record(service, interview_id)
-    notice = None
+    notice = upcoming = None
     if not record.state.finished and service.current(record) is None:
-        # an answer is stored and waits for its grade and the next turn
-        record, notice = await _advance(request, service, record)
+        # an answer is stored and waits for its grade and the next turn; with the page's
+        # script on, grade now and let the page stream the turn in (interviewer.web.stream)
+        streaming = stream == "1"
+        record, notice = await _advance(request, service, record, ask=not streaming)
+        if streaming and notice is None:
+            upcoming = upcoming_turn(service, record)
+            if upcoming is None:
+                record = await service.advance(interview_id)  # nothing left to ask: it ends
     if record.state.finished:
         return _see_other(f"/interviews/{interview_id}/scorecard")
     context = {**views.interview_context(service, record), "error": None, "draft": "",
                "notice": notice, "stream_url": None}
+    if upcoming is not None:
+        context.update(current=views.current_view(upcoming), stream_url=stream_url(interview_id))
     return render(request, "interview.html", context)
 
 
 @router.post("/interviews/{interview_id}/answers")
 async def answer(request: Request, interview_id: str, service: ServiceDep,
                  csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
-                 turn: Annotated[str, Form()] = "") -> Response:
+                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
+                 ) -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id)
     try:
@@ -123,7 +138,7 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
-    return _see_other(f"/interviews/{interview_id}")
+    return _see_other(_page_url(interview_id, stream))
 
 
 @router.post("/interviews/{interview_id}/finish")
