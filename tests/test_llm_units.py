@@ -19,7 +19,9 @@ from interviewer.llm.retry import Backoff, retry_after
 from interviewer.llm.schema import BadVerdict, grade_schema, parse_verdict
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
 from interviewer.models.catalog import CatalogError, load_catalog, read_catalog
+from interviewer.models.registry import default_model_name
 from interviewer.scoring import Usage
+from interviewer.settings import Settings
 from tests.openai_server import grade_content
 
 ANSWER = ("I would key the limit on the API key.\n\nA token bucket of 100 requests per "
@@ -231,3 +233,15 @@ def test_a_bad_catalog_names_the_file_and_field(tmp_path: Path) -> None:
     path.write_text("default_model: x\nmodels:\n  x: {input: 1, output: 2}\n")
     with pytest.raises(CatalogError, match=r"models.yaml: models.x.cached_input: Field required"):
         read_catalog(path)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "offline"),
+    ({"OPENAI_API_KEY": "sk-test"}, "catalog"),
+    ({"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}, "catalog"),
+    ({"OPENAI_API_KEY": "sk-test", "INTERVIEWER_MODEL": "gpt-4o"}, "gpt-4o"),
+])
+def test_with_a_key_or_server_the_llm_is_the_default(env: dict[str, str], expected: str) -> None:
+    settings = Settings(_env_file=None, **env)
+    wanted = load_catalog().default_model if expected == "catalog" else expected
+    assert default_model_name(settings) == wanted

@@ -47,8 +47,7 @@ class Ledger:
 
     def charge(self, interview_id: str, usage: Usage) -> None:
         if interview_id:
-            total = usage.prompt_tokens + usage.completion_tokens
-            self._spent[interview_id] = self.spent(interview_id) + total
+            self._spent[interview_id] = self.spent(interview_id) + usage.total_tokens
 
     def record_turn(self, interview_id: str, usage: Usage) -> None:
         self._turns[interview_id] = usage

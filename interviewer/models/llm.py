@@ -8,15 +8,16 @@ Failures, in short: 429, 5xx, timeouts and dropped connections are retried with 
 resumable. A server that refuses every structured-output format, a reply that is still
 unusable after one repair, an answer too long for the context, or an interview past its
 token cap is graded by the offline grader instead, with a note on the scorecard saying why.
-Past the cap, questions are asked in the library's own words and cost nothing.
+Past the cap (or when even the question's prompt cannot fit the context), questions are
+asked in the library's own words and cost nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import openai
@@ -206,13 +207,14 @@ class LLMModel:
         """One chat completion, retried with backoff on 429, 5xx, timeouts and lost
         connections; raises Rejected or ModelUnavailable."""
         limit = "max_completion_tokens" if self.info.reasoning else "max_tokens"
-        for attempt in itertools.count():
+        attempt = 0
+        while True:
             try:
                 return await self._client.chat.completions.create(
                     model=self.name, messages=messages, **{limit: reply_tokens}, **options)
             except openai.APIError as exc:
                 await self.sleep(self._wait_before_retry(exc, attempt, grading))
-        raise AssertionError("unreachable")  # pragma: no cover
+                attempt += 1
 
     def _wait_before_retry(self, exc: openai.APIError, attempt: int, grading: bool) -> float:
         """Seconds to wait before trying again, or the exception that ends the attempts."""
@@ -250,19 +252,19 @@ class LLMModel:
         return usage.model_copy(update={"cost_usd": self.info.cost(usage)})
 
 
+@dataclass
 class _Streamed:
     """What a stream delivered: its text and the usage in its last chunk, if any."""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.usage: Any = None
+    parts: list[str] = field(default_factory=list)
+    usage: Any = None
 
 
+@dataclass
 class _Spent:
     """Usage added up over the requests of one grade, kept even when the grade falls back."""
 
-    def __init__(self) -> None:
-        self.usage = Usage()
+    usage: Usage = field(default_factory=Usage)
 
 
 def _response_format(mode: str, rubric: Rubric) -> dict[str, Any]:
