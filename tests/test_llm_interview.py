@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,14 @@ from interviewer.scoring import Usage
 from interviewer.settings import Settings
 from interviewer.storage import Store
 from interviewer.web.app import build_service, create_app
-from tests.openai_server import FakeOpenAI, Reply, answer_in, auto_reply, grade_content
+from tests.openai_server import (
+    FakeOpenAI,
+    Reply,
+    answer_in,
+    auto_reply,
+    grade_content,
+    schema_ids,
+)
 
 QUESTION = "Picture a platform with real users. What would you do?"
 ANSWERS = ["I would key the limit on each API key with a token bucket.",
@@ -55,21 +62,24 @@ def web(llm_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def weak_first(request: dict[str, Any]) -> Reply:
-    """Scores 2 on the first grade, so the interviewer asks a follow-up, then 3."""
-    if request.get("stream") or weak_first.graded:  # type: ignore[attr-defined]
-        return auto_reply(request)
-    weak_first.graded = True  # type: ignore[attr-defined]
-    ids = request["response_format"]["json_schema"]["schema"]["properties"]["criteria"][
-        "required"]
-    quote = " ".join(answer_in(request).split()[:5])
-    return Reply.text(grade_content(ids, 2, [quote]), prompt=400, completion=90)
+def weak_first() -> Callable[[dict[str, Any]], Reply]:
+    """A model that scores 2 on its first grade, so the interviewer follows up, then 3."""
+    graded: list[bool] = []
+
+    def reply(request: dict[str, Any]) -> Reply:
+        if request.get("stream") or graded:
+            return auto_reply(request)
+        graded.append(True)
+        quote = " ".join(answer_in(request).split()[:5])
+        return Reply.text(grade_content(schema_ids(request), 2, [quote]), prompt=400,
+                          completion=90)
+
+    return reply
 
 
 def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient,
                                                          server: FakeOpenAI) -> None:
-    weak_first.graded = False  # type: ignore[attr-defined]
-    server.responder = weak_first
+    server.responder = weak_first()
     created = web.post("/api/interviews", json={"model": "fake-gpt", "mode": "topic",
                                                 "topic": "rate-limiting", "questions": 2})
     assert created.status_code == 201, created.text
