@@ -47,6 +47,8 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
+        urls: list[str] = []
+        page.on("request", lambda r: urls.append(r.url))
         page.on("response",
                 lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.goto(base + "/")
@@ -63,6 +65,12 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
             page.fill("#answer", answer)
             page.click("#submit-answer")
             page.wait_for_load_state("networkidle")
+            if page.query_selector("#current-question-text"):
+                page.wait_for_function(
+                    "document.getElementById('current-question-text').textContent.trim()"
+                    ".length > 20")
+        # follow-ups and later questions were streamed in from server-sent events
+        assert any(u.endswith("/stream") for u in urls), urls
         if page.query_selector("#finish"):
             page.click("#finish")
         page.wait_for_url("**/scorecard")

@@ -169,19 +169,42 @@
     });
   }
 
-  /* 4. Stream the current question from server-sent events when the page offers a stream. */
+  /* 4. Stream the current question from server-sent events when the page offers a stream.
+        Forms that post to the interview say the script is on (stream=1), so the server may
+        send the next page with an empty question box that this fills in. Until the turn is
+        complete the answer cannot be submitted; if the model fails, the page reloads
+        without streaming and shows the server's notice. */
+  function optIntoStreaming() {
+    Array.prototype.forEach.call(
+      document.querySelectorAll("form.start-form, form.answer-form"), function (form) {
+        var flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "stream";
+        flag.value = "1";
+        form.appendChild(flag);
+      });
+  }
+
+  function reloadWithoutStream() {
+    window.location.replace(window.location.pathname);
+  }
+
   function streamQuestion() {
     var el = document.getElementById("current-question-text");
-    if (!el || !window.EventSource) return;
+    if (!el) return;
     var url = el.getAttribute("data-stream-url");
     if (!url) return;
+    if (!window.EventSource) return reloadWithoutStream();
 
+    var submit = document.getElementById("submit-answer");
+    if (submit) submit.disabled = true;
     var source = new EventSource(url);
     el.setAttribute("aria-busy", "true"); // screen readers announce the question once it is complete
 
     function stop() {
       source.close();
       el.setAttribute("aria-busy", "false");
+      if (submit) submit.disabled = false;
     }
 
     source.onmessage = function (event) {
@@ -196,7 +219,14 @@
       }
     };
     source.addEventListener("done", stop);
-    source.onerror = stop; // don't let EventSource reconnect and replay the question
+    source.addEventListener("notice", function () {
+      source.close();
+      reloadWithoutStream(); // the plain page explains what happened; the answer is saved
+    });
+    source.onerror = function () {
+      source.close();
+      reloadWithoutStream(); // never let EventSource reconnect and replay the question
+    };
   }
 
   /* 5. Print the scorecard with every collapsed answer expanded. */
@@ -231,6 +261,7 @@
     startTimer();
     guardDoubleSubmit();
     enhanceAnswer();
+    optIntoStreaming();
     streamQuestion();
     printDetails();
   }
