@@ -1,0 +1,118 @@
+"""A real server process killed with SIGKILL in the middle of grading loses nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live import free_port
+from tests.openai_server import FakeOpenAI, Reply, auto_reply
+
+ANSWERS = ["First I would ask which developers call the API and what breaks for them today.",
+           "I would return 429 with a Retry-After header so well-behaved clients back off."]
+
+
+class Gate:
+    """Grading requests hang while closed, so the server can be killed mid-grade."""
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.grading_started = threading.Event()
+
+    def reply(self, request: dict[str, Any]) -> Reply:
+        reply = auto_reply(request)
+        if self.hold and not request.get("stream"):
+            self.grading_started.set()
+            reply.delay = 60.0
+        return reply
+
+
+@pytest.fixture
+def gate() -> Iterator[tuple[Gate, FakeOpenAI]]:
+    g = Gate()
+    fake = FakeOpenAI(g.reply).start()
+    yield g, fake
+    fake.stop()
+
+
+def _start_server(db: Path, base_url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "INTERVIEWER_DB": str(db), "OPENAI_BASE_URL": base_url,
+           "OPENAI_API_KEY": "test-key", "INTERVIEWER_MODEL": "fake-gpt",
+           "INTERVIEWER_REQUEST_TIMEOUT": "120", "INTERVIEWER_MAX_RETRIES": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
+                             str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def test_sigkill_during_grading_loses_no_answer_and_the_interview_resumes(
+        gate: tuple[Gate, FakeOpenAI], tmp_path: Path) -> None:
+    g, fake = gate
+    db, port = tmp_path / "crash.db", free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _start_server(db, fake.base_url, port)
+    try:
+        created = httpx.post(f"{base}/api/interviews", json={"questions": 2}, timeout=30).json()
+        iid = created["id"]
+        first = httpx.post(f"{base}/api/interviews/{iid}/answers",
+                           json={"text": ANSWERS[0], "turn": created["current"]["turn"]},
+                           timeout=30).json()
+        g.hold = True
+        turn = first["current"]["turn"]
+        pending = threading.Thread(target=lambda: _post_quietly(
+            f"{base}/api/interviews/{iid}/answers", {"text": ANSWERS[1], "turn": turn}))
+        pending.start()
+        assert g.grading_started.wait(30), "the server never started grading"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        pending.join(10)
+    finally:
+        proc.kill()
+
+    g.hold = False
+    proc = _start_server(db, fake.base_url, port)
+    try:
+        stored = httpx.get(f"{base}/api/interviews/{iid}", timeout=30).json()
+        answers = [t["text"] for t in stored["turns"] if t["role"] == "candidate"]
+        assert answers == ANSWERS  # both answers survived the kill
+        assert stored["current"] is None  # graded nothing yet: the next turn is still due
+        # a retried submit of the same answer is recognised, not stored twice
+        retry = httpx.post(f"{base}/api/interviews/{iid}/answers",
+                           json={"text": ANSWERS[1], "turn": turn}, timeout=30)
+        assert retry.status_code == 200, retry.text
+        # opening the page resumes: the stored answer is graded and the interview moves on
+        assert httpx.get(f"{base}/interviews/{iid}", timeout=30).status_code in (200, 303)
+        after = httpx.get(f"{base}/api/interviews/{iid}", timeout=30).json()
+        answers = [t["text"] for t in after["turns"] if t["role"] == "candidate"]
+        assert answers == ANSWERS
+        # the fake grades every criterion 3, so no follow-up: answer 2 closed question 2
+        assert after["status"] == "completed"
+        card = httpx.get(f"{base}/api/interviews/{iid}/scorecard", timeout=30).json()
+        assert [q["question_id"] for q in card["questions"]] == stored["question_ids"]
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def _post_quietly(url: str, body: dict[str, Any]) -> None:
+    with contextlib.suppress(httpx.TransportError):  # the server is killed under it
+        httpx.post(url, json=body, timeout=60)
