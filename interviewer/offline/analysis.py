@@ -4,15 +4,19 @@ on-topic sentence with reasoning or a fragment, a list of terms, padding or an i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interviewer.offline.lexicon import (
+    CONTRAST,
+    DECISION,
     FUNCTION_WORDS,
     GENERIC_WORDS,
     PADDING,
+    PLATFORM_WORDS,
     REASONING,
     SIGNPOSTS,
     SPECIFIC,
+    VAGUE_WORDS,
     is_instruction_to_grader,
 )
 from interviewer.offline.matching import (
@@ -26,6 +30,14 @@ from interviewer.offline.text import Sentence, split_sentences, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
+_VAGUE_STEMS = frozenset(stem(w) for w in VAGUE_WORDS)
+_PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
+
+VAGUE_WEIGHT = 3.0  # each point of vague-word share takes this much off a sentence's substance
+MIN_SUBSTANCE_FACTOR = 0.2
+TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
+MIN_SIZE_FACTOR = 0.7
+MAX_SIZE_FACTOR = 1.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +48,37 @@ class Analysed:
     where: dict[str, list[int]]
     content: frozenset[str]
     n_words: int
+    n_content: int
+    n_domain: int  # content words from the question, the topic's concepts or platform work
+    n_vague: int
     quality: float
     reasoning: bool
     specific: bool
+    contrast: bool
+    decision: bool
     signpost: bool
     padding: bool
-    on_topic: bool
+    asked: bool  # shares a word with the question
     hard: tuple[frozenset[int], ...]  # per criterion: concepts a phrase matched exactly
     near: tuple[frozenset[int], ...]  # per criterion: concepts matched only loosely
+    on_topic: bool = False  # about the question's subject, itself or as a continuation
+    novelty: float = 1.0  # 0 when every content word was already said earlier
+
+    @property
+    def names_subject(self) -> bool:
+        """Uses a word of the question, the topic's concepts or platform work."""
+        return self.asked or self.n_domain >= 1 or any(self.hard) or any(self.near)
+
+    @property
+    def substance(self) -> float:
+        """0..1: how much real content the sentence carries (prose, concrete, not vague)."""
+        if self.padding or not self.on_topic:
+            return 0.0
+        vague = self.n_vague / max(1, self.n_content)
+        factor = max(MIN_SUBSTANCE_FACTOR, 1 - VAGUE_WEIGHT * vague)
+        size = min(MAX_SIZE_FACTOR, max(MIN_SIZE_FACTOR, self.n_content / TYPICAL_CONTENT_WORDS))
+        return (self.quality * factor * self.novelty * size
+                * (0.6 + 0.2 * self.reasoning + 0.2 * self.specific))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +88,20 @@ class Reading:
     sentences: tuple[Analysed, ...]
     injected: tuple[Sentence, ...]
     prose_share: float
-    relevance: float
+    domain_share: float  # share of content words that belong to the subject
+    asked_share: float  # share of sentences that pick up a word of the question
+    vague_share: float
     topic_concepts: int
-    asked_overlap: int
 
     @property
     def usable(self) -> tuple[Analysed, ...]:
         """Sentences that may earn credit: not padding."""
         return tuple(s for s in self.sentences if not s.padding)
+
+    @property
+    def depth(self) -> float:
+        """Summed substance of the answer's sentences, damped when the answer is mostly vague."""
+        return sum(s.substance for s in self.sentences) * max(0.3, 1 - 2 * self.vague_share)
 
 
 def sentence_quality(text: str, ws: list[str]) -> float:
@@ -105,19 +146,33 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     ws = words(s.text)
     stems = [stem(w) for w in ws]
     where = positions(stems)
-    content = frozenset(st for w, st in zip(ws, stems, strict=True)
-                        if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS)
+    kept = [st for w, st in zip(ws, stems, strict=True)
+            if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS and len(st) > 1]
+    content = frozenset(kept)
     hard, near = _matches(rubric, where, content)
-    topical = any(h or n for c, h, n in zip(rubric.criteria, hard, near, strict=True)
-                  if not c.shared)
+    domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
     return Analysed(
-        sentence=s, where=where, content=content, n_words=len(ws),
+        sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
+        n_domain=domain, n_vague=sum(st in _VAGUE_STEMS for st in kept),
         quality=sentence_quality(s.text, ws),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
+        contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
         signpost=bool(SIGNPOSTS.search(s.text)),
         padding=bool(PADDING.search(s.text)) and len(content & asked) < 2,
-        on_topic=topical or bool(content & asked), hard=hard, near=near,
+        asked=bool(content & asked), hard=hard, near=near,
     )
+
+
+def _with_context(sentences: list[Analysed]) -> list[Analysed]:
+    """Mark sentences on topic when they name the subject or continue a sentence that does."""
+    out: list[Analysed] = []
+    seen: set[str] = set()
+    for i, s in enumerate(sentences):
+        follows = i > 0 and sentences[i - 1].names_subject and s.quality >= 0.6
+        fresh = len(s.content - seen) / len(s.content) if s.content else 0.0
+        seen |= s.content
+        out.append(replace(s, on_topic=s.names_subject or follows, novelty=min(1.0, 1.5 * fresh)))
+    return out
 
 
 def _topic_concepts(sentences: list[Analysed], rubric: CompiledRubric) -> int:
@@ -126,7 +181,7 @@ def _topic_concepts(sentences: list[Analysed], rubric: CompiledRubric) -> int:
     for s in sentences:
         for ci, c in enumerate(rubric.criteria):
             if not c.shared:
-                found.update((ci, k) for k in s.hard[ci] | s.near[ci])
+                found.update((ci, k) for k in s.hard[ci])
     return len(found)
 
 
@@ -139,10 +194,13 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
             injected.append(s)
         else:
             kept.append(_analyse(s, rubric, asked))
+    kept = _with_context(kept)
     total = sum(s.n_words for s in kept)
-    prose = sum(s.n_words * s.quality for s in kept) / total if total else 0.0
-    counted = [s for s in kept if not s.padding]
-    relevance = (sum(s.n_words for s in counted if s.on_topic) / total) if total else 0.0
-    said = frozenset().union(*(s.content for s in counted))
-    return Reading(tuple(kept), tuple(injected), prose, relevance,
-                   _topic_concepts(counted, rubric), len(said & asked))
+    content = sum(s.n_content for s in kept)
+    return Reading(
+        sentences=tuple(kept), injected=tuple(injected),
+        prose_share=sum(s.n_words * s.quality for s in kept) / total if total else 0.0,
+        domain_share=sum(s.n_domain for s in kept) / content if content else 0.0,
+        asked_share=sum(s.asked for s in kept) / len(kept) if kept else 0.0,
+        vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
+        topic_concepts=_topic_concepts(kept, rubric))

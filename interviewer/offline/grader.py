@@ -3,10 +3,9 @@ quoting the sentences that earned the score."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from interviewer.models.base import GradeRequest
-from interviewer.offline.analysis import Analysed, Reading, question_stems, read_answer
+from interviewer.offline.analysis import Reading, question_stems, read_answer
+from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.matching import (
     CompiledCriterion,
     CompiledRubric,
@@ -22,66 +21,33 @@ GRADER = "offline"
 INJECTION_FLAG = "instructions-to-grader"
 OFF_TOPIC_FLAG = "off-topic"
 KEYWORD_FLAG = "keyword-list"
+SHALLOW_FLAG = "generic"
 
 MAX_EVIDENCE = 3
-# raw credit needed for scores 2, 3 and 4
-THRESHOLDS = (0.55, 1.6, 2.9)
-NEAR_CREDIT = 0.5  # a concept matched loosely (two of its distinctive words) earns half
-REPEAT_CREDIT = 0.15  # a concept named again in another sentence adds a little, once
-REASONING_CREDIT = 0.3  # per on-point sentence that gives a reason, up to three
-SPECIFIC_CREDIT = 0.25  # once, for numbers or a concrete example on the point
-SIGNPOST_CREDIT = 0.3  # structure only: per sentence that signposts the answer's order
-OFF_TOPIC_RELEVANCE = 0.35
+MAX_MISSED_CONCEPTS = 4
+OFF_TOPIC_DOMAIN_SHARE = 0.3  # below this share of subject words (and few question words) ...
+OFF_TOPIC_ASKED_SHARE = 0.5  # ... the answer is about something else
 KEYWORD_PROSE_SHARE = 0.5
+VAGUE_SHARE = 0.08  # above this share of abstract words the answer is generic
 
 
-@dataclass
-class _Tally:
-    """What one criterion collected from the answer."""
-
-    credits: dict[int, list[float]] = field(default_factory=dict)
-    support: dict[int, float] = field(default_factory=dict)  # sentence index -> best credit
-    reasoned: set[int] = field(default_factory=set)
-    specific: bool = False
-    signposts: int = 0
-
-    def raw(self) -> float:
-        coverage = sum(max(v) for v in self.credits.values())
-        repeats = sum(REPEAT_CREDIT * sorted(v)[-2] for v in self.credits.values() if len(v) > 1)
-        bonus = REASONING_CREDIT * min(3, len(self.reasoned))
-        bonus += SPECIFIC_CREDIT * self.specific + SIGNPOST_CREDIT * min(3, self.signposts)
-        return coverage + repeats + bonus
+def off_topic(reading: Reading) -> bool:
+    """Mostly about another subject: few subject words and little that echoes the question."""
+    return (reading.domain_share < OFF_TOPIC_DOMAIN_SHARE
+            and reading.asked_share < OFF_TOPIC_ASKED_SHARE) or not reading.sentences
 
 
-def _credit(s: Analysed) -> float:
-    return s.quality * (0.75 + 0.25 * s.reasoning)
-
-
-def _tally(ci: int, crit: CompiledCriterion, sentences: tuple[Analysed, ...]) -> _Tally:
-    t = _Tally()
-    for i, s in enumerate(sentences):
-        if s.padding or (crit.shared and not s.on_topic and s.quality < 1):
-            continue
-        hits, near = s.hard[ci], s.near[ci]
-        if crit.id == "structure" and s.signpost and s.quality >= 0.6:
-            t.signposts += 1
-            t.support[i] = max(t.support.get(i, 0.0), 0.5)
-        if not hits and not near:
-            continue
-        credit = _credit(s)
-        for k in hits:
-            t.credits.setdefault(k, []).append(credit)
-        for k in near:
-            t.credits.setdefault(k, []).append(credit * NEAR_CREDIT)
-        t.support[i] = max(t.support.get(i, 0.0), credit * (len(hits) + NEAR_CREDIT * len(near)))
-        if s.reasoning and s.quality >= 0.6:
-            t.reasoned.add(i)
-        t.specific = t.specific or (s.specific and s.quality >= 0.6)
-    return t
-
-
-def _level(raw: float) -> int:
-    return 1 + sum(raw >= t for t in THRESHOLDS)
+def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:
+    """The highest score the answer as a whole allows for this criterion, and why."""
+    if off_topic(reading):
+        return 1, "Capped at 1: the answer is mostly about something other than the question."
+    if reading.prose_share < KEYWORD_PROSE_SHARE:
+        return 2, "Capped at 2: terms are listed rather than explained in sentences."
+    if reading.vague_share > VAGUE_SHARE:
+        return 2, "Capped at 2: the answer stays general and commits to no concrete mechanism."
+    if kind_of(crit) != "topic" and topic_best < 4:
+        return topic_best + 1, "Held near the topic criteria: organisation cannot outrun content."
+    return 4, ""
 
 
 def _join(names: list[str]) -> str:
@@ -90,53 +56,48 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _feedback(crit: CompiledCriterion, t: _Tally, score: int, cap: str) -> str:
+def _feedback(crit: CompiledCriterion, t: Tally, score: int, cap: str) -> str:
     covered = [crit.concepts[k].name for k in sorted(t.credits, key=lambda k: -max(t.credits[k]))]
-    if not covered and not t.signposts:
+    parts = [f"explained {_join(covered)}"] if covered else []
+    if t.reasoned:
+        parts.append(f"gave reasons in {len(t.reasoned)} sentence(s)")
+    if t.specific:
+        parts.append("used concrete numbers or examples")
+    parts.extend(t.notes)
+    if not parts and score == 1:
         text = f"Nothing in the answer addressed {crit.name.lower()}."
+    elif not parts:
+        text = f"Scored {score}: credit comes from the substance of the answer as a whole."
     else:
-        parts = [f"Covered {_join(covered)}" if covered else "Signposted the order of the answer"]
-        if t.reasoned:
-            parts.append(f"gave reasons in {len(t.reasoned)} sentence(s)")
-        if t.specific:
-            parts.append("used concrete numbers or examples")
         text = f"Scored {score}: " + "; ".join(parts) + "."
     return f"{text} {cap}".strip()
 
 
-def _evidence(t: _Tally, sentences: tuple[Analysed, ...]) -> list[str]:
-    best = sorted(t.support, key=lambda i: -t.support[i])[:MAX_EVIDENCE]
-    return [sentences[i].sentence.text for i in sorted(best)]
+def _evidence(t: Tally, reading: Reading) -> list[str]:
+    """Up to three supporting sentences, strongest first chosen, quoted in answer order."""
+    support = dict(t.support)
+    if len(support) < MAX_EVIDENCE:
+        ranked = sorted(range(len(reading.sentences)),
+                        key=lambda i: -reading.sentences[i].substance)
+        for i in ranked[:MAX_EVIDENCE - len(support)]:
+            if reading.sentences[i].substance >= 0.5:
+                support.setdefault(i, 0.0)
+    best = sorted(support, key=lambda i: -support[i])[:MAX_EVIDENCE]
+    return [reading.sentences[i].sentence.text for i in sorted(best)]
 
 
-def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:
-    """The highest score the answer as a whole allows for this criterion, and why."""
-    if _off_topic(reading):
-        return 1, "Capped at 1: the answer is mostly about something other than the question."
-    if reading.prose_share < KEYWORD_PROSE_SHARE:
-        return 2, "Capped at 2: terms are listed rather than explained in sentences."
-    if crit.shared and topic_best < 4:
-        return topic_best + 1, ""
-    return 4, ""
-
-
-def _off_topic(reading: Reading) -> bool:
-    return reading.relevance < OFF_TOPIC_RELEVANCE or (
-        reading.topic_concepts == 0 and reading.asked_overlap < 3)
-
-
-def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading,
-                     topic_best: int | None = None) -> CriterionGrade:
-    t = _tally(ci, crit, reading.sentences)
-    evidence = _evidence(t, reading.sentences)
-    score = _level(t.raw()) if evidence else 1
-    cap, why = _cap(crit, reading, 4 if topic_best is None else topic_best)
-    capped = min(score, cap)
+def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
+                     topic_best: int = 4) -> CriterionGrade:
+    t = tally(ci, crit, reading, blocks)
+    evidence = _evidence(t, reading)
+    earned = level(crit, raw_score(crit, t, reading), len(evidence))
+    cap, why = _cap(crit, reading, topic_best)
+    score = min(earned, cap)
     missing = [k.name for i, k in enumerate(crit.concepts) if i not in t.credits]
     return CriterionGrade(
-        id=crit.id, name=crit.name, score=capped, weight=crit.weight,
-        evidence=evidence if capped > 1 or t.credits else [],
-        feedback=_feedback(crit, t, capped, why if capped < score else ""),
+        id=crit.id, name=crit.name, score=score, weight=crit.weight,
+        evidence=evidence if score > 1 or t.credits else [],
+        feedback=_feedback(crit, t, score, why if score < earned else ""),
         missing=", ".join(missing), tip=crit.tip)
 
 
@@ -176,10 +137,10 @@ def _missed(request: GradeRequest, rubric: CompiledRubric, reading: Reading,
             grades: list[CriterionGrade]) -> list[str]:
     """Strong-answer points not covered, then a few concepts from the weakest criteria."""
     out = _strong_points_missed(request, rubric, reading)
-    for g in sorted(grades, key=lambda g: (g.score, -g.weight))[:2]:
-        names = [n for n in g.missing.split(", ") if n][:2]
-        out.extend(f"{g.name}: {n}" for n in names)
-    return out
+    concepts = []
+    for g in sorted(grades, key=lambda g: (g.score, -g.weight)):
+        concepts.extend(f"{g.name}: {n}" for n in g.missing.split(", ")[:2] if n)
+    return out + concepts[:MAX_MISSED_CONCEPTS]
 
 
 def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
@@ -188,13 +149,22 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
         flags.append(INJECTION_FLAG)
         notes.append(f"Ignored {len(reading.injected)} sentence(s) addressed to the grader "
                      "instead of answering the question; they earned no credit.")
-    if _off_topic(reading):
+    if off_topic(reading):
         flags.append(OFF_TOPIC_FLAG)
         notes.append("Most of the answer is not about the question asked.")
     elif reading.prose_share < KEYWORD_PROSE_SHARE:
         flags.append(KEYWORD_FLAG)
         notes.append("The answer lists terms without explaining them in sentences.")
+    elif reading.vague_share > VAGUE_SHARE:
+        flags.append(SHALLOW_FLAG)
+        notes.append("The answer speaks in general principles; name concrete mechanisms, "
+                     "numbers and decisions.")
     return flags, notes
+
+
+def _blocks(answer: str) -> int:
+    """How many paragraphs or list items the answer is laid out in."""
+    return sum(1 for line in answer.splitlines() if line.strip())
 
 
 def grade_answer(request: GradeRequest) -> AnswerGrade:
@@ -204,10 +174,11 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
     reading = read_answer(request.answer, rubric, asked)
-    own = {ci: _grade_criterion(ci, c, reading)
-           for ci, c in enumerate(rubric.criteria) if not c.shared}
+    blocks = _blocks(request.answer)
+    own = {ci: _grade_criterion(ci, c, reading, blocks)
+           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic"}
     topic_best = max((g.score for g in own.values()), default=4)
-    grades = [own.get(ci) or _grade_criterion(ci, c, reading, topic_best)
+    grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
     flags, notes = _flags_and_notes(reading)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,

@@ -37,6 +37,8 @@ approach question answer example case point time people team teams work working 
 help helps make makes made use used using also would could should always never often
 design designing walk describe explain tell approach handle build building create decide
 improve plan talk run given imagine suppose pm product manager company business new
+time times day days week weeks month months year years today last first second next ago
+one two three four five ten hundred thousand number numbers half few several lot
 """)
 
 # Sentence-level signs of reasoning: cause, purpose, consequence, contrast, cost, measurement.
@@ -55,11 +57,16 @@ REASONING = re.compile(
     re.IGNORECASE,
 )
 
-# Concrete detail: numbers, units, percentiles, named examples.
+# Concrete detail: numbers, units, percentiles, named examples, and plain-language measures
+# ("how often", "share of", "time from ... to ...").
 SPECIFIC = re.compile(
     r"\b(?:\d+(?:\.\d+)?\s*(?:%|ms|s|seconds?|minutes?|hours?|days?|weeks?|months?|"
     r"years?|x|k|m|rps|qps|requests?)?|p\d{2,3}|for example|for instance|e\.g\.|such as|"
-    r"say,|like when)\b",
+    r"say,|like when|how (?:often|long|many|much|fast|quickly)|"
+    r"(?:share|percentage|percent|proportion|fraction|rate|number|count) of|"
+    r"time (?:to|from|between)|per (?:second|minute|hour|day|week|month|request|user|team|"
+    r"customer|account|call)|before and after|compared? (?:to|with)|"
+    r"(?:fall|falls|drop|drops|rise|rises|grow|grows|goes|went) (?:from|to|by|over|below|above))\b",
     re.IGNORECASE,
 )
 
@@ -128,5 +135,74 @@ PADDING = re.compile(
     r"needless to say|it goes without saying|as we all know|leverage our strengths|"
     r"customer obsession|data-driven culture|first principles|north star|"
     r"there are many factors|many things to consider|lots of things to consider)\b",
+    re.IGNORECASE,
+)
+
+# Everyday vocabulary of platform product work, used only to tell an answer about the
+# platform problem from an essay on another subject; it earns no rubric credit by itself.
+PLATFORM_WORDS = _set("""
+api apis endpoint endpoints request requests response responses client clients server servers
+service services microservice backend frontend gateway proxy sdk sdks cli library libraries
+docs documentation reference schema schemas field fields payload payloads contract contracts
+version versions versioned release releases deploy deploys deployed deployment deployments
+rollout rollback canary staging production environment environments config configuration
+build builds pipeline pipelines ci cd test tests testing image images container containers
+registry cluster clusters node nodes region regions zone zones replica replicas shard shards
+database databases table tables column columns query queries warehouse lake stream streams
+event events queue queues topic topics consumer consumers producer producers batch job jobs
+cache caches cached storage store stores bucket buckets file files blob object objects
+latency throughput traffic load capacity scale scaling peak spike spikes burst bursts
+error errors failure failures outage outages incident incidents alert alerts page pages
+pager on-call oncall runbook dashboard dashboards metric metrics log logs logging trace traces
+tracing monitor monitoring uptime availability slo slos sla slas budget budgets p50 p95 p99
+limit limits quota quotas throttle throttled retry retries backoff timeout timeouts
+token tokens key keys secret secrets credential credentials auth authentication authorization
+login sign-in signin password passwords session sessions permission permissions role roles
+scope scopes identity account accounts tenant tenants sdk-version integration integrations
+integrate migrate migration migrations deprecate deprecation sunset legacy upgrade upgrades
+adopt adoption onboarding onboard self-serve template templates workflow workflows tooling
+feature features flag flags experiment experiments cohort cohorts funnel funnels baseline
+model models training serving inference prediction predictions feature-store dataset datasets
+pricing price plan plans tier tiers billing invoice cost costs spend revenue merchant merchants
+payment payments partner partners vendor vendors contract sla webhook webhooks callback
+cutover dual-write backfill replay idempotent idempotency consistency consistent ordering
+""")
+
+# Abstract, hedging and buzzword vocabulary: a sentence built from these circles a topic
+# without saying what to do. A high share of them marks a long but shallow answer.
+VAGUE_WORDS = _set("""
+important importance essential crucial critical vital strategic strategy value valuable
+benefit benefits balance balanced right best practice practices stakeholder stakeholders align
+aligned alignment vision leverage leveraging modern holistic iterate iterative iterating
+iteration journey culture cultural mindset foundation foundational unlock unlocks empower
+empowering seamless seamlessly robust scalable consider considering consideration
+considerations perspective perspectives depend depends depending context contexts
+priorities various many really very truly increasingly powerful great
+world-class pros cons evolve evolving evolves success successful ensure ensuring
+appropriate ultimately generally typically potentially effectively efficient efficiently
+regularly upfront principle principles thoughtful thoughtfully careful carefully
+collaborate collaboration collaborative partnership engage engagement proactive
+proactively transparent transparency communicate communication communicating
+mindful opportunity opportunities synergy synergies innovation innovative excellence
+framework frameworks ecosystem paradigm impactful impact meaningful objectives
+outcomes landscape space solution solutions initiative initiatives capability capabilities
+relationships relationship holistically naturally basically simply just whole
+everyone everything something somehow certain certainly overall whatever approach
+""")
+
+# Two sides of a choice set against each other.
+CONTRAST = re.compile(
+    r"\b(?:but|however|whereas|while|although|though|instead of|rather than|at the cost of|"
+    r"at the expense of|in exchange|versus|vs\.?|on the other hand|the downside|downsides?|"
+    r"the upside|the catch|the risk|trade-?offs?|tradeoffs?|costs? (?:us|more|less)|"
+    r"gives? up|lose|loses|cheaper|slower|faster|safer|riskier|simpler|harder|easier)\b",
+    re.IGNORECASE,
+)
+
+# The candidate commits to something.
+DECISION = re.compile(
+    r"\b(?:i'd|i would|we'd|we would|i will|we will|i'll|we'll|my (?:call|pick|choice|"
+    r"recommendation|plan|decision)|i recommend|i choose|i pick|i'd go with|i'd take|"
+    r"i would go with|i would take|we chose|i chose|we decided|i decided)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,129 @@
+"""Scoring one rubric criterion from the sentences of an answer: which of its concepts the
+answer explains, how much substance backs them, and, for the shared criteria, how the answer
+is organised and whether it weighs options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interviewer.offline.analysis import Analysed, Reading
+from interviewer.offline.matching import CompiledCriterion
+
+STRUCTURE = "structure"
+TRADE_OFFS = "trade-offs"
+
+NEAR_CREDIT = 0.5  # a concept matched loosely (two of its distinctive words) earns half
+REPEAT_CREDIT = 0.15  # a concept explained again in another sentence adds a little, once
+REASONED_CREDIT = 0.2  # per on-point sentence that gives a reason, up to three
+DEPTH_WEIGHT = {"topic": 0.32, STRUCTURE: 0.28, TRADE_OFFS: 0.16}
+CONTRAST_CREDIT = 0.35  # trade-offs: per substantive sentence setting two sides against each other
+DECISION_CREDIT = 0.3  # trade-offs: a reasoned commitment
+SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's order
+FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
+BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list items
+THRESHOLDS = {"topic": (0.8, 1.8, 3.6), STRUCTURE: (0.8, 1.8, 3.4), TRADE_OFFS: (0.8, 1.8, 3.2)}
+_FRAMING = ("user", "custom", "team", "develop", "goal", "problem", "need", "merchant", "analyst",
+            "engin", "partner", "client", "caller")
+
+
+def kind_of(crit: CompiledCriterion) -> str:
+    """Which scoring recipe a criterion follows: topic, structure or trade-offs."""
+    if crit.id in (STRUCTURE, TRADE_OFFS):
+        return crit.id
+    return "topic"
+
+
+@dataclass
+class Tally:
+    """What one criterion collected from the answer."""
+
+    credits: dict[int, list[float]] = field(default_factory=dict)
+    support: dict[int, float] = field(default_factory=dict)  # sentence index -> weight
+    reasoned: set[int] = field(default_factory=set)
+    specific: bool = False
+    extra: float = 0.0  # credit from the criterion's own recipe (structure, trade-offs)
+    notes: list[str] = field(default_factory=list)
+
+    def concept_credit(self) -> float:
+        coverage = sum(max(v) for v in self.credits.values())
+        repeats = sum(REPEAT_CREDIT * sorted(v)[-2] for v in self.credits.values() if len(v) > 1)
+        return coverage + repeats + REASONED_CREDIT * min(3, len(self.reasoned))
+
+    def back(self, i: int, weight: float) -> None:
+        """Record sentence i as support for the criterion."""
+        self.support[i] = max(self.support.get(i, 0.0), weight)
+
+
+def _credit(s: Analysed) -> float:
+    """What naming a concept in this sentence is worth: full for a reasoned, concrete sentence."""
+    return s.substance / 0.8 * (0.75 + 0.25 * s.reasoning) if s.on_topic else 0.0
+
+
+def _concepts(ci: int, sentences: tuple[Analysed, ...]) -> Tally:
+    t = Tally()
+    for i, s in enumerate(sentences):
+        hits, near = s.hard[ci], s.near[ci]
+        credit = _credit(s)
+        if (not hits and not near) or credit <= 0:
+            continue
+        for k in hits:
+            t.credits.setdefault(k, []).append(credit)
+        for k in near:
+            t.credits.setdefault(k, []).append(credit * NEAR_CREDIT)
+        t.back(i, credit * (len(hits) + NEAR_CREDIT * len(near)))
+        if s.reasoning and s.quality >= 0.6:
+            t.reasoned.add(i)
+        t.specific = t.specific or (s.specific and s.quality >= 0.6)
+    return t
+
+
+def _trade_offs(t: Tally, sentences: tuple[Analysed, ...]) -> None:
+    contrasts = [i for i, s in enumerate(sentences) if s.contrast and s.substance > 0.3]
+    decided = [i for i, s in enumerate(sentences)
+               if s.decision and (s.reasoning or s.contrast) and s.substance > 0.3]
+    t.extra = CONTRAST_CREDIT * min(4, len(contrasts)) + DECISION_CREDIT * bool(decided)
+    for i in contrasts[:4] + decided[:1]:
+        t.back(i, sentences[i].substance)
+    if contrasts:
+        t.notes.append(f"set options against each other in {len(contrasts)} sentence(s)")
+    if decided:
+        t.notes.append("committed to a choice with a reason")
+
+
+def _structure(t: Tally, reading: Reading, blocks: int) -> None:
+    sentences = reading.sentences
+    signposts = [i for i, s in enumerate(sentences) if s.signpost and s.quality >= 0.6]
+    opening = [i for i, s in enumerate(sentences[:2])
+               if s.on_topic and any(st.startswith(_FRAMING) for st in s.content)]
+    t.extra = (SIGNPOST_CREDIT * min(3, len(signposts)) + FRAMING_CREDIT * bool(opening)
+               + BLOCKS_CREDIT * (blocks >= 3))
+    for i in signposts[:3] + opening[:1]:
+        t.back(i, 0.5)
+    if opening:
+        t.notes.append("opened by framing who it is for or what the goal is")
+    if signposts:
+        t.notes.append(f"signposted the order in {len(signposts)} sentence(s)")
+    if blocks >= 3:
+        t.notes.append("laid the answer out in parts")
+
+
+def tally(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int) -> Tally:
+    """Everything the answer offers this criterion."""
+    t = _concepts(ci, reading.sentences)
+    kind = kind_of(crit)
+    if kind == TRADE_OFFS:
+        _trade_offs(t, reading.sentences)
+    elif kind == STRUCTURE:
+        _structure(t, reading, blocks)
+    return t
+
+
+def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> float:
+    """Concept credit plus the criterion's own recipe plus a share of the answer's depth."""
+    return t.concept_credit() + t.extra + DEPTH_WEIGHT[kind_of(crit)] * reading.depth
+
+
+def level(crit: CompiledCriterion, raw: float, backing: int) -> int:
+    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three."""
+    earned = 1 + sum(raw >= x for x in THRESHOLDS[kind_of(crit)])
+    return min(earned, 2 + max(0, backing - 1)) if backing else 1
