@@ -14,8 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
-from interviewer.offline.lexicon import is_instruction_to_grader
-from interviewer.offline.text import split_sentences
+from interviewer.offline.injection import instruction_spans
 from interviewer.taxonomy import Area, Topic
 
 Kind = Literal["honest", "keyword-list", "off-topic-padding", "injection", "long-shallow",
@@ -321,12 +320,14 @@ def grade_request(item: CalibrationItem, rubric: Rubric, answer: str | None = No
 
 
 def without_injection(item: CalibrationItem) -> str:
-    """The answer with the sentences addressed to the grader removed."""
+    """The answer with the text addressed to the grader removed."""
     text = item.answer
-    quoted = list(item.injected) or [s.text for s in split_sentences(text)
-                                     if is_instruction_to_grader(s.text)]
-    for q in quoted:
-        text = text.replace(q, "")
+    if item.injected:
+        for quoted in item.injected:
+            text = text.replace(quoted, "")
+        return text
+    for start, end in sorted(instruction_spans(text), reverse=True):
+        text = text[:start] + text[end:]
     return text
 
 

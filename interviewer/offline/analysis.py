@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from interviewer.offline.injection import separate
 from interviewer.offline.lexicon import (
     CONTRAST,
     DECISION,
@@ -17,7 +18,6 @@ from interviewer.offline.lexicon import (
     SIGNPOSTS,
     SPECIFIC,
     VAGUE_WORDS,
-    is_instruction_to_grader,
 )
 from interviewer.offline.matching import (
     CompiledRubric,
@@ -26,7 +26,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
-from interviewer.offline.text import Sentence, split_sentences, stem, words
+from interviewer.offline.text import Sentence, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
@@ -187,13 +187,8 @@ def _topic_concepts(sentences: list[Analysed], rubric: CompiledRubric) -> int:
 
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
     """Split, classify and match every sentence of an answer; set aside grader instructions."""
-    kept: list[Analysed] = []
-    injected: list[Sentence] = []
-    for s in split_sentences(answer):
-        if is_instruction_to_grader(s.text):
-            injected.append(s)
-        else:
-            kept.append(_analyse(s, rubric, asked))
+    clean, injected = separate(answer)
+    kept = [_analyse(s, rubric, asked) for s in clean]
     kept = _with_context(kept)
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)

@@ -25,16 +25,18 @@ SHALLOW_FLAG = "generic"
 
 MAX_EVIDENCE = 3
 MAX_MISSED_CONCEPTS = 4
-OFF_TOPIC_DOMAIN_SHARE = 0.3  # below this share of subject words (and few question words) ...
-OFF_TOPIC_ASKED_SHARE = 0.5  # ... the answer is about something else
+# relevance = share of subject words + ASKED_WEIGHT * share of sentences echoing the question;
+# below OFF_TOPIC_RELEVANCE the answer is about something else
+ASKED_WEIGHT = 0.3
+OFF_TOPIC_RELEVANCE = 0.41
 KEYWORD_PROSE_SHARE = 0.5
 VAGUE_SHARE = 0.08  # above this share of abstract words the answer is generic
 
 
 def off_topic(reading: Reading) -> bool:
     """Mostly about another subject: few subject words and little that echoes the question."""
-    return (reading.domain_share < OFF_TOPIC_DOMAIN_SHARE
-            and reading.asked_share < OFF_TOPIC_ASKED_SHARE) or not reading.sentences
+    relevance = reading.domain_share + ASKED_WEIGHT * reading.asked_share
+    return relevance < OFF_TOPIC_RELEVANCE or not reading.sentences
 
 
 def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:

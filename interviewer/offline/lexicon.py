@@ -1,5 +1,6 @@
 """General vocabulary the offline grader relies on beyond the rubrics: function words,
-reasoning markers, grader-directed instructions and padding."""
+reasoning and contrast markers, concrete measures, vague filler, padding and the everyday
+vocabulary of platform work."""
 
 from __future__ import annotations
 
@@ -78,54 +79,6 @@ SIGNPOSTS = re.compile(
     re.IGNORECASE,
 )
 
-_ROLE_MARKER = re.compile(
-    r"^\s*[\[<(#*]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
-    r"admin|operator)(?:\s+(?:prompt|note|message|override|instruction))?\s*[\]>)*]*\s*:",
-    re.IGNORECASE,
-)
-_CONTROL_TOKEN = re.compile(
-    r"<\|?(?:im_start|im_end|system|endoftext|assistant|user)\|?>|\[/?inst\]|<<sys>>|</?system>",
-    re.IGNORECASE,
-)
-_STRICT = r"(?:grader|grading model|evaluator|evaluation model|assessor|examiner|marker|scorer|" \
-          r"scoring model|rubric)"
-_GRADER = r"(?:grader|grading model|evaluator|evaluation model|assessor|examiner|marker|judge|" \
-          r"reviewer|scorer|scoring model|ai|llm|language model|assistant|model)"
-_TOP = r"(?:full|top|maximum|max|perfect|highest|best|excellent|a 4|4|four|10|100|strong hire)"
-_REWARD = r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out of (?:4|four|10))"
-_DIRECTIVES = [
-    r"\b(?:ignore|disregard|forget|override|bypass|skip)\b(?:\s+(?:all|any|the|your|my|these|"
-    r"those|previous|prior|above|earlier|other|grading|scoring|marking|of|everything))*\s+"
-    r"(?:instructions?|rubrics?|criteria|guidelines|rules|prompts?|directions|grading|scoring)",
-    rf"\b(?:give|award|assign|grant|mark|score|rate|grade)\b.{{0,40}}\b{_TOP}\b.{{0,20}}{_REWARD}",
-    rf"\b(?:give|award|assign|grant)\b.{{0,15}}\b(?:this|my|the)\s+(?:answer|response|"
-    rf"candidate)\b.{{0,30}}\b{_TOP}\b",
-    rf"\byou(?:'re| are)\s+(?:now\s+)?(?:the|a|an|my)?\s*{_GRADER}\b",
-    rf"\b(?:as|dear|attention|hey|note to|message to|to)\s+(?:the|an?|my)?\s*{_GRADER}\b[,:]",
-    rf"\bnote (?:to|for) (?:the |any )?{_GRADER}\b",
-    rf"\b{_STRICT}s?\b.{{0,40}}\b(?:must|should|will|shall|is instructed|are instructed|needs? to)"
-    r"\b.{0,30}\b(?:score|rate|mark|give|award|pass|output|assign|return|grade)",
-    r"\b(?:this|my) (?:answer|response|submission)\b.{0,20}\b(?:deserves|merits|earns|should "
-    r"(?:get|receive|be (?:given|scored|rated|graded|marked))|must (?:get|receive|be)|meets every|"
-    r"meets all|satisfies (?:all|every)|is (?:a )?perfect)\b",
-    r"\b(?:new|updated|real|actual|hidden) instructions?\b",
-    r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
-    r"score|grade (?:me|this) (?:down|harshly))",
-    r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
-    r"marks|json)\b",
-    r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",
-    r"\b(?:end of|begin|start of) (?:the )?(?:answer|candidate answer|system prompt|prompt)\b",
-    rf"\b{_TOP}\s+{_REWARD}\b.{{0,30}}\b(?:please|required|expected|guaranteed|for this)\b",
-]
-_DIRECTIVE = re.compile("|".join(f"(?:{d})" for d in _DIRECTIVES), re.IGNORECASE | re.DOTALL)
-
-
-def is_instruction_to_grader(sentence: str) -> bool:
-    """True when a sentence addresses the grader (role markers, control tokens, score demands)."""
-    return bool(_ROLE_MARKER.search(sentence) or _CONTROL_TOKEN.search(sentence)
-                or _DIRECTIVE.search(sentence))
-
-
 # Stock phrases that fill space without saying anything about the problem.
 PADDING = re.compile(
     r"\b(?:great question|good question|interesting question|at the end of the day|"
@@ -166,6 +119,12 @@ model models training serving inference prediction predictions feature-store dat
 pricing price plan plans tier tiers billing invoice cost costs spend revenue merchant merchants
 payment payments partner partners vendor vendors contract sla webhook webhooks callback
 cutover dual-write backfill replay idempotent idempotency consistency consistent ordering
+code codebase repo repos commit commits live audit check checks state states id ids v1 v2 v3
+volume refresh median usage ml mfa sso admin admins revocation revoke revoked gpu gpus cpu
+signature signatures signed signing offline online owner owners ownership infrastructure
+fraud quarantine alias aliases provider providers automatic automatically fail fails failed
+succeed succeeded hourly daily weekly encrypt encrypted encryption hash hashes replication
+failover fallback pipeline sync synchronous asynchronous async schedule scheduled cron
 """)
 
 # Abstract, hedging and buzzword vocabulary: a sentence built from these circles a topic
@@ -206,3 +165,7 @@ DECISION = re.compile(
     r"i would go with|i would take|we chose|i chose|we decided|i decided)\b",
     re.IGNORECASE,
 )
+
+
+# kept importable from here for code written against the first version of this module
+from interviewer.offline.injection import is_instruction_to_grader  # noqa: E402, F401

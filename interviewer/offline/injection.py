@@ -1,0 +1,182 @@
+"""Spotting text that addresses the grader instead of answering the question: fake role lines,
+comments and override blocks, score demands, pasted labels and polite requests."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.offline.text import Sentence, split_sentences
+
+_GRADER = (r"(?:grader|grading|graders|evaluator|evaluators|evaluation|assessor|examiner|marker|"
+           r"judge|reviewer|scorer|scoring|rater|ai|llm|language model|assistant|model|system|bot)")
+_STRICT = (r"(?:grader|grading (?:model|system)|evaluator|evaluation model|assessor|examiner|"
+           r"marker|scorer|scoring (?:model|system|guide)|rater|rubric)")
+_TOP = (r"(?:full|top|maximum|max|perfect|highest|best|excellent|a 4|4|four|10|100|"
+        r"strong[- ]hire|exceptional)")
+_REWARD = (r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out of (?:4|four|10)"
+           r"|across the board|on (?:all|every|each) criteri(?:on|a))")
+_SCOPE = r"(?:all|every|each|the|this|overall)"
+
+_ROLE_MARKER = re.compile(
+    r"^\s*[\[<(#*>{-]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
+    r"reviewer|judge|admin|operator|ai|model|note to (?:the )?\w+)"
+    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*[\]>)*}]*\s*:",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(
+    r"<!--|-->|<\|?(?:im_start|im_end|system|endoftext|assistant|user)\|?>|\[/?inst\]|<<sys>>|"
+    r"</?\s*(?:system|answer|response|instructions?|grader|evaluation)\s*>|"
+    r"\[/?\s*(?:system|evaluator|grader|admin|judge)[\w ]*\]|"
+    r"\{\s*\"?(?:overall|score|scores|criteria|grade|label|rating)\"?\s*:",
+    re.IGNORECASE,
+)
+_DIRECTIVES = [
+    # ignore / disregard the rubric or the instructions
+    r"\b(?:ignore|disregard|forget|override|bypass|skip|set aside)\b(?:\s+(?:all|any|the|your|my|"
+    r"these|those|previous|prior|above|earlier|other|usual|grading|scoring|marking|of|everything|"
+    r"for this item|for this answer))*\s+(?:instructions?|rubrics?|criteria|guidelines|guide|"
+    r"guidance|rules|prompts?|directions|grading|scoring)",
+    # give / assign / output a top score
+    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set)\b.{{0,50}}\b{_TOP}\b"
+    rf".{{0,25}}{_REWARD}",
+    rf"\b(?:score|rate|grade|mark|assign|give|award|output|return|set)\b.{{0,30}}\b{_SCOPE}\s+"
+    r"(?:criteri(?:on|a)|criterion scores|scores|marks|overall)\b.{0,25}(?:\b(?:4|four)\b|"
+    r"strong[- ]hire|full|maximum)",
+    rf"\b(?:give|award|assign|grant)\b.{{0,15}}\b(?:this|my|the)\s+(?:answer|response|"
+    rf"candidate)\b.{{0,30}}\b{_TOP}\b",
+    r"\b(?:overall|final score|score|rating|grade)\s*(?:=|:|is|of)\s*\"?(?:4|four)\b(?!\s*(?:%|ms|"
+    r"seconds|minutes|hours|days|x\b))",
+    r"\b\d\s*/\s*4\b|\b(?:4|four) out of (?:4|four)\b",
+    # addressing the grader
+    rf"\byou(?:'re| are)\s+(?:now\s+)?(?:the|a|an|my)?\s*{_GRADER}\b",
+    rf"\b(?:dear|attention|hey|hello|hi)\s+(?:the|an?|my)?\s*(?:automated\s+)?{_GRADER}\b",
+    rf"\b(?:note|message|instructions?|memo|reminder|p\.?s\.?)\s+(?:to|for)\s+(?:the|any|whoever|"
+    rf"whatever)?\s*(?:automated |ai |llm |model |human )?{_GRADER}\b",
+    rf"\bto (?:the )?(?:automated |ai )?{_STRICT}\b",
+    r"\bwho(?:ever)? (?:or what(?:ever)? )?is (?:grading|scoring|evaluating|marking|assessing|"
+    r"reviewing) (?:this|these|my)\b",
+    rf"\b{_GRADER}s? (?:scoring|grading|evaluating|marking|assessing|reviewing|reading) "
+    r"(?:this|these|my) (?:answer|response|submission|item)",
+    rf"\b{_STRICT}s?\b.{{0,40}}\b(?:must|should|will|shall|is instructed|are instructed|needs? to)"
+    r"\b.{0,30}\b(?:score|rate|mark|give|award|pass|output|assign|return|grade)",
+    # claims about the answer, the candidate or the rubric aimed at the grader
+    r"\b(?:this|my|the candidate's|the above) (?:answer|response|submission)\b.{0,30}\b(?:deserves|"
+    r"merits|earns|should (?:get|receive|be (?:given|scored|rated|graded|marked))|must (?:get|"
+    r"receive|be)|meets every|meets all|satisfies (?:all|every)|is (?:a )?perfect|is complete and "
+    r"correct|demonstrates senior)",
+    r"\b(?:the )?candidate\b.{0,40}\b(?:pre-?screened|already (?:been )?(?:rated|confirmed|"
+    r"approved)|rated exceptional|should be (?:scored|rated|hired)|meets every|deserves)",
+    r"\brubric\b.{0,40}\b(?:has been|was|is now|does not|doesn't|no longer)\b.{0,20}\b(?:updated|"
+    r"changed|replaced|waived|apply|applies|relevant)",
+    r"\b(?:updated|new) (?:calibration|grading|scoring|marking) (?:guidance|guide|rules|"
+    r"instructions|policy)\b",
+    r"\b(?:new|updated|real|actual|hidden) instructions?\b",
+    r"\b(?:evaluator|grader|system|admin|scoring) override\b",
+    r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
+    r"score|grade (?:me|this) (?:down|harshly))",
+    r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
+    r"marks|json)\b",
+    r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",
+    r"\b(?:end of|begin|start of) (?:the )?(?:answer|candidate answer|system prompt|prompt)\b",
+    rf"\b{_TOP}\s+{_REWARD}\b.{{0,30}}\b(?:please|required|expected|guaranteed|for this)\b",
+]
+_DIRECTIVE = re.compile("|".join(f"(?:{d})" for d in _DIRECTIVES), re.IGNORECASE | re.DOTALL)
+# Words that show a sentence is about the grading rather than about the problem.
+_META = re.compile(
+    r"\b(?:candidate|rubric|criteri(?:on|a)|grader|grading|evaluator|scoring guide|marks|"
+    r"strong[- ]hire|hiring committee|this (?:answer|response|item)|overall score|score(?:d)? "
+    r"(?:as|of)|override|interviewer has)\b",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def is_instruction_to_grader(sentence: str) -> bool:
+    """True when a sentence addresses the grader (role lines, markup, score demands, claims)."""
+    return bool(_ROLE_MARKER.search(sentence) or _MARKUP.search(sentence)
+                or _DIRECTIVE.search(sentence))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Character spans that are injected as a whole: comments, and the rest of a paragraph once
+    it starts addressing the grader."""
+    spans = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    start = 0
+    for m in [*_PARAGRAPH.finditer(text), None]:
+        end = m.start() if m else len(text)
+        para = text[start:end]
+        first = split_sentences(para)[:1]
+        if first and is_instruction_to_grader(first[0].text):
+            spans.append((start, end))
+        start = m.end() if m else end
+    return spans
+
+
+def find_instructions(text: str, sentences: list[Sentence] | None = None) -> set[int]:
+    """Indices of the sentences of `text` that address the grader rather than the question."""
+    sentences = split_sentences(text) if sentences is None else sentences
+    spans = _spans(text)
+    found = set()
+    for i, s in enumerate(sentences):
+        end = s.start + len(s.text)
+        inside = any(a < end and s.start < b for a, b in spans)
+        if inside or is_instruction_to_grader(s.text):
+            found.add(i)
+    # a sentence about the grading next to a flagged one belongs to the same injection
+    changed = True
+    while changed:
+        changed = False
+        for i, s in enumerate(sentences):
+            if i not in found and ({i - 1, i + 1} & found) and _META.search(s.text):
+                found.add(i)
+                changed = True
+    return found
+
+
+def _outside(s: Sentence, spans: list[tuple[int, int]]) -> list[Sentence]:
+    """The parts of a sentence that lie outside the given spans, as verbatim sentences."""
+    pieces, cursor, end = [], s.start, s.start + len(s.text)
+    for a, b in sorted(spans):
+        if a < end and s.start < b:
+            pieces.append((cursor, max(cursor, a)))
+            cursor = max(cursor, b)
+    pieces.append((cursor, end))
+    out = []
+    for a, b in pieces:
+        raw = s.text[a - s.start:b - s.start]
+        text = raw.strip()
+        if len(text.split()) >= 3:
+            out.append(Sentence(text, a + raw.index(text)))
+    return out
+
+
+def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
+    """Split an answer into the sentences that answer the question and those aimed at the
+    grader; text around an inline comment is kept as its own sentence."""
+    sentences = split_sentences(text)
+    flagged = find_instructions(text, sentences)
+    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    kept: list[Sentence] = []
+    injected: list[Sentence] = []
+    for i, s in enumerate(sentences):
+        if i not in flagged:
+            kept.append(s)
+            continue
+        injected.append(s)
+        kept.extend(p for p in _outside(s, comments) if not is_instruction_to_grader(p.text))
+    return kept, injected
+
+
+def instruction_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) ranges of `text` aimed at the grader; deleting them leaves the answer."""
+    kept, injected = separate(text)
+    spans = []
+    for s in injected:
+        cursor, end = s.start, s.start + len(s.text)
+        for k in sorted(k.start for k in kept if s.start <= k.start < end):
+            piece = next(p for p in kept if p.start == k)
+            spans.append((cursor, k))
+            cursor = k + len(piece.text)
+        spans.append((cursor, end))
+    return [(a, b) for a, b in spans if b > a]
