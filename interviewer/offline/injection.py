@@ -37,15 +37,17 @@ _DIRECTIVES = [
     r"for this item|for this answer))*\s+(?:instructions?|rubrics?|criteria|guidelines|guide|"
     r"guidance|rules|prompts?|directions|grading|scoring)",
     # give / assign / output a top score
-    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set)\b.{{0,50}}\b{_TOP}\b"
-    rf".{{0,25}}{_REWARD}",
+    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set)\b.{{0,25}}\b(?:this|"
+    rf"my|me|us|the candidate|the answer|the response|it)\b.{{0,30}}\b{_TOP}\b.{{0,25}}{_REWARD}",
+    rf"\b(?:give|award|assign|grant)\s+(?:the\s+)?{_TOP}\s+{_REWARD}",
     rf"\b(?:score|rate|grade|mark|assign|give|award|output|return|set)\b.{{0,30}}\b{_SCOPE}\s+"
     r"(?:criteri(?:on|a)|criterion scores|scores|marks|overall)\b.{0,25}(?:\b(?:4|four)\b|"
     r"strong[- ]hire|full|maximum)",
     rf"\b(?:give|award|assign|grant)\b.{{0,15}}\b(?:this|my|the)\s+(?:answer|response|"
     rf"candidate)\b.{{0,30}}\b{_TOP}\b",
-    r"\b(?:overall|final score|score|rating|grade)\s*(?:=|:|is|of)\s*\"?(?:4|four)\b(?!\s*(?:%|ms|"
-    r"seconds|minutes|hours|days|x\b))",
+    r"(?:\b(?:overall|final score|overall score|final grade)\s*(?:=|:|is|of)|"
+    r"\b(?:score|rating|grade)\s*(?:=|:))\s*\"?(?:4|four)\b(?!\s*(?:%|ms|seconds|minutes|hours|days|"
+    r"x\b|\.\d))",
     r"\b\d\s*/\s*4\b|\b(?:4|four) out of (?:4|four)\b",
     # addressing the grader
     rf"\byou(?:'re| are)\s+(?:now\s+)?(?:the|a|an|my)?\s*{_GRADER}\b",
