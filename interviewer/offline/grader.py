@@ -24,6 +24,7 @@ KEYWORD_FLAG = "keyword-list"
 SHALLOW_FLAG = "generic"
 
 MAX_EVIDENCE = 3
+SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 MAX_MISSED_CONCEPTS = 4
 # relevance = share of subject words + ASKED_WEIGHT * share of sentences echoing the question;
 # below OFF_TOPIC_RELEVANCE the answer is about something else
@@ -58,34 +59,44 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _feedback(crit: CompiledCriterion, t: Tally, score: int, cap: str) -> str:
+def _depth_note(reading: Reading) -> str:
+    solid = [s for s in reading.sentences if s.substance >= SOLID_SUBSTANCE]
+    if not solid:
+        return ""
+    reasons = sum(s.reasoning for s in solid)
+    concrete = sum(s.specific for s in solid)
+    return (f"{len(solid)} concrete sentence(s) on the question back it ({reasons} with a "
+            f"reason, {concrete} with numbers or measures)")
+
+
+def _feedback(crit: CompiledCriterion, t: Tally, score: int, reading: Reading, cap: str) -> str:
+    """What earned the score: concepts explained, reasons, specifics and the answer's depth."""
     covered = [crit.concepts[k].name for k in sorted(t.credits, key=lambda k: -max(t.credits[k]))]
     parts = [f"explained {_join(covered)}"] if covered else []
     if t.reasoned:
-        parts.append(f"gave reasons in {len(t.reasoned)} sentence(s)")
-    if t.specific:
-        parts.append("used concrete numbers or examples")
+        parts.append(f"gave reasons in {len(t.reasoned)} of those sentence(s)")
     parts.extend(t.notes)
-    if not parts and score == 1:
+    depth = _depth_note(reading) if score > 1 else ""
+    if depth:
+        parts.append(depth)
+    if not parts:
         text = f"Nothing in the answer addressed {crit.name.lower()}."
-    elif not parts:
-        text = f"Scored {score}: credit comes from the substance of the answer as a whole."
     else:
         text = f"Scored {score}: " + "; ".join(parts) + "."
     return f"{text} {cap}".strip()
 
 
 def _evidence(t: Tally, reading: Reading) -> list[str]:
-    """Up to three supporting sentences, strongest first chosen, quoted in answer order."""
-    support = dict(t.support)
+    """Up to three supporting sentences, full sentences first, quoted in answer order."""
+    sentences = reading.sentences
+    support = {i: w for i, w in t.support.items() if sentences[i].quality >= 0.6} or dict(t.support)
     if len(support) < MAX_EVIDENCE:
-        ranked = sorted(range(len(reading.sentences)),
-                        key=lambda i: -reading.sentences[i].substance)
+        ranked = sorted(range(len(sentences)), key=lambda i: -sentences[i].substance)
         for i in ranked[:MAX_EVIDENCE - len(support)]:
-            if reading.sentences[i].substance >= 0.5:
+            if sentences[i].substance >= SOLID_SUBSTANCE:
                 support.setdefault(i, 0.0)
     best = sorted(support, key=lambda i: -support[i])[:MAX_EVIDENCE]
-    return [reading.sentences[i].sentence.text for i in sorted(best)]
+    return [sentences[i].sentence.text for i in sorted(best)]
 
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
@@ -99,7 +110,7 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     return CriterionGrade(
         id=crit.id, name=crit.name, score=score, weight=crit.weight,
         evidence=evidence if score > 1 or t.credits else [],
-        feedback=_feedback(crit, t, score, why if score < earned else ""),
+        feedback=_feedback(crit, t, score, reading, why if score < earned else ""),
         missing=", ".join(missing), tip=crit.tip)
 
 
