@@ -12,6 +12,7 @@ from interviewer.offline.lexicon import (
     DECISION,
     FUNCTION_WORDS,
     GENERIC_WORDS,
+    HEDGE,
     PADDING,
     PLATFORM_WORDS,
     REASONING,
@@ -30,11 +31,11 @@ from interviewer.offline.text import Sentence, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
-_VAGUE_STEMS = frozenset(stem(w) for w in VAGUE_WORDS)
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
 
 VAGUE_WEIGHT = 3.0  # each point of vague-word share takes this much off a sentence's substance
 MIN_SUBSTANCE_FACTOR = 0.2
+VAGUE_IN_GENERIC = 4.0  # weight of the abstract-word share in the answer's generic score
 TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
 MIN_SIZE_FACTOR = 0.7
 MAX_SIZE_FACTOR = 1.3
@@ -56,6 +57,7 @@ class Analysed:
     specific: bool
     contrast: bool
     decision: bool
+    hedge: bool
     signpost: bool
     padding: bool
     asked: bool  # shares a word with the question
@@ -91,12 +93,18 @@ class Reading:
     domain_share: float  # share of content words that belong to the subject
     asked_share: float  # share of sentences that pick up a word of the question
     vague_share: float
+    hedge_share: float  # share of sentences that prescribe in general terms ("we should ...")
     topic_concepts: int
 
     @property
     def usable(self) -> tuple[Analysed, ...]:
         """Sentences that may earn credit: not padding."""
         return tuple(s for s in self.sentences if not s.padding)
+
+    @property
+    def generic(self) -> float:
+        """How much the answer speaks in principles: hedged sentences plus abstract words."""
+        return self.hedge_share + VAGUE_IN_GENERIC * self.vague_share
 
     @property
     def depth(self) -> float:
@@ -146,17 +154,19 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     ws = words(s.text)
     stems = [stem(w) for w in ws]
     where = positions(stems)
-    kept = [st for w, st in zip(ws, stems, strict=True)
-            if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS and len(st) > 1]
+    pairs = [(w, st) for w, st in zip(ws, stems, strict=True)
+             if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS and len(st) > 1]
+    kept = [st for _, st in pairs]
     content = frozenset(kept)
     hard, near = _matches(rubric, where, content)
     domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
     return Analysed(
         sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
-        n_domain=domain, n_vague=sum(st in _VAGUE_STEMS for st in kept),
+        n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
         quality=sentence_quality(s.text, ws),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
         contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
+        hedge=bool(HEDGE.search(s.text)),
         signpost=bool(SIGNPOSTS.search(s.text)),
         padding=bool(PADDING.search(s.text)) and len(content & asked) < 2,
         asked=bool(content & asked), hard=hard, near=near,
@@ -198,4 +208,5 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
         domain_share=sum(s.n_domain for s in kept) / content if content else 0.0,
         asked_share=sum(s.asked for s in kept) / len(kept) if kept else 0.0,
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
+        hedge_share=sum(s.hedge for s in kept) / len(kept) if kept else 0.0,
         topic_concepts=_topic_concepts(kept, rubric))

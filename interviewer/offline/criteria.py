@@ -21,7 +21,7 @@ DECISION_CREDIT = 0.3  # trade-offs: a reasoned commitment
 SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's order
 FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
 BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list items
-THRESHOLDS = {"topic": (0.8, 1.8, 3.6), STRUCTURE: (0.8, 1.8, 3.4), TRADE_OFFS: (0.8, 1.8, 3.2)}
+THRESHOLDS = {"topic": (0.8, 1.8, 3.9), STRUCTURE: (0.8, 1.8, 3.7), TRADE_OFFS: (0.8, 1.8, 3.5)}
 _FRAMING = ("user", "custom", "team", "develop", "goal", "problem", "need", "merchant", "analyst",
             "engin", "partner", "client", "caller")
 

@@ -31,7 +31,7 @@ MAX_MISSED_CONCEPTS = 4
 ASKED_WEIGHT = 0.3
 OFF_TOPIC_RELEVANCE = 0.41
 KEYWORD_PROSE_SHARE = 0.5
-VAGUE_SHARE = 0.08  # above this share of abstract words the answer is generic
+GENERIC = 0.6  # above this generic score (hedged sentences + abstract words) the answer is shallow
 
 
 def off_topic(reading: Reading) -> bool:
@@ -46,7 +46,7 @@ def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[in
         return 1, "Capped at 1: the answer is mostly about something other than the question."
     if reading.prose_share < KEYWORD_PROSE_SHARE:
         return 2, "Capped at 2: terms are listed rather than explained in sentences."
-    if reading.vague_share > VAGUE_SHARE:
+    if reading.generic > GENERIC:
         return 2, "Capped at 2: the answer stays general and commits to no concrete mechanism."
     if kind_of(crit) != "topic" and topic_best < 4:
         return topic_best + 1, "Held near the topic criteria: organisation cannot outrun content."
@@ -168,16 +168,16 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
     elif reading.prose_share < KEYWORD_PROSE_SHARE:
         flags.append(KEYWORD_FLAG)
         notes.append("The answer lists terms without explaining them in sentences.")
-    elif reading.vague_share > VAGUE_SHARE:
+    elif reading.generic > GENERIC:
         flags.append(SHALLOW_FLAG)
         notes.append("The answer speaks in general principles; name concrete mechanisms, "
                      "numbers and decisions.")
     return flags, notes
 
 
-def _blocks(answer: str) -> int:
-    """How many paragraphs or list items the answer is laid out in."""
-    return sum(1 for line in answer.splitlines() if line.strip())
+def _blocks(answer: str, reading: Reading) -> int:
+    """How many paragraphs or list items the kept sentences are laid out in."""
+    return len({answer.count("\n", 0, s.sentence.start) for s in reading.sentences})
 
 
 def grade_answer(request: GradeRequest) -> AnswerGrade:
@@ -187,7 +187,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
     reading = read_answer(request.answer, rubric, asked)
-    blocks = _blocks(request.answer)
+    blocks = _blocks(request.answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic"}
     topic_best = max((g.score for g in own.values()), default=4)

@@ -130,24 +130,31 @@ failover fallback pipeline sync synchronous asynchronous async schedule schedule
 # Abstract, hedging and buzzword vocabulary: a sentence built from these circles a topic
 # without saying what to do. A high share of them marks a long but shallow answer.
 VAGUE_WORDS = _set("""
-important importance essential crucial critical vital strategic strategy value valuable
-benefit benefits balance balanced right best practice practices stakeholder stakeholders align
-aligned alignment vision leverage leveraging modern holistic iterate iterative iterating
-iteration journey culture cultural mindset foundation foundational unlock unlocks empower
-empowering seamless seamlessly robust scalable consider considering consideration
-considerations perspective perspectives depend depends depending context contexts
-priorities various many really very truly increasingly powerful great
-world-class pros cons evolve evolving evolves success successful ensure ensuring
-appropriate ultimately generally typically potentially effectively efficient efficiently
-regularly upfront principle principles thoughtful thoughtfully careful carefully
-collaborate collaboration collaborative partnership engage engagement proactive
-proactively transparent transparency communicate communication communicating
-mindful opportunity opportunities synergy synergies innovation innovative excellence
-framework frameworks ecosystem paradigm impactful impact meaningful objectives
-outcomes landscape space solution solutions initiative initiatives capability capabilities
-relationships relationship holistically naturally basically simply just whole
-everyone everything something somehow certain certainly overall whatever approach
+important importance essential crucial vital strategic strategically valuable benefit benefits
+balance balanced balancing right best practice practices stakeholder stakeholders align aligned
+aligning alignment vision visionary leverage leveraging modern holistic holistically iterate
+iterative iterating iteration journey journeys culture cultural mindset mindsets foundation
+foundational unlock unlocks unlocking empower empowers empowering seamless seamlessly robust
+scalable consider considering consideration considerations perspective perspectives depend
+depends depending context contexts priorities various really very truly increasingly powerful
+great world-class pros cons evolve evolving evolves ensure ensuring appropriate appropriately
+ultimately generally typically potentially effectively efficient efficiently regularly upfront
+principle principles thoughtful thoughtfully careful carefully collaborate collaboration
+collaborative partnership engage engagement proactive proactively transparent transparency
+communicate communication communicating mindful opportunity opportunities synergy synergies
+innovation innovative excellence framework frameworks ecosystem ecosystems paradigm impactful
+meaningful objectives landscape space solution solutions initiative initiatives capability
+capabilities relationships relationship naturally basically simply everyone certain certainly
+overall whatever approach approaches
 """)
+
+# Hedged or generic prescriptions: "we should", "make sure", "the right balance".
+HEDGE = re.compile(
+    r"\b(?:should|need to|needs to|make sure|have to|has to|think about|in place|it depends|"
+    r"depends on|the right|best practices?|important|key|critical|essential|over time|in mind|"
+    r"balance|focus on|work closely|closely with|ensure|consider)\b",
+    re.IGNORECASE,
+)
 
 # Two sides of a choice set against each other.
 CONTRAST = re.compile(
