@@ -237,6 +237,18 @@ OFF_TOPIC = [
 ]
 
 
+GENERIC = (
+    "Rate limiting is a critical part of any API platform and getting it right is essential. "
+    "We should think about the needs of all our customers and find the right balance between "
+    "protecting the system and giving them a great experience. It is important to work closely "
+    "with engineering and follow industry best practices here. Different customers have "
+    "different priorities, so the limits should depend on context and on the plan they are on. "
+    "We need to communicate clearly with customers and make sure they understand the approach. "
+    "Over time we should iterate based on feedback and evolve the limits as the business grows. "
+    "Ultimately the goal is a robust, scalable and fair solution that everyone can trust."
+)
+
+
 def request(rubrics: dict[str, Rubric], key: str, answer: str,
             strong_answer: list[str] | None = None) -> GradeRequest:
     spec = ANSWERS[key]
@@ -398,6 +410,13 @@ def test_injection_stuffed_with_keywords_still_gives_no_lift(rubrics: dict[str, 
 def test_answers_on_another_subject_score_low(rubrics: dict[str, Rubric], key: str,
                                               answer: str) -> None:
     assert grade(rubrics, key, answer).overall <= 1.5
+
+
+def test_long_generic_answer_is_held_at_two(rubrics: dict[str, Rubric]) -> None:
+    g = grade(rubrics, "sms", GENERIC)
+    assert g.overall <= 2.0
+    assert "generic" in g.flags
+    assert g.overall < grade(rubrics, "sms", ANSWERS["sms"]["strong"]).overall - 1
 
 
 def test_padding_around_a_weak_answer_adds_nothing(rubrics: dict[str, Rubric]) -> None:

@@ -11,7 +11,6 @@ from interviewer.offline.lexicon import (
     CONTRAST,
     DECISION,
     FUNCTION_WORDS,
-    GENERIC_WORDS,
     HEDGE,
     PADDING,
     PLATFORM_WORDS,
@@ -21,6 +20,7 @@ from interviewer.offline.lexicon import (
     VAGUE_WORDS,
 )
 from interviewer.offline.matching import (
+    GENERIC_STEMS,
     CompiledRubric,
     concept_in,
     concept_near,
@@ -30,7 +30,6 @@ from interviewer.offline.matching import (
 from interviewer.offline.text import Sentence, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
-_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
 
 VAGUE_WEIGHT = 3.0  # each point of vague-word share takes this much off a sentence's substance
@@ -94,7 +93,6 @@ class Reading:
     asked_share: float  # share of sentences that pick up a word of the question
     vague_share: float
     hedge_share: float  # share of sentences that prescribe in general terms ("we should ...")
-    topic_concepts: int
 
     @property
     def usable(self) -> tuple[Analysed, ...]:
@@ -136,7 +134,7 @@ def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[st
     stems = content_stems(question_text)
     for point in strong_answer:
         stems.extend(content_stems(point))
-    return frozenset(s for s in stems if s not in _GENERIC_STEMS and len(s) > 2)
+    return frozenset(s for s in stems if s not in GENERIC_STEMS and len(s) > 2)
 
 
 def _matches(rubric: CompiledRubric, where: dict[str, list[int]], content: frozenset[str]
@@ -155,7 +153,7 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     stems = [stem(w) for w in ws]
     where = positions(stems)
     pairs = [(w, st) for w, st in zip(ws, stems, strict=True)
-             if w not in FUNCTION_WORDS and st not in _GENERIC_STEMS and len(st) > 1]
+             if w not in FUNCTION_WORDS and st not in GENERIC_STEMS and len(st) > 1]
     kept = [st for _, st in pairs]
     content = frozenset(kept)
     hard, near = _matches(rubric, where, content)
@@ -185,21 +183,10 @@ def _with_context(sentences: list[Analysed]) -> list[Analysed]:
     return out
 
 
-def _topic_concepts(sentences: list[Analysed], rubric: CompiledRubric) -> int:
-    """How many distinct concepts of the topic's own criteria the answer names."""
-    found: set[tuple[int, int]] = set()
-    for s in sentences:
-        for ci, c in enumerate(rubric.criteria):
-            if not c.shared:
-                found.update((ci, k) for k in s.hard[ci])
-    return len(found)
-
-
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
     """Split, classify and match every sentence of an answer; set aside grader instructions."""
     clean, injected = separate(answer)
-    kept = [_analyse(s, rubric, asked) for s in clean]
-    kept = _with_context(kept)
+    kept = _with_context([_analyse(s, rubric, asked) for s in clean])
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)
     return Reading(
@@ -208,5 +195,4 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
         domain_share=sum(s.n_domain for s in kept) / content if content else 0.0,
         asked_share=sum(s.asked for s in kept) / len(kept) if kept else 0.0,
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
-        hedge_share=sum(s.hedge for s in kept) / len(kept) if kept else 0.0,
-        topic_concepts=_topic_concepts(kept, rubric))
+        hedge_share=sum(s.hedge for s in kept) / len(kept) if kept else 0.0)

@@ -19,6 +19,7 @@ _CACHE_SIZE = 64
 _SLACK = 3  # extra words a phrase may be spread over in a sentence
 BAG_MAX_SHARED = 2  # a stem in more concepts than this says too little to match loosely
 BAG_MIN_HITS = 2  # distinct bag stems a sentence needs for a loose match
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,6 @@ class CompiledCriterion:
     name: str
     weight: float
     tip: str
-    levels: dict[int, str]
     shared: bool
     concepts: tuple[CompiledConcept, ...]
 
@@ -82,25 +82,23 @@ def _compile_criterion(c: Criterion) -> CompiledCriterion:
         phrases = [p for text in [concept.name, *concept.phrases]
                    if (p := compile_phrase(text)) is not None and _specific_enough(p)]
         concepts.append(CompiledConcept(concept.name, tuple(dict.fromkeys(phrases))))
-    return CompiledCriterion(c.id, c.name, c.weight, c.tip, dict(c.levels),
+    return CompiledCriterion(c.id, c.name, c.weight, c.tip,
                              c.id in SHARED_CRITERIA, tuple(concepts))
 
 
 def _specific_enough(p: Phrase) -> bool:
     """Drop one-word phrases made of a generic word; they match almost any answer."""
-    return not (len(p.stems) == 1 and p.stems[0] in {stem(w) for w in GENERIC_WORDS})
+    return not (len(p.stems) == 1 and p.stems[0] in GENERIC_STEMS)
 
 
 def _topic_stems(criteria: tuple[CompiledCriterion, ...]) -> frozenset[str]:
     own = [c for c in criteria if not c.shared] or list(criteria)
-    generic = {stem(w) for w in GENERIC_WORDS}
     return frozenset(s for c in own for k in c.concepts for p in k.phrases for s in p.stems
-                     if s not in generic)
+                     if s not in GENERIC_STEMS)
 
 
 def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriterion, ...]:
     """Give each concept the stems of its phrases that no more than one other concept uses."""
-    generic = {stem(w) for w in GENERIC_WORDS}
     seen: dict[str, int] = {}
     for c in criteria:
         for k in c.concepts:
@@ -111,10 +109,10 @@ def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriteri
         concepts = tuple(
             CompiledConcept(k.name, k.phrases, frozenset(
                 s for p in k.phrases for s in p.stems
-                if seen[s] <= BAG_MAX_SHARED and s not in generic and s not in FUNCTION_WORDS
+                if seen[s] <= BAG_MAX_SHARED and s not in GENERIC_STEMS and s not in FUNCTION_WORDS
                 and len(s) > 2))
             for k in c.concepts)
-        out.append(CompiledCriterion(c.id, c.name, c.weight, c.tip, c.levels, c.shared, concepts))
+        out.append(CompiledCriterion(c.id, c.name, c.weight, c.tip, c.shared, concepts))
     return tuple(out)
 
 
