@@ -162,7 +162,9 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
         flags.append(INJECTION_FLAG)
         notes.append(f"Ignored {len(reading.injected)} sentence(s) addressed to the grader "
                      "instead of answering the question; they earned no credit.")
-    if off_topic(reading):
+    if not reading.sentences:
+        notes.append("Nothing that answers the question remained to grade.")
+    elif off_topic(reading):
         flags.append(OFF_TOPIC_FLAG)
         notes.append("Most of the answer is not about the question asked.")
     elif reading.prose_share < KEYWORD_PROSE_SHARE:
