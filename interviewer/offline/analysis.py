@@ -92,7 +92,7 @@ class Reading:
     domain_share: float  # share of content words that belong to the subject
     asked_share: float  # share of sentences that pick up a word of the question
     vague_share: float
-    hedge_share: float  # share of sentences that prescribe in general terms ("we should ...")
+    hedge_share: float  # share of sentences that only prescribe in general terms ("we should")
 
     @property
     def usable(self) -> tuple[Analysed, ...]:
@@ -195,4 +195,5 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
         domain_share=sum(s.n_domain for s in kept) / content if content else 0.0,
         asked_share=sum(s.asked for s in kept) / len(kept) if kept else 0.0,
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
-        hedge_share=sum(s.hedge for s in kept) / len(kept) if kept else 0.0)
+        hedge_share=sum(s.hedge and not (s.specific or any(s.hard)) for s in kept) / len(kept)
+        if kept else 0.0)

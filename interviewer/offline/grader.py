@@ -31,7 +31,7 @@ MAX_MISSED_CONCEPTS = 4
 ASKED_WEIGHT = 0.3
 OFF_TOPIC_RELEVANCE = 0.41
 KEYWORD_PROSE_SHARE = 0.5
-GENERIC = 0.6  # above this generic score (hedged sentences + abstract words) the answer is shallow
+GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
 
 
 def off_topic(reading: Reading) -> bool:
