@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def rubrics() -> dict[str, Rubric]:
     problems: list[str] = []
     found = load_rubrics(ROOT / "rubrics", problems)
-    needed = {"api-design", "rate-limiting", "versioning", "observability"}
+    needed = {"api-design", "rate-limiting", "versioning", "observability",
+              "developers-as-customers"}
     if not needed <= set(found):
         pytest.skip(f"rubrics not written yet: {sorted(needed - set(found))}")
     return found
@@ -237,6 +238,26 @@ OFF_TOPIC = [
 ]
 
 
+STORY_Q = (
+    "Tell me about a time product teams complained that integrating with your internal "
+    "platform was slow. What did you do about it?"
+)
+STORY = (
+    "Last year I owned our internal sign-in platform, and the product teams kept telling us"
+    " it took them three or four weeks to get a new app working with it. At first I assumed"
+    " they were exaggerating, so I sat with two teams while they did it.\n\n"
+    "What I saw was painful. They had to file a ticket to get credentials, wait for someone"
+    " on my team to configure their app by hand, and then guess at settings because our "
+    "guide was written for us, not for them. Most of the time was waiting, not building.\n\n"
+    "So we changed three things. We let teams register an app themselves through a small "
+    "web form and get test credentials straight away. We rewrote the guide around the two "
+    "most common kinds of app, with a sample project they could copy. And we added a health"
+    " page so a team could see why a login was failing instead of messaging us.\n\n"
+    "Within a quarter the median time from starting to a working login dropped from about "
+    "three weeks to two days, and questions in our support channel halved. The lesson for "
+    "me was to watch people use the platform before deciding what the problem is."
+)
+
 GENERIC = (
     "Rate limiting is a critical part of any API platform and getting it right is essential. "
     "We should think about the needs of all our customers and find the right balance between "
@@ -423,6 +444,15 @@ def test_long_generic_answer_is_held_at_two(rubrics: dict[str, Rubric]) -> None:
     assert g.overall <= 2.0
     assert "generic" in g.flags
     assert g.overall < grade(rubrics, "sms", ANSWERS["sms"]["strong"]).overall - 1
+
+
+def test_first_person_story_is_on_topic(rubrics: dict[str, Rubric]) -> None:
+    req = GradeRequest(question_id="story", question_text=STORY_Q, area="identity-auth",
+                       topic="developers-as-customers", rubric=rubrics["developers-as-customers"],
+                       exchanges=[Exchange(prompt=STORY_Q, answer=STORY)])
+    g = grade_answer(req)
+    assert "off-topic" not in g.flags and "generic" not in g.flags
+    assert g.overall >= 2.5
 
 
 def test_padding_around_a_weak_answer_adds_nothing(rubrics: dict[str, Rubric]) -> None:

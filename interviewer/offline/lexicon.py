@@ -67,7 +67,11 @@ SPECIFIC = re.compile(
     r"(?:share|percentage|percent|proportion|fraction|rate|number|count) of|"
     r"time (?:to|from|between)|per (?:second|minute|hour|day|week|month|request|user|team|"
     r"customer|account|call)|before and after|compared? (?:to|with)|"
-    r"(?:fall|falls|drop|drops|rise|rises|grow|grows|goes|went) (?:from|to|by|over|below|above))\b",
+    r"(?:fall|falls|fell|drop|drops|dropped|rise|rises|rose|grow|grows|grew|goes|went) "
+    r"(?:from|to|by|over|below|above)|halved|doubled|tripled|cut in half|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|"
+    r"hundred|thousand|a few|a couple of) (?:percent|milliseconds|seconds?|minutes?|hours?|"
+    r"days?|weeks?|months?|quarters?|years?|times|requests?|teams?|calls?|services?))\b",
     re.IGNORECASE,
 )
 
