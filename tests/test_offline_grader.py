@@ -319,7 +319,11 @@ def test_phrases_match_in_any_order_within_a_window() -> None:
 
 
 def test_rubrics_compile_once_and_are_cached(rubrics: dict[str, Rubric]) -> None:
-    assert compiled(rubrics["api-design"]) is compiled(rubrics["api-design"])
+    rubric = rubrics["api-design"]
+    assert compiled(rubric) is compiled(rubric)
+    copy = Rubric.model_validate_json(rubric.model_dump_json())
+    assert compiled(copy) is compiled(rubric)
+    assert compiled(rubrics["versioning"]) is not compiled(rubric)
 
 
 # ---------------------------------------------------------------- grading

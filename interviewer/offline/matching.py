@@ -121,18 +121,18 @@ def _compile(rubric: Rubric) -> CompiledRubric:
     return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria))
 
 
-_compiled: OrderedDict[int, tuple[Rubric, CompiledRubric]] = OrderedDict()
+_compiled: OrderedDict[str, CompiledRubric] = OrderedDict()
 
 
 def compiled(rubric: Rubric) -> CompiledRubric:
-    """The compiled form of a rubric, built once and cached per rubric object."""
-    key = id(rubric)
+    """The compiled form of a rubric, built once per distinct rubric and cached (LRU)."""
+    key = rubric.model_dump_json()
     hit = _compiled.get(key)
-    if hit is not None and hit[0] is rubric:
+    if hit is not None:
         _compiled.move_to_end(key)
-        return hit[1]
+        return hit
     result = _compile(rubric)
-    _compiled[key] = (rubric, result)
+    _compiled[key] = result
     while len(_compiled) > _CACHE_SIZE:
         _compiled.popitem(last=False)
     return result
