@@ -35,6 +35,8 @@ class CalibrationError(Exception):
 
 
 class Label(BaseModel):
+    """The expert's overall level and per-criterion levels for one answer."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     overall: float = Field(ge=1, le=4)
@@ -192,6 +194,8 @@ def ranking_accuracy(groups: Iterable[Sequence[tuple[float, float]]]) -> tuple[f
 
 
 class Agreement(BaseModel):
+    """How closely grades match labels over a set of answers."""
+
     n: int
     qwk: float
     spearman: float
@@ -200,6 +204,8 @@ class Agreement(BaseModel):
 
 
 class ItemResult(BaseModel):
+    """One graded item: label, grade, per-criterion scores, flags and time."""
+
     id: str
     kind: str
     topic: str
@@ -214,6 +220,8 @@ class ItemResult(BaseModel):
 
 
 class KindResult(BaseModel):
+    """Mean grade per kind of answer and, for adversarial kinds, its rule."""
+
     kind: str
     n: int
     mean_grade: float
@@ -224,6 +232,8 @@ class KindResult(BaseModel):
 
 
 class SlowItem(BaseModel):
+    """An item among the slowest to grade."""
+
     id: str
     kind: str
     ms: float

@@ -45,6 +45,7 @@ class Tally:
     notes: list[str] = field(default_factory=list)
 
     def concept_credit(self) -> float:
+        """Distinct concepts explained, a little for repeats, and a bonus for reasons."""
         coverage = sum(max(v) for v in self.credits.values())
         repeats = sum(REPEAT_CREDIT * sorted(v)[-2] for v in self.credits.values() if len(v) > 1)
         return coverage + repeats + REASONED_CREDIT * min(3, len(self.reasoned))

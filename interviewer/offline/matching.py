@@ -41,6 +41,8 @@ class CompiledConcept:
 
 @dataclass(frozen=True, slots=True)
 class CompiledCriterion:
+    """A criterion ready for matching; `shared` marks the criteria every topic uses."""
+
     id: str
     name: str
     weight: float
