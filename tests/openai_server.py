@@ -97,12 +97,13 @@ def auto_reply(request: dict[str, Any]) -> Reply:
 class FakeOpenAI:
     """The server: start it, script replies, point OPENAI_BASE_URL at `base_url`."""
 
-    def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None):
+    def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None,
+                 port: int = 0):
         self.replies: deque[Reply] = deque()
         self.responder = responder
+        self.port = port
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
-        self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -127,7 +128,7 @@ class FakeOpenAI:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._accept, "127.0.0.1", 0))
+            asyncio.start_server(self._accept, "127.0.0.1", self.port, backlog=2048))
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
