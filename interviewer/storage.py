@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,23 +118,30 @@ class Store:
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the process, kept open: closing the last connection makes
+        # SQLite checkpoint the WAL, which cost more than every query of a turn together.
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
+            # WAL with NORMAL sync: a committed answer survives a killed process; only a
+            # power cut or OS crash could lose the newest commits, and an fsync per write
+            # would stall every request behind the disk.
+            db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
             _add_usage_column(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        # WAL with NORMAL sync: a committed answer survives a killed process; only a power
-        # cut or OS crash could lose the newest commits, and fsync-per-write would stall
-        # every request behind the disk.
-        db.execute("PRAGMA synchronous=NORMAL")
-        try:
-            yield db
-        finally:
-            db.close()
+        """The shared connection, one caller at a time (the CLI and tests use threads)."""
+        with self._lock:
+            yield self._db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
     def create(self, plan: Plan, model: str) -> str:
         interview_id = new_id()
