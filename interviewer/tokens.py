@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import tiktoken
@@ -91,6 +91,7 @@ def encoding_name_for(model: str) -> str:
     return "o200k_base" if bare.startswith(O200K_PREFIXES) else "cl100k_base"
 
 
+@lru_cache(maxsize=2048)  # the static part of every prompt repeats across turns
 def count_tokens(text: str, model: str) -> int:
     """Tokens in `text` for `model`; special-token text counts as plain text."""
     return len(get_encoding(encoding_name_for(model)).encode(text, disallowed_special=()))

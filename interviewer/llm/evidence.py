@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 MIN_QUOTE_WORDS = 3  # shorter fragments ("the API") prove nothing about a criterion
 _FOLD = {
@@ -26,7 +27,8 @@ class Quote:
         return self.start < end and start < self.end
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=256)  # one answer is folded once, not once per quote
+def fold(text: str) -> tuple[str, tuple[int, ...]]:
     """Text with case, quote marks, dashes and runs of whitespace folded, plus, for each
     folded character, the index in `text` it came from."""
     out: list[str] = []
@@ -43,7 +45,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     if out and out[-1] == " ":
         out.pop()
         where.pop()
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def locate(quote: str, answer: str) -> Quote | None:
