@@ -142,7 +142,7 @@ def serve_fake(port: int, latency_ms: float) -> None:
         reply.delay = latency_ms / 1000
         return reply
 
-    fake = FakeOpenAI(slow, port=port).start()
+    fake = FakeOpenAI(slow, port=port, keep_alive=True).start()
     try:
         while True:
             time.sleep(3600)

@@ -98,10 +98,13 @@ class FakeOpenAI:
     """The server: start it, script replies, point OPENAI_BASE_URL at `base_url`."""
 
     def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None,
-                 port: int = 0):
+                 port: int = 0, keep_alive: bool = False):
         self.replies: deque[Reply] = deque()
         self.responder = responder
         self.port = port
+        # keep-alive as real providers do (the load benchmark); tests close each connection
+        # because they run several event loops against one client
+        self.keep_alive = keep_alive
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
         self._loop = asyncio.new_event_loop()
@@ -146,6 +149,8 @@ class FakeOpenAI:
         self._tasks.add(task)
         try:
             await self._serve(reader, writer)
+            while self.keep_alive and not reader.at_eof():
+                await self._serve(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
@@ -161,9 +166,14 @@ class FakeOpenAI:
         reply = self._next(request, head.split(" ")[1])
         await asyncio.sleep(reply.delay)
         if reply.chunks is not None and reply.status == 200:
-            await _write_stream(writer, request, reply)
+            await _write_stream(writer, request, reply, self._close)
         else:
-            await _write_json(writer, reply.status, _body(request, reply), reply.headers)
+            await _write_json(writer, reply.status, _body(request, reply), reply.headers,
+                              self._close)
+
+    @property
+    def _close(self) -> str:
+        return "" if self.keep_alive else "Connection: close\r\n"
 
     def _next(self, request: dict[str, Any], path: str) -> Reply:
         if path != "/v1/chat/completions":
@@ -186,11 +196,11 @@ def _body(request: dict[str, Any], reply: Reply) -> Any:
 
 
 async def _write_json(writer: asyncio.StreamWriter, status: int, body: Any,
-                      headers: dict[str, str]) -> None:
+                      headers: dict[str, str], close: str) -> None:
     data = json.dumps(body).encode()
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     writer.write(f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\nContent-Type: "
-                 f"application/json\r\nContent-Length: {len(data)}\r\nConnection: close\r\n"
+                 f"application/json\r\nContent-Length: {len(data)}\r\n{close}"
                  f"{extra}\r\n".encode() + data)
     await writer.drain()
 
@@ -208,9 +218,9 @@ def _chunked(data: bytes) -> bytes:
 
 
 async def _write_stream(writer: asyncio.StreamWriter, request: dict[str, Any],
-                        reply: Reply) -> None:
+                        reply: Reply, close: str) -> None:
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                 b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                 b"Transfer-Encoding: chunked\r\n" + close.encode() + b"\r\n")
     chunks = reply.chunks or []
     for i, text in enumerate(chunks):
         if reply.cut_after is not None and i >= reply.cut_after:
