@@ -67,3 +67,31 @@ def test_calibrate_names_a_bad_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["calibrate", "--set", str(path)])
     assert result.exit_code == 2
     assert "bad.jsonl:2: not valid JSON" in result.output
+
+
+def test_the_llm_model_calibrates_with_the_same_command(tmp_path: Path, monkeypatch) -> None:
+    from interviewer.models import llm
+    from tests.openai_server import FakeOpenAI, auto_reply
+
+    llm._accepted_mode.clear()
+    fake = FakeOpenAI(auto_reply).start()
+    try:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "llm.db"))
+        out = tmp_path / "out"
+        result = runner.invoke(app, ["calibrate", "--model", "fake-gpt", "--set",
+                                     str(_write_set(tmp_path / "set.jsonl")), "--out", str(out),
+                                     "--min-qwk", "-1", "--min-spearman", "-1",
+                                     "--min-ranking", "0"])
+    finally:
+        fake.stop()
+        llm._accepted_mode.clear()
+    # the fake grades everything 3, so the keyword-list rule (<= 2.0) rightly fails
+    assert result.exit_code == 1, result.output
+    assert "keyword-list: overall <= 2.0 failed for t3" in result.output
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["n"] == 3 and report["model"] == "fake-gpt"
+    graded = [r for r in fake.requests if not r.get("stream")]
+    assert len(graded) == 3  # one grading request per answer, through the real SDK
+    assert {item["grade"] for item in report["items"]} == {3.0}  # the fake grades all 3
