@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
@@ -14,7 +16,12 @@ from starlette.exceptions import HTTPException
 
 from interviewer import __version__, paths
 from interviewer.library import Library, default_library
-from interviewer.models.registry import ModelRegistry, default_model_name, describe
+from interviewer.models.registry import (
+    ModelRegistry,
+    UnknownModel,
+    default_model_name,
+    describe,
+)
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
@@ -97,6 +104,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.service = service or build_service(settings)
+    with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
+        app.state.service.models(default_model_name(settings))
     app.state.templates = _templates(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
