@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import socket
 import statistics
@@ -30,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import free_port  # noqa: E402
+from tests.live import free_port, start_app_process  # noqa: E402
 from tests.openai_server import FakeOpenAI, Reply, auto_reply  # noqa: E402
 
 ANSWER = ("I would first ask which developers depend on this and what they need, because the "
@@ -56,22 +55,11 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _start_app(model: str, base_url: str | None, port: int, db: Path) -> subprocess.Popen:
-    env = {**os.environ, "INTERVIEWER_DB": str(db), "INTERVIEWER_MODEL": model,
+    env = {"INTERVIEWER_DB": str(db), "INTERVIEWER_MODEL": model,
            "INTERVIEWER_RATE_LIMIT": "1000000", "INTERVIEWER_MAX_RETRIES": "0"}
     if base_url:
         env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="bench-key")
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
-                             str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=(db.parent / "app.log").open("w"))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the app did not start")
+    return start_app_process(env, port, stderr=(db.parent / "app.log").open("w"))
 
 
 async def _timed(client: httpx.AsyncClient, url: str, body: dict, calls: int,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 
 
@@ -34,3 +38,20 @@ def serve(app: object) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def start_app_process(env: dict[str, str], port: int, stderr: object = None
+                      ) -> subprocess.Popen:
+    """`interviewer serve` as its own process on `port`; returns once it answers."""
+    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
+                             str(port)], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=stderr if stderr is not None else subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the app did not start")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live import free_port
+from tests.live import free_port, start_app_process
 from tests.openai_server import FakeOpenAI, Reply, auto_reply
 
 ANSWERS = ["First I would ask which developers call the API and what breaks for them today.",
@@ -47,21 +44,10 @@ def gate() -> Iterator[tuple[Gate, FakeOpenAI]]:
 
 
 def _start_server(db: Path, base_url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "INTERVIEWER_DB": str(db), "OPENAI_BASE_URL": base_url,
-           "OPENAI_API_KEY": "test-key", "INTERVIEWER_MODEL": "fake-gpt",
-           "INTERVIEWER_REQUEST_TIMEOUT": "120", "INTERVIEWER_MAX_RETRIES": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
-                             str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start")
+    return start_app_process({"INTERVIEWER_DB": str(db), "OPENAI_BASE_URL": base_url,
+                              "OPENAI_API_KEY": "test-key", "INTERVIEWER_MODEL": "fake-gpt",
+                              "INTERVIEWER_REQUEST_TIMEOUT": "120",
+                              "INTERVIEWER_MAX_RETRIES": "0"}, port)
 
 
 def test_sigkill_during_grading_loses_no_answer_and_the_interview_resumes(
