@@ -28,6 +28,7 @@ class Phrase:
 
     stems: tuple[str, ...]
     span: int
+    exact: bool = False  # the stems must occur in this order, side by side ("end to end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,9 @@ def compile_phrase(text: str) -> Phrase | None:
     if not chosen:
         return None
     distinct = tuple(dict.fromkeys(chosen))
+    if len(distinct) == 1 and len(chosen) > 1:
+        # a repeated word ("end to end", "step by step") would shrink to one loose word
+        return Phrase(tuple(stem(w) for w in all_words), len(all_words), exact=True)
     return Phrase(distinct, len(all_words) + _SLACK)
 
 
@@ -152,6 +156,9 @@ def phrase_in(phrase: Phrase, where: dict[str, list[int]]) -> bool:
     """True when every stem of the phrase occurs, in any order, within the phrase's span."""
     if any(s not in where for s in phrase.stems):
         return False
+    if phrase.exact:
+        return any(all(p + i in where[s] for i, s in enumerate(phrase.stems))
+                   for p in where[phrase.stems[0]])
     if len(phrase.stems) == 1:
         return True
     hits = sorted((p, s) for s in phrase.stems for p in where[s])
@@ -174,6 +181,11 @@ def phrase_in(phrase: Phrase, where: dict[str, list[int]]) -> bool:
 def concept_in(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
     """True when any phrasing of the concept occurs in a sentence."""
     return any(phrase_in(p, where) for p in concept.phrases)
+
+
+def concept_pinned(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
+    """True when a phrasing of two or more words occurs: stronger evidence than a lone word."""
+    return any(len(p.stems) > 1 and phrase_in(p, where) for p in concept.phrases)
 
 
 def concept_near(concept: CompiledConcept, content: frozenset[str]) -> bool:
