@@ -1,5 +1,12 @@
 """Per-sentence reading of an answer: what each sentence says, and whether it is a real,
-on-topic sentence with reasoning or a fragment, a list of terms, padding or an instruction."""
+on-topic sentence with reasoning or a fragment, a list of terms, padding or an instruction.
+
+How much of the answer is about the question is read per sentence too. Each sentence gets a
+scenario score from the question's own words (weighted by how much they single out the
+scenario) and the topic's rubric concepts. A sentence with a firm score that has another one
+nearby starts a run, and a run carries the sentences around it; a lone mention carries
+nothing, so an essay on another subject that touches the question once or twice stays off
+topic. The answer's relevance is the share of its sentences covered this way."""
 
 from __future__ import annotations
 
@@ -10,11 +17,13 @@ from interviewer.offline.injection import separate
 from interviewer.offline.lexicon import (
     CONTRAST,
     DECISION,
+    EVERYDAY_WORDS,
     FUNCTION_WORDS,
     HEDGE,
     PADDING,
     PLATFORM_WORDS,
     REASONING,
+    ROLE_WORDS,
     SIGNPOSTS,
     SPECIFIC,
     VAGUE_WORDS,
@@ -24,6 +33,7 @@ from interviewer.offline.matching import (
     CompiledRubric,
     concept_in,
     concept_near,
+    concept_pinned,
     content_stems,
     positions,
 )
@@ -31,6 +41,8 @@ from interviewer.offline.text import Sentence, stem, words
 
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
+_EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY_WORDS)
+_ROLE_STEMS = frozenset(stem(w) for w in ROLE_WORDS)
 
 VAGUE_WEIGHT = 3.0  # each point of vague-word share takes this much off a sentence's substance
 MIN_SUBSTANCE_FACTOR = 0.2
@@ -38,6 +50,24 @@ VAGUE_IN_GENERIC = 4.0  # weight of the abstract-word share in the answer's gene
 TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
 MIN_SIZE_FACTOR = 0.7
 MAX_SIZE_FACTOR = 1.3
+
+# What one question word says about a sentence being on the question's scenario: a word that
+# singles the scenario out counts 1, a platform or role word ("api", "engineers") half, an
+# everyday word ("change", "value") a quarter.
+EVERYDAY_ASKED = 0.25
+COMMON_ASKED = 0.5
+LONE_CONCEPT = 0.5  # a topic concept matched by one word, outside a technical sentence
+NEAR_CONCEPT = 0.5  # a topic concept matched loosely (two of its distinctive words)
+TECHNICAL_CONTEXT = 3  # platform words that make a lone concept word count in full
+FIRM = 1.0  # a sentence scoring this much is itself about the scenario
+LEANING = 0.5  # one scoring this much leans towards it
+RUN_REACH = 3  # a firm sentence starts a run when another one is this close
+SHORT_ANSWER = 4  # in answers this short any firm sentence starts a run
+PAIRED = 0.75  # two leaning sentences side by side form a weaker run
+CARRY = (0.75, 0.5)  # what a run gives the sentences one and two places away
+BARE = 0.6  # the share of that for a sentence without a single subject or platform word
+LONE_MENTION = 0.5  # a firm sentence with no other near it: a passing mention
+FRAGMENT_WORDS = 4  # headings and labels this short are left out of relevance
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +92,16 @@ class Analysed:
     asked: bool  # shares a word with the question
     hard: tuple[frozenset[int], ...]  # per criterion: concepts a phrase matched exactly
     near: tuple[frozenset[int], ...]  # per criterion: concepts matched only loosely
+    scenario: float = 0.0  # question words and topic concepts: how squarely it is on the question
+    n_platform: int = 0  # distinct words of platform work
     on_topic: bool = False  # about the question's subject, itself or as a continuation
     novelty: float = 1.0  # 0 when every content word was already said earlier
+    relevance: float = 1.0  # 0..1: covered by a run of sentences on the question
+
+    @property
+    def fragment(self) -> bool:
+        """A heading or label rather than a sentence; left out when measuring relevance."""
+        return self.n_words <= FRAGMENT_WORDS
 
     @property
     def names_subject(self) -> bool:
@@ -75,10 +113,11 @@ class Analysed:
         """0..1: how much real content the sentence carries (prose, concrete, not vague)."""
         if self.padding or not self.on_topic:
             return 0.0
+        on_question = min(1.0, self.relevance / LEANING)
         vague = self.n_vague / max(1, self.n_content)
         factor = max(MIN_SUBSTANCE_FACTOR, 1 - VAGUE_WEIGHT * vague)
         size = min(MAX_SIZE_FACTOR, max(MIN_SIZE_FACTOR, self.n_content / TYPICAL_CONTENT_WORDS))
-        return (self.quality * factor * self.novelty * size
+        return (self.quality * factor * self.novelty * size * on_question
                 * (0.6 + 0.2 * self.reasoning + 0.2 * self.specific))
 
 
@@ -89,8 +128,7 @@ class Reading:
     sentences: tuple[Analysed, ...]
     injected: tuple[Sentence, ...]
     prose_share: float
-    domain_share: float  # share of content words that belong to the subject
-    asked_share: float  # share of sentences that pick up a word of the question
+    relevance: float  # share of the answer's sentences about the question (0..1)
     vague_share: float
     hedge_share: float  # share of sentences that only prescribe in general terms ("we should")
 
@@ -148,6 +186,28 @@ def _matches(rubric: CompiledRubric, where: dict[str, list[int]], content: froze
     return tuple(hard), tuple(near)
 
 
+def _asked_weight(st: str) -> float:
+    if st in _EVERYDAY_STEMS:
+        return EVERYDAY_ASKED
+    if st in _ROLE_STEMS or st in _PLATFORM_STEMS:
+        return COMMON_ASKED
+    return 1.0
+
+
+def _scenario(rubric: CompiledRubric, where: dict[str, list[int]], content: frozenset[str],
+              asked: frozenset[str], hard: tuple[frozenset[int], ...],
+              near: tuple[frozenset[int], ...]) -> float:
+    """Question words by how much they single out the scenario, plus the topic's own concepts:
+    a phrase of several words counts 1, a lone word counts 1 only among platform words."""
+    score = sum(_asked_weight(st) for st in content & asked)
+    lone = 1.0 if len(content & _PLATFORM_STEMS) >= TECHNICAL_CONTEXT else LONE_CONCEPT
+    for ci, crit in enumerate(rubric.criteria):
+        if not crit.shared:
+            score += sum(1.0 if concept_pinned(crit.concepts[k], where) else lone
+                         for k in hard[ci]) + NEAR_CONCEPT * len(near[ci])
+    return score
+
+
 def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Analysed:
     ws = words(s.text)
     stems = [stem(w) for w in ws]
@@ -168,18 +228,58 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
         signpost=bool(SIGNPOSTS.search(s.text)),
         padding=bool(PADDING.search(s.text)) and len(content & asked) < 2,
         asked=bool(content & asked), hard=hard, near=near,
+        scenario=_scenario(rubric, where, content, asked, hard, near),
+        n_platform=len(content & _PLATFORM_STEMS),
     )
 
 
+def coverage(scores: list[float], named: list[bool]) -> list[float]:
+    """Per sentence, 0..1: how far it belongs to a run of sentences on the question.
+
+    A firm sentence with another within RUN_REACH starts a run (in a short answer any firm
+    sentence does), and so do two leaning sentences side by side, more weakly. A run covers
+    its own sentences and carries the ones up to two places away. Anything else keeps only
+    part of its own score: a lone firm mention in an essay does not make the essay relevant.
+    """
+    n = len(scores)
+    firm = [x >= FIRM for x in scores]
+    leaning = [x >= LEANING for x in scores]
+    runs = [0.0] * n
+    for i in range(n):
+        near = range(max(0, i - RUN_REACH), min(n, i + RUN_REACH + 1))
+        if firm[i] and (n <= SHORT_ANSWER or any(firm[j] for j in near if j != i)):
+            runs[i] = 1.0
+        elif leaning[i] and ((i > 0 and leaning[i - 1]) or (i + 1 < n and leaning[i + 1])):
+            runs[i] = PAIRED
+    out = []
+    for i in range(n):
+        if runs[i]:
+            out.append(runs[i])
+            continue
+        own = LONE_MENTION if firm[i] else LEANING * scores[i]
+        share = 1.0 if named[i] else BARE
+        carried = max((runs[j] * CARRY[abs(i - j) - 1] * share
+                       for j in range(max(0, i - len(CARRY)), min(n, i + len(CARRY) + 1))
+                       if j != i), default=0.0)
+        out.append(max(own, carried))
+    return out
+
+
 def _with_context(sentences: list[Analysed]) -> list[Analysed]:
-    """Mark sentences on topic when they name the subject or continue a sentence that does."""
+    """Mark sentences on topic when they name the subject or continue a sentence that does,
+    and how far each is covered by a run of sentences on the question."""
+    whole = [i for i, s in enumerate(sentences) if not s.fragment] or list(range(len(sentences)))
+    covered = dict(zip(whole, coverage([sentences[i].scenario for i in whole],
+                                       [sentences[i].scenario > 0 or sentences[i].n_platform > 0
+                                        for i in whole]), strict=True))
     out: list[Analysed] = []
     seen: set[str] = set()
     for i, s in enumerate(sentences):
         follows = i > 0 and sentences[i - 1].names_subject and s.quality >= 0.6
         fresh = len(s.content - seen) / len(s.content) if s.content else 0.0
         seen |= s.content
-        out.append(replace(s, on_topic=s.names_subject or follows, novelty=min(1.0, 1.5 * fresh)))
+        out.append(replace(s, on_topic=s.names_subject or follows, novelty=min(1.0, 1.5 * fresh),
+                           relevance=covered.get(i, 1.0)))
     return out
 
 
@@ -189,11 +289,11 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
     kept = _with_context([_analyse(s, rubric, asked) for s in clean])
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)
+    whole = [s for s in kept if not s.fragment] or kept
     return Reading(
         sentences=tuple(kept), injected=tuple(injected),
         prose_share=sum(s.n_words * s.quality for s in kept) / total if total else 0.0,
-        domain_share=sum(s.n_domain for s in kept) / content if content else 0.0,
-        asked_share=sum(s.asked for s in kept) / len(kept) if kept else 0.0,
+        relevance=sum(s.relevance for s in whole) / len(whole) if whole else 0.0,
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
         hedge_share=sum(s.hedge and not (s.specific or any(s.hard)) for s in kept) / len(kept)
         if kept else 0.0)

@@ -26,24 +26,25 @@ SHALLOW_FLAG = "generic"
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 MAX_MISSED_CONCEPTS = 4
-# relevance = share of subject words + ASKED_WEIGHT * share of sentences echoing the question;
-# below OFF_TOPIC_RELEVANCE the answer is about something else
-ASKED_WEIGHT = 0.3
-OFF_TOPIC_RELEVANCE = 0.41
+# relevance = share of the answer's sentences covered by a run of sentences on the question
+# (sentences only partly covered already earn proportionally less credit)
+OFF_TOPIC_RELEVANCE = 0.45  # below: most of the answer is about something else, capped at 1
+PARTLY_RELEVANT = 0.55  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
 
 
 def off_topic(reading: Reading) -> bool:
-    """Mostly about another subject: few subject words and little that echoes the question."""
-    relevance = reading.domain_share + ASKED_WEIGHT * reading.asked_share
-    return relevance < OFF_TOPIC_RELEVANCE or not reading.sentences
+    """Mostly about another subject: few sentences belong to a run about the question."""
+    return reading.relevance < OFF_TOPIC_RELEVANCE or not reading.sentences
 
 
 def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:
     """The highest score the answer as a whole allows for this criterion, and why."""
     if off_topic(reading):
         return 1, "Capped at 1: the answer is mostly about something other than the question."
+    if reading.relevance < PARTLY_RELEVANT:
+        return 2, "Capped at 2: much of the answer is about something other than the question."
     if reading.prose_share < KEYWORD_PROSE_SHARE:
         return 2, "Capped at 2: terms are listed rather than explained in sentences."
     if reading.generic > GENERIC:
@@ -167,6 +168,9 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
     elif off_topic(reading):
         flags.append(OFF_TOPIC_FLAG)
         notes.append("Most of the answer is not about the question asked.")
+    elif reading.relevance < PARTLY_RELEVANT:
+        notes.append("Much of the answer is not about the question asked; only the part that "
+                     "is earned credit.")
     elif reading.prose_share < KEYWORD_PROSE_SHARE:
         flags.append(KEYWORD_FLAG)
         notes.append("The answer lists terms without explaining them in sentences.")

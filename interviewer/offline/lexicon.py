@@ -131,6 +131,27 @@ succeed succeeded hourly daily weekly encrypt encrypted encryption hash hashes r
 failover fallback pipeline sync synchronous asynchronous async schedule scheduled cron
 """)
 
+# Question words that name the usual actors of platform work: a sentence that echoes only these
+# is loosely tied to the scenario asked about.
+ROLE_WORDS = _set("""
+platform platforms engineer engineers engineering developer developers customer customers
+user users internal external service services system systems organisation organization
+analyst analysts scientist scientists operator operators
+""")
+
+# Everyday question words (verbs, adjectives, vague nouns) that any fluent essay uses: echoing
+# one says almost nothing about which scenario a sentence is about.
+EVERYDAY_WORDS = _set("""
+company companies org leadership leader leaders manager managers change changes changed
+changing want wants wanted ask asks asked keep keeps kept take takes took find finds found
+bring brings brought give gives show shows showed set sets put turn turns happen happens
+happened start starts started end ends ended matter matters real old new large small big
+short long high low fast slow quick quickly full whole main part parts group groups side
+sides place level levels area areas problem problems issue issues around across value worth
+grow growth share shared support supports run runs ran call calls called tell tells told
+fix fixes fixed deal deals handle handles go goes went come comes came love loves
+""")
+
 # Abstract, hedging and buzzword vocabulary: a sentence built from these circles a topic
 # without saying what to do. A high share of them marks a long but shallow answer.
 VAGUE_WORDS = _set("""
