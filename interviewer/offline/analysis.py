@@ -56,9 +56,9 @@ MAX_SIZE_FACTOR = 1.3
 # everyday word ("change", "value") a quarter.
 EVERYDAY_ASKED = 0.25
 COMMON_ASKED = 0.5
-LONE_CONCEPT = 0.5  # a topic concept matched by one word, outside a technical sentence
+LONE_CONCEPT = 0.5  # topic concepts matched by one word, outside the topic's vocabulary
 NEAR_CONCEPT = 0.5  # a topic concept matched loosely (two of its distinctive words)
-TECHNICAL_CONTEXT = 3  # platform words that make a lone concept word count in full
+TECHNICAL_CONTEXT = 4  # words of the topic's concepts that make lone words count in full
 FIRM = 1.0  # a sentence scoring this much is itself about the scenario
 LEANING = 0.5  # one scoring this much leans towards it
 RUN_REACH = 3  # a firm sentence starts a run when another one is this close
@@ -198,14 +198,18 @@ def _scenario(rubric: CompiledRubric, where: dict[str, list[int]], content: froz
               asked: frozenset[str], hard: tuple[frozenset[int], ...],
               near: tuple[frozenset[int], ...]) -> float:
     """Question words by how much they single out the scenario, plus the topic's own concepts:
-    a phrase of several words counts 1, a lone word counts 1 only among platform words."""
+    a phrase of several words counts 1, and so does a lone word among the topic's vocabulary;
+    elsewhere lone words may be used in another sense and count half, once."""
     score = sum(_asked_weight(st) for st in content & asked)
-    lone = 1.0 if len(content & _PLATFORM_STEMS) >= TECHNICAL_CONTEXT else LONE_CONCEPT
+    lone = 0
     for ci, crit in enumerate(rubric.criteria):
         if not crit.shared:
-            score += sum(1.0 if concept_pinned(crit.concepts[k], where) else lone
-                         for k in hard[ci]) + NEAR_CONCEPT * len(near[ci])
-    return score
+            pinned = sum(concept_pinned(crit.concepts[k], where) for k in hard[ci])
+            score += pinned + NEAR_CONCEPT * len(near[ci])
+            lone += len(hard[ci]) - pinned
+    if len(content & rubric.topic_stems) >= TECHNICAL_CONTEXT:
+        return score + lone
+    return score + LONE_CONCEPT * min(1, lone)
 
 
 def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Analysed:

@@ -29,6 +29,7 @@ class Phrase:
     stems: tuple[str, ...]
     span: int
     exact: bool = False  # the stems must occur in this order, side by side ("end to end")
+    pinned: bool = False  # two or more words that carry meaning, so rarely met by chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,8 @@ def compile_phrase(text: str) -> Phrase | None:
     if len(distinct) == 1 and len(chosen) > 1:
         # a repeated word ("end to end", "step by step") would shrink to one loose word
         return Phrase(tuple(stem(w) for w in all_words), len(all_words), exact=True)
-    return Phrase(distinct, len(all_words) + _SLACK)
+    meaningful = {s for s in distinct if s not in FUNCTION_WORDS and s not in GENERIC_STEMS}
+    return Phrase(distinct, len(all_words) + _SLACK, pinned=len(meaningful) >= 2)
 
 
 def _compile_criterion(c: Criterion) -> CompiledCriterion:
@@ -184,8 +186,9 @@ def concept_in(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
 
 
 def concept_pinned(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
-    """True when a phrasing of two or more words occurs: stronger evidence than a lone word."""
-    return any(len(p.stems) > 1 and phrase_in(p, where) for p in concept.phrases)
+    """True when a phrasing of two or more meaningful words occurs: stronger evidence than a
+    lone word, which an unrelated sentence may use in another sense."""
+    return any(p.pinned and phrase_in(p, where) for p in concept.phrases)
 
 
 def concept_near(concept: CompiledConcept, content: frozenset[str]) -> bool:
