@@ -13,6 +13,7 @@ from interviewer.library import Rubric, load_rubrics
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
 from interviewer.models.offline import OfflineModel
 from interviewer.offline import INJECTION_FLAG, grade_answer
+from interviewer.offline.analysis import coverage
 from interviewer.offline.matching import compile_phrase, compiled, phrase_in, positions
 from interviewer.offline.text import split_sentences, stem, stems
 from interviewer.scoring import AnswerGrade
@@ -25,7 +26,7 @@ def rubrics() -> dict[str, Rubric]:
     problems: list[str] = []
     found = load_rubrics(ROOT / "rubrics", problems)
     needed = {"api-design", "rate-limiting", "versioning", "observability",
-              "developers-as-customers"}
+              "developers-as-customers", "success-metrics"}
     if not needed <= set(found):
         pytest.skip(f"rubrics not written yet: {sorted(needed - set(found))}")
     return found
@@ -270,6 +271,270 @@ GENERIC = (
 )
 
 
+# Questions for the answers below, beyond the four above.
+METRICS_Q = ("Your company built an internal deployment platform last year and leadership asks "
+             "whether it was worth it. Which metrics would you use to show its value, and how "
+             "would you measure them?")
+REFUSE_Q = ("Tell me about a time teams refused to move to a platform your team built. What did "
+            "you do, and what happened?")
+QUESTIONS = {key: (spec["question"], spec["topic"]) for key, spec in ANSWERS.items()} | {
+    "metrics": (METRICS_Q, "success-metrics"),
+    "refuse": (REFUSE_Q, "developers-as-customers"),
+}
+
+# Fluent essays on another subject that touch the question's words once or twice: general
+# leadership, a consumer app's growth, hiring, and other platform areas than the one asked.
+ESSAYS = [
+    ("sms", "leadership essay", (
+        "Leadership, to me, is mostly about the standards you set when nobody is watching. Early "
+        "in my career I reported to a director who answered every email within a day, admitted "
+        "her mistakes in all-hands meetings and never let a deadline slide without telling the "
+        "people affected. Her team would have followed her anywhere, and I have tried to copy "
+        "those habits ever since.\n\n"
+        "The best leaders I know give their people room to fail safely: they hand over real "
+        "ownership, stay available for advice, and step in only when the stakes call for it. "
+        "They also spend far more time listening than talking, especially in the first months of "
+        "a new role.\n\n"
+        "Feedback is the other half of it. I ask for it every quarter, in writing, from the "
+        "people who work for me, and I share what I heard and what I intend to change. That "
+        "openness is uncomfortable at first, but it builds a kind of trust that no offsite can "
+        "manufacture. Whether the problem is sending limits for spammers or a reorganisation, "
+        "the same principles hold.")),
+    ("metrics", "consumer-app growth story", (
+        "The growth story I am proudest of is from a meal-planning app I worked on. Downloads "
+        "were healthy, but fewer than one in five new users ever cooked a recipe from the app. "
+        "We ran interviews and discovered that the first screen asked for too much: dietary "
+        "preferences, household size, a weekly budget and a shopping day.\n\n"
+        "We cut the questions down to one, showed a photo-led recipe of the day instead, and "
+        "moved the rest of the profile into gentle prompts over the following week. Completion "
+        "of the first recipe rose from eighteen to thirty-one percent within two months, and "
+        "referrals grew with it because people shared dishes they had actually made. We also "
+        "added a weekly email with three recipes matched to what was in season, which brought "
+        "lapsed users back at a surprising rate.\n\n"
+        "The lesson I took from it is that growth comes from getting people to the moment they "
+        "feel the value, as quickly as possible. I think leadership would ask the same kind of "
+        "question about whether any platform was worth it.")),
+    ("refuse", "hiring philosophy", (
+        "Hiring is the decision that shapes a team more than any roadmap. I look for three "
+        "things in every candidate: curiosity, the ability to write clearly, and a track record "
+        "of finishing what they start. Curiosity shows up in the questions people ask at the end "
+        "of an interview; the best candidates want to know how decisions get made and what went "
+        "wrong last year. Clear writing matters because most of our work happens in documents, "
+        "and a muddled memo usually hides muddled thinking.\n\n"
+        "For the track record, I ask about a project they shipped and keep asking why until I "
+        "understand which parts were theirs. I also insist on a structured loop where every "
+        "interviewer owns one area and submits written feedback before the debrief, so that the "
+        "loudest voice in the room does not decide. Diverse panels help too, because candidates "
+        "judge us as much as we judge them.\n\n"
+        "Over time this discipline has given me teams that argue productively and rarely need to "
+        "be managed closely. It is also how I would staff a platform team that other teams want "
+        "to move to.")),
+    ("sms", "ML feature store, not rate limits", (
+        "The most valuable platform investment I have seen in machine learning is a shared "
+        "feature store. Before we had one, every data scientist rebuilt the same features in "
+        "their own notebooks, and the numbers in training rarely matched what the model saw in "
+        "production.\n\n"
+        "We defined features once, as versioned transformations over the warehouse tables, and "
+        "served the same definitions both offline for training and online for low-latency "
+        "inference. Point-in-time correct joins stopped label leakage, which had quietly "
+        "inflated our offline accuracy by several points. We also added ownership metadata and "
+        "freshness checks to every feature, so a stale pipeline raised an alert with the owning "
+        "team instead of silently degrading predictions.\n\n"
+        "Adoption was slow at first because teams had their own pipelines, so we migrated two "
+        "flagship models ourselves and published the accuracy numbers before and after. Within a "
+        "year most new models used the store, and the time to ship a new model fell from weeks "
+        "to days. Heavy callers of the online store do need rate limits, but the bigger win was "
+        "consistency between training and serving.")),
+    ("amounts", "on-call alerting, not versioning", (
+        "Reliable on-call starts with deciding what is worth waking someone up for. On my last "
+        "platform team we paged on every spike in CPU or memory, and engineers were woken three "
+        "or four times a week for problems that fixed themselves.\n\n"
+        "We rewrote our alerts around what users experience: the error rate and latency of the "
+        "main journeys, measured against an objective we agreed with the product teams. Anything "
+        "that did not threaten that objective became a ticket for the next working day. Each "
+        "alert got a runbook with the first three things to check, and a named owner who "
+        "reviewed it every quarter.\n\n"
+        "We also started writing blameless reviews after every incident, with actions tracked to "
+        "completion, and within two quarters the number of pages fell by more than half while "
+        "the time to notice real outages got shorter. The team was happier and attrition "
+        "dropped. Rolling out a change to how merchants send amounts matters too, but alerting "
+        "is where I would put my energy first.")),
+    ("alerts", "API versioning, not alerting", (
+        "The most important promise a public API makes is that it will not break your code. When "
+        "I owned our partner API, we adopted dated versions: each account is pinned to the "
+        "version it started on, and new fields only appear when the partner chooses to upgrade.\n"
+        "\n"
+        "Every breaking change goes through a review that asks whether it can be made additive "
+        "instead, and most of the time it can. When it cannot, we publish a migration guide with "
+        "before and after examples, add the change to the changelog, and give partners a year "
+        "before the old behaviour is removed. We also send warnings in a response header so "
+        "developers see the deprecation in their own logs.\n\n"
+        "This discipline made upgrades boring, which is exactly what partners want. Alerting for "
+        "the on-call engineers matters as well, but compatibility is where trust is earned.")),
+    ("metrics", "single sign-on rollout, not metrics", (
+        "The platform work I am proudest of was moving our company onto single sign-on. Before, "
+        "every internal tool had its own passwords, and offboarding someone meant a checklist of "
+        "thirty systems that was always out of date.\n\n"
+        "We picked an identity provider, connected the twenty most used apps first, and turned "
+        "on multi-factor authentication for everyone at the same time. The hardest part was the "
+        "older tools that only understood their own login pages, so we put them behind a proxy "
+        "that checked the session before letting anyone through.\n\n"
+        "Password reset tickets fell by about eighty percent, and offboarding went from days to "
+        "minutes because removing one account now closed every door. Security audits became much "
+        "easier too. Leadership asked whether that project was worth it, and the answer was "
+        "obviously yes.")),
+    ("payments", "music app referrals", (
+        "My favourite growth experiment was a referral programme at a music streaming startup. "
+        "We gave both the sender and the friend a free month, and we made the invite link "
+        "shareable from the end of every playlist rather than burying it in settings. Invites "
+        "tripled in the first fortnight.\n\n"
+        "The surprise was who converted. Friends who joined from a shared playlist stayed far "
+        "longer than friends who joined from a generic link, because they arrived with something "
+        "to listen to. So we rebuilt the flow to always land new users on the playlist that "
+        "brought them, and cut the sign-up form to two fields.\n\n"
+        "Paid conversion from referrals ended up twice that of paid ads. The broader lesson is "
+        "that growth loops work when the product itself gives people a reason to invite others. "
+        "Shops taking payments in mobile apps could probably learn from that too.")),
+    ("amounts", "remote-work culture", (
+        "Remote work changed how I think about team culture. When our company went fully remote, "
+        "the first thing to disappear was the casual conversation by the coffee machine, and "
+        "with it a lot of the trust that made hard discussions easy. We tried virtual social "
+        "hours, but attendance dropped within a month.\n\n"
+        "What worked better was deliberate structure: a short written update every Friday, a "
+        "rotating buddy system for new joiners, and an in-person week twice a year where we did "
+        "no planning at all, only dinners and walks. People started to know each other as people "
+        "again, and our engagement survey scores recovered over the following year.\n\n"
+        "I have come to believe that culture in a distributed team is built on purpose or not at "
+        "all. The same care applies when you roll out any big change to merchants, but the "
+        "people side always comes first.")),
+    ("alerts", "hiring bar", (
+        "I care a great deal about keeping the hiring bar high. Early on I learned that one weak "
+        "hire costs a team far more than an empty seat, because everyone else quietly absorbs "
+        "the extra work and the standards drift.\n\n"
+        "My loops have four stages: a screening call about motivation, a practical exercise that "
+        "mirrors real work, a conversation about past projects, and a values interview with "
+        "someone from outside the team. Interviewers write their feedback independently before "
+        "the debrief, and we decide against a written rubric rather than a gut feeling. I also "
+        "track how long each stage takes, because good candidates accept other offers while we "
+        "deliberate.\n\n"
+        "Over three years this process gave me a team with very low regretted attrition. Strong "
+        "people are also what keeps a platform from having outages, so I would start there.")),
+]
+
+# On-topic answers in everyday words or as first-person stories, with few rubric terms.
+PLAIN = [
+    ("alerts", "plain-language plan", (
+        "I would start by sitting with the on-call engineers for a week and sorting every page "
+        "into two piles: the ones where somebody had to do something, and the ones they silenced "
+        "before going back to sleep. Most of the forty a week will land in the second pile, and "
+        "those should stop waking people up; they can become a note in a queue that someone "
+        "looks at during working hours.\n"
+        "Then I would ask what customers actually noticed during the last two outages, for "
+        "example builds hanging or deploys failing, and check exactly those things from the "
+        "outside every minute, the way a customer would. If that check fails a few minutes in a "
+        "row, that is worth a page, because it means people are stuck right now.\n"
+        "Each page should say what is broken, who is affected and the first thing to try, so the "
+        "person on call is not guessing at three in the morning.\n"
+        "I'd watch two numbers every week: how many pages needed no action, and how long it took "
+        "us to notice a real problem compared with when customers first complained.\n"
+        "The catch is that checking from the outside tells you that something is wrong rather "
+        "than why, so we would keep the detailed records for digging in afterwards rather than "
+        "for waking people up.")),
+    ("refuse", "first-person story", (
+        "At my last company my team ran the shared system every service used to ship code, and "
+        "about a third of the teams simply kept using their own scripts. I went and asked five "
+        "of those teams why, one by one.\n\n"
+        "The honest answer was that our way took longer: they had to fill in a long form, wait "
+        "for a review from us, and then debug failures that showed up as a wall of red text "
+        "nobody could read. So we did three things over the next two months. We dropped the "
+        "review for small services so teams could start by themselves, we rewrote the error "
+        "messages to say what went wrong and what to do next, and we turned the setup of the two "
+        "happiest teams into a starter project anyone could copy.\n\n"
+        "I also stopped counting how many teams had been told to move and started counting how "
+        "many moved without being asked. By the end of the quarter, eleven of the fifteen "
+        "holdout teams had switched, and questions in our help channel dropped by about half. "
+        "What I learned is that when people avoid something you built, they usually have a good "
+        "reason, and it is cheaper to remove that reason than to argue with them.")),
+    ("sms", "plain-language limits", (
+        "I'd protect two things: the phone companies' patience and our honest customers.\n"
+        "Each sending number can only go as fast as the phone company allows, so we hold "
+        "messages for that number in line and let them out at that pace, with a little room for "
+        "a short burst.\n"
+        "On top of that each account gets a daily allowance that depends on what they pay: "
+        "people on a free trial can send a small number of messages and only to phone numbers "
+        "they have confirmed they own, people who pay as they go start higher and earn more room "
+        "as they build up a good payment history, and big contract customers get an allowance we "
+        "agree with them based on how much they actually send.\n"
+        "When someone goes over, we tell them in the reply how long to wait before trying again "
+        "and how much of today's allowance is left, so their code can slow down instead of "
+        "hammering us.\n"
+        "One big customer should never be able to slow everyone else down, so each account's "
+        "messages wait in their own line.\n"
+        "The cost is that genuine developers on a trial will feel boxed in, but spam would cost "
+        "us the phone companies' trust, so I'd accept that and check every month how many trial "
+        "users give up before paying.")),
+    ("metrics", "first-person story", (
+        "When I was asked the same thing about our deploy platform, I started by finding out "
+        "what life looked like before it existed. We still had the old release calendar, so I "
+        "could see that a typical team shipped to production about twice a month and waited most "
+        "of a day for each release.\n\n"
+        "I picked one main number: how long it takes from a change being merged to it running in "
+        "production, measured every week for each team. Next to it I tracked how many teams had "
+        "moved over, how often a release had to be undone, and what we spent on machines per "
+        "release, so a faster number could not hide a shakier one.\n\n"
+        "Because the teams that moved first were also our strongest, I compared them with teams "
+        "that hadn't moved yet over the same months, rather than just looking at before and "
+        "after. The teams on the platform went from twice a month to several times a week, and "
+        "the time from merge to production fell from hours to about twenty minutes. I put this "
+        "in front of leadership every quarter along with what it would take to move the "
+        "remaining teams, and that became the case for funding the next year.")),
+    ("amounts", "plain-language migration", (
+        "The danger here is that a merchant who sends 10.50 today could be read as 1050 of the "
+        "smallest unit tomorrow, and nobody would notice until the books stop matching, so "
+        "nothing can change underneath anyone who has not asked for it.\n"
+        "I'd add a second field that carries the amount as a whole number of cents next to the "
+        "old text one, accept either when a request comes in, and send both back for the time "
+        "being.\n"
+        "Merchants who signed up before the change keep getting exactly what they get today, and "
+        "anyone who joins afterwards, or chooses to switch, gets the whole-number field.\n"
+        "We'd watch which merchants still send the old text form each week and write to them "
+        "directly, with a short guide showing the same payment written both ways and updated "
+        "libraries that do the conversion for them.\n"
+        "Carrying two fields for a year is extra work for our engineers, but it is much cheaper "
+        "than a merchant's accounts going wrong without anyone touching their code.\n"
+        "Towards the end we would switch the old field off for an hour at a time so the last "
+        "stragglers notice, and only remove it once the weekly count is close to zero.")),
+    ("alerts", "first-person story", (
+        "Last year I was in exactly this spot: our build platform paged people about thirty "
+        "times a week and a customer told us about an outage before we knew.\n\n"
+        "I spent a week going through every page with the people who had been woken up. Almost "
+        "all of them were about a machine being busy, and in nearly every case nothing was wrong "
+        "for the people using the platform, so we turned those into a morning report instead of "
+        "a page.\n\n"
+        "Then we asked what the people using the platform actually notice, and the answer was "
+        "simple: a build that takes much longer than usual, or one that fails for reasons that "
+        "have nothing to do with their code. We started checking both of those every few minutes "
+        "with a small test project of our own, and only that check could wake someone up.\n\n"
+        "Within two months pages dropped to about four a week, and the next two outages were "
+        "caught by our check before anyone outside the team noticed. The trade-off was that the "
+        "morning report needed someone to read it, so we made that part of the on-call handover.")),
+    ("metrics", "plain-language plan", (
+        "I'd start with what the platform was meant to change: teams getting their work to "
+        "production faster and with fewer nasty surprises.\n"
+        "So the main number is how long it takes from a change being approved to it running in "
+        "production, for each team, compared with the months before they moved onto the platform.\n"
+        "Next to that I'd look at how often a release has to be undone, because going faster is "
+        "worthless if more releases break, and at what we spend on machines for every release.\n"
+        "Teams that moved early tend to be the keenest, so I'd compare them with teams that "
+        "moved later over the same period rather than trusting a simple before and after.\n"
+        "The data mostly exists already in the deploy history and the old release calendar, so "
+        "I'd pull it into one report that we look at every month.\n"
+        "Finally I'd ask a handful of teams what changed for them, because the numbers say what "
+        "happened but not why, and put both in front of leadership with a clear ask for next "
+        "year.")),
+]
+
+
 def request(rubrics: dict[str, Rubric], key: str, answer: str,
             strong_answer: list[str] | None = None) -> GradeRequest:
     spec = ANSWERS[key]
@@ -281,6 +546,13 @@ def request(rubrics: dict[str, Rubric], key: str, answer: str,
 
 def grade(rubrics: dict[str, Rubric], key: str, answer: str) -> AnswerGrade:
     return grade_answer(request(rubrics, key, answer))
+
+
+def grade_on(rubrics: dict[str, Rubric], key: str, answer: str) -> AnswerGrade:
+    question, topic = QUESTIONS[key]
+    return grade_answer(GradeRequest(question_id=key, question_text=question, area="api-products",
+                                     topic=topic, rubric=rubrics[topic],
+                                     exchanges=[Exchange(prompt=question, answer=answer)]))
 
 
 # ---------------------------------------------------------------- text handling
@@ -316,6 +588,19 @@ def test_phrases_match_in_any_order_within_a_window() -> None:
     assert phrase_in(phrase, positions(stems("Rate limiting protects the backend.")))
     assert not phrase_in(phrase, positions(stems(
         "The rate of signups grew while we kept the old plan with no cap or limit.")))
+
+
+def test_a_phrase_of_one_repeated_word_matches_only_as_written() -> None:
+    phrase = compile_phrase("end to end")
+    assert phrase is not None
+    assert phrase_in(phrase, positions(stems("We trace each request end-to-end.")))
+    assert not phrase_in(phrase, positions(stems("It cannot end there, to be fair, in the end.")))
+
+
+def test_only_phrases_of_two_meaningful_words_are_pinned() -> None:
+    assert compile_phrase("error budget").pinned
+    assert not compile_phrase("see their own").pinned  # one generic word and function words
+    assert not compile_phrase("logs").pinned
 
 
 def test_rubrics_compile_once_and_are_cached(rubrics: dict[str, Rubric]) -> None:
@@ -457,6 +742,53 @@ def test_first_person_story_is_on_topic(rubrics: dict[str, Rubric]) -> None:
     g = grade_answer(req)
     assert "off-topic" not in g.flags and "generic" not in g.flags
     assert g.overall >= 2.5
+
+
+@pytest.mark.parametrize(("key", "name", "answer"), ESSAYS, ids=[e[1] for e in ESSAYS])
+def test_essays_on_another_subject_are_off_topic(rubrics: dict[str, Rubric], key: str,
+                                                 name: str, answer: str) -> None:
+    g = grade_on(rubrics, key, answer)
+    assert g.overall <= 1.5, name
+    assert "off-topic" in g.flags
+
+
+@pytest.mark.parametrize(("key", "name", "answer"), PLAIN, ids=[f"{p[0]}: {p[1]}" for p in PLAIN])
+def test_plain_and_story_answers_stay_on_topic(rubrics: dict[str, Rubric], key: str, name: str,
+                                               answer: str) -> None:
+    g = grade_on(rubrics, key, answer)
+    assert "off-topic" not in g.flags and not any("not about the question" in n for n in g.notes)
+    assert g.overall >= 2.5, name
+
+
+def test_passing_mentions_do_not_rescue_an_essay(rubrics: dict[str, Rubric]) -> None:
+    essay = ESSAYS[0][2]  # a leadership essay that mentions sending limits once, at the end
+    mentioned = ("Sending limits matter for any messaging API. " + essay
+                 + " Quotas for free trials are part of that too.")
+    g = grade_on(rubrics, "sms", mentioned)
+    assert g.overall <= 1.5 and "off-topic" in g.flags
+
+
+def test_a_lone_mention_carries_nothing_and_a_run_carries_its_neighbours() -> None:
+    lone = coverage([0, 0, 0, 1.5, 0, 0, 0], [False] * 7)
+    assert lone == [0, 0, 0, 0.5, 0, 0, 0]
+    run = coverage([0, 1.0, 0, 1.0, 0, 0, 0, 0], [True] * 8)
+    assert run[1] == run[3] == 1.0
+    assert run[0] == run[2] == run[4] == 0.75 and run[5] == 0.5 and run[6] == run[7] == 0
+
+
+def test_padding_costs_in_proportion_to_how_much_of_the_answer_it_is(
+        rubrics: dict[str, Rubric]) -> None:
+    strong = ANSWERS["sms"]["strong"]
+    essay, other = ESSAYS[0][2], ESSAYS[2][2]
+    alone = grade(rubrics, "sms", strong).overall
+    aside = grade(rubrics, "sms", strong + "\nI also love cooking on weekends; good recipes are "
+                  "mostly about timing.")
+    assert aside.overall == alone and not aside.notes
+    half = grade(rubrics, "sms", f"{strong}\n\n{essay}")
+    assert 1.5 < half.overall <= 2.0 < alone
+    assert "off-topic" not in half.flags and any("Much of the answer" in n for n in half.notes)
+    mostly = grade(rubrics, "sms", f"{strong}\n\n{essay}\n\n{other}")
+    assert mostly.overall == 1.0 and "off-topic" in mostly.flags
 
 
 def test_padding_around_a_weak_answer_adds_nothing(rubrics: dict[str, Rubric]) -> None:
