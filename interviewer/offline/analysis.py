@@ -56,9 +56,8 @@ MAX_SIZE_FACTOR = 1.3
 # everyday word ("change", "value") a quarter.
 EVERYDAY_ASKED = 0.25
 COMMON_ASKED = 0.5
-LONE_CONCEPT = 0.5  # topic concepts matched by one word, outside the topic's vocabulary
+LONE_CONCEPT = 0.5  # concepts matched only by one meaningful word, counted once a sentence
 NEAR_CONCEPT = 0.5  # a topic concept matched loosely (two of its distinctive words)
-TECHNICAL_CONTEXT = 4  # words of the topic's concepts that make lone words count in full
 FIRM = 1.0  # a sentence scoring this much is itself about the scenario
 LEANING = 0.5  # one scoring this much leans towards it
 RUN_REACH = 3  # a firm sentence starts a run when another one is this close
@@ -68,6 +67,7 @@ CARRY = (0.75, 0.5)  # what a run gives the sentences one and two places away
 BARE = 0.6  # the share of that for a sentence without a single subject or platform word
 LONE_MENTION = 0.5  # a firm sentence with no other near it: a passing mention
 FRAGMENT_WORDS = 4  # headings and labels this short are left out of relevance
+FILLER_VAGUE = 2  # abstract words that make a sentence naming no subject mere filler
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +99,12 @@ class Analysed:
     relevance: float = 1.0  # 0..1: covered by a run of sentences on the question
 
     @property
-    def fragment(self) -> bool:
-        """A heading or label rather than a sentence; left out when measuring relevance."""
-        return self.n_words <= FRAGMENT_WORDS
+    def neutral(self) -> bool:
+        """Left out when measuring relevance: a heading or label, or filler that names no
+        subject at all (hedges, abstract words), neither on the question nor on another one."""
+        return self.n_words <= FRAGMENT_WORDS or (
+            self.scenario == 0 and self.n_platform == 0
+            and (self.hedge or self.n_vague >= FILLER_VAGUE))
 
     @property
     def names_subject(self) -> bool:
@@ -198,8 +201,8 @@ def _scenario(rubric: CompiledRubric, where: dict[str, list[int]], content: froz
               asked: frozenset[str], hard: tuple[frozenset[int], ...],
               near: tuple[frozenset[int], ...]) -> float:
     """Question words by how much they single out the scenario, plus the topic's own concepts:
-    a phrase of several words counts 1, and so does a lone word among the topic's vocabulary;
-    elsewhere lone words may be used in another sense and count half, once."""
+    a phrase of two or more meaningful words counts 1; lone words ("logs", "chargeback") may be
+    meant in another sense, so together they count half."""
     score = sum(_asked_weight(st) for st in content & asked)
     lone = 0
     for ci, crit in enumerate(rubric.criteria):
@@ -207,8 +210,6 @@ def _scenario(rubric: CompiledRubric, where: dict[str, list[int]], content: froz
             pinned = sum(concept_pinned(crit.concepts[k], where) for k in hard[ci])
             score += pinned + NEAR_CONCEPT * len(near[ci])
             lone += len(hard[ci]) - pinned
-    if len(content & rubric.topic_stems) >= TECHNICAL_CONTEXT:
-        return score + lone
     return score + LONE_CONCEPT * min(1, lone)
 
 
@@ -272,7 +273,7 @@ def coverage(scores: list[float], named: list[bool]) -> list[float]:
 def _with_context(sentences: list[Analysed]) -> list[Analysed]:
     """Mark sentences on topic when they name the subject or continue a sentence that does,
     and how far each is covered by a run of sentences on the question."""
-    whole = [i for i, s in enumerate(sentences) if not s.fragment] or list(range(len(sentences)))
+    whole = [i for i, s in enumerate(sentences) if not s.neutral] or list(range(len(sentences)))
     covered = dict(zip(whole, coverage([sentences[i].scenario for i in whole],
                                        [sentences[i].scenario > 0 or sentences[i].n_platform > 0
                                         for i in whole]), strict=True))
@@ -293,7 +294,7 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
     kept = _with_context([_analyse(s, rubric, asked) for s in clean])
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)
-    whole = [s for s in kept if not s.fragment] or kept
+    whole = [s for s in kept if not s.neutral] or kept
     return Reading(
         sentences=tuple(kept), injected=tuple(injected),
         prose_share=sum(s.n_words * s.quality for s in kept) / total if total else 0.0,

@@ -28,7 +28,7 @@ SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on it
 MAX_MISSED_CONCEPTS = 4
 # relevance = share of the answer's sentences covered by a run of sentences on the question
 # (sentences only partly covered already earn proportionally less credit)
-OFF_TOPIC_RELEVANCE = 0.47  # below: most of the answer is about something else, capped at 1
+OFF_TOPIC_RELEVANCE = 0.49  # below: most of the answer is about something else, capped at 1
 PARTLY_RELEVANT = 0.56  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
