@@ -26,7 +26,8 @@ def rubrics() -> dict[str, Rubric]:
     problems: list[str] = []
     found = load_rubrics(ROOT / "rubrics", problems)
     needed = {"api-design", "rate-limiting", "versioning", "observability",
-              "developers-as-customers", "success-metrics"}
+              "developers-as-customers", "success-metrics", "system-architecture", "trade-offs",
+              "platform-strategy"}
     if not needed <= set(found):
         pytest.skip(f"rubrics not written yet: {sorted(needed - set(found))}")
     return found
@@ -277,9 +278,24 @@ METRICS_Q = ("Your company built an internal deployment platform last year and l
              "would you measure them?")
 REFUSE_Q = ("Tell me about a time teams refused to move to a platform your team built. What did "
             "you do, and what happened?")
+WEBHOOKS_Q = ("Design a system that ingests webhook events from thousands of third-party stores "
+              "and delivers them to internal services that process orders. Walk me through the "
+              "components and what happens when a downstream service is slow or down.")
+SEARCH_Q = ("Design the public API for a product search service that partners embed in their own "
+            "storefronts. Cover the endpoints, filtering and paging, and how partners handle "
+            "errors.")
+FLAGS_Q = ("Your teams want a feature-flag system. Would you build it in-house or buy a vendor "
+           "product? Talk me through the trade-off.")
+DATA_STRATEGY_Q = ("You are asked to set a two-year strategy for an internal data platform that "
+                   "most analytics teams currently avoid. How would you sequence the work and "
+                   "win adoption?")
 QUESTIONS = {key: (spec["question"], spec["topic"]) for key, spec in ANSWERS.items()} | {
     "metrics": (METRICS_Q, "success-metrics"),
     "refuse": (REFUSE_Q, "developers-as-customers"),
+    "webhooks": (WEBHOOKS_Q, "system-architecture"),
+    "search": (SEARCH_Q, "api-design"),
+    "flags": (FLAGS_Q, "trade-offs"),
+    "data-strategy": (DATA_STRATEGY_Q, "platform-strategy"),
 }
 
 # Fluent essays on another subject that touch the question's words once or twice: general
@@ -419,6 +435,60 @@ ESSAYS = [
         "deliberate.\n\n"
         "Over three years this process gave me a team with very low regretted attrition. Strong "
         "people are also what keeps a platform from having outages, so I would start there.")),
+    ("webhooks", "negotiation skills", (
+        "Negotiation is a skill every product manager needs, and most of us learn it the hard "
+        "way. Early in my career I treated every conversation with sales as a contest, and I won "
+        "a few arguments while losing the relationship.\n\n"
+        "What changed my approach was a simple habit: before any difficult conversation I write "
+        "down what the other person needs, not just what they are asking for. Usually the two "
+        "are different, and the gap is where agreement lives. I also try to make the first "
+        "concession myself, because it signals good faith and people tend to reciprocate.\n\n"
+        "Finally, I never leave a meeting without a written summary of what we agreed. Memory is "
+        "generous to whoever is remembering. The same patience helps when services downstream "
+        "are slow, but mostly it is about people.")),
+    ("search", "fitness app onboarding", (
+        "When I led onboarding at a fitness subscription company, our biggest problem was that "
+        "people signed up in January and disappeared by March. We interviewed fifty lapsed "
+        "members and heard the same story: the first workout felt too hard, and they were "
+        "embarrassed to come back.\n\n"
+        "We introduced a gentler first week with short sessions, a coach who checked in by text, "
+        "and a progress badge after the third visit. We also changed the welcome email to show "
+        "real members rather than athletes. Three-month retention rose by eleven points, and "
+        "referrals from new members doubled.\n\n"
+        "I learned that the first experience shapes everything after it. Partners searching for "
+        "products probably feel the same way about their first impression.")),
+    ("flags", "data governance, not build or buy", (
+        "Data governance became my obsession after a painful audit. Nobody could tell the "
+        "auditors which tables held personal data, who had access to them, or how long we kept "
+        "them. We spent six weeks answering questions that a good catalogue would have answered "
+        "in minutes.\n\n"
+        "Afterwards we tagged every column that could identify a person, moved access requests "
+        "into a workflow with an approver and an expiry date, and set retention periods per "
+        "dataset that a nightly job enforced. Warehouse queries that touched tagged columns were "
+        "logged and reviewed monthly by the data owners.\n\n"
+        "The next audit took two days. Whether you build or buy tools for this, the discipline "
+        "matters more than the product.")),
+    ("data-strategy", "payments fraud, not data platform strategy", (
+        "Fraud prevention for a payments API is a constant arms race. At my last company we "
+        "scored every transaction in real time with a model trained on chargebacks, device "
+        "fingerprints and velocity features, and we let merchants tune the threshold at which "
+        "payments were blocked or sent to manual review.\n\n"
+        "False positives were the hidden cost: every good customer we declined was revenue lost "
+        "and a support ticket gained. So we added a step-up check for borderline scores instead "
+        "of a hard decline, and we published a dashboard so merchants could see why a payment "
+        "was flagged.\n\n"
+        "Chargeback rates fell by a third while approval rates went up. A data platform strategy "
+        "would need similar care, but fraud was where I learned it.")),
+    ("webhooks", "OKR essay", (
+        "Objectives and key results only work when teams write them themselves. I have seen "
+        "companies hand down OKRs from the executive offsite, and the result is always the same: "
+        "teams nod in the planning meeting and then keep doing what they were already doing.\n\n"
+        "The best quarters I have had started with each team drafting its own objectives, then a "
+        "short negotiation with leadership about ambition and overlap. We graded honestly at the "
+        "end of the quarter, celebrated the misses that taught us something, and kept the number "
+        "of key results small enough to remember.\n\n"
+        "Goals are a communication tool more than a measurement tool. Even a webhook pipeline "
+        "project benefits from a clear objective.")),
 ]
 
 # On-topic answers in everyday words or as first-person stories, with few rubric terms.
@@ -532,6 +602,49 @@ PLAIN = [
         "Finally I'd ask a handful of teams what changed for them, because the numbers say what "
         "happened but not why, and put both in front of leadership with a clear ask for next "
         "year.")),
+    ("webhooks", "plain-language design", (
+        "Stores will send us events whenever they like and in bursts, so the first job is to "
+        "take every event in quickly, check it really came from that store, and write it "
+        "somewhere durable before we tell the store we have it.\n"
+        "From there a set of workers hand each event to the order services. Each service reads "
+        "at its own pace, so if one is slow the events simply wait for it in line instead of "
+        "piling onto the others.\n"
+        "When a service is down we keep retrying with growing gaps between attempts, and after a "
+        "few hours we set the event aside in a separate holding area where someone can look at "
+        "it and send it again once the service is fixed.\n"
+        "Stores also resend events, so every event carries the store's own id and we ignore ones "
+        "we have already handled, which means nothing gets processed twice.\n"
+        "I'd keep it simple at first with a managed service for the waiting lines rather than "
+        "building our own, and watch how long the oldest waiting event has been there, because "
+        "that number tells us a service is falling behind before anyone complains.")),
+    ("flags", "first-person story", (
+        "I faced this exact choice two years ago. Our engineers had already written a small "
+        "home-made switch system, and it worked, but every change needed a deploy and nobody "
+        "could see who had flipped what.\n\n"
+        "I laid out the two paths side by side. Building it properly would take two engineers "
+        "about a quarter and then ongoing upkeep forever, but we would control every detail. "
+        "Buying a product would cost roughly the salary of half an engineer a year, and we would "
+        "get a history of changes, gradual rollouts and a screen product managers could use on "
+        "day one.\n\n"
+        "What decided it was that switches were not what made us special; our customers never "
+        "saw them. So we bought, kept our own thin wrapper in the code so we could leave the "
+        "vendor later without rewriting every call, and agreed to look again if the bill passed "
+        "a set amount. Two years on, the wrapper has paid for itself twice during price talks.")),
+    ("data-strategy", "plain-language plan", (
+        "First I'd find out why analytics teams avoid it. My guess is that it is slower and less "
+        "reliable than the spreadsheets and private databases they use today, so in the first "
+        "month I'd sit with five teams and watch how they actually get their numbers.\n"
+        "In the first six months I'd fix the two or three things that hurt most for one willing "
+        "team, for example slow queries and tables nobody trusts, and make that team visibly "
+        "successful rather than spreading thin across everyone.\n"
+        "Then I'd make moving over cheap: copy their existing reports across for them, and give "
+        "each table an owner and a freshness promise people can see.\n"
+        "I would not force anyone to switch; if the platform is good, the teams that moved will "
+        "pull the others in, and I'd count how many teams choose it each quarter.\n"
+        "In the second year, with most teams on board, I'd spend on shared building blocks that "
+        "only make sense at scale, like common definitions of revenue and customers. The risk is "
+        "that the first team's needs are unusual, so I'd pick one whose work looks like most "
+        "others'.")),
 ]
 
 
