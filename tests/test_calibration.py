@@ -9,18 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.agreement import (
+    average_ranks,
+    confusion_matrix,
+    quadratic_weighted_kappa,
+    ranking_accuracy,
+    spearman,
+    to_level,
+)
 from interviewer.calibration import (
     CalibrationError,
     CalibrationItem,
-    average_ranks,
     build_report,
-    confusion_matrix,
     load_set,
-    quadratic_weighted_kappa,
-    ranking_accuracy,
     run_calibration,
-    spearman,
-    to_level,
     without_injection,
 )
 from interviewer.library import Rubric
