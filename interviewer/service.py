@@ -65,11 +65,6 @@ class Interviews:
         self.models(model_name)  # fail now, not mid-interview, on an unknown model
         return self.store.create(plan, model_name)
 
-    async def start(self, plan: engine.Plan, model_name: str) -> str:
-        interview_id = self.create(plan, model_name)
-        await self.advance(interview_id)
-        return interview_id
-
     def load(self, interview_id: str) -> Record:
         return self.store.load(interview_id)
 
@@ -107,12 +102,6 @@ class Interviews:
             return False
         raise Conflict(f"turn {turn} is not the question waiting for an answer; "
                        "reload the interview to see the current one")
-
-    async def answer(self, interview_id: str, text: str, turn: int | None = None,
-                     on_delta: DeltaSink | None = None) -> Record:
-        """Store the answer, then grade it and produce the next turn."""
-        self.submit(interview_id, text, turn)
-        return await self.advance(interview_id, on_delta)
 
     async def advance(self, interview_id: str, on_delta: DeltaSink | None = None,
                       ask: bool = True) -> Record:
