@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from interviewer.offline.engagement import engagement, expository
 from interviewer.offline.injection import separate
 from interviewer.offline.lexicon import (
     CONTRAST,
@@ -68,6 +69,9 @@ BARE = 0.6  # the share of that for a sentence without a single subject or platf
 LONE_MENTION = 0.5  # a firm sentence with no other near it: a passing mention
 FRAGMENT_WORDS = 4  # headings and labels this short are left out of relevance
 FILLER_VAGUE = 2  # abstract words that make a sentence naming no subject mere filler
+# An answer that describes the world (history, the industry, advice to others) more than it
+# acts on the scenario loses this much relevance per point of that excess (0..1).
+EXPOSITION_WEIGHT = 1.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,8 @@ class Analysed:
     on_topic: bool = False  # about the question's subject, itself or as a continuation
     novelty: float = 1.0  # 0 when every content word was already said earlier
     relevance: float = 1.0  # 0..1: covered by a run of sentences on the question
+    engaged: float = 0.0  # 0..1: the candidate acting (plan, decision, measure), not exposition
+    expository: bool = False  # describes the past, the industry or people in general
 
     @property
     def neutral(self) -> bool:
@@ -223,10 +229,11 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     content = frozenset(kept)
     hard, near = _matches(rubric, where, content)
     domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
+    quality = sentence_quality(s.text, ws)
     return Analysed(
         sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
         n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
-        quality=sentence_quality(s.text, ws),
+        quality=quality, engaged=engagement(s.text, quality), expository=expository(s.text),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
         contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
         hedge=bool(HEDGE.search(s.text)),
@@ -288,6 +295,19 @@ def _with_context(sentences: list[Analysed]) -> list[Analysed]:
     return out
 
 
+def exposition(whole: list[Analysed]) -> float:
+    """0..1: how far the answer describes the world instead of acting on the question.
+
+    The share of sentences that are exposition (unless the candidate acts in them) minus the
+    share that engage with the ask, the latter counted only where the question's own words
+    or the topic's concepts appear in the same sentence."""
+    if not whole:
+        return 0.0
+    told = sum((1 - s.engaged) * s.expository for s in whole)
+    acted = sum(s.engaged * min(1.0, s.scenario / LEANING) for s in whole)
+    return max(0.0, told - acted) / len(whole)
+
+
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
     """Split, classify and match every sentence of an answer; set aside grader instructions."""
     clean, injected = separate(answer)
@@ -298,7 +318,8 @@ def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> R
     return Reading(
         sentences=tuple(kept), injected=tuple(injected),
         prose_share=sum(s.n_words * s.quality for s in kept) / total if total else 0.0,
-        relevance=sum(s.relevance for s in whole) / len(whole) if whole else 0.0,
+        relevance=sum(s.relevance for s in whole) / len(whole)
+        * max(0.0, 1 - EXPOSITION_WEIGHT * exposition(whole)) if whole else 0.0,
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
         hedge_share=sum(s.hedge and not (s.specific or any(s.hard)) for s in kept) / len(kept)
         if kept else 0.0)
