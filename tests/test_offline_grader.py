@@ -13,7 +13,8 @@ from interviewer.library import Rubric, load_rubrics
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
 from interviewer.models.offline import OfflineModel
 from interviewer.offline import INJECTION_FLAG, grade_answer
-from interviewer.offline.analysis import coverage
+from interviewer.offline.analysis import coverage, question_stems, read_answer
+from interviewer.offline.engagement import engagement, expository
 from interviewer.offline.matching import compile_phrase, compiled, phrase_in, positions
 from interviewer.offline.text import split_sentences, stem, stems
 from interviewer.scoring import AnswerGrade
@@ -974,3 +975,224 @@ def test_offline_model_phrases_and_grades(rubrics: dict[str, Rubric]) -> None:
     assert follow.endswith("What about retries?") and len(follow) > len("What about retries?")
     g = asyncio.run(model.grade(request(rubrics, "payments", ANSWERS["payments"]["strong"])))
     assert model.name == "offline" and g.grader == "offline"
+
+
+# ---------------------------------------------------------------- adjacent subjects
+
+SDK_Q = ("Customers want client libraries for your REST API in nine languages and you maintain "
+         "two today. Would you hand-write them, generate them from the API description, or "
+         "leave them to the community? How would you decide?")
+WAREHOUSE_Q = ("Analysts' ad-hoc queries keep slowing the shared warehouse, and the nightly "
+               "finance pipelines now finish late. How would you set limits on warehouse use?")
+CONSENT_Q = ("Design the API that lets partner apps, once a user grants consent, read and change "
+             "that user's calendar and contacts on our platform.")
+ADJACENT_QUESTIONS = {
+    "sdk": (SDK_Q, "trade-offs"),
+    "warehouse": (WAREHOUSE_Q, "rate-limiting"),
+    "consent": (CONSENT_Q, "api-design"),
+}
+
+# Fluent essays on a subject next to the question's: they share its nouns ("languages",
+# "analysts", "data", "alerts", "trade-offs") but describe history, the industry or advice to
+# others, and never decide, design or measure anything about the scenario asked.
+ADJACENT = [
+    ("sdk", "history of programming languages", (
+        "Programming languages have always been shaped by the machines and the people of their "
+        "day. In the 1960s and 1970s languages were designed by small committees, and C spread "
+        "with Unix through universities. The 1990s brought Java and its promise of write once, "
+        "run anywhere, while scripting languages such as Perl and Python grew up around the web. "
+        "Each wave was a trade-off between speed for the machine and speed for the programmer. "
+        "Over the last decade the pendulum has swung back towards safety, with Go, Kotlin and "
+        "Rust winning converts from older languages. The languages that lasted were the ones "
+        "whose communities wrote libraries, answered questions and welcomed newcomers. It is a "
+        "reminder that a language is a community as much as a syntax.")),
+    ("warehouse", "career advice for analysts", (
+        "Many of the strongest product people I have worked with began their careers as "
+        "analysts. Analysts tend to be curious, they are comfortable with data and they usually "
+        "know the business better than anyone. What they often lack is practice in making a "
+        "call before every number is in. My advice to analysts who want to move into product is "
+        "to ask for small product decisions in their current job. It helps to pair with a "
+        "product manager for a quarter and watch how they negotiate scope. Good analysts write "
+        "their reports as recommendations, not just findings. Mentors matter too, since the "
+        "jump is as much about confidence as about skills.")),
+    ("consent", "history of privacy regulation", (
+        "Privacy regulation has transformed how technology companies treat personal data. The "
+        "European data protection directive of 1995 was written before social networks existed, "
+        "and by the 2010s it was widely seen as outdated. GDPR, which took effect in 2018, "
+        "introduced consent requirements, the right to be forgotten and fines of up to four "
+        "percent of global revenue. Other regions have followed with their own laws, from "
+        "California to Brazil. Many companies have hired privacy officers and built programmes "
+        "around data minimisation. The industry has learned that trust is earned slowly and "
+        "lost quickly, and that users notice when their data is treated carelessly.")),
+    ("alerts", "pricing strategy for a monitoring product", (
+        "Pricing is one of the most powerful and least studied levers in software. Most "
+        "monitoring vendors started with per-host pricing, which was simple when servers were "
+        "long-lived machines. Containers and serverless functions broke that model, and many "
+        "vendors have moved to usage-based pricing on data ingested or events processed. "
+        "Customers generally prefer predictable bills, so the best companies offer committed "
+        "spend with discounts. Free tiers have become a standard way to win developers early. "
+        "Historically the companies that priced on the value their customers saw, not on their "
+        "own costs, grew fastest and kept their customers longest.")),
+    ("flags", "vendor-market overview", (
+        "The feature management market has grown quickly over the last decade. LaunchDarkly was "
+        "founded in 2014 and became the best-known vendor, while Split, Optimizely and "
+        "Statsig each built businesses around experimentation. Open-source projects such as "
+        "Unleash and Flagsmith gave smaller companies a free alternative. Analysts expect the "
+        "market to keep consolidating, as experimentation platforms add flags and flag vendors "
+        "add experiments. Pricing in the category has generally moved from seats to monthly "
+        "active users. Industry surveys show that most large engineering organisations now use "
+        "some form of feature management.")),
+    ("data-strategy", "org-design essay", (
+        "Conway's law says that organisations ship their communication structures, and most "
+        "companies have rediscovered it the hard way. In the 2000s data teams were usually one "
+        "central group that owned the warehouse and the reports. The rise of product analytics "
+        "pushed analysts into product teams, where they were closer to decisions but further "
+        "from each other. Spotify's squads and tribes were copied widely, often without the "
+        "culture that made them work. Data mesh later argued that domain teams should own their "
+        "data as a product. Every model has traded central consistency against local speed, and "
+        "companies tend to swing between them every few years.")),
+    ("metrics", "history of DevOps metrics", (
+        "The DevOps movement grew out of frustration with the wall between developers and "
+        "operations in the late 2000s. Early conferences were full of stories about teams that "
+        "deployed once a quarter and dreaded every release. The State of DevOps reports, which "
+        "began in 2014, popularised four measures of delivery performance. Accelerate, published "
+        "in 2018, argued that these measures predict company performance. Since then the metrics "
+        "have been adopted widely, and vendors have built dashboards around them. Critics have "
+        "pointed out that teams can game any metric once it becomes a target.")),
+    ("sms", "telecom industry overview", (
+        "Text messaging began as an afterthought in the GSM standard of the 1980s, using spare "
+        "capacity on the signalling channel. By the 2000s carriers were earning billions from "
+        "SMS, and businesses started sending alerts and one-time codes through aggregators. "
+        "Spam followed the money, and regulators in many countries introduced registration "
+        "rules for business senders. Carriers have become stricter about throughput on each "
+        "sender number, and messaging companies have consolidated into a handful of large "
+        "providers. Chat apps have since taken most of the personal traffic, leaving SMS as the "
+        "channel of last resort for businesses.")),
+    ("webhooks", "history of e-commerce platforms", (
+        "E-commerce platforms have changed enormously since the first online stores of the "
+        "1990s. Early merchants built their own storefronts, and each store was a custom "
+        "project. Hosted platforms arrived in the 2000s and made it possible for anyone to open "
+        "a shop in an afternoon. App stores for these platforms followed, and thousands of "
+        "third-party developers built businesses on them. Today the largest platforms process "
+        "hundreds of billions of dollars a year. The lesson for anyone building for merchants is "
+        "that small stores care most about simplicity.")),
+]
+
+# Answers on the question in every register the essays are not: terse bullets with the verbs
+# left out, plain language, third-person design prose and first-person stories.
+ENGAGED = [
+    ("warehouse", "verbless bullets", (
+        "Goal: finance pipelines done by 6am, analysts still unblocked.\n"
+        "- separate compute pool for the nightly finance pipelines, so ad-hoc load can't delay "
+        "them\n"
+        "- per-analyst cap of 4 concurrent queries; extra queries queued, not rejected, since "
+        "a rejection just gets retried\n"
+        "- 30-minute timeout for ad-hoc queries, with the query plan in the error message\n"
+        "- monthly credit quota per team, alert at 80%, visible on a usage dashboard\n"
+        "- exception path: a one-day raised limit on request, for quarter-end crunches\n"
+        "- trade-off: caps slow the heaviest analysts, but a late finance close costs more\n"
+        "- success: finance runs on time 30 nights out of 30, under 5% of queries queued")),
+    ("sdk", "verbless bullets", (
+        "Decision: generated clients for most languages, hand-written polish for the top two.\n"
+        "- one OpenAPI description as the source of truth, because nine hand-written libraries "
+        "would drift from the API and from each other\n"
+        "- ranking of the nine languages by sign-ups, tickets and lost deals before any build\n"
+        "- generated clients for the long tail, released on every API change\n"
+        "- hand-written helpers (pagination, retries, webhooks) only in the two busiest "
+        "languages\n"
+        "- community libraries listed but not supported, a cheap option we can revisit\n"
+        "- trade-off: generated code feels less idiomatic, in exchange for coverage and "
+        "consistency\n"
+        "- revisit if ticket volume per language rises above 20 a month")),
+    ("warehouse", "plain-language plan", (
+        "First I'd find out which queries are slowing the warehouse and who runs them, because a "
+        "few huge queries usually do most of the damage. The finance pipelines get their own "
+        "slice of the warehouse that analysts can't touch, so the nightly run finishes on time "
+        "whatever else happens. Each analyst can run a handful of queries at once, and any "
+        "ad-hoc query that runs longer than half an hour is stopped with a message explaining "
+        "why. Teams get a monthly allowance and can see how much they've used. I'd check that it "
+        "works by watching when the finance run finishes and how many analysts hit the limit. "
+        "The cost is that a few heavy users wait longer, so anyone can ask for a bigger "
+        "allowance for a day, and the message they see says who to ask.")),
+    ("sdk", "first-person story", (
+        "At my last company we had hand-written libraries in three languages and requests for "
+        "six more. We weighed three options: keep writing them by hand, generate them from a "
+        "spec, or point customers at community libraries. We counted which languages new "
+        "sign-ups used and found that Go and C# covered "
+        "most of the demand. We moved to generating clients from our OpenAPI description, which "
+        "meant fixing the spec first because it had drifted from the real API. I kept one "
+        "engineer on hand-written helpers for pagination and retries in the two busiest "
+        "languages. Support tickets about the libraries fell by about half within two quarters, "
+        "and the rest we left to the community with a listed-but-unsupported page. The "
+        "trade-off was less idiomatic code in the generated libraries in exchange for covering "
+        "every language at once, and we agreed to revisit if a language's tickets kept rising.")),
+    ("consent", "third-person design prose", (
+        "Partner apps register and get a client id. The user is sent to our consent screen, "
+        "which lists the scopes asked for, such as calendar.read and contacts.write, and the "
+        "app receives a short-lived access token plus a refresh token through the OAuth "
+        "authorization-code flow with PKCE. Each endpoint checks the token's scopes, so an app "
+        "granted read access gets a 403 when it tries to write. Users can see every connected "
+        "app in their settings and revoke it, which invalidates its tokens at once. Writes take "
+        "an idempotency key and return the updated resource, and list endpoints page with a "
+        "cursor.")),
+    ("alerts", "first-person story", (
+        "When I took over the platform on-call, we were paged about forty times a week and I "
+        "went through a month of pages with the team. Most came from CPU and disk thresholds "
+        "that never needed action, so we deleted them. We rewrote paging around two SLOs that "
+        "customers feel, error rate and latency on the deploy API, with burn-rate alerts. "
+        "Pages dropped to about six a week, and in the next outage we paged before any "
+        "customer noticed. The risk was missing slow disk failures, so those became tickets "
+        "for the next working day instead of pages, because nobody needs to wake up for them.")),
+]
+ADJACENT_QUESTIONS |= {k: QUESTIONS[k] for k in ("alerts", "flags", "data-strategy", "metrics",
+                                                 "sms", "webhooks")}
+
+
+def grade_adjacent(rubrics: dict[str, Rubric], key: str, answer: str) -> AnswerGrade:
+    question, topic = ADJACENT_QUESTIONS[key]
+    return grade_answer(GradeRequest(question_id=key, question_text=question, area="api-products",
+                                     topic=topic, rubric=rubrics[topic],
+                                     exchanges=[Exchange(prompt=question, answer=answer)]))
+
+
+@pytest.mark.parametrize(("key", "name", "answer"), ADJACENT, ids=[a[1] for a in ADJACENT])
+def test_essays_on_an_adjacent_subject_are_off_topic(rubrics: dict[str, Rubric], key: str,
+                                                     name: str, answer: str) -> None:
+    g = grade_adjacent(rubrics, key, answer)
+    assert g.overall <= 1.5, name
+    assert "off-topic" in g.flags
+
+
+@pytest.mark.parametrize(("key", "name", "answer"), ENGAGED,
+                         ids=[f"{e[0]}: {e[1]}" for e in ENGAGED])
+def test_answers_that_act_on_the_question_stay_on_topic(rubrics: dict[str, Rubric], key: str,
+                                                        name: str, answer: str) -> None:
+    g = grade_adjacent(rubrics, key, answer)
+    assert "off-topic" not in g.flags and not any("not about the question" in n for n in g.notes)
+    assert g.overall >= 2.5, name
+
+
+def test_sentences_acting_on_the_ask_are_told_from_exposition() -> None:
+    assert engagement("We cap each analyst at four concurrent warehouse queries.", 1.0) == 1.0
+    assert engagement("Per-team quotas sized from p99 usage", 0.6) == 1.0
+    assert engagement("Warehouses were once sold as appliances in the 1990s.", 1.0) == 0.0
+    assert expository("Warehouses were once sold as appliances in the 1990s.")
+    assert expository("My advice to analysts is to ask for small product decisions.")
+    assert not expository("The pipeline copies features to the online store every hour.")
+
+
+def test_exposition_costs_relevance_gradually(rubrics: dict[str, Rubric]) -> None:
+    question, topic = ADJACENT_QUESTIONS["warehouse"]
+    plan = ("I'd give the nightly finance pipelines their own compute pool on the warehouse. "
+            "We cap each analyst at four concurrent queries and queue the rest. "
+            "Ad-hoc queries over thirty minutes are stopped with the plan in the message. ")
+    history = ["Data warehouses were sold as appliances in the 1990s. ",
+               "The cloud era has changed how companies buy analytics. ",
+               "Many companies have moved their reports to shared warehouses since 2015. ",
+               "Analysts tend to write queries without thinking about cost. "]
+    rubric, asked = compiled(rubrics[topic]), question_stems(question, [])
+    relevance = [read_answer(plan + "".join(history[:n]), rubric, asked).relevance
+                 for n in range(len(history) + 1)]
+    assert relevance == sorted(relevance, reverse=True)
+    assert all(a - b < 0.25 for a, b in zip(relevance, relevance[1:], strict=False))
+    assert relevance[1] >= 0.56 and relevance[-1] < relevance[0] - 0.2
