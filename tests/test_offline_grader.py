@@ -1196,3 +1196,54 @@ def test_exposition_costs_relevance_gradually(rubrics: dict[str, Rubric]) -> Non
     assert relevance == sorted(relevance, reverse=True)
     assert all(a - b < 0.25 for a, b in zip(relevance, relevance[1:], strict=False))
     assert relevance[1] >= 0.56 and relevance[-1] < relevance[0] - 0.2
+
+
+# Adjacent subjects in the habitual present: no history or advice markers, but the subject is
+# a class of people or vendors in general ("most vendors charge") or the reader ("if you
+# maintain"), never the candidate's own system or plan.
+PRESENT_ADJACENT = [
+    ("warehouse", "how warehouse vendors price", (
+        "Warehouse pricing is one of the murkiest parts of a data budget. Most vendors charge "
+        "for compute by the second and for storage by the terabyte, so the bill tracks how "
+        "busy analysts are. Large customers negotiate committed spend and get a discount of a "
+        "third or more. Some vendors bundle both into credits, which makes the invoice hard to "
+        "read. Finance teams usually discover the true cost only at renewal. The best vendors "
+        "publish a calculator and show spend per query in the console. Ultimately the price "
+        "shapes which analytics teams you can afford to serve.")),
+    ("sdk", "advice to library maintainers", (
+        "If you maintain an open-source client library, your users are your best testers. "
+        "Answer issues quickly, because a reply within a day keeps contributors coming back. "
+        "Write a short contributing guide so newcomers know how to run the tests. "
+        "Tag releases consistently; people pin versions and hate surprises. "
+        "Thank your contributors in the changelog, since recognition is cheap and goes far. "
+        "Most successful maintainers eventually hand over parts of the project to others.")),
+]
+
+
+@pytest.mark.parametrize(("key", "name", "answer"), PRESENT_ADJACENT,
+                         ids=[a[1] for a in PRESENT_ADJACENT])
+def test_present_tense_essays_on_an_adjacent_subject_are_off_topic(
+        rubrics: dict[str, Rubric], key: str, name: str, answer: str) -> None:
+    g = grade_adjacent(rubrics, key, answer)
+    assert g.overall <= 1.5, name
+
+
+def test_generic_subjects_are_told_from_the_systems_own_parts() -> None:
+    assert expository("Most vendors charge for compute by the second.")
+    assert expository("Large merchants like it because they can see what they pay.")
+    assert expository("Fees are often where margins are richest.")
+    assert not expository("The collector accepts events and drops duplicates by id.")
+    assert not expository("Each merchant account gets a setting for the amount format.")
+
+
+def test_one_generic_you_does_not_make_a_plan_into_advice(rubrics: dict[str, Rubric]) -> None:
+    question, topic = ADJACENT_QUESTIONS["warehouse"]
+    rubric, asked = compiled(rubrics[topic]), question_stems(question, [])
+    plan = ("Give the nightly finance pipelines their own warehouse compute pool. "
+            "Cap each analyst at four concurrent queries and queue the rest. "
+            "Stop ad-hoc queries over thirty minutes, with the reason in the message. ")
+    aside = "If you let any one query run forever, you lose the morning reports. "
+    advice = "If you are an analyst, you should learn to read query plans. "
+    alone = read_answer(plan, rubric, asked).relevance
+    assert read_answer(plan + aside, rubric, asked).relevance >= alone - 0.1
+    assert read_answer(plan + aside + advice, rubric, asked).relevance < alone

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from interviewer.offline.engagement import engagement, expository
+from interviewer.offline.engagement import addressed, engagement, expository, voiced
 from interviewer.offline.injection import separate
 from interviewer.offline.lexicon import (
     CONTRAST,
@@ -69,6 +69,9 @@ BARE = 0.6  # the share of that for a sentence without a single subject or platf
 LONE_MENTION = 0.5  # a firm sentence with no other near it: a passing mention
 FRAGMENT_WORDS = 4  # headings and labels this short are left out of relevance
 FILLER_VAGUE = 2  # abstract words that make a sentence naming no subject mere filler
+# With no "I"/"we" anywhere, sentences to "you" beyond the first make the answer advice, fully
+# so at this many more (a lone generic "you" says little)
+ADVICE_ADDRESSED = 2
 # An answer that describes the world (history, the industry, advice to others) more than it
 # acts on the scenario loses this much relevance per point of that excess (0..1).
 EXPOSITION_WEIGHT = 1.25
@@ -103,6 +106,8 @@ class Analysed:
     relevance: float = 1.0  # 0..1: covered by a run of sentences on the question
     engaged: float = 0.0  # 0..1: the candidate acting (plan, decision, measure), not exposition
     expository: bool = False  # describes the past, the industry or people in general
+    voiced: bool = False  # the candidate speaks as the one acting ("I'd", "we ship")
+    addressed: bool = False  # speaks to the reader as "you"
 
     @property
     def neutral(self) -> bool:
@@ -234,6 +239,7 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
         sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
         n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
         quality=quality, engaged=engagement(s.text, quality), expository=expository(s.text),
+        voiced=voiced(s.text), addressed=addressed(s.text),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
         contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
         hedge=bool(HEDGE.search(s.text)),
@@ -295,6 +301,15 @@ def _with_context(sentences: list[Analysed]) -> list[Analysed]:
     return out
 
 
+def advice_share(whole: list[Analysed]) -> float:
+    """0..1: how far the answer is advice to the reader: it speaks to "you" and the candidate
+    never acts as "I" or "we", so its imperatives ("Learn the domain") counsel others rather
+    than plan the work."""
+    if any(s.voiced for s in whole):
+        return 0.0
+    return min(1.0, max(0, sum(s.addressed for s in whole) - 1) / ADVICE_ADDRESSED)
+
+
 def exposition(whole: list[Analysed]) -> float:
     """0..1: how far the answer describes the world instead of acting on the question.
 
@@ -303,8 +318,9 @@ def exposition(whole: list[Analysed]) -> float:
     or the topic's concepts appear in the same sentence."""
     if not whole:
         return 0.0
-    told = sum((1 - s.engaged) * s.expository for s in whole)
-    acted = sum(s.engaged * min(1.0, s.scenario / LEANING) for s in whole)
+    advice = advice_share(whole)
+    told = sum(max((1 - s.engaged) * s.expository, advice * s.engaged) for s in whole)
+    acted = sum((1 - advice) * s.engaged * min(1.0, s.scenario / LEANING) for s in whole)
     return max(0.0, told - acted) / len(whole)
 
 

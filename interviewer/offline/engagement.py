@@ -57,6 +57,17 @@ _EXPOSITION = re.compile(
     r"(?:every|most|many|all|successful|great) (?:technology |tech |software )?"
     r"(?:companies|company|organi[sz]ations|businesses|founders|leaders|people))\b",
     re.IGNORECASE)
+# The world in general, in the habitual present: a quantified or superlative class of people or
+# things as the subject ("most providers start", "large merchants like", "the best pricing
+# pages are"), habit adverbs ("fees are often", "merchants increasingly compare") and the reader
+# addressed as "you". A system's own parts ("the collector accepts") and plans are not these.
+_HABITUAL = re.compile(
+    r"\b(?:most|many|some|few|large|small|big|successful|great|the best|the strongest|"
+    r"the hardest|the smartest|the fastest)\s+(?:of the\s+)?(?:[a-z-]+\s+)?[a-z]+s\b|"
+    r"\b(?:usually|typically|generally|often|increasingly|rarely|tends? to)\b|"
+    r"\b(?:you|your|yourself)\b",
+    re.IGNORECASE)
+_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _LEAD = re.compile(r"^(?:[\w' -]{1,30}:\s*)?(?:then |first |next |also |and |so )?([a-z]+)\b",
                    re.IGNORECASE)
 
@@ -89,4 +100,14 @@ def engagement(text: str, quality: float) -> float:
 
 def expository(text: str) -> bool:
     """Describes the past, the industry or people in general, or advises others."""
-    return bool(_EXPOSITION.search(text))
+    return bool(_EXPOSITION.search(text) or _HABITUAL.search(text))
+
+
+def voiced(text: str) -> bool:
+    """The candidate speaks as the one acting ("I'd", "we ship", "our gateway")."""
+    return bool(_ACTOR.search(text)) and not _ONLOOKER.search(text)
+
+
+def addressed(text: str) -> bool:
+    """Speaks to the reader as "you": advice to others rather than the candidate's plan."""
+    return bool(_READER.search(text))
