@@ -1247,3 +1247,20 @@ def test_one_generic_you_does_not_make_a_plan_into_advice(rubrics: dict[str, Rub
     alone = read_answer(plan, rubric, asked).relevance
     assert read_answer(plan + aside, rubric, asked).relevance >= alone - 0.1
     assert read_answer(plan + aside + advice, rubric, asked).relevance < alone
+
+
+def test_everyday_words_for_a_migration_earn_versioning_credit(rubrics: dict[str, Rubric]) -> None:
+    plain = (
+        "My worry is a shop whose totals quietly change because we read its numbers differently. "
+        "So the old amount keeps its meaning for as long as anyone relies on it.\n"
+        "First, we return the new whole-number amount alongside the old one, so shops can move "
+        "at their own pace without touching anything.\n"
+        "Second, we look at our request logs to see who is still sending the old format, and "
+        "talk to the biggest customers one by one, because a handful of them carry most of "
+        "the volume.\n"
+        "Third, we give everyone months of notice, with a new release of the client library "
+        "that uses whole numbers, before we stop accepting the old format.")
+    g = grade(rubrics, "amounts", plain)
+    scores = {c.id: c.score for c in g.criteria}
+    assert scores["compatibility"] >= 3 and scores["migration-plan"] >= 3
+    assert g.overall >= 2.8
