@@ -13,10 +13,10 @@ from interviewer.library import Rubric, load_rubrics
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
 from interviewer.models.offline import OfflineModel
 from interviewer.offline import INJECTION_FLAG, grade_answer
-from interviewer.offline.analysis import coverage, question_stems, read_answer
+from interviewer.offline.analysis import coverage, fragment_quality, question_stems, read_answer
 from interviewer.offline.engagement import engagement, expository
 from interviewer.offline.matching import compile_phrase, compiled, phrase_in, positions
-from interviewer.offline.text import split_sentences, stem, stems
+from interviewer.offline.text import split_sentences, stem, stems, words
 from interviewer.scoring import AnswerGrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1264,3 +1264,32 @@ def test_everyday_words_for_a_migration_earn_versioning_credit(rubrics: dict[str
     scores = {c.id: c.score for c in g.criteria}
     assert scores["compatibility"] >= 3 and scores["migration-plan"] >= 3
     assert g.overall >= 2.8
+
+
+TERSE_WITH_REASONS = (
+    "- Finance pipelines: own compute pool, so nightly jobs never queue behind analysts\n"
+    "- Per-analyst cap: 4 concurrent queries, rest queued, not rejected\n"
+    "- Queries over 30 min stopped, with the plan shown in the error\n"
+    "- Per-team monthly budget from last quarter's p90 usage; alert at 80%\n"
+    "- Heavy recurring queries moved to scheduled tables, since they rerun daily\n"
+    "- Track: finance finish time, queue wait p95, share of queries killed\n"
+    "- Risk: caps block a real deadline, so on-call can lift one for a day")
+TERSE_BARE = (
+    "- Finance compute pool\n- Analyst query caps\n- Query timeouts\n- Team budgets\n"
+    "- Scheduled tables\n- Dashboards")
+
+
+def test_terse_bullets_with_reasons_earn_credit_like_sentences(rubrics: dict[str, Rubric]
+                                                               ) -> None:
+    reasoned = grade_adjacent(rubrics, "warehouse", TERSE_WITH_REASONS)
+    assert reasoned.overall >= 2.5 and "off-topic" not in reasoned.flags
+    assert grade_adjacent(rubrics, "warehouse", TERSE_BARE).overall <= 2.0
+
+
+def test_only_a_reasoned_fragment_that_names_a_mechanism_reads_as_a_sentence() -> None:
+    item = "Per-analyst cap: 4 concurrent queries, rest queued"
+    ws = words(item)
+    assert fragment_quality(item, ws, 0.6, names_mechanism=True) == 1.0
+    assert fragment_quality(item, ws, 0.6, names_mechanism=False) == 0.6
+    listed = "Token bucket, quotas, 429, retry headers, backoff, jitter"
+    assert fragment_quality(listed, words(listed), 0.1, names_mechanism=True) == 0.1

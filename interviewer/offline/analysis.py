@@ -40,6 +40,11 @@ from interviewer.offline.matching import (
 )
 from interviewer.offline.text import Sentence, stem, words
 
+# A fragment that carries a reason, a condition or a number: "pick 2 teams with the worst
+# upkeep", "teams own their schemas so the centre is no bottleneck".
+_FRAGMENT_REASON = re.compile(
+    r"\b(?:so|to|because|since|if|when|unless|until|once|before|after|instead of|rather than|"
+    r"but|while)\b|\d", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
 _EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY_WORDS)
@@ -67,6 +72,8 @@ PAIRED = 0.75  # two leaning sentences side by side form a weaker run
 CARRY = (0.75, 0.5)  # what a run gives the sentences one and two places away
 BARE = 0.6  # the share of that for a sentence without a single subject or platform word
 LONE_MENTION = 0.5  # a firm sentence with no other near it: a passing mention
+REASONED_FRAGMENT = 1.0  # quality of a list item that names a mechanism with a reason or number
+REASONED_FRAGMENT_WORDS = 5  # and is at least this long
 FRAGMENT_WORDS = 4  # headings and labels this short are left out of relevance
 FILLER_VAGUE = 2  # abstract words that make a sentence naming no subject mere filler
 # With no "I"/"we" anywhere, sentences to "you" beyond the first make the answer advice, fully
@@ -181,6 +188,17 @@ def sentence_quality(text: str, ws: list[str]) -> float:
     return 1.0
 
 
+def fragment_quality(text: str, ws: list[str], quality: float, names_mechanism: bool) -> float:
+    """A terse list item counts as a full sentence when it names a mechanism and gives a reason,
+    a condition or a number, unless it is itself a list of terms."""
+    if quality >= REASONED_FRAGMENT or not names_mechanism or len(ws) < REASONED_FRAGMENT_WORDS:
+        return quality
+    parts = [len(p.split()) for p in _LIST_SEPARATORS.split(text) if p.strip()]
+    if len(parts) >= 4 and sum(k <= 3 for k in parts) * 2 >= len(parts):
+        return quality
+    return REASONED_FRAGMENT if _FRAGMENT_REASON.search(text) else quality
+
+
 def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[str]:
     """Content stems of the question and its strong-answer points, minus generic words."""
     stems = content_stems(question_text)
@@ -234,11 +252,12 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     content = frozenset(kept)
     hard, near = _matches(rubric, where, content)
     domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
-    quality = sentence_quality(s.text, ws)
+    terse = sentence_quality(s.text, ws)
+    quality = fragment_quality(s.text, ws, terse, domain > 0 or any(hard))
     return Analysed(
         sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
         n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
-        quality=quality, engaged=engagement(s.text, quality), expository=expository(s.text),
+        quality=quality, engaged=engagement(s.text, terse), expository=expository(s.text),
         voiced=voiced(s.text), addressed=addressed(s.text),
         reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
         contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
