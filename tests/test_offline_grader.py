@@ -1234,6 +1234,7 @@ def test_generic_subjects_are_told_from_the_systems_own_parts() -> None:
     assert expository("Fees are often where margins are richest.")
     assert not expository("The collector accepts events and drops duplicates by id.")
     assert not expository("Each merchant account gets a setting for the amount format.")
+    assert not expository("The gateway sheds some requests at peak and keeps logins first.")
 
 
 def test_one_generic_you_does_not_make_a_plan_into_advice(rubrics: dict[str, Rubric]) -> None:

@@ -59,10 +59,12 @@ _EXPOSITION = re.compile(
     re.IGNORECASE)
 # The world in general, in the habitual present: a quantified or superlative class of people or
 # things as the subject ("most providers start", "large merchants like", "the best pricing
-# pages are"), habit adverbs ("fees are often", "merchants increasingly compare") and the reader
-# addressed as "you". A system's own parts ("the collector accepts") and plans are not these.
+# pages are"), opening the sentence or a clause as its subject; habit adverbs ("fees are
+# often", "merchants increasingly compare"); and the reader addressed as "you". A system's own
+# parts ("the collector accepts", "the gateway sheds some requests") and plans are not these.
 _HABITUAL = re.compile(
-    r"\b(?:most|many|some|few|large|small|big|successful|great|the best|the strongest|"
+    r"(?:^|[,;:]\s+|\band\s+|\bbut\s+)(?:most|many|some|few|large|small|big|successful|"
+    r"great|the best|the strongest|"
     r"the hardest|the smartest|the fastest)\s+(?:of the\s+)?(?:[a-z-]+\s+)?[a-z]+s\b|"
     r"\b(?:usually|typically|generally|often|increasingly|rarely|tends? to)\b|"
     r"\b(?:you|your|yourself)\b",
