@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -113,6 +114,15 @@ def _unavailable(exc: Exception) -> HTTPException:
                               "retry the request or reopen the interview to resume.")
 
 
+async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState:
+    """The interview's state once `step` (which may call the model) is done; 503 if the
+    model is unavailable, by which time every answer is already stored."""
+    try:
+        return _state(service, await step)
+    except ModelUnavailable as exc:
+        raise _unavailable(exc) from None
+
+
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
              dependencies=JSON_ONLY, responses=_errors(400, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
@@ -125,12 +135,7 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
     check_spend(request, model)
-    interview_id = service.create(plan, model)
-    try:
-        record = await service.advance(interview_id)
-    except ModelUnavailable as exc:
-        raise _unavailable(exc) from None
-    return _state(service, record)
+    return await _after(service, service.advance(service.create(plan, model)))
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
@@ -148,11 +153,7 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
     except (NotAwaitingAnswer, Conflict) as exc:
         raise HTTPException(409, str(exc)) from None
     check_spend(request, record.model, saved=True)  # only after the answer is stored
-    try:
-        record = await service.advance(interview_id)
-    except ModelUnavailable as exc:
-        raise _unavailable(exc) from None
-    return _state(service, record)
+    return await _after(service, service.advance(interview_id))
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
@@ -161,11 +162,7 @@ async def finish_interview(interview_id: str, request: Request,
                            service: ServiceDep) -> InterviewState:
     """End the interview now; what was answered is graded."""
     check_spend(request, _load(service, interview_id).model)
-    try:
-        record = await service.finish(interview_id)
-    except ModelUnavailable as exc:
-        raise _unavailable(exc) from None
-    return _state(service, record)
+    return await _after(service, service.finish(interview_id))
 
 
 @router.get("/interviews/{interview_id}", response_model=InterviewOut, responses=_errors(404))
