@@ -81,3 +81,16 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(tmp_path / "scorecard-phone.png"), full_page=True)
     assert not errors, errors
+
+
+def test_api_docs_render_offline_under_the_csp(browser, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "docs.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(base + "/docs")
+        page.wait_for_selector(".opblock")
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/interviews/{interview_id}/scorecard" in [p.replace("\u200b", "") for p in paths]
+    assert not errors, errors

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+from pathlib import Path
 
-import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
 from fastapi.exceptions import RequestValidationError
@@ -59,6 +60,14 @@ FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
            '</svg>')
 
 
+def _docs_assets() -> str:
+    """Swagger UI's files as the fastapi-offline package ships them (a build that reads the
+    OpenAPI 3.1 documents FastAPI writes), so /docs needs no CDN."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    assert spec is not None and spec.submodule_search_locations
+    return str(Path(spec.submodule_search_locations[0]) / "static")
+
+
 async def _favicon() -> Response:
     return Response(FAVICON, media_type="image/svg+xml",
                     headers={"cache-control": "public, max-age=86400"})
@@ -109,8 +118,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.templates = _templates(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-              name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_middleware(SecurityHeaders)
