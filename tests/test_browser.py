@@ -40,13 +40,19 @@ def browser():
         b.close()
 
 
+def _watched_page(browser, errors: list[str]):
+    """A new page whose console errors and uncaught script errors land in `errors`."""
+    page = browser.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
 def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
     settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "browser.db"))
     errors: list[str] = []
     with serve(create_app(settings)) as base:
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page = _watched_page(browser, errors)
         urls: list[str] = []
         page.on("request", lambda r: urls.append(r.url))
         page.on("response",
@@ -87,8 +93,7 @@ def test_api_docs_render_offline_under_the_csp(browser, tmp_path: Path) -> None:
     settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "docs.db"))
     errors: list[str] = []
     with serve(create_app(settings)) as base:
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page = _watched_page(browser, errors)
         page.goto(base + "/docs")
         page.wait_for_selector(".opblock")
         paths = page.locator(".opblock-summary-path").all_inner_texts()

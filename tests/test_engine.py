@@ -69,10 +69,15 @@ def _grade(qid: str, scores: dict[str, int], answers: int = 1) -> AnswerGrade:
         CriterionGrade(id=cid, name=cid, score=s, weight=0.5) for cid, s in scores.items()])
 
 
+def _one_answer(question_ids: tuple[str, ...]) -> State:
+    """A loop over `question_ids` whose first question has been asked and answered once."""
+    return State(engine.Plan("full", None, None, question_ids),
+                 [Turn("interviewer", "question", "q0-0", "Q?"),
+                  Turn("candidate", "answer", "q0-0", "A.")])
+
+
 def test_follow_up_targets_the_weakest_criterion(mini_library: Library) -> None:
-    plan = engine.Plan("full", None, None, ("q0-0", "q0-1"))
-    state = State(plan, [Turn("interviewer", "question", "q0-0", "Q?"),
-                         Turn("candidate", "answer", "q0-0", "A.")])
+    state = _one_answer(("q0-0", "q0-1"))
     state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 2, "api-design-breadth": 1})
     step = engine.next_step(state, mini_library)
     assert isinstance(step, AskFollowUp)
@@ -80,9 +85,7 @@ def test_follow_up_targets_the_weakest_criterion(mini_library: Library) -> None:
 
 
 def test_no_follow_up_when_every_criterion_is_hire_or_better(mini_library: Library) -> None:
-    plan = engine.Plan("full", None, None, ("q0-0", "q0-1"))
-    state = State(plan, [Turn("interviewer", "question", "q0-0", "Q?"),
-                         Turn("candidate", "answer", "q0-0", "A.")])
+    state = _one_answer(("q0-0", "q0-1"))
     state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 3, "api-design-breadth": 4})
     step = engine.next_step(state, mini_library)
     assert isinstance(step, AskQuestion)
@@ -123,9 +126,7 @@ def test_grade_covers_every_answer_to_the_question(mini_library: Library) -> Non
 
 
 def test_scorecard_weights_criteria_and_counts_unanswered(mini_library: Library) -> None:
-    plan = engine.Plan("full", None, None, ("q0-0", "q0-1"))
-    state = State(plan, [Turn("interviewer", "question", "q0-0", "Q?"),
-                         Turn("candidate", "answer", "q0-0", "A.")])
+    state = _one_answer(("q0-0", "q0-1"))
     state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 4, "api-design-breadth": 2})
     card = engine.build_scorecard("x", state, mini_library)
     assert card.overall == 3.0
