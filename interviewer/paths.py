@@ -19,10 +19,6 @@ def prompts_dir() -> Path:
     return data_root() / "prompts"
 
 
-def rubrics_dir() -> Path:
-    return data_root() / "rubrics"
-
-
 def web_dir() -> Path:
     return data_root() / "web"
 
