@@ -267,7 +267,7 @@ def build_scorecard(interview_id: str, state: State, library: Library) -> Scorec
              if (c := _question_card(library, qid, state)) is not None]
     criteria = [c for card in cards for c in card.criteria]
     overall = weighted_overall(criteria) if cards else 1.0
-    graders = sorted({card.grader for card in cards}) or ["none"]
+    graders = sorted({card.grader for card in cards})  # none yet: "not graded yet"
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,

@@ -103,6 +103,10 @@ class GradeFallback(Exception):
 class LLMModel:
     """An `InterviewModel` backed by a chat-completions model; one HTTP client per instance."""
 
+    # In an interview a grade from the offline grader, saying why, beats an interview stuck
+    # until the server returns; a calibration run or `grade` asked for this model, and say so.
+    fall_back_when_unavailable = True
+
     def __init__(self, name: str, settings: Settings, backoff: Backoff | None = None,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
         self.name = name
@@ -196,6 +200,10 @@ class LLMModel:
             verdict = await self._verdict(request, spent)
         except GradeFallback as exc:
             return await self._offline_grade(request, exc.reason, spent.usage)
+        except ModelUnavailable as exc:
+            if not self.fall_back_when_unavailable:
+                raise
+            return await self._offline_grade(request, f"was unavailable ({exc})", spent.usage)
         grade = build_grade(verdict, request, f"openai:{self.name}")
         return grade.model_copy(update={"usage": spent.usage})
 

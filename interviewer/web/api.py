@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.engine import PlanError
@@ -21,6 +22,8 @@ from interviewer.web.limits import check_spend, require_json
 
 class ErrorOut(BaseModel):
     detail: str
+    id: str | None = Field(default=None, description="on a 503 from creating an interview: "
+                           "the interview that was created; reopen it instead of retrying")
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
@@ -135,7 +138,17 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
     check_spend(request, model)
-    return await _after(service, service.advance(service.create(plan, model)))
+    interview_id = service.create(plan, model)
+    try:
+        return _state(service, await service.advance(interview_id))
+    except ModelUnavailable as exc:  # the interview exists: say which, so a retry reopens it
+        url = f"/api/interviews/{interview_id}"
+        return JSONResponse(  # type: ignore[return-value]
+            status_code=503, headers={"Location": url},
+            content={"detail": f"the model is unavailable: {exc}. Interview {interview_id} "
+                               f"was created and saved; open /interviews/{interview_id} to "
+                               "continue it when the model is back, rather than creating "
+                               "another.", "id": interview_id})
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,

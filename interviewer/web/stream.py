@@ -27,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
                "reload this page in a moment to continue.")
 WAIT = "Too many model requests just now: reload this page in {} seconds to continue."
+GRADING = "Grading your answer… A slow model can take a minute or more."
 _running: set[asyncio.Task[str | None]] = set()  # turns still being written after a disconnect
 
 
@@ -79,6 +80,22 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
     yield sse({}, "done")
 
 
+async def grade_events(service: Interviews, interview_id: str) -> AsyncIterator[str]:
+    """A "grading" event at once, then "graded" when the stored answer has its grade; the
+    page then loads the next turn and streams it."""
+    yield sse({"message": GRADING}, "grading")
+    task = asyncio.create_task(service.advance(interview_id, ask=False))
+    _running.add(task)  # the grade is stored even if the browser goes away
+    task.add_done_callback(_running.discard)
+    try:
+        await task
+    except ModelUnavailable as exc:
+        yield sse({"message": UNAVAILABLE.format(exc)}, "notice")
+        yield sse({}, "done")
+        return
+    yield sse({}, "graded")
+
+
 async def _only(events: list[str]) -> AsyncIterator[str]:
     for event in events:
         yield event
@@ -92,8 +109,12 @@ async def stream_turn(request: Request, interview_id: str, service: ServiceDep
         record = service.load(interview_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
-    wait = spend_wait(request, record.model) if upcoming_turn(service, record) else None
-    events = (_only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
-              if wait is not None else turn_events(service, interview_id))
+    grading = not record.state.finished and engine.ungraded_question(record.state) is not None
+    due = grading or upcoming_turn(service, record) is not None
+    wait = spend_wait(request, record.model) if due else None
+    if wait is not None:
+        events = _only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
+    else:
+        events = (grade_events if grading else turn_events)(service, interview_id)
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
