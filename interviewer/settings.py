@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
+    secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
 
     @property
     def has_api_key(self) -> bool:

@@ -29,6 +29,7 @@ from interviewer.storage import Store
 from interviewer.web import api, pages, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
+from interviewer.web.secret import server_secret
 from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
                               "feedback. The JSON API lives under /api.",
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
