@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
+    secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
 
     @property
     def has_api_key(self) -> bool:

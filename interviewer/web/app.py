@@ -6,7 +6,7 @@ import contextlib
 import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -26,9 +26,10 @@ from interviewer.models.registry import (
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
-from interviewer.web import api, faults, pages, stream
+from interviewer.web import api, csrf, faults, pages, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
+from interviewer.web.secret import server_secret
 from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
@@ -111,8 +112,10 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app = FastAPI(title="Platform PM Interview Coach", version=__version__,
                   description="Mock interviews for Platform Product Managers with rubric "
                               "feedback. The JSON API lives under /api.",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None,
+                  dependencies=[Depends(csrf.same_origin)])
     app.state.settings = settings
+    app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
