@@ -157,3 +157,38 @@ def test_an_answer_to_a_deleted_database_is_refused_not_acknowledged(
         assert "your answer was not saved" in response.json()["detail"].lower()
         page = client.post(f"/interviews/{iid}/answers", data={"text": ANSWER})
         assert page.status_code in (403, 503)  # the CSRF check may refuse first; never 2xx/500
+
+
+def test_every_process_counts_against_one_rate_allowance(
+        backend: str, fake_model: FakeModel) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=backend, INTERVIEWER_RATE_LIMIT=2)
+    apps = [create_app(settings, make_service(settings, default_library(), fake_model))
+            for _ in range(2)]
+    with TestClient(apps[0]) as one, TestClient(apps[1]) as two:
+        assert one.post("/api/interviews", json={"model": "fake"}).status_code == 201
+        assert two.post("/api/interviews", json={"model": "fake"}).status_code == 201
+        refused = one.post("/api/interviews", json={"model": "fake"})
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+        assert two.post("/api/interviews", json={"model": "fake"}).status_code == 429
+
+
+def test_the_token_cap_holds_across_processes(backend: str, tmp_path: Path,
+                                              mini_library: Library) -> None:
+    from interviewer.service import _share_spend
+    from interviewer.storage import Store
+    from tests.openai_server import FakeOpenAI
+    from tests.test_llm_model import good, grade, grade_request, make_model
+
+    server = FakeOpenAI().start()
+    try:
+        first, second = (make_model(server, tmp_path, INTERVIEWER_TOKEN_CAP=5000)
+                         for _ in range(2))
+        _share_spend(first, Store(backend))  # what the service does in each process
+        _share_spend(second, Store(backend))
+        request = grade_request(mini_library, ANSWER)
+        server.script(good(request, prompt=2000, completion=2500))
+        assert grade(first, request).grader == "openai:fake-gpt"  # 4,500 of 5,000 spent
+        assert grade(second, request).grader == "offline"  # the other process knows
+        assert len(server.requests) == 1
+    finally:
+        server.stop()
