@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,10 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
+    # offline grading runs in worker processes, leaving a core to the server by default
+    grade_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+                               alias="INTERVIEWER_GRADE_WORKERS", ge=1, le=64)
+    grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
 
     @property
     def has_api_key(self) -> bool:
