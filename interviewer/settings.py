@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
+    # offline grading runs in worker processes, leaving a core to the server by default
+    grade_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+                               alias="INTERVIEWER_GRADE_WORKERS", ge=1, le=64)
+    grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
 
     @property
     def has_api_key(self) -> bool:
