@@ -54,8 +54,10 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     import uvicorn
 
     from interviewer.web.app import create_app
+    from interviewer.web.proxies import parse_trusted, server_options
 
-    uvicorn.run(create_app(), host=host, port=port)
+    options = server_options(parse_trusted(get_settings().trusted_proxies))
+    uvicorn.run(create_app(), host=host, port=port, **options)
 
 
 @app.command()
