@@ -16,7 +16,7 @@ from interviewer.library import LibraryError, default_library, load_library
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
-from interviewer.taxonomy import AREAS, TOPICS
+from interviewer.taxonomy import AREAS, LEVELS, TOPICS
 
 app = typer.Typer(
     help="Platform PM Interview Coach: mock interviews with rubric feedback.\n\n"
@@ -160,10 +160,10 @@ def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequ
 @app.command()
 def questions(
     area: AreaOpt = None, topic: TopicOpt = None,
-    difficulty: Annotated[str | None, typer.Option(help="easy, medium or hard.")] = None,
+    level: Annotated[str | None, typer.Option(help="pm, senior or staff.")] = None,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """List the question library, filtered by area, topic or difficulty.
+    """List the question library, filtered by area, topic or level.
 
     \b
     Example:
@@ -171,8 +171,8 @@ def questions(
     """
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
-    _choice("difficulty", difficulty, ("easy", "medium", "hard"))
-    found = default_library().filter(area, topic, difficulty)
+    _choice("level", level, LEVELS)
+    found = default_library().filter(area, topic, level)
     if output == "json":
         print(json.dumps([q.model_dump() for q in found], indent=2))
     else:

@@ -37,12 +37,17 @@ def _question(qid: str, topic: str, criteria: list[str]) -> str:
       - id: {qid}
         topic: {topic}
         kind: design
-        difficulty: medium
+        level: senior
+        medium: http
         text: Design something for question {qid} please, with care.
         follow_ups:
           - {{criterion: {criteria[0]}, text: "Probe {criteria[0]} on {qid}?"}}
           - {{criterion: {criteria[1]}, text: "Probe {criteria[1]} on {qid}?"}}
+        facts:
+          - {{ask: [budget, cost], fact: "The budget for {qid} is 10,000 dollars a month."}}
         strong_answer: [one, two, three]
+        strong_hire: [four]
+        weak_answers: [zero]
     """)
 
 
