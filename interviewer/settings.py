@@ -6,7 +6,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     grade_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
                                alias="INTERVIEWER_GRADE_WORKERS", ge=1, le=64)
     grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
+
+    trusted_proxies: str = Field(default="", alias="INTERVIEWER_TRUSTED_PROXIES")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        from interviewer.web.proxies import parse_trusted
+
+        return ",".join(parse_trusted(value))
 
     @property
     def has_api_key(self) -> bool:

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from interviewer import __version__, paths
 from interviewer.library import Library, default_library
@@ -106,14 +107,21 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return await _http_error(request, HTTPException(422, _field_errors(exc)))
 
 
+class _App(FastAPI):
+    """FastAPI with the security headers outside Starlette's error middleware, so even the
+    bare 500 it sends for an unexpected error carries them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and service."""
     settings = settings or get_settings()
-    app = FastAPI(title="Platform PM Interview Coach", version=__version__,
-                  description="Mock interviews for Platform Product Managers with rubric "
-                              "feedback. The JSON API lives under /api.",
-                  docs_url=None, redoc_url=None,
-                  dependencies=[Depends(csrf.same_origin)])
+    app = _App(title="Platform PM Interview Coach", version=__version__,
+               description="Mock interviews for Platform Product Managers with rubric "
+                           "feedback. The JSON API lives under /api.",
+               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin)])
     app.state.settings = settings
     app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
@@ -126,7 +134,6 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
-    app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(stream.router)
