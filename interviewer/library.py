@@ -113,6 +113,7 @@ class Question(Strict):
     medium: Medium = "http"
     flavour: Flavour | None = None
     format: Format | None = None
+    tags: list[str] = Field(default_factory=list)
     text: str = Field(min_length=20)
     follow_ups: list[FollowUp] = Field(min_length=2)
     twist: str | None = None
