@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from interviewer import paths
+from interviewer.bank import check_bank
 from interviewer.taxonomy import TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
 
 
@@ -35,6 +36,9 @@ class Criterion(Strict):
     levels: dict[int, str]
     concepts: list[Concept] = Field(default_factory=list)
     tip: str
+    # The media this criterion's bars fit; empty means every medium. A question is graded
+    # only on the criteria that fit its medium (see `Library.rubric_for`).
+    applies_to: list[Medium] = Field(default_factory=list)
 
     @field_validator("levels")
     @classmethod
@@ -151,7 +155,13 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        return self.rubrics[question.topic]
+        """The question's topic rubric, keeping only the criteria that fit its medium."""
+        rubric = self.rubrics[question.topic]
+        fitting = [c for c in rubric.criteria
+                   if not c.applies_to or question.medium in c.applies_to]
+        if len(fitting) == len(rubric.criteria):
+            return rubric
+        return rubric.model_copy(update={"criteria": fitting})
 
     def filter(self, area: str | None = None, topic: str | None = None,
                level: str | None = None) -> list[Question]:
@@ -258,6 +268,9 @@ def _load_question_file(path: Path, problems: list[str]) -> list[tuple[Path, Que
             continue
         if item.get("area", qf.area) != qf.area:
             problems.append(f"{path.name}: questions[{i}].area: differs from the file's area")
+        problems.extend(f"{path.name}: {q.id}.{key}: say it explicitly; the default is only "
+                        "for code that builds questions" for key in ("level", "medium")
+                        if key not in item)
         out.append((path, q))
     return out
 
@@ -308,6 +321,7 @@ def load_library(root: Path | None = None) -> Library:
             library.questions[q.id] = q
     if not library.questions:
         problems.append("prompts/questions/: no questions found")
+    check_bank(root, list(library.questions.values()), rubrics, problems)
     if problems:
         raise LibraryError(problems)
     return library
