@@ -14,6 +14,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
+from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.text import stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
@@ -22,6 +23,7 @@ INJECTION_FLAG = "instructions-to-grader"
 OFF_TOPIC_FLAG = "off-topic"
 KEYWORD_FLAG = "keyword-list"
 SHALLOW_FLAG = "generic"
+RED_FLAG = "red-flag"
 
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
@@ -195,10 +197,15 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     reading = read_answer(request.answer, rubric, asked)
     blocks = _blocks(request.answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
-           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic"}
+           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    hits = find_red_flags(request.rubric.red_flags, reading)
+    grades, overall_cap = apply_red_flags(grades, hits)
     flags, notes = _flags_and_notes(reading)
+    if hits:
+        flags.append(RED_FLAG)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
-                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes)
+                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
+                       red_flags=hits, overall_cap=overall_cap)
