@@ -29,11 +29,16 @@ class Settings(BaseSettings):
     whisper_model: Path | None = Field(default=None, alias="INTERVIEWER_WHISPER_MODEL")
     max_audio_mb: int = Field(default=25, alias="INTERVIEWER_MAX_AUDIO_MB", ge=1, le=500)
     max_audio_seconds: int = Field(default=600, alias="INTERVIEWER_MAX_AUDIO_SECONDS", ge=5)
+    lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
 
     @property
     def has_api_key(self) -> bool:
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value())
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
 
     def db_path(self) -> Path:
         """The SQLite file: a plain path or a `sqlite:///` URL."""
@@ -41,8 +46,12 @@ class Settings(BaseSettings):
         if value.startswith("sqlite:///"):
             value = value[len("sqlite:///"):]
         elif "://" in value:
-            raise ValueError(f"INTERVIEWER_DB: only SQLite is supported, got {value.split(':')[0]}")
+            raise ValueError(f"INTERVIEWER_DB: {value.split(':')[0]} is not a SQLite file")
         return Path(value).expanduser()
+
+    def db_target(self) -> str | Path:
+        """What `Store` opens: a PostgreSQL URL as given, else the SQLite file."""
+        return self.db if self.uses_postgres else self.db_path()
 
 
 @cache

@@ -26,7 +26,7 @@ from interviewer.models.registry import (
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
-from interviewer.web import api, csrf, pages, stream
+from interviewer.web import api, csrf, faults, pages, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.secret import server_secret
@@ -43,8 +43,9 @@ DOCS_PAGE = """<!doctype html>
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
     """The service over the configured database and models."""
-    return Interviews(Store(settings.db_path()), library or default_library(),
-                      ModelRegistry(settings), settings.max_answer_chars)
+    return Interviews(Store(settings.db_target()), library or default_library(),
+                      ModelRegistry(settings), settings.max_answer_chars,
+                      lease_seconds=settings.lease_seconds)
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
     app.state.templates = _templates(settings)
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
+                                         log=app.state.service.store.rate_log)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
@@ -131,4 +133,5 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    faults.install(app)
     return app
