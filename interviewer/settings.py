@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
+    transcription: Literal["local", "openai"] = Field(default="local",
+                                                      alias="INTERVIEWER_TRANSCRIPTION")
+    transcription_model: str = Field(default="whisper-1", alias="INTERVIEWER_TRANSCRIPTION_MODEL")
+    whisper_model: Path | None = Field(default=None, alias="INTERVIEWER_WHISPER_MODEL")
+    max_audio_mb: int = Field(default=25, alias="INTERVIEWER_MAX_AUDIO_MB", ge=1, le=500)
+    max_audio_seconds: int = Field(default=600, alias="INTERVIEWER_MAX_AUDIO_SECONDS", ge=5)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
     # offline grading runs in worker processes, leaving a core to the server by default

@@ -494,3 +494,28 @@ def _describe(exc: openai.APIError, model: LLMModel) -> str:
     if status == 429:
         return f"{where} is rate-limiting requests (429)"
     return f"{where} answered {status}: {exc.response.text[:200]}"
+
+
+def remote_transcriber(settings: Settings) -> Callable[[bytes, str, str], Awaitable[Any]]:
+    """Transcription through an OpenAI-compatible `POST /audio/transcriptions`, with word
+    timings where the server gives them (verbose_json); a server that lacks the route or the
+    format raises, and the caller falls back to the local model."""
+    from interviewer.speech.delivery import Word
+    from interviewer.speech.transcribe import Transcript
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=settings.openai_base_url,
+                                timeout=settings.request_timeout, max_retries=1)
+    where = settings.openai_base_url or "OpenAI"
+
+    async def transcribe(data: bytes, filename: str, prompt: str) -> Transcript:
+        reply = await client.audio.transcriptions.create(
+            model=settings.transcription_model, file=(filename, data), language="en",
+            prompt=prompt, response_format="verbose_json", timestamp_granularities=["word"])
+        words = [Word(text=w.word.strip(), start=max(0.0, w.start), end=max(w.end, w.start, 0.0))
+                 for w in (getattr(reply, "words", None) or []) if w.word.strip()]
+        seconds = float(getattr(reply, "duration", 0.0) or (words[-1].end if words else 0.0))
+        return Transcript(text=" ".join(reply.text.split()), words=words, seconds=seconds,
+                          engine=f"{settings.transcription_model} via {where}")
+
+    return transcribe

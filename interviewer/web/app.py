@@ -26,8 +26,11 @@ from interviewer.models.registry import (
 )
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
+from interviewer.speech.answers import SpokenAnswers
+from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
-from interviewer.web import api, csrf, faults, pages, stream
+from interviewer.storage.recordings import Recordings
+from interviewer.web import api, csrf, faults, pages, speech, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.secret import server_secret
@@ -47,6 +50,11 @@ def build_service(settings: Settings, library: Library | None = None) -> Intervi
     return Interviews(Store(settings.db_target()), library or default_library(),
                       ModelRegistry(settings), settings.max_answer_chars,
                       lease_seconds=settings.lease_seconds)
+
+
+def build_speech(service: Interviews, settings: Settings) -> SpokenAnswers:
+    """Spoken answers over the same store; the Whisper model loads on first use."""
+    return SpokenAnswers(service, build_transcriber(settings), Recordings(service.store.db))
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -127,6 +135,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
+    app.state.speech = build_speech(app.state.service, settings)
     app.state.templates = _templates(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
                                          log=app.state.service.store.rate_log)
@@ -135,6 +144,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(speech.api_router)
+    app.include_router(speech.page_router)
     app.include_router(pages.router)
     app.include_router(stream.router)
     app.add_exception_handler(HTTPException, _http_error)
