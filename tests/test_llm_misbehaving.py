@@ -288,3 +288,19 @@ def test_a_streamed_context_error_uses_the_library_wording(
     assert usage is not None and usage.total_tokens == 0
     assert "said the prompt is longer than its context" in usage.note
 
+
+
+@pytest.mark.parametrize(("body", "kind", "reason"), [
+    (HTML, "text/html", "the model's turn was empty"),
+    ("data: {not json\n\n", "text/event-stream",
+     "the model's turn was not a readable stream (JSONDecodeError)"),
+])
+def test_a_stream_that_is_not_a_stream_is_replaced_by_the_library_wording(
+        body: str, kind: str, reason: str, server: FakeOpenAI, tmp_path: Path,
+        mini_library: Library) -> None:
+    model = make_model(server, tmp_path)
+    request = turn_request(mini_library)
+    server.script(Reply.raw_body(body, kind))
+    assert phrase(model, request) == [request.seed_text]
+    usage = model.turn_usage("iv")
+    assert usage is not None and usage.note == reason

@@ -29,13 +29,14 @@ import openai
 
 from interviewer.library import Rubric
 from interviewer.llm.budget import ContextTooSmall, fit_exchanges, prompt_budget
-from interviewer.llm.completion import Malformed, parse_completion, short
+from interviewer.llm.completion import Malformed, parse_completion, reported_usage_of, short
 from interviewer.llm.context import (
     ServerContext,
     context_from_error,
     discover_context,
     is_context_error,
 )
+from interviewer.llm.errors import ContextExceeded, GradeFallback, Rejected, TimedOut
 from interviewer.llm.grading import build_grade
 from interviewer.llm.guard import check_turn, length_cap, sentence_pieces
 from interviewer.llm.injection import new_tag
@@ -48,6 +49,7 @@ from interviewer.llm.schema import (
     grade_reply_tokens,
     grade_schema,
     parse_verdict,
+    response_format,
 )
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, TurnRequest
 from interviewer.models.catalog import load_catalog
@@ -77,27 +79,6 @@ def forget_servers() -> None:
     """Forget what servers told us (for tests that reuse a port)."""
     _accepted_mode.clear()
     _server_context.clear()
-
-
-class Rejected(Exception):
-    """The server refused the request itself (400/422, or an unsupported response_format)."""
-
-
-class TimedOut(Exception):
-    """The request missed its total deadline; it is not retried."""
-
-
-class ContextExceeded(Exception):
-    """The server said the prompt is longer than its context."""
-
-
-class GradeFallback(Exception):
-    """The model cannot produce a usable grade; the reason completes "because the model …"."""
-
-    def __init__(self, reason: str, usage: Usage):
-        super().__init__(reason)
-        self.reason = reason
-        self.usage = usage
 
 
 class LLMModel:
@@ -274,7 +255,7 @@ class LLMModel:
         self.ledger.check(request.interview_id, needed)
         # passed as extra_body: the SDK would otherwise walk the whole JSON schema on every
         # request to "transform" it, which was the largest CPU cost of a grading call
-        options: dict[str, Any] = {"extra_body": _response_format(mode, request.rubric)}
+        options: dict[str, Any] = {"extra_body": response_format(mode, request.rubric)}
         if not self.info.reasoning:
             options["temperature"] = 0
         try:
@@ -393,17 +374,9 @@ class LLMModel:
 
     def _usage(self, reported: Any, messages: Messages, text: str) -> Usage:
         """The provider's usage when it reports one, else our own count; priced."""
-        if isinstance(reported, dict):
-            details = reported.get("prompt_tokens_details")
-            usage = Usage(prompt_tokens=_count(reported.get("prompt_tokens")),
-                          completion_tokens=_count(reported.get("completion_tokens")),
-                          cached_tokens=_count(details.get("cached_tokens"))
-                          if isinstance(details, dict) else 0)
-        elif reported is not None:
-            details = getattr(reported, "prompt_tokens_details", None)
-            usage = Usage(prompt_tokens=reported.prompt_tokens or 0,
-                          completion_tokens=reported.completion_tokens or 0,
-                          cached_tokens=(details.cached_tokens or 0) if details else 0)
+        reported_usage = reported_usage_of(reported)
+        if reported_usage is not None:
+            usage = reported_usage
         else:
             usage = Usage(prompt_tokens=count_messages(messages, self.name),
                           completion_tokens=count_tokens(text, self.name))
@@ -436,17 +409,16 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
             if size > cap:
                 into.problem = f"ran past {cap:,} characters, too long for this question"
                 return
-    except (openai.APIError, httpx.HTTPError, ValueError) as exc:
+    except (openai.APIError, httpx.HTTPError) as exc:
         into.problem = f"broke off half-way ({type(exc).__name__})"
+        return
+    except ValueError as exc:  # a data line that is not JSON
+        into.problem = f"was not a readable stream ({type(exc).__name__})"
         return
     if into.finish == "length":
         into.problem = "stopped at its token limit mid-turn"
     elif into.finish is None and into.parts:
         into.problem = "ended without the server marking it complete (a cut stream)"
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0
 
 
 
@@ -456,15 +428,6 @@ class _Spent:
     """Usage added up over the requests of one grade, kept even when the grade falls back."""
 
     usage: Usage = field(default_factory=Usage)
-
-
-def _response_format(mode: str, rubric: Rubric) -> dict[str, Any]:
-    if mode == "json_schema":
-        schema = {"name": "grade", "strict": True, "schema": grade_schema(rubric)}
-        return {"response_format": {"type": "json_schema", "json_schema": schema}}
-    if mode == "json_object":
-        return {"response_format": {"type": "json_object"}}
-    return {}
 
 
 def _refuses_request(exc: openai.APIError) -> bool:
@@ -502,3 +465,28 @@ def _describe(exc: openai.APIError, model: LLMModel) -> str:
     if status == 429:
         return f"{where} is rate-limiting requests (429)"
     return f"{where} answered {status}: {exc.response.text[:200]}"
+
+
+def remote_transcriber(settings: Settings) -> Callable[[bytes, str, str], Awaitable[Any]]:
+    """Transcription through an OpenAI-compatible `POST /audio/transcriptions`, with word
+    timings where the server gives them (verbose_json); a server that lacks the route or the
+    format raises, and the caller falls back to the local model."""
+    from interviewer.speech.delivery import Word
+    from interviewer.speech.transcribe import Transcript
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=settings.openai_base_url,
+                                timeout=settings.request_timeout, max_retries=1)
+    where = settings.openai_base_url or "OpenAI"
+
+    async def transcribe(data: bytes, filename: str, prompt: str) -> Transcript:
+        reply = await client.audio.transcriptions.create(
+            model=settings.transcription_model, file=(filename, data), language="en",
+            prompt=prompt, response_format="verbose_json", timestamp_granularities=["word"])
+        words = [Word(text=w.word.strip(), start=max(0.0, w.start), end=max(w.end, w.start, 0.0))
+                 for w in (getattr(reply, "words", None) or []) if w.word.strip()]
+        seconds = float(getattr(reply, "duration", 0.0) or (words[-1].end if words else 0.0))
+        return Transcript(text=" ".join(reply.text.split()), words=words, seconds=seconds,
+                          engine=f"{settings.transcription_model} via {where}")
+
+    return transcribe

@@ -96,6 +96,12 @@ async def grade_events(service: Interviews, interview_id: str) -> AsyncIterator[
     yield sse({}, "graded")
 
 
+def _calls_model(service: Interviews, record: Record) -> bool:
+    """Whether streaming would call the model: to ask the next turn, and also to grade an
+    answer posted without the page in between, which must not escape the rate limit."""
+    return not record.state.finished and service.current(record) is None
+
+
 async def _only(events: list[str]) -> AsyncIterator[str]:
     for event in events:
         yield event
@@ -109,9 +115,8 @@ async def stream_turn(request: Request, interview_id: str, service: ServiceDep
         record = service.load(interview_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
+    wait = spend_wait(request, record.model) if _calls_model(service, record) else None
     grading = not record.state.finished and engine.ungraded_question(record.state) is not None
-    due = grading or upcoming_turn(service, record) is not None
-    wait = spend_wait(request, record.model) if due else None
     if wait is not None:
         events = _only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
     else:
