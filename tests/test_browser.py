@@ -63,6 +63,8 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
             page.fill("#answer", answer)
             page.click("#submit-answer")
             page.wait_for_load_state("networkidle")
+            # the page says "Grading your answer…" until its stream has graded and asked
+            page.wait_for_selector("#grading", state="detached", timeout=60_000)
             if page.query_selector("#current-question-text"):
                 page.wait_for_function(
                     "document.getElementById('current-question-text').textContent.trim()"
