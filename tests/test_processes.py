@@ -192,3 +192,17 @@ def test_the_token_cap_holds_across_processes(backend: str, tmp_path: Path,
         assert len(server.requests) == 1
     finally:
         server.stop()
+
+
+def test_a_stream_whose_store_fails_says_so_instead_of_breaking(
+        tmp_path: Path, fake_model: FakeModel) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "s.db"))
+    service = make_service(settings, default_library(), fake_model)
+    with TestClient(create_app(settings, service)) as client:
+        iid = client.post("/api/interviews", json={"model": "fake"}).json()["id"]
+        service.submit(iid, ANSWER)
+        (tmp_path / "s.db").unlink()
+        response = client.get(f"/interviews/{iid}/stream")
+        assert response.status_code == 200
+        assert "event: notice" in response.text and "could not be used" in response.text
+        assert "event: done" in response.text
