@@ -57,10 +57,12 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     import uvicorn
 
     from interviewer.web.app import create_app
+    from interviewer.web.proxies import parse_trusted, server_options
 
     _open_store_or_exit()  # migrate once, and refuse a damaged database before listening
+    options = server_options(parse_trusted(get_settings().trusted_proxies))
     target = create_app() if workers == 1 else "interviewer.web.app:create_app"
-    uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1)
+    uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1, **options)
 
 
 def _open_store_or_exit() -> None:

@@ -7,6 +7,7 @@ exactly where it stopped.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from interviewer import engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
 from interviewer.llm.ledger import Metered
-from interviewer.models.base import InterviewModel
+from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
 from interviewer.storage import Conflict, Record, Store
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class BadAnswer(ValueError):
@@ -127,7 +129,13 @@ class Interviews:
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
             _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
-        grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        try:
+            grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        except ModelUnavailable:
+            raise  # the interview waits for the model and resumes where it stopped
+        except Exception as exc:  # a grader bug must never leave the interview stuck
+            log.exception("grading failed for interview %s", record.id)
+            grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
             return
         self.store.save_grade(record.id, grade)
@@ -180,6 +188,12 @@ class Interviews:
         return Current(kind=stored.turn.kind, text=stored.turn.text,
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
                        total=len(record.state.plan.question_ids), started_at=stored.created_at)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, TimeoutError):
+        return "grading took longer than its time budget"
+    return f"the grader failed with {type(exc).__name__}"
 
 
 def _repeats_answer(record: Record, text: str) -> bool:
