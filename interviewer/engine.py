@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from interviewer.coaching import fix_first
 from interviewer.library import FollowUp, Library, Question
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
 from interviewer.scoring import (
@@ -19,7 +20,6 @@ from interviewer.scoring import (
     Scorecard,
     Usage,
     hire_signal,
-    weighted_overall,
 )
 from interviewer.taxonomy import AREAS, TOPICS
 
@@ -276,17 +276,26 @@ def _question_card(library: Library, qid: str, state: State) -> QuestionCard | N
         question_id=qid, question=q.text, area=q.area, topic=q.topic,
         overall=grade.overall, criteria=grade.criteria, missed=grade.missed,
         strong_answer=list(q.strong_answer), answer=answer, grader=grade.grader,
-        flags=grade.flags, notes=grade.notes, usage=grade.usage)
+        flags=grade.flags, notes=grade.notes, usage=grade.usage, red_flags=grade.red_flags,
+        uncertain=grade.uncertain)
 
 
 def build_scorecard(interview_id: str, state: State, library: Library) -> Scorecard:
     """The overall result and, per graded question, criteria, evidence, gaps and the outline."""
     cards = [c for qid in state.plan.question_ids
              if (c := _question_card(library, qid, state)) is not None]
-    criteria = [c for card in cards for c in card.criteria]
-    overall = weighted_overall(criteria) if cards else 1.0
+    unanswered = len(state.plan.question_ids) - len(cards)
+    overall = _overall(cards, unanswered if state.finished else 0)
     graders = sorted({card.grader for card in cards}) or ["none"]
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,
-                     unanswered=len(state.plan.question_ids) - len(cards))
+                     unanswered=unanswered, fix_first=fix_first(cards, unanswered))
+
+
+def _overall(cards: list[QuestionCard], skipped: int) -> float:
+    """Mean of the questions' overall scores; once the interview is over, a question left
+    unanswered counts as a 1, so skipping cannot raise the hire signal."""
+    if not cards:
+        return 1.0
+    return round((sum(c.overall for c in cards) + skipped) / (len(cards) + skipped), 2)

@@ -197,13 +197,15 @@ def _why(exc: Exception) -> str:
 
 
 def _repeats_answer(record: Record, text: str) -> bool:
-    """True when `text` is already stored as an answer to the question now in play (the
-    newest turn's question, its follow-ups included): a re-sent request, not a new answer."""
-    if not record.turns:
+    """True when `text` is already stored as the latest answer, or as an answer to the
+    question now in play (its follow-ups included): a re-sent request, not a new answer."""
+    answers = [t.turn for t in record.turns if t.turn.role == "candidate"]
+    if not answers:
         return False
+    if answers[-1].text == text:
+        return True
     question_id = record.turns[-1].turn.question_id
-    return any(t.turn.role == "candidate" and t.turn.question_id == question_id
-               and t.turn.text == text for t in record.turns)
+    return any(a.question_id == question_id and a.text == text for a in answers)
 
 
 def _share_spend(model: InterviewModel, store: Store) -> None:

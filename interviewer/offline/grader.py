@@ -16,6 +16,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
+from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
@@ -24,6 +25,7 @@ INJECTION_FLAG = "instructions-to-grader"
 OFF_TOPIC_FLAG = "off-topic"
 KEYWORD_FLAG = "keyword-list"
 SHALLOW_FLAG = "generic"
+RED_FLAG = "red-flag"
 
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
@@ -218,13 +220,18 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     reading = read_answer(answer, rubric, asked)
     blocks = _blocks(answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
-           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic"}
+           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    hits = find_red_flags(request.rubric.red_flags, reading)
+    grades, overall_cap = apply_red_flags(grades, hits)
     flags, notes = _flags_and_notes(reading)
     if cut:
         notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
                      "the rest of a longer one earned no credit.")
+    if hits:
+        flags.append(RED_FLAG)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
-                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes)
+                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
+                       red_flags=hits, overall_cap=overall_cap)
