@@ -92,7 +92,7 @@ def test_finish_still_ends_an_interview_whose_grader_raises(
 
 def test_a_turn_beyond_any_interview_is_refused_not_a_500(client: TestClient) -> None:
     iid = client.post("/api/interviews", json={"model": "offline"}).json()["id"]
-    for turn in (2**63, 10_001, -1):
+    for turn in (2**63, 10_001, -1, False, "1"):
         response = client.post(f"/api/interviews/{iid}/answers", json={"text": "x", "turn": turn})
         assert response.status_code == 422, (turn, response.text)
     stale = client.post(f"/api/interviews/{iid}/answers", json={"text": "x", "turn": 9_999})
@@ -113,3 +113,4 @@ def test_the_schema_says_what_the_app_accepts(client: TestClient) -> None:
     assert create["model"]["anyOf"][0]["minLength"] == 1
     empty = client.post("/api/interviews", json={"question_id": ""})
     assert empty.status_code == 422
+    assert client.post("/api/interviews", json={"questions": True}).status_code == 422
