@@ -103,7 +103,9 @@ class Interviews:
             asked = record.turns[open_seq].turn
             answer = Turn("candidate", "answer", asked.question_id, text)
             return self.store.add_answer(interview_id, open_seq + 1, answer)
-        reply = self.store.turn_at(interview_id, turn + 1)
+        # a turn past the interview's end (2**63 included) answers nothing stored
+        reply = self.store.turn_at(interview_id, turn + 1) if 0 <= turn < len(record.turns) \
+            else None
         if reply is not None and reply.role == "candidate" and reply.text == text:
             return False
         raise Conflict(f"turn {turn} is not the question waiting for an answer; "
