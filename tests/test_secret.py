@@ -110,3 +110,18 @@ def test_unsign_never_raises_and_accepts_nothing_unsigned(token: str) -> None:
 def test_any_value_round_trips(value: str) -> None:
     signer = Signer(b"s" * 32, "session")
     assert signer.unsign(signer.sign(value)) == value
+
+
+def test_the_key_length_limit_is_32_characters(tmp_path: Path) -> None:
+    assert server_secret(_settings(tmp_path, INTERVIEWER_SECRET_KEY="x" * 32)) == b"x" * 32
+    with pytest.raises(SecretError):
+        server_secret(_settings(tmp_path, INTERVIEWER_SECRET_KEY="x" * 31))
+
+
+def test_a_token_from_the_future_is_refused_beyond_a_minute_of_clock_skew() -> None:
+    signer = Signer(b"s" * 32, "session")
+    token = signer.sign("v", now=1_000)
+    assert signer.unsign(token, max_age=10, now=940) == "v"  # 60 s of skew is tolerated
+    assert signer.unsign(token, max_age=10, now=939) is None
+    assert signer.unsign(token, max_age=10, now=1_010) == "v"
+    assert signer.unsign(token, max_age=10, now=1_011) is None
