@@ -62,10 +62,6 @@ class AnswerGrade(BaseModel):
     def overall(self) -> float:
         return weighted_overall(self.criteria)
 
-    def weakest(self) -> CriterionGrade:
-        """The lowest-scoring criterion; ties go to the heavier weight."""
-        return min(self.criteria, key=lambda c: (c.score, -c.weight))
-
 
 def weighted_overall(criteria: list[CriterionGrade]) -> float:
     total = sum(c.weight for c in criteria)
