@@ -125,3 +125,10 @@ def test_a_token_from_the_future_is_refused_beyond_a_minute_of_clock_skew() -> N
     assert signer.unsign(token, max_age=10, now=939) is None
     assert signer.unsign(token, max_age=10, now=1_010) == "v"
     assert signer.unsign(token, max_age=10, now=1_011) is None
+
+
+def test_signed_tokens_need_a_value_and_a_whole_number_time() -> None:
+    signer = Signer(b"s" * 32, "session")
+    assert signer.unsign(signer.sign("")) is None
+    for stamped in ["v.abc", "v.", "v.1e3", "v.-5"]:
+        assert signer.unsign(f"{stamped}.{signer.mac(stamped)}") is None, stamped
