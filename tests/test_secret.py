@@ -132,3 +132,17 @@ def test_signed_tokens_need_a_value_and_a_whole_number_time() -> None:
     assert signer.unsign(signer.sign("")) is None
     for stamped in ["v.abc", "v.", "v.1e3", "v.-5"]:
         assert signer.unsign(f"{stamped}.{signer.mac(stamped)}") is None, stamped
+
+
+@pytest.mark.parametrize(("mode", "accepted"), [(0o600, True), (0o400, True), (0o640, False),
+                                                (0o604, False), (0o610, False)])
+def test_only_the_owner_may_read_or_run_the_secret(tmp_path: Path, mode: int,
+                                                   accepted: bool) -> None:
+    settings = _settings(tmp_path)
+    first = server_secret(settings)
+    secret_file(settings).chmod(mode)
+    if accepted:
+        assert server_secret(settings) == first
+    else:
+        with pytest.raises(SecretError, match=f"mode {mode:o}"):
+            server_secret(settings)
