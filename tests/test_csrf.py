@@ -163,7 +163,7 @@ def test_the_browser_cookie_is_http_only_and_lax(client: TestClient) -> None:
     assert "set-cookie" not in client.get("/").headers  # made once, then reused
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(token=st.text(max_size=80))
 def test_no_made_up_token_passes(client: TestClient, token: str) -> None:
