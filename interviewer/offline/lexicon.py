@@ -211,3 +211,11 @@ avoiding avoided instead rather mistake mistakes antipattern anti pattern wrong 
 danger trap pitfall refuse resist against prevent prevents stop nobody tempting tempted
 bad worst risky ignore ignored
 """)
+
+# Marks of a spoken transcript: fillers and self-corrections. The grader reads these answers
+# less reliably, so it says its grade is uncertain rather than asserting it.
+SPOKEN = re.compile(
+    r"\b(?:um+|uh+|erm+|hmm+|you know|i mean|sort of|kind of|no wait|wait no|actually no|"
+    r"or rather|let me rephrase|what i mean is)\b",
+    re.IGNORECASE,
+)
