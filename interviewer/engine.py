@@ -15,6 +15,7 @@ from interviewer.library import FollowUp, Library, Question
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
 from interviewer.scoring import (
     AnswerGrade,
+    CriterionGrade,
     QuestionCard,
     Scorecard,
     Usage,
@@ -28,6 +29,7 @@ MAX_QUESTIONS = 8
 MAX_FOLLOW_UPS = 2
 DEFAULT_COUNTS = {"full": 5, "area": 4, "topic": 3, "single": 1}
 FOLLOW_UP_BELOW = 3  # ask a follow-up only on a criterion scoring under "hire"
+NOT_GRADED = "not-graded"  # the grader failed on the answer; it earned no credit
 
 
 class PlanError(ValueError):
@@ -198,7 +200,7 @@ def next_step(state: State, library: Library) -> Step:
         current = asked[-1]
         grade = state.grades.get(current)
         question = library.question(current)
-        if grade is not None:
+        if grade is not None and NOT_GRADED not in grade.flags:
             fu = choose_follow_up(question, grade, _follow_ups_asked(state, current))
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
@@ -239,6 +241,22 @@ async def grade_latest(state: State, library: Library, model: InterviewModel,
     grade = await model.grade(request)
     # recording how many answers the grade covered lets a resumed interview see what is left
     return grade.model_copy(update={"answers": len(request.exchanges)})
+
+
+def not_graded(state: State, library: Library, grader: str, reason: str) -> AnswerGrade | None:
+    """A no-credit grade for an answer the grader failed on, so the interview can go on and
+    the scorecard says why; None when nothing waits to be graded."""
+    qid = ungraded_question(state)
+    if qid is None:
+        return None
+    request = grade_request(state, qid, library)
+    criteria = [CriterionGrade(id=c.id, name=c.name, score=1, weight=c.weight, tip=c.tip,
+                               feedback=f"Not graded: {reason}.")
+                for c in request.rubric.criteria]
+    note = (f"This answer could not be graded ({reason}), so it earned no credit. It is saved "
+            "exactly as you wrote it.")
+    return AnswerGrade(question_id=qid, criteria=criteria, grader=grader, flags=[NOT_GRADED],
+                       notes=[note], answers=len(request.exchanges))
 
 
 def interviewer_turn(step: AskQuestion | AskFollowUp, text: str) -> Turn:

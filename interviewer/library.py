@@ -12,7 +12,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from interviewer import paths
-from interviewer.taxonomy import KINDS, TOPICS, Area, Difficulty, Kind, Topic
+from interviewer.bank import check_bank
+from interviewer.taxonomy import KINDS, TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -37,6 +38,9 @@ class Criterion(Strict):
     levels: dict[int, str]
     concepts: list[Concept] = Field(default_factory=list)
     tip: str
+    # The media this criterion's bars fit; empty means every medium. A question is graded
+    # only on the criteria that fit its medium (see `Library.rubric_for`).
+    applies_to: list[Medium] = Field(default_factory=list)
 
     @field_validator("levels")
     @classmethod
@@ -122,16 +126,49 @@ class FollowUp(Strict):
     text: str
 
 
+class Fact(Strict):
+    """A scenario detail the interviewer gives only when the candidate asks about it.
+
+    `ask` holds the words a clarifying question about this detail is likely to use.
+    """
+
+    ask: list[str] = Field(min_length=1)
+    fact: str = Field(min_length=10)
+
+
+class StoryBar(Strict):
+    """What a strong story shows, so a grader can tell a real story from a hypothetical."""
+
+    role: str
+    constraint: str
+    decision: str
+    outcome: str
+
+
 class Question(Strict):
     id: str = Field(pattern=SLUG)
     area: Area
     topic: Topic
     kind: Kind
-    difficulty: Difficulty
+    level: Level = "senior"
+    medium: Medium = "http"
+    flavour: Flavour | None = None
+    format: Format | None = None
+    tags: list[str] = Field(default_factory=list)
     text: str = Field(min_length=20)
     follow_ups: list[FollowUp] = Field(min_length=2)
+    twist: str | None = None
+    facts: list[Fact] = Field(default_factory=list)
     strong_answer: list[str] = Field(min_length=3)
     red_flags: list[RedFlag] = Field(default_factory=list)
+    strong_hire: list[str] = Field(default_factory=list)
+    weak_answers: list[str] = Field(default_factory=list)
+    story: StoryBar | None = None
+
+    @property
+    def difficulty(self) -> str:
+        """The level under its older name, for callers that still filter by it."""
+        return self.level
 
 
 class QuestionFile(Strict):
@@ -156,21 +193,26 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        """The topic rubric for this kind of question, plus the question's own red flags."""
+        """The topic rubric for this kind of question, keeping only the criteria that fit
+        its medium, plus the question's own red flags."""
         rubric = self.rubrics[question.topic].for_kind(question.kind)
+        fitting = [c for c in rubric.criteria
+                   if not c.applies_to or question.medium in c.applies_to]
+        update: dict = {}
+        if len(fitting) != len(rubric.criteria):
+            update["criteria"] = fitting
         if question.red_flags:
-            rubric = rubric.model_copy(
-                update={"red_flags": [*rubric.red_flags, *question.red_flags]})
-        return rubric
+            update["red_flags"] = [*rubric.red_flags, *question.red_flags]
+        return rubric.model_copy(update=update) if update else rubric
 
     def filter(self, area: str | None = None, topic: str | None = None,
-               difficulty: str | None = None) -> list[Question]:
+               level: str | None = None) -> list[Question]:
         """Questions matching every filter given, in library order."""
         return [
             q for q in self.questions.values()
             if (area is None or q.area == area)
             and (topic is None or q.topic == topic)
-            and (difficulty is None or q.difficulty == difficulty)
+            and (level is None or q.level == level)
         ]
 
 
@@ -320,8 +362,28 @@ def _load_question_file(path: Path, problems: list[str]) -> list[tuple[Path, Que
             continue
         if item.get("area", qf.area) != qf.area:
             problems.append(f"{path.name}: questions[{i}].area: differs from the file's area")
+        problems.extend(f"{path.name}: {q.id}.{key}: say it explicitly; the default is only "
+                        "for code that builds questions" for key in ("level", "medium")
+                        if key not in item)
         out.append((path, q))
     return out
+
+
+def _check_content(path: Path, q: Question, problems: list[str]) -> None:
+    """What every question needs beyond its fields' types: the facts a candidate can ask
+    for, an outline that separates Hire from Strong hire, and a story bar on story prompts."""
+    where = f"{path.name}: {q.id}"
+    if not q.facts:
+        problems.append(f"{where}.facts: give the scenario facts a candidate may ask about")
+    if not q.strong_hire:
+        problems.append(f"{where}.strong_hire: say what lifts an answer from Hire to Strong hire")
+    if not q.weak_answers:
+        problems.append(f"{where}.weak_answers: name the common weak answers")
+    if (q.kind == "behavioural") != (q.story is not None):
+        problems.append(f"{where}.story: a behavioural question, and only one, says what a "
+                        "strong story shows (role, constraint, decision, outcome)")
+    if q.format == "staged" and not q.twist:
+        problems.append(f"{where}.twist: a staged case needs the constraint that changes")
 
 
 def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubric],
@@ -331,6 +393,7 @@ def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubr
         return
     rubric = rubrics[q.topic].for_kind(q.kind)
     _check_red_flags(f"{path.name}: {q.id}", q.red_flags, rubric.criterion_ids, problems)
+    _check_content(path, q, problems)
     for j, fu in enumerate(q.follow_ups):
         if fu.criterion not in rubric.criterion_ids:
             problems.append(
@@ -353,6 +416,7 @@ def load_library(root: Path | None = None) -> Library:
             library.questions[q.id] = q
     if not library.questions:
         problems.append("prompts/questions/: no questions found")
+    check_bank(root, list(library.questions.values()), rubrics, problems)
     if problems:
         raise LibraryError(problems)
     return library

@@ -36,6 +36,8 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cached_tokens: int = 0  # prompt tokens the provider served from its prompt cache
     cost_usd: float = 0.0
+    # why the model's words were not used for this turn (the library's were), if they were not
+    note: str = ""
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -3,6 +3,8 @@ quoting the sentences that earned the score."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
 from interviewer.offline.confidence import uncertainty
@@ -17,7 +19,7 @@ from interviewer.offline.matching import (
     positions,
 )
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
-from interviewer.offline.text import stems
+from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
 GRADER = "offline"
@@ -38,6 +40,10 @@ PARTLY_RELEVANT = 0.56  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
 THIN_WORDS = 60  # an answer shorter than this cannot show a hire-level criterion, so it caps at 2
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
+# The work budget: an answer's sentences past this many are not read. A 20,000-character
+# answer in prose has about 200; only pasted lists or one word a line reach it, and without
+# it such an answer, re-read with each follow-up, held a worker for seconds.
+MAX_SENTENCES = 400
 
 
 def off_topic(reading: Reading) -> bool:
@@ -174,17 +180,34 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
 
 def _blocks(answer: str, reading: Reading) -> int:
     """How many paragraphs or list items the kept sentences are laid out in."""
-    return len({answer.count("\n", 0, s.sentence.start) for s in reading.sentences})
+    breaks = [i for i, ch in enumerate(answer) if ch == "\n"]
+    return len({bisect_left(breaks, s.sentence.start) for s in reading.sentences})
+
+
+def _within_budget(request: GradeRequest) -> tuple[str, int]:
+    """The answers as they are graded, each cut after MAX_SENTENCES sentences, and how many
+    were cut."""
+    parts, cut = [], 0
+    for exchange in request.exchanges:
+        sentences = split_sentences(exchange.answer)
+        if len(sentences) > MAX_SENTENCES:
+            last = sentences[MAX_SENTENCES - 1]
+            parts.append(exchange.answer[:last.start + len(last.text)])
+            cut += 1
+        else:
+            parts.append(exchange.answer)
+    return "\n\n".join(parts), cut
 
 
 def grade_answer(request: GradeRequest) -> AnswerGrade:
     """Grade one question's answers against its rubric, offline and deterministically."""
-    if not request.answer.strip():
+    answer, cut = _within_budget(request)
+    if not answer.strip():
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = read_answer(request.answer, rubric, asked)
-    blocks = _blocks(request.answer, reading)
+    reading = read_answer(answer, rubric, asked)
+    blocks = _blocks(answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
     topic_best = max((g.score for g in own.values()), default=4)
@@ -193,6 +216,9 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits)
     flags, notes = _flags_and_notes(reading)
+    if cut:
+        notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
+                     "the rest of a longer one earned no credit.")
     if hits:
         flags.append(RED_FLAG)
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
