@@ -11,6 +11,7 @@ from interviewer.offline.confidence import uncertainty
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.matching import (
+    GENERIC_STEMS,
     CompiledCriterion,
     CompiledRubric,
     compiled,
@@ -121,17 +122,22 @@ def _concepts_in(text: str, rubric: CompiledRubric) -> set[tuple[int, int]]:
             for k, concept in enumerate(c.concepts) if concept_in(concept, where)}
 
 
+def _meaningful(text: str) -> set[str]:
+    """The stems that say what a text is about: no function or generic words."""
+    return {s for s in content_stems(text) if len(s) > 2 and s not in GENERIC_STEMS}
+
+
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = frozenset().union(*(s.content for s in reading.usable))
+    said = _meaningful(request.answer)
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
     for point in request.strong_answer:
-        point_stems = {s for s in content_stems(point) if len(s) > 2}
+        point_stems = _meaningful(point)
         named = _concepts_in(point, rubric)
-        echoed = bool(point_stems) and len(point_stems & said) / len(point_stems) >= ECHOED
+        echoed = not point_stems or len(point_stems & said) / len(point_stems) >= ECHOED
         if not echoed and not (named and named <= covered):
             missed.append(point)
     return missed
@@ -140,11 +146,10 @@ def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
 def _missed(request: GradeRequest, rubric: CompiledRubric, reading: Reading,
             grades: list[CriterionGrade]) -> list[str]:
     """Strong-answer outline points the answer did not cover, and none its evidence shows."""
-    quoted = " ".join(q for g in grades for q in g.evidence)
-    shown = {s for s in content_stems(quoted) if len(s) > 2}
+    shown = _meaningful(" ".join(q for g in grades for q in g.evidence))
     out = []
     for point in _strong_points_missed(request, rubric, reading):
-        point_stems = {s for s in content_stems(point) if len(s) > 2}
+        point_stems = _meaningful(point)
         if point_stems and len(point_stems & shown) / len(point_stems) >= ECHOED:
             continue
         out.append(point)
