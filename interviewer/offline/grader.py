@@ -10,6 +10,7 @@ from interviewer.offline.analysis import Reading, question_stems, read_answer
 from interviewer.offline.confidence import uncertainty
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
+from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
 from interviewer.offline.matching import (
     GENERIC_STEMS,
     CompiledCriterion,
@@ -33,12 +34,17 @@ THIN_FLAG = "thin"
 
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
+# (coverage below, overall ceiling): how far an answer that covers little of the outline can go
+OUTLINE_CEILINGS = ((0.12, 1.5), (0.25, 2.0))
+EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
 # (sentences only partly covered already earn proportionally less credit)
 OFF_TOPIC_RELEVANCE = 0.49  # below: most of the answer is about something else, capped at 1
 PARTLY_RELEVANT = 0.56  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
+STORY = "story"
+MIN_NARRATED = 2  # first-person past-tense clauses a story needs to count as one
 THIN_WORDS = 60  # an answer shorter than this cannot show a hire-level criterion, so it caps at 2
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
 # The work budget: an answer's sentences past this many are not read. A 20,000-character
@@ -50,6 +56,13 @@ MAX_SENTENCES = 400
 def off_topic(reading: Reading) -> bool:
     """Mostly about another subject: few sentences belong to a run about the question."""
     return reading.relevance < OFF_TOPIC_RELEVANCE or not reading.sentences
+
+
+def narrated(reading: Reading) -> bool:
+    """Told as something that happened to the candidate, not as what they would do."""
+    text = " ".join(s.sentence.text for s in reading.sentences)
+    told = len(NARRATED.findall(text))
+    return told >= MIN_NARRATED and told >= len(HYPOTHETICAL.findall(text))
 
 
 def thin(reading: Reading) -> bool:
@@ -72,6 +85,9 @@ def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[in
     if reading.generic > GENERIC:
         return 2, ("It stays at 2: the answer stays general; name a concrete mechanism, number "
                    "or decision.")
+    if crit.id == STORY and not narrated(reading):
+        return 1, ("It stays at 1: this says what you would do, not what you did; tell one "
+                   "real time, in the first person.")
     if kind_of(crit) != "topic" and topic_best < 4:
         return topic_best + 1, ("It stays close to the topic criteria: good organisation cannot "
                                 "lift thin content.")
@@ -125,6 +141,30 @@ def _concepts_in(text: str, rubric: CompiledRubric) -> set[tuple[int, int]]:
 def _meaningful(text: str) -> set[str]:
     """The stems that say what a text is about: no function or generic words."""
     return {s for s in content_stems(text) if len(s) > 2 and s not in GENERIC_STEMS}
+
+
+def outline_coverage(request: GradeRequest) -> float | None:
+    """The share of the strong-answer outline's meaningful words the answer uses, leaving out
+    the words the question itself gives away; None when there is no outline."""
+    if not request.strong_answer:
+        return None
+    outline = set().union(*(_meaningful(p) for p in request.strong_answer))
+    outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
+    if not outline:
+        return None
+    return len(_meaningful(request.answer) & outline) / len(outline)
+
+
+def outline_ceiling(request: GradeRequest) -> float | None:
+    """A fluent answer that covers little of what a strong answer covers is not a hire: an
+    essay beside the question, a confident wrong design, a list of generalities."""
+    cov = outline_coverage(request)
+    if cov is None:
+        return None
+    for below, ceiling in OUTLINE_CEILINGS:
+        if cov < below:
+            return ceiling
+    return None
 
 
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
@@ -220,6 +260,9 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
               for ci, c in enumerate(rubric.criteria)]
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits)
+    ceiling = outline_ceiling(request)
+    if ceiling is not None:
+        overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)
     if cut:
         notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
