@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer import paths
 from interviewer.bank import check_bank
-from interviewer.taxonomy import TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
+from interviewer.taxonomy import KINDS, TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class Strict(BaseModel):
@@ -28,7 +30,7 @@ class Concept(Strict):
 
 
 class Criterion(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=SLUG)
     name: str
     weight: float = Field(default=1.0, gt=0)
     description: str
@@ -48,9 +50,29 @@ class Criterion(Strict):
         return levels
 
 
+SHARED_SHARE_MAX = 0.30  # structure plus trade-offs may make up at most this share of a topic
+SHARED_IDS = ("structure", "trade-offs")
+
+
+class RedFlag(Strict):
+    """A mistake that sinks an answer: it caps one criterion, whatever else the answer says.
+
+    `cues` are plain-language ways a candidate might say it; `why` is written for the
+    candidate, about the platform's users, because the scorecard shows it verbatim."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=3)
+    what: str = Field(min_length=10)
+    criterion: str
+    cap: int = Field(ge=1, le=3)
+    why: str = Field(min_length=10)
+    cues: list[str] = Field(min_length=1)
+
+
 class SharedRef(Strict):
     id: str
     weight: float = Field(gt=0)
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS))
 
 
 class RubricFile(Strict):
@@ -59,10 +81,12 @@ class RubricFile(Strict):
     summary: str
     criteria: list[Criterion] = Field(min_length=1)
     shared: list[SharedRef] = Field(default_factory=list)
+    red_flags: list[RedFlag] = Field(default_factory=list)
 
 
 class CommonFile(Strict):
     criteria: list[Criterion] = Field(min_length=1)
+    jargon: list[str] = Field(default_factory=list)
 
 
 class Rubric(Strict):
@@ -72,11 +96,24 @@ class Rubric(Strict):
     name: str
     summary: str
     criteria: list[Criterion]
+    red_flags: list[RedFlag] = Field(default_factory=list)
+    # criteria that apply only to some kinds of question (the story criterion: behavioural)
+    kind_criteria: dict[str, list[Criterion]] = Field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> Rubric:
+        """This rubric as applied to one kind of question, its kind-only criteria merged in."""
+        extra = self.kind_criteria.get(kind, [])
+        return self.model_copy(update={"criteria": [*self.criteria, *extra],
+                                       "kind_criteria": {}})
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
+        for extra in self.kind_criteria.values():
+            for c in extra:
+                if c.id == criterion_id:
+                    return c
         raise KeyError(criterion_id)
 
     @property
@@ -109,7 +146,7 @@ class StoryBar(Strict):
 
 
 class Question(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=SLUG)
     area: Area
     topic: Topic
     kind: Kind
@@ -123,6 +160,7 @@ class Question(Strict):
     twist: str | None = None
     facts: list[Fact] = Field(default_factory=list)
     strong_answer: list[str] = Field(min_length=3)
+    red_flags: list[RedFlag] = Field(default_factory=list)
     strong_hire: list[str] = Field(default_factory=list)
     weak_answers: list[str] = Field(default_factory=list)
     story: StoryBar | None = None
@@ -155,13 +193,17 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        """The question's topic rubric, keeping only the criteria that fit its medium."""
-        rubric = self.rubrics[question.topic]
+        """The topic rubric for this kind of question, keeping only the criteria that fit
+        its medium, plus the question's own red flags."""
+        rubric = self.rubrics[question.topic].for_kind(question.kind)
         fitting = [c for c in rubric.criteria
                    if not c.applies_to or question.medium in c.applies_to]
-        if len(fitting) == len(rubric.criteria):
-            return rubric
-        return rubric.model_copy(update={"criteria": fitting})
+        update: dict = {}
+        if len(fitting) != len(rubric.criteria):
+            update["criteria"] = fitting
+        if question.red_flags:
+            update["red_flags"] = [*rubric.red_flags, *question.red_flags]
+        return rubric.model_copy(update=update) if update else rubric
 
     def filter(self, area: str | None = None, topic: str | None = None,
                level: str | None = None) -> list[Question]:
@@ -200,32 +242,84 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
         return None
 
 
-def _load_common(rubric_dir: Path, problems: list[str]) -> dict[str, Criterion]:
+def _load_common(rubric_dir: Path, problems: list[str]) -> CommonFile:
     path = rubric_dir / "common.yaml"
     if not path.exists():
-        return {}
+        return CommonFile.model_construct(criteria=[], jargon=[])
     raw = _read_yaml(path, problems)
     try:
         common = CommonFile.model_validate(raw)
     except ValidationError as err:
         problems.extend(_validation_problems(path, err))
-        return {}
-    return {c.id: c for c in common.criteria}
+        return CommonFile.model_construct(criteria=[], jargon=[])
+    _check_jargon(path, common.jargon, common.criteria, problems)
+    return common
 
 
-def _merge_rubric(path: Path, rf: RubricFile, common: dict[str, Criterion],
+def _check_jargon(path: Path, jargon: list[str], criteria: list[Criterion],
+                  problems: list[str]) -> None:
+    """Jargon on its own earns no credit, so no concept may list it as a phrasing."""
+    banned = {j.lower().strip() for j in jargon}
+    for c in criteria:
+        for concept in c.concepts:
+            for phrase in concept.phrases:
+                if phrase.lower().strip() in banned:
+                    problems.append(f"{path.name}: {c.id}.concepts ({concept.name}): "
+                                    f"{phrase!r} is jargon listed in common.yaml and earns "
+                                    "no credit on its own")
+
+
+def _check_red_flags(where: str, flags: list[RedFlag], criterion_ids: list[str],
+                     problems: list[str]) -> None:
+    """Every red flag caps a criterion the rubric has, and ids are unique."""
+    for i, flag in enumerate(flags):
+        if flag.criterion not in criterion_ids:
+            problems.append(f"{where}.red_flags[{i}].criterion: {flag.criterion!r} is not a "
+                            f"criterion here ({', '.join(criterion_ids)})")
+    for fid, n in Counter(f.id for f in flags).items():
+        if n > 1:
+            problems.append(f"{where}.red_flags: red flag id {fid!r} appears twice")
+
+
+def _check_weights(path: Path, rubric: Rubric, problems: list[str]) -> None:
+    """Structure plus trade-offs stay a minority share, so content decides the grade."""
+    for kind in KINDS:
+        criteria = rubric.for_kind(kind).criteria
+        total = sum(c.weight for c in criteria)
+        shared = sum(c.weight for c in criteria if c.id in SHARED_IDS)
+        if total and shared / total > SHARED_SHARE_MAX + 1e-9:
+            problems.append(f"{path.name}: shared: structure plus trade-offs weigh "
+                            f"{shared / total:.0%} of a {kind} question; at most "
+                            f"{SHARED_SHARE_MAX:.0%}")
+            return
+
+
+def _merge_rubric(path: Path, rf: RubricFile, common: CommonFile,
                   problems: list[str]) -> Rubric:
+    shared = {c.id: c for c in common.criteria}
     criteria = list(rf.criteria)
+    by_kind: dict[str, list[Criterion]] = {}
     for i, ref in enumerate(rf.shared):
-        if ref.id not in common:
+        if ref.id not in shared:
             problems.append(f"{path.name}: shared[{i}].id: no shared criterion {ref.id!r} "
                             "in common.yaml")
             continue
-        criteria.append(common[ref.id].model_copy(update={"weight": ref.weight}))
+        crit = shared[ref.id].model_copy(update={"weight": ref.weight})
+        if set(ref.kinds) >= set(KINDS):
+            criteria.append(crit)
+        else:
+            for kind in ref.kinds:
+                by_kind.setdefault(kind, []).append(crit)
+    all_ids = [c.id for c in criteria] + [c.id for c in by_kind.get("behavioural", [])]
     dupes = [cid for cid, n in Counter(c.id for c in criteria).items() if n > 1]
     for cid in dupes:
         problems.append(f"{path.name}: criteria: criterion id {cid!r} appears twice")
-    return Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria)
+    _check_jargon(path, common.jargon, list(rf.criteria), problems)
+    _check_red_flags(path.name, rf.red_flags, all_ids, problems)
+    rubric = Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria,
+                    red_flags=rf.red_flags, kind_criteria=by_kind)
+    _check_weights(path, rubric, problems)
+    return rubric
 
 
 def load_rubrics(rubric_dir: Path, problems: list[str]) -> dict[str, Rubric]:
@@ -294,10 +388,11 @@ def _check_content(path: Path, q: Question, problems: list[str]) -> None:
 
 def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubric],
                     problems: list[str]) -> None:
-    rubric = rubrics.get(q.topic)
-    if rubric is None:
+    if q.topic not in rubrics:
         problems.append(f"{path.name}: {q.id}.topic: no rubric for topic {q.topic!r}")
         return
+    rubric = rubrics[q.topic].for_kind(q.kind)
+    _check_red_flags(f"{path.name}: {q.id}", q.red_flags, rubric.criterion_ids, problems)
     _check_content(path, q, problems)
     for j, fu in enumerate(q.follow_ups):
         if fu.criterion not in rubric.criterion_ids:

@@ -7,21 +7,22 @@ exactly where it stopped.
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
+import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from interviewer import clarify, engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
 from interviewer.llm.ledger import Metered
-from interviewer.models.base import InterviewModel
+from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
-from interviewer.storage import Conflict, Record, Store, StoredTurn
+from interviewer.storage import Conflict, Duplicate, Record, Store, StoredTurn
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class BadAnswer(ValueError):
@@ -47,15 +48,17 @@ class Interviews:
     """The application layer shared by the web app and the CLI."""
 
     def __init__(self, store: Store, library: Library, models: ModelFactory,
-                 max_answer_chars: int = 20_000):
+                 max_answer_chars: int = 20_000, lease_seconds: float = 30.0):
         self.store = store
         self.library = library
         self.models = models
         self.max_answer_chars = max_answer_chars
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.lease_seconds = lease_seconds
 
-    def _lock(self, interview_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(interview_id, asyncio.Lock())
+    def _lock(self, interview_id: str) -> AbstractAsyncContextManager[None]:
+        """One request at a time advances an interview, across every process and host: a
+        lease row in the database, never a lock in this process's memory."""
+        return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None) -> engine.Plan:
@@ -87,14 +90,16 @@ class Interviews:
 
         `turn` is the position of the interviewer turn being answered. With it, a retried
         or double-clicked submit is recognised even after the interview has moved on.
+        Without it, the same text sent again while the same question is open (its
+        follow-ups included) is the same answer, recorded once.
         """
         text = self.validate_answer(text)
         record = self.store.load(interview_id)
         open_seq = _open_turn_seq(record)
+        if turn is None and _repeats_answer(record, text):
+            return False
         if turn is None or turn == open_seq:
             if open_seq is None:
-                if _last_answer(record) == text:
-                    return False  # the same answer, sent again while it is being graded
                 raise NotAwaitingAnswer(_not_waiting(record))
             asked = record.turns[open_seq].turn
             answer = Turn("candidate", "answer", asked.question_id, text)
@@ -128,7 +133,7 @@ class Interviews:
     def _add(self, interview_id: str, seq: int, turn: Turn) -> None:
         try:
             self.store.add_turn(interview_id, seq, turn)
-        except sqlite3.IntegrityError:
+        except Duplicate:
             raise Conflict("the interview moved on while you were asking; reload it and ask "
                            "again") from None
 
@@ -150,8 +155,15 @@ class Interviews:
     async def _grade(self, record: Record, model: InterviewModel) -> None:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
+            _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
-        grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        try:
+            grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        except ModelUnavailable:
+            raise  # the interview waits for the model and resumes where it stopped
+        except Exception as exc:  # a grader bug must never leave the interview stuck
+            log.exception("grading failed for interview %s", record.id)
+            grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
             return
         self.store.save_grade(record.id, grade)
@@ -220,10 +232,30 @@ def _answer_after(record: Record, seq: int) -> Turn | None:
     return later[0] if later and later[0].role == "candidate" else None
 
 
-def _last_answer(record: Record) -> str | None:
+def _why(exc: Exception) -> str:
+    if isinstance(exc, TimeoutError):
+        return "grading took longer than its time budget"
+    return f"the grader failed with {type(exc).__name__}"
+
+
+def _repeats_answer(record: Record, text: str) -> bool:
+    """True when `text` is already stored as the latest answer, or as an answer to the
+    question now in play (its follow-ups included): a re-sent request, not a new answer."""
     main = _main(record)
-    last = main[-1].turn if main else None
-    return last.text if last is not None and last.role == "candidate" else None
+    answers = [t.turn for t in main if t.turn.role == "candidate"]
+    if not answers:
+        return False
+    if answers[-1].text == text:
+        return True
+    question_id = main[-1].turn.question_id
+    return any(a.question_id == question_id and a.text == text for a in answers)
+
+
+def _share_spend(model: InterviewModel, store: Store) -> None:
+    """Point the model's token ledger at the database, so the cap holds across processes."""
+    ledger = getattr(model, "ledger", None)
+    if ledger is not None and getattr(ledger, "book", None) is not store.token_spend:
+        ledger.book = store.token_spend
 
 
 def _not_waiting(record: Record) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from interviewer import __version__, paths
 from interviewer.library import Library, default_library
@@ -25,10 +26,14 @@ from interviewer.models.registry import (
 )
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
+from interviewer.speech.answers import SpokenAnswers
+from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
-from interviewer.web import api, pages, stream
+from interviewer.storage.recordings import Recordings
+from interviewer.web import api, csrf, faults, pages, speech, stream
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
+from interviewer.web.secret import server_secret
 from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
@@ -42,8 +47,14 @@ DOCS_PAGE = """<!doctype html>
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
     """The service over the configured database and models."""
-    return Interviews(Store(settings.db_path()), library or default_library(),
-                      ModelRegistry(settings), settings.max_answer_chars)
+    return Interviews(Store(settings.db_target()), library or default_library(),
+                      ModelRegistry(settings), settings.max_answer_chars,
+                      lease_seconds=settings.lease_seconds)
+
+
+def build_speech(service: Interviews, settings: Settings) -> SpokenAnswers:
+    """Spoken answers over the same store; the Whisper model loads on first use."""
+    return SpokenAnswers(service, build_transcriber(settings), Recordings(service.store.db))
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -104,28 +115,41 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return await _http_error(request, HTTPException(422, _field_errors(exc)))
 
 
+class _App(FastAPI):
+    """FastAPI with the security headers outside Starlette's error middleware, so even the
+    bare 500 it sends for an unexpected error carries them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and service."""
     settings = settings or get_settings()
-    app = FastAPI(title="Platform PM Interview Coach", version=__version__,
-                  description="Mock interviews for Platform Product Managers with rubric "
-                              "feedback. The JSON API lives under /api.",
-                  docs_url=None, redoc_url=None)
+    app = _App(title="Platform PM Interview Coach", version=__version__,
+               description="Mock interviews for Platform Product Managers with rubric "
+                           "feedback. The JSON API lives under /api.",
+               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin)])
     app.state.settings = settings
+    app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
+    app.state.speech = build_speech(app.state.service, settings)
     app.state.templates = _templates(settings)
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
+                                         log=app.state.service.store.rate_log)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
-    app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
+    app.include_router(speech.api_router)
+    app.include_router(speech.page_router)
     app.include_router(pages.router)
     app.include_router(stream.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    faults.install(app)
     return app
