@@ -127,8 +127,9 @@ def practice(
 ) -> None:
     """Run a mock interview in this terminal.
 
-    Type each answer and press Enter on an empty line to submit it. Type :finish to end
-    early. At the end you get the scorecard; the interview is also saved for the web page.
+    Type each answer and press Enter on an empty line to submit it. Start with ? to ask a
+    clarifying question about the scenario first (the question stays open). Type :finish
+    to end early. At the end you get the scorecard; the interview is also saved for the web page.
 
     \b
     Example:
