@@ -13,7 +13,7 @@ from rich.console import Console
 
 from interviewer import engine, paths, terminal
 from interviewer.library import LibraryError, default_library, load_library
-from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
 from interviewer.taxonomy import AREAS, LEVELS, TOPICS
@@ -183,7 +183,7 @@ def grade(
     """
     settings = get_settings()
     try:
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except UnknownModel as exc:
         raise _fail(str(exc)) from None
     if jsonl is not None:
@@ -261,6 +261,12 @@ def transcribe(
                           "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
     else:
         terminal.print_delivery(Console(), heard, delivery)
+
+def _strict(model: InterviewModel) -> InterviewModel:
+    """A model asked for by name must answer or fail: no offline grade when it is down."""
+    if hasattr(model, "fall_back_when_unavailable"):
+        model.fall_back_when_unavailable = False  # type: ignore[attr-defined]
+    return model
 
 
 def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
@@ -362,10 +368,14 @@ def calibrate(
     path = set_path or paths.calibration_dir() / "answers.jsonl"
     try:
         items = calibration.load_set(path)
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise _fail(str(exc)) from None
-    report = asyncio.run(calibration.run_calibration(chosen, items))
+    try:
+        report = asyncio.run(calibration.run_calibration(chosen, items,
+                                                         progress=terminal.calibration_progress(err)))
+    except ModelUnavailable as exc:
+        raise _fail(f"the model is unavailable: {exc}. No report was written", 1) from None
     out.mkdir(parents=True, exist_ok=True)
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
