@@ -149,6 +149,23 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
     return _see_other(_page_url(interview_id, stream))
 
 
+@router.post("/interviews/{interview_id}/clarifications")
+async def clarification(request: Request, interview_id: str, service: ServiceDep,
+                        csrf_token: Annotated[str, Form()] = "",
+                        text: Annotated[str, Form()] = "") -> Response:
+    """Ask about the scenario; the page comes back with the reply and the question open."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id)
+    try:
+        service.clarify(interview_id, text)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#clarify")
+
+
 @router.post("/interviews/{interview_id}/finish")
 async def finish(request: Request, interview_id: str, service: ServiceDep,
                  csrf_token: Annotated[str, Form()] = "") -> Response:
