@@ -41,5 +41,9 @@ else
 	$(PY) bench/mutation_score.py
 endif
 
+# Schemathesis at 200 examples an operation, every check (about 10 minutes)
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=200 $(PY) -m pytest -q tests/test_fuzz.py
+
 clean:
 	rm -rf $(VENV) mutants build dist *.egg-info .pytest_cache .ruff_cache

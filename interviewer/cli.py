@@ -45,7 +45,10 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          workers: Annotated[int, typer.Option(
+              min=1, help="Server processes; they share everything through the database.")]
+          = 1) -> None:
     """Start the web app.
 
     Open http://HOST:PORT, pick a mode, area and topic, and answer in the browser.
@@ -56,8 +59,61 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     from interviewer.web.app import create_app
     from interviewer.web.proxies import parse_trusted, server_options
 
+    _open_store_or_exit()  # migrate once, and refuse a damaged database before listening
     options = server_options(parse_trusted(get_settings().trusted_proxies))
-    uvicorn.run(create_app(), host=host, port=port, **options)
+    target = create_app() if workers == 1 else "interviewer.web.app:create_app"
+    uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1, **options)
+
+
+def _open_store_or_exit() -> None:
+    from interviewer.storage import StorageCorrupt, StorageUnavailable, Store
+
+    try:
+        Store(get_settings().db_target()).close()
+    except StorageCorrupt as exc:
+        raise _fail(f"{exc}. The server will not start on a damaged database: restore your "
+                    "latest `interviewer backup`, or move the file aside to start afresh.",
+                    1) from None
+    except (StorageUnavailable, ValueError) as exc:
+        raise _fail(f"cannot open the database: {exc}", 1) from None
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+    """Copy the database to PATH, safely, while the server runs.
+
+    SQLite: a consistent copy through SQLite's online backup API. Copying the .db file is
+    not a backup: the newest answers may still be in the -wal file beside it.
+    PostgreSQL: runs pg_dump (custom format; restore with pg_restore).
+    """
+    from interviewer.storage import Store
+
+    settings = get_settings()
+    if path.exists():
+        raise _fail(f"{path} already exists; choose a new file name")
+    if settings.uses_postgres:
+        _pg_dump(settings.db, path)
+    else:
+        _open_store_or_exit()
+        Store(settings.db_path()).backup(path)
+    print(f"Backed up to {path}.")
+
+
+def _pg_dump(url: str, path: Path) -> None:
+    import glob
+    import shutil
+    import subprocess
+
+    found = shutil.which("pg_dump") or next(iter(sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None)
+    if found is None:
+        raise _fail("pg_dump was not found: install the PostgreSQL client (Debian: "
+                    "postgresql-client) or run `pg_dump --format=custom --file PATH DSN` "
+                    "on a machine that has it", 1)
+    done = subprocess.run([found, "--format=custom", f"--file={path}", f"--dbname={url}"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _fail(f"pg_dump failed: {done.stderr.strip()}", 1)
 
 
 @app.command()
@@ -71,8 +127,9 @@ def practice(
 ) -> None:
     """Run a mock interview in this terminal.
 
-    Type each answer and press Enter on an empty line to submit it. Type :finish to end
-    early. At the end you get the scorecard; the interview is also saved for the web page.
+    Type each answer and press Enter on an empty line to submit it. Start with ? to ask a
+    clarifying question about the scenario first (the question stays open). Type :finish
+    to end early. At the end you get the scorecard; the interview is also saved for the web page.
 
     \b
     Example:
@@ -107,6 +164,9 @@ def grade(
     question: Annotated[str | None, typer.Option(help="The question text, or a library id.")]
     = None,
     answer_file: Annotated[Path | None, typer.Option(help="File holding the answer.")] = None,
+    audio: Annotated[Path | None, typer.Option(
+        help="A recording of the answer instead: transcribed on this machine, then graded, "
+             "with delivery figures.")] = None,
     jsonl: Annotated[Path | None, typer.Option(
         help='Grade many: one {"id", "area", "topic", "question", "answer"} per line.')] = None,
     model: ModelOpt = None,
@@ -129,19 +189,78 @@ def grade(
     if jsonl is not None:
         code = asyncio.run(terminal.grade_jsonl(chosen, jsonl, sys.stdout, err))
         raise typer.Exit(code)
-    if not (area and topic and question and answer_file):
-        raise _fail("give --area, --topic, --question and --answer-file, or --jsonl FILE")
+    if not (area and topic and question and (answer_file or audio)):
+        raise _fail("give --area, --topic, --question and --answer-file (or --audio), "
+                    "or --jsonl FILE")
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
-    request = _one_request(area, topic, question, _read_answer(answer_file))
+    spoken = _transcribe_file(audio, _question_text(question)) if audio else None
+    text = spoken[0].text if spoken else _read_answer(answer_file)
+    request = _one_request(area, topic, question, text)
     try:
         result = asyncio.run(chosen.grade(request))
     except ModelUnavailable as exc:
         raise _fail(f"the model is unavailable: {exc}", 1) from None
     if output == "json":
-        print(json.dumps(terminal.grade_json("answer", result)))
+        graded = terminal.grade_json("answer", result)
+        if spoken:
+            graded |= {"transcript": spoken[0].text, "transcribed_by": spoken[0].engine,
+                       "delivery": spoken[1].model_dump(mode="json")}
+        print(json.dumps(graded))
     else:
+        if spoken:
+            terminal.print_delivery(Console(), spoken[0], spoken[1])
         terminal.print_grade(Console(), request.question_text, result)
+
+
+def _question_text(question: str) -> str:
+    library = default_library()
+    return library.question(question).text if question in library.questions else question
+
+
+def _transcribe_file(path: Path, question: str | None, kind: str | None = None):
+    """(transcript, delivery) of a recording, or a clear error and exit code 2."""
+    from interviewer.speech.audio import AudioError
+    from interviewer.speech.delivery import measure
+    from interviewer.speech.transcribe import build_transcriber
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        heard = asyncio.run(build_transcriber(get_settings()).transcribe(data, path.name,
+                                                                          question))
+    except AudioError as exc:
+        raise _fail(f"{path}: {exc}") from None
+    if not heard.text.strip():
+        raise _fail(f"{path}: no words could be heard in the recording")
+    return heard, measure(heard.text, heard.words, heard.seconds, kind)
+
+
+@app.command()
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="The recording (WAV, WebM, OGG, MP3 or M4A).")],
+    question: Annotated[str | None, typer.Option(
+        help="The question answered (text or a library id): helps the model hear its words.")]
+    = None,
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Transcribe a spoken answer on this machine and show its delivery figures.
+
+    \b
+      interviewer transcribe answer.wav --question api-payments-create-idempotency
+    """
+    kind = None
+    if question and question in default_library().questions:
+        kind = default_library().question(question).kind
+    heard, delivery = _transcribe_file(file, _question_text(question) if question else None,
+                                       kind)
+    if output == "json":
+        print(json.dumps({"transcript": heard.text, "transcribed_by": heard.engine,
+                          "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
+    else:
+        terminal.print_delivery(Console(), heard, delivery)
 
 
 def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
@@ -191,7 +310,23 @@ def check(root: Annotated[Path | None, typer.Option(
             err.print(f"[red]✗[/red] {problem}", highlight=False)
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
+    _check_delivery_rules(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
+
+
+def _check_delivery_rules(root: Path | None) -> None:
+    """The spoken-delivery ranges and fillers (prompts/speech/delivery.yaml) load cleanly."""
+    from interviewer.paths import prompts_dir
+    from interviewer.speech.delivery import load_rules
+
+    path = (root / "prompts" if root else prompts_dir()) / "speech" / "delivery.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without speech rules uses the installed ones
+    try:
+        load_rules(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()

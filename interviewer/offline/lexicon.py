@@ -12,7 +12,7 @@ def _set(text: str) -> frozenset[str]:
 
 
 # Criteria every topic shares (common.yaml); they do not say what subject an answer is on.
-SHARED_CRITERIA = frozenset({"structure", "trade-offs"})
+SHARED_CRITERIA = frozenset({"structure", "trade-offs", "story"})
 
 FUNCTION_WORDS = _set("""
 a an the and or but nor so yet for of to in on at by with from into onto over under about
@@ -201,3 +201,32 @@ DECISION = re.compile(
 
 # kept importable from here for code written against the first version of this module
 from interviewer.offline.injection import is_instruction_to_grader  # noqa: E402, F401
+
+# Words that turn a sentence into a warning or a refusal ("we would never log passwords",
+# "avoid changing the field in place"): a red flag's cue inside such a sentence is the
+# candidate steering clear of the mistake, not making it. Words a cue itself uses are ignored.
+WARNING_WORDS = _set("""
+never not no dont doesnt didnt wont wouldnt shouldnt cant cannot mustnt isnt arent avoid
+avoiding avoided instead rather mistake mistakes antipattern anti pattern wrong dangerous
+danger trap pitfall refuse resist against prevent prevents stop nobody tempting tempted
+bad worst risky ignore ignored
+""")
+
+# Marks of a spoken transcript: fillers and self-corrections. The grader reads these answers
+# less reliably, so it says its grade is uncertain rather than asserting it.
+SPOKEN = re.compile(
+    r"\b(?:um+|uh+|erm+|hmm+|you know|i mean|sort of|kind of|no wait|wait no|actually no|"
+    r"or rather|let me rephrase|what i mean is)\b",
+    re.IGNORECASE,
+)
+
+# A story told in the first person and the past ("I led", "we shipped", "at my last company")
+# against a hypothetical ("I would", "we'd"): a behavioural question asks for the first.
+NARRATED = re.compile(
+    r"\b(?:i|we)\s+(?:\w+ed|was|were|had|did|led|ran|built|wrote|made|took|chose|found|saw|"
+    r"got|went|spent|began|became|brought|sent|set|put|cut|told|thought|knew|left|kept|met|"
+    r"paid|sold|won|lost|gave|drew|held|hit|shipped|moved)\b|"
+    r"\b(?:at my (?:last|previous)|in my (?:last|previous)|last year|a few years ago|"
+    r"when i was)\b",
+    re.IGNORECASE)
+HYPOTHETICAL = re.compile(r"\b(?:i|we)\s*(?:would|'d|will|'ll|could|should)\b", re.IGNORECASE)

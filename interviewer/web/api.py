@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.engine import PlanError
@@ -14,8 +15,11 @@ from interviewer.models.registry import UnknownModel, default_model_name
 from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
+from interviewer.storage.shared import Claimed
 from interviewer.taxonomy import Area, Topic
+from interviewer.web import idempotency
 from interviewer.web.deps import ServiceDep, SettingsDep
+from interviewer.web.idempotency import KeyHeader
 from interviewer.web.limits import check_spend, require_json
 
 
@@ -42,14 +46,29 @@ class CreateInterview(StrictBody):
     mode: Literal["full", "area", "topic", "single"] = "full"
     area: Area | None = None
     topic: Topic | None = None
-    questions: int | None = Field(default=None, ge=1, le=8)
-    question_id: str | None = None
-    model: str | None = None
+    questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
+    question_id: str | None = Field(default=None, min_length=1, max_length=100)
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
 
 
 class AnswerBody(StrictBody):
-    text: str
-    turn: int | None = Field(default=None, ge=0, description="position of the turn answered")
+    # the schema says what the app checks itself, with a message a candidate can act on
+    text: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN, strict=True,
+                             description="position of the turn answered")
+
+
+class ClarifyBody(StrictBody):
+    text: str = Field(description="a clarifying question about the current question's scenario")
+
+
+class ClarificationOut(BaseModel):
+    asked: str
+    reply: str = Field(description="the scenario facts asked for, or a nudge to assume and go on")
+    current: CurrentOut | None = Field(description="the turn still waiting for an answer")
 
 
 class CurrentOut(BaseModel):
@@ -70,7 +89,7 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification"]
     question_id: str
     text: str
     criterion: str | None
@@ -124,9 +143,10 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 415, 422, 429, 503))
+             dependencies=JSON_ONLY, responses=_errors(400, 409, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
-                           settings: SettingsDep) -> InterviewState:
+                           settings: SettingsDep, idempotency_key: KeyHeader = None
+                           ) -> JSONResponse:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
@@ -134,26 +154,58 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
         service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
-    check_spend(request, model)
-    return await _after(service, service.advance(service.create(plan, model)))
+
+    async def run(claim: Claimed) -> tuple[int, InterviewState]:
+        check_spend(request, model)
+        interview_id = claim.resource  # made by an earlier attempt with this key that failed
+        if interview_id is None:
+            interview_id = service.create(plan, model)
+            if idempotency_key:
+                service.store.idempotency.set_resource("create", idempotency_key, interview_id)
+        return 201, await _after(service, service.advance(interview_id))
+
+    return await idempotency.once(service.store, "create", idempotency_key, body, run)
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
              dependencies=JSON_ONLY,
              responses=_errors(400, 404, 409, 413, 415, 422, 429, 503))
 async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
-                        service: ServiceDep) -> InterviewState:
+                        service: ServiceDep, idempotency_key: KeyHeader = None) -> JSONResponse:
     """Store an answer, grade it, and return what the interviewer asks next."""
     record = _load(service, interview_id)
+
+    async def run(_: Claimed) -> tuple[int, InterviewState]:
+        try:
+            service.submit(interview_id, body.text, body.turn)
+        except BadAnswer as exc:
+            code = 413 if len(body.text) > service.max_answer_chars else 422
+            raise HTTPException(code, str(exc)) from None
+        except (NotAwaitingAnswer, Conflict) as exc:
+            raise HTTPException(409, str(exc)) from None
+        check_spend(request, record.model, saved=True)  # only after the answer is stored
+        return 200, await _after(service, service.advance(interview_id))
+
+    return await idempotency.once(service.store, f"answers:{interview_id}", idempotency_key,
+                                  body, run)
+
+
+@router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
+             dependencies=JSON_ONLY, responses=_errors(400, 404, 409, 413, 415, 422))
+async def ask_clarification(interview_id: str, body: ClarifyBody,
+                            service: ServiceDep) -> ClarificationOut:
+    """Ask about the scenario; the reply gives the facts asked for. The question stays open:
+    asking does not use up the answer."""
+    _load(service, interview_id)
     try:
-        service.submit(interview_id, body.text, body.turn)
+        reply = service.clarify(interview_id, body.text)
     except BadAnswer as exc:
-        code = 413 if len(body.text) > service.max_answer_chars else 422
-        raise HTTPException(code, str(exc)) from None
+        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
+                            str(exc)) from None
     except (NotAwaitingAnswer, Conflict) as exc:
         raise HTTPException(409, str(exc)) from None
-    check_spend(request, record.model, saved=True)  # only after the answer is stored
-    return await _after(service, service.advance(interview_id))
+    return ClarificationOut(asked=body.text, reply=reply,
+                            current=_current(service.current(service.load(interview_id))))
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,

@@ -15,9 +15,12 @@ from interviewer.storage import Conflict, NotFound, Record
 from interviewer.web import csrf, views
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, spend_wait
+from interviewer.web.speech import spoken_by_question
 from interviewer.web.stream import UNAVAILABLE, stream_url, upcoming_turn
 
 router = APIRouter(include_in_schema=False)
+# The interview page alone may ask for the microphone, to record an answer.
+MICROPHONE_HERE = "camera=(), microphone=(self), geolocation=(), interest-cohort=()"
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200
@@ -121,24 +124,46 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
                "notice": notice, "stream_url": None}
     if upcoming is not None:
         context.update(current=views.current_view(upcoming), stream_url=stream_url(interview_id))
-    return render(request, "interview.html", context)
+    response = render(request, "interview.html", context)
+    response.headers["permissions-policy"] = MICROPHONE_HERE
+    return response
 
 
 @router.post("/interviews/{interview_id}/answers")
 async def answer(request: Request, interview_id: str, service: ServiceDep,
                  csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
-                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
-                 ) -> Response:
+                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                 recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id)
+    seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
-        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
+        service.submit(interview_id, text, seq)
+        if recording and seq is not None:  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         context = {**views.interview_context(service, record), "draft": text,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
     return _see_other(_page_url(interview_id, stream))
+
+
+@router.post("/interviews/{interview_id}/clarifications")
+async def clarification(request: Request, interview_id: str, service: ServiceDep,
+                        csrf_token: Annotated[str, Form()] = "",
+                        text: Annotated[str, Form()] = "") -> Response:
+    """Ask about the scenario; the page comes back with the reply and the question open."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id)
+    try:
+        service.clarify(interview_id, text)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#clarify")
 
 
 @router.post("/interviews/{interview_id}/finish")
@@ -156,7 +181,9 @@ async def finish(request: Request, interview_id: str, service: ServiceDep,
 @router.get("/interviews/{interview_id}/scorecard", response_class=HTMLResponse)
 async def scorecard(request: Request, interview_id: str, service: ServiceDep) -> HTMLResponse:
     record = _record(service, interview_id)
-    return render(request, "scorecard.html", views.scorecard_context(service, record))
+    context = {**views.scorecard_context(service, record),
+               "delivery": spoken_by_question(request.app.state.speech, record)}
+    return render(request, "scorecard.html", context)
 
 
 @router.get("/history", response_class=HTMLResponse)

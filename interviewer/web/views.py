@@ -56,7 +56,7 @@ def interview_summary(record: Record) -> dict[str, Any]:
 
 def transcript(record: Record) -> list[dict[str, Any]]:
     order = {qid: i + 1 for i, qid in enumerate(record.state.plan.question_ids)}
-    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text,
+    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text, "seq": t.seq,
              "question_number": order.get(t.turn.question_id, 0)} for t in record.turns]
 
 
