@@ -263,8 +263,9 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
-    grades, overall_cap = apply_red_flags(grades, hits)
+    grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
     ceiling = outline_ceiling(request, reading)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
@@ -274,7 +275,6 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
                      "the rest of a longer one earned no credit.")
     if hits:
         flags.append(RED_FLAG)
-    topic_ids = {c.id for c in rubric.criteria if not c.shared}
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
