@@ -224,6 +224,16 @@ def choose_follow_up(question: Question, grade: AnswerGrade, asked: list[str]) -
     return None
 
 
+def _twist(question: Question, asked: list[str]) -> FollowUp | None:
+    """A staged case's changed constraint: always the first follow-up, after the first answer.
+
+    It probes the question's first follow-up criterion, so it counts as one of the
+    follow-ups and that criterion is not probed twice."""
+    if question.twist is None or asked:
+        return None
+    return FollowUp(criterion=question.follow_ups[0].criterion, text=question.twist)
+
+
 def next_step(state: State, library: Library) -> Step:
     """What the interviewer does next, given every turn and grade so far."""
     if state.finished:
@@ -235,7 +245,8 @@ def next_step(state: State, library: Library) -> Step:
         grade = state.grades.get(current)
         question = library.question(current)
         if grade is not None and NOT_GRADED not in grade.flags:
-            fu = choose_follow_up(question, grade, _follow_ups_asked(state, current))
+            asked_here = _follow_ups_asked(state, current)
+            fu = _twist(question, asked_here) or choose_follow_up(question, grade, asked_here)
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
     if len(asked) >= len(ids):

@@ -104,3 +104,24 @@ def test_practice_takes_a_level(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "A strong answer at Staff PM level covers:" in result.output
     assert Store(db).list_recent()[0].state.plan.level == "staff"
+
+
+def test_a_staged_case_brings_its_twist_in_after_the_first_answer_even_when_strong() -> None:
+    from interviewer import engine
+    from interviewer.engine import AskFollowUp, AskQuestion, State, Turn
+    from interviewer.scoring import AnswerGrade, CriterionGrade
+
+    q = LIBRARY.question("iam-password-hash-migration-staged")
+    assert q.format == "staged" and q.twist
+    state = State(engine.Plan("single", q.area, q.topic, (q.id,), "staff"),
+                  [Turn("interviewer", "question", q.id, q.text),
+                   Turn("candidate", "answer", q.id, ANSWER)])
+    strong = [CriterionGrade(id=c.id, name=c.name, score=4, weight=c.weight, tip=c.tip)
+              for c in LIBRARY.rubric_for(q).criteria]
+    state.grades[q.id] = AnswerGrade(question_id=q.id, criteria=strong, grader="t")
+    step = engine.next_step(state, LIBRARY)
+    assert isinstance(step, AskFollowUp) and step.follow_up.text == q.twist
+    state.turns += [engine.interviewer_turn(step, q.twist), Turn("candidate", "answer", q.id, "B")]
+    after = engine.next_step(state, LIBRARY)  # every criterion is strong: no more follow-ups
+    assert not (isinstance(after, AskFollowUp) and after.follow_up.text == q.twist)
+    assert not isinstance(after, AskQuestion)
