@@ -186,3 +186,18 @@ def _one_line(exc: Exception) -> str:
         return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
                          for e in exc.errors())
     return str(exc)
+
+
+def print_delivery(console: Console, heard: Any, delivery: Any) -> None:
+    """The transcript of a spoken answer and its delivery figures, each with its good range."""
+    console.print(f"[bold]Transcript[/bold] ({heard.seconds:.0f} s, {heard.engine})")
+    console.print(heard.text, markup=False, highlight=False)
+    console.print()
+    console.print("[bold]Delivery[/bold]")
+    for f in delivery.figures:
+        value = f"{int(f.value) // 60}:{int(f.value) % 60:02d}" if f.unit == "seconds" \
+            else f"{f.value:g} {f.unit}"
+        mark = "ok" if f.verdict == "ok" else f.verdict
+        console.print(f"  {f.name}: {value} (good: {f.good}; {mark}). {f.advice}",
+                      markup=False, highlight=False)
+    console.print()

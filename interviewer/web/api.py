@@ -46,16 +46,21 @@ class CreateInterview(StrictBody):
     mode: Literal["full", "area", "topic", "single"] = "full"
     area: Area | None = None
     topic: Topic | None = None
-    questions: int | None = Field(default=None, ge=1, le=8)
-    question_id: str | None = None
-    model: str | None = None
+    questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
+    question_id: str | None = Field(default=None, min_length=1, max_length=100)
+    model: str | None = Field(default=None, min_length=1, max_length=200)
     level: Level = Field(default="senior", description="the level you are interviewing at: "
                          "pm, senior or staff; the outline and the grading bar follow it")
 
 
+MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
+
+
 class AnswerBody(StrictBody):
-    text: str
-    turn: int | None = Field(default=None, ge=0, description="position of the turn answered")
+    # the schema says what the app checks itself, with a message a candidate can act on
+    text: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN, strict=True,
+                             description="position of the turn answered")
 
 
 class ClarifyBody(StrictBody):

@@ -137,10 +137,11 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id)
+    seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
-        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
-        if recording and turn.isdigit():  # the answer began as a recording: keep its delivery
-            request.app.state.speech.attach(interview_id, recording, int(turn))
+        service.submit(interview_id, text, seq)
+        if recording and seq is not None:  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         context = {**views.interview_context(service, record), "draft": text,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
