@@ -121,6 +121,9 @@ def practice(
     mode: Annotated[str, typer.Option(help="full, area, topic or single.")] = "full",
     area: AreaOpt = None, topic: TopicOpt = None,
     questions: Annotated[int | None, typer.Option(help="How many questions, 1 to 8.")] = None,
+    level: Annotated[str, typer.Option(
+        help="The level you interview at: pm, senior or staff. The outline and bar follow it.")]
+    = "senior",
     question: Annotated[str | None, typer.Option(help="One question id (see `questions`).")]
     = None,
     model: ModelOpt = None,
@@ -140,7 +143,7 @@ def practice(
     settings = get_settings()
     service = build_service(settings)
     try:
-        plan = service.plan(mode, area, topic, questions, question)
+        plan = service.plan(mode, area, topic, questions, question, level)
         interview_id = service.create(plan, model or default_model_name(settings))
     except (engine.PlanError, UnknownModel) as exc:
         raise _fail(str(exc)) from None

@@ -14,7 +14,7 @@ from interviewer.library import Question, default_library
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
 from interviewer.scoring import AnswerGrade, CriterionGrade, Scorecard, Usage
 from interviewer.service import BadAnswer, Interviews
-from interviewer.taxonomy import LEVEL_NAMES, Area, Topic
+from interviewer.taxonomy import LEVEL_NAMES, TARGET_NAMES, Area, Topic
 from interviewer.web.views import grader_label
 
 FINISH = ":finish"
@@ -177,9 +177,14 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
         table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
         _criterion_rows(table, q.criteria)
         console.print(table)
-        console.print("[bold]A strong answer covers:[/bold]")
-        for point in q.strong_answer:
-            console.print(f" • {point}")
+        for heading, points in ((f"A strong answer at {TARGET_NAMES[card.level]} level covers:",
+                                 q.strong_answer),
+                                ("What lifts it to Strong hire:", q.strong_hire),
+                                ("Common weak answers:", q.weak_answers)):
+            if points:
+                console.print(f"[bold]{heading}[/bold]")
+                for point in points:
+                    console.print(f" • {point}", markup=False)
     if card.unanswered:
         console.print(f"[dim]{card.unanswered} question(s) were not answered.[/dim]")
     if line := usage_line(card.usage):

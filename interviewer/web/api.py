@@ -16,7 +16,7 @@ from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
-from interviewer.taxonomy import Area, Topic
+from interviewer.taxonomy import Area, Level, Topic
 from interviewer.web import idempotency
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.idempotency import KeyHeader
@@ -51,6 +51,8 @@ class CreateInterview(StrictBody):
     questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
     question_id: str | None = Field(default=None, min_length=1, max_length=100)
     model: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level = Field(default="senior", description="the level you are interviewing at: "
+                         "pm, senior or staff; the outline and the grading bar follow it")
 
 
 MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
@@ -104,6 +106,7 @@ class InterviewOut(InterviewState):
     mode: str
     area: str | None
     topic: str | None
+    level: str
     model: str
     created_at: str
     question_ids: list[str]
@@ -152,7 +155,8 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
-        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id)
+        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id,
+                            body.level)
         service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
@@ -251,7 +255,7 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
              for t in record.turns]
     return InterviewOut(id=record.id, status=record.status,
                         current=_current(service.current(record)), mode=plan.mode,
-                        area=plan.area, topic=plan.topic, model=record.model,
+                        area=plan.area, topic=plan.topic, level=plan.level, model=record.model,
                         created_at=record.created_at, question_ids=list(plan.question_ids),
                         turns=turns, usage=record.usage)
 

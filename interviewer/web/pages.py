@@ -68,15 +68,16 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
-                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
-                ) -> Response:
+                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                level: Annotated[str, Form()] = "senior") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
-            "question_id": question_id, "model": model}
+            "question_id": question_id, "model": model, "level": level}
     try:
         count = int(questions) if questions.strip() else None
         plan = service.plan(mode, area or None, topic or None, count,
-                            question_id if mode == "single" and question_id else None)
+                            question_id if mode == "single" and question_id else None,
+                            level or "senior")
         model = model or default_model_name(settings)
         service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
