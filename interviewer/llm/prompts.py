@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from interviewer import paths
+from interviewer.llm.anchors import anchors_for
 from interviewer.llm.injection import fence
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
 from interviewer.taxonomy import AREA_NAMES, TOPIC_NAMES
@@ -63,7 +64,8 @@ def grader_messages(request: GradeRequest, exchanges: list[Exchange], omitted: i
     system = render("grader_system.j2", rubric=request.rubric, levels=True,
                     area_name=AREA_NAMES.get(request.area, request.area),
                     topic_name=TOPIC_NAMES.get(request.topic, request.topic),
-                    question_text=request.question_text, strong_answer=request.strong_answer)
+                    question_text=request.question_text, strong_answer=request.strong_answer,
+                    anchors=anchors_for(request.topic))
     ask = render("grader_request.j2", tag=tag, exchanges=_fenced(exchanges, tag),
                  omitted=omitted, criterion_ids=request.rubric.criterion_ids, schema=schema,
                  clarifications=_fenced(request.clarifications, tag))
