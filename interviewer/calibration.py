@@ -33,6 +33,7 @@ from interviewer.calibration_rules import (
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
 from interviewer.offline.injection import instruction_spans
+from interviewer.scoring import AnswerGrade
 from interviewer.taxonomy import KINDS, Area, Topic
 
 __all__ = ["ADVERSARIAL_KINDS", "RULES", "KindResult", "StyleResult"]
@@ -140,6 +141,9 @@ class ItemResult(BaseModel):
     style: str | None = None
     pair_of: str | None = None
     fallback: str = ""  # why the offline grader graded this item in the model's place, if it did
+    # the grades themselves, for fitting a score map; not written to reports
+    detail: AnswerGrade | None = Field(default=None, exclude=True)
+    clean_detail: AnswerGrade | None = Field(default=None, exclude=True)
 
 
 class SlowItem(BaseModel):
@@ -326,14 +330,22 @@ async def _grade_item(model: InterviewModel, item: CalibrationItem,
     clean = None
     if item.kind == "injection":
         clean_request = grade_request(item, rubric, without_injection(item), outline)
-        clean = (await model.grade(clean_request)).overall
+        clean = await model.grade(clean_request)
+    return item_result(item, grade, round(ms, 2), clean,
+                       _reason(grade.notes) if fell_back else "")
+
+
+def item_result(item: CalibrationItem, grade: AnswerGrade, ms: float,
+                clean: AnswerGrade | None = None, fallback: str = "") -> ItemResult:
+    """One item's result from its grade (and, for an injection, the clean answer's grade)."""
     return ItemResult(id=item.id, kind=item.kind, topic=item.topic, question=item.question,
                       label=item.label.overall, grade=grade.overall,
                       label_criteria=dict(item.label.criteria),
                       grade_criteria={c.id: c.score for c in grade.criteria},
-                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean,
-                      style=item.style, pair_of=item.pair_of,
-                      fallback=_reason(grade.notes) if fell_back else "")
+                      flags=list(grade.flags), ms=ms,
+                      clean_grade=clean.overall if clean is not None else None,
+                      style=item.style, pair_of=item.pair_of, fallback=fallback,
+                      detail=grade, clean_detail=clean)
 
 
 def _reason(notes: Sequence[str]) -> str:

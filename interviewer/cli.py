@@ -352,6 +352,10 @@ def calibrate(
     = 0.80,
     min_ranking: Annotated[float, typer.Option(
         help="Fail below this share of answer pairs to one question ranked right.")] = 0.90,
+    fit: Annotated[bool, typer.Option(
+        "--fit", help="LLM models: learn a monotone map from the model's scores to the set's "
+                      "labels, store it (INTERVIEWER_SCORE_MAPS) and report before and after. "
+                      "Fit on a tuning set, never on a holdout.")] = False,
 ) -> None:
     """Grade a labelled answer set and measure agreement with the expert labels.
 
@@ -374,11 +378,17 @@ def calibrate(
         chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise _fail(str(exc)) from None
+    if fit and getattr(chosen, "score_map", False) is False:
+        raise _fail("--fit needs an LLM model: the offline grader has no raw scores to map")
+    if fit:
+        chosen.score_map = None  # fit on the raw model, not on an earlier map's output
     try:
         report = asyncio.run(calibration.run_calibration(chosen, items,
                                                          progress=terminal.calibration_progress(err)))
     except ModelUnavailable as exc:
         raise _fail(f"the model is unavailable: {exc}. No report was written", 1) from None
+    if fit:
+        report = _fit_and_report(report, items, path, settings.score_maps, out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
@@ -389,6 +399,24 @@ def calibrate(
     for line in failed:
         err.print(f"[red]✗[/red] {line}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+def _fit_and_report(report, items, set_path: Path, maps_path: Path, out: Path):
+    """Fit and store the map, print before and after, and return the report after the map."""
+    from interviewer.calibration_fit import before_after, fit_map, with_map
+    from interviewer.llm.score_map import save_map
+
+    score_map = fit_map(report, report.model, set_path)
+    save_map(maps_path, score_map)
+    after = with_map(report, items, score_map)
+    table = before_after(report, after)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration-before.json").write_text(report.model_dump_json(indent=2), "utf-8")
+    print(f"Fitted a score map for {report.model} on {score_map.pairs} labelled criterion "
+          f"scores; stored in {maps_path}. Raw level -> calibrated: "
+          + ", ".join(f"{k} -> {v:.2f}" for k, v in score_map.levels.items()))
+    print(table + "\n")
+    return after
 
 
 if __name__ == "__main__":  # pragma: no cover
