@@ -173,6 +173,25 @@ class Question(Strict):
         return self.level
 
 
+class LevelBar(Strict):
+    """What a candidate at one level must show, whatever the question."""
+
+    name: str
+    bar: str = Field(min_length=20)
+
+
+LEVEL_RANK = {"pm": 0, "senior": 1, "staff": 2}
+
+
+def outline_at(question: Question, level: str | None) -> tuple[list[str], list[str]]:
+    """The strong-answer outline for a candidate at `level`: what Hire needs, and what
+    lifts it to Strong hire. Above the question's own level, the question's Strong hire
+    points become part of the Hire bar; at or below it, they stay the stretch."""
+    if level is not None and LEVEL_RANK[level] > LEVEL_RANK[question.level]:
+        return [*question.strong_answer, *question.strong_hire], []
+    return list(question.strong_answer), list(question.strong_hire)
+
+
 class QuestionFile(Strict):
     area: Area
     questions: list[dict[str, Any]] = Field(min_length=1)
@@ -190,6 +209,7 @@ class LibraryError(Exception):
 class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    levels: dict[str, LevelBar] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question:
         return self.questions[question_id]
@@ -404,12 +424,28 @@ def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubr
                 f"criterion of the {q.topic} rubric ({', '.join(rubric.criterion_ids)})")
 
 
+def _load_levels(prompts: Path, problems: list[str]) -> dict[str, LevelBar]:
+    """The difficulty ladder from prompts/levels.yaml; a library without it has no bars."""
+    path = prompts / "levels.yaml"
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path, problems)
+    try:
+        levels = {k: LevelBar.model_validate(v) for k, v in (raw or {}).items()}
+    except (ValidationError, AttributeError) as err:
+        problems.append(f"{path.name}: {err}")
+        return {}
+    if sorted(levels) != sorted(LEVEL_RANK):
+        problems.append(f"{path.name}: describe exactly the levels {', '.join(LEVEL_RANK)}")
+    return levels
+
+
 def load_library(root: Path | None = None) -> Library:
     """Load and check every question and rubric; raise LibraryError listing all problems."""
     root = root or paths.data_root()
     problems: list[str] = []
     rubrics = load_rubrics(root / "rubrics", problems)
-    library = Library(rubrics=rubrics)
+    library = Library(rubrics=rubrics, levels=_load_levels(root / "prompts", problems))
     for path in sorted((root / "prompts" / "questions").glob("*.yaml")):
         for index, (qpath, q) in enumerate(_load_question_file(path, problems)):
             if q.id in library.questions:

@@ -21,6 +21,7 @@ from interviewer.speech.audio import AudioError
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.recordings import Recording
 from interviewer.web import csrf
+from interviewer.web.api import _errors
 from interviewer.web.limits import spend_wait
 
 
@@ -103,9 +104,7 @@ _EXPECTED = (AudioError, NotFound, NotAwaitingAnswer, Conflict)
 
 
 @api_router.post("/interviews/{interview_id}/answers/audio", response_model=SpokenAnswerOut,
-                 responses={413: {"description": "recording too large or too long"},
-                            422: {"description": "not usable audio"},
-                            409: {"description": "not waiting for that answer"}})
+                 responses=_errors(400, 404, 409, 413, 422, 429, 503))
 async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
                        audio: Annotated[UploadFile, File(description="the spoken answer")],
                        turn: Annotated[int | None, Form(ge=0, le=10_000)] = None,
