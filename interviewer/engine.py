@@ -338,7 +338,7 @@ def build_scorecard(interview_id: str, state: State, library: Library) -> Scorec
              if (c := _question_card(library, qid, state)) is not None]
     unanswered = len(state.plan.question_ids) - len(cards)
     overall = _overall(cards, unanswered if state.finished else 0)
-    graders = sorted({card.grader for card in cards}) or ["none"]
+    graders = sorted({card.grader for card in cards})  # none yet: "not graded yet"
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,

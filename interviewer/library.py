@@ -52,6 +52,7 @@ class Criterion(Strict):
 
 SHARED_SHARE_MAX = 0.30  # structure plus trade-offs may make up at most this share of a topic
 SHARED_IDS = ("structure", "trade-offs")
+TOPIC_CRITERIA = "topic"  # a red flag's criterion meaning "every criterion the topic owns"
 
 
 class RedFlag(Strict):
@@ -87,6 +88,7 @@ class RubricFile(Strict):
 class CommonFile(Strict):
     criteria: list[Criterion] = Field(min_length=1)
     jargon: list[str] = Field(default_factory=list)
+    red_flags: list[RedFlag] = Field(default_factory=list)  # apply to every topic
 
 
 class Rubric(Strict):
@@ -265,13 +267,13 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
 def _load_common(rubric_dir: Path, problems: list[str]) -> CommonFile:
     path = rubric_dir / "common.yaml"
     if not path.exists():
-        return CommonFile.model_construct(criteria=[], jargon=[])
+        return CommonFile.model_construct(criteria=[], jargon=[], red_flags=[])
     raw = _read_yaml(path, problems)
     try:
         common = CommonFile.model_validate(raw)
     except ValidationError as err:
         problems.extend(_validation_problems(path, err))
-        return CommonFile.model_construct(criteria=[], jargon=[])
+        return CommonFile.model_construct(criteria=[], jargon=[], red_flags=[])
     _check_jargon(path, common.jargon, common.criteria, problems)
     return common
 
@@ -293,7 +295,7 @@ def _check_red_flags(where: str, flags: list[RedFlag], criterion_ids: list[str],
                      problems: list[str]) -> None:
     """Every red flag caps a criterion the rubric has, and ids are unique."""
     for i, flag in enumerate(flags):
-        if flag.criterion not in criterion_ids:
+        if flag.criterion not in (*criterion_ids, TOPIC_CRITERIA):
             problems.append(f"{where}.red_flags[{i}].criterion: {flag.criterion!r} is not a "
                             f"criterion here ({', '.join(criterion_ids)})")
     for fid, n in Counter(f.id for f in flags).items():
@@ -335,9 +337,10 @@ def _merge_rubric(path: Path, rf: RubricFile, common: CommonFile,
     for cid in dupes:
         problems.append(f"{path.name}: criteria: criterion id {cid!r} appears twice")
     _check_jargon(path, common.jargon, list(rf.criteria), problems)
-    _check_red_flags(path.name, rf.red_flags, all_ids, problems)
+    flags = [*rf.red_flags, *common.red_flags]
+    _check_red_flags(path.name, flags, all_ids, problems)
     rubric = Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria,
-                    red_flags=rf.red_flags, kind_criteria=by_kind)
+                    red_flags=flags, kind_criteria=by_kind)
     _check_weights(path, rubric, problems)
     return rubric
 

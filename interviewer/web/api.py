@@ -25,6 +25,8 @@ from interviewer.web.limits import check_spend, require_json
 
 class ErrorOut(BaseModel):
     detail: str
+    id: str | None = Field(default=None, description="on a 503 from creating an interview: "
+                           "the interview that was created; reopen it instead of retrying")
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
@@ -166,9 +168,30 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
             interview_id = service.create(plan, model)
             if idempotency_key:
                 service.store.idempotency.set_resource("create", idempotency_key, interview_id)
-        return 201, await _after(service, service.advance(interview_id))
+        try:
+            return 201, _state(service, await service.advance(interview_id))
+        except ModelUnavailable as exc:
+            raise _CreatedButUnavailable(interview_id, exc) from None
 
-    return await idempotency.once(service.store, "create", idempotency_key, body, run)
+    try:
+        return await idempotency.once(service.store, "create", idempotency_key, body, run)
+    except _CreatedButUnavailable as exc:  # the interview exists: say which, so a retry
+        url = f"/api/interviews/{exc.interview_id}"  # reopens it instead of making another
+        return JSONResponse(
+            status_code=503, headers={"Location": url},
+            content={"detail": f"the model is unavailable: {exc.cause}. Interview "
+                               f"{exc.interview_id} was created and saved; open /interviews/"
+                               f"{exc.interview_id} to continue it when the model is back, "
+                               "rather than creating another.", "id": exc.interview_id})
+
+
+class _CreatedButUnavailable(Exception):
+    """The interview was created but its first question could not be asked."""
+
+    def __init__(self, interview_id: str, cause: ModelUnavailable):
+        super().__init__(str(cause))
+        self.interview_id = interview_id
+        self.cause = cause
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from interviewer import engine
 from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name, model_choices
@@ -110,10 +111,15 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
                          stream: str = "") -> Response:
     record = _record(service, interview_id)
     notice = upcoming = None
+    streaming = stream == "1"
+    if streaming and not record.state.finished and engine.ungraded_question(record.state):
+        # the page says "grading" while its stream grades, then reloads to ask the next turn
+        return render(request, "interview.html", {
+            **views.interview_context(service, record), "error": None, "draft": "",
+            "notice": None, "grading": True, "stream_url": stream_url(interview_id)})
     if not record.state.finished and service.current(record) is None:
         # an answer is stored and waits for its grade and the next turn; with the page's
         # script on, grade now and let the page stream the turn in (interviewer.web.stream)
-        streaming = stream == "1"
         record, notice = await _advance(request, service, record, ask=not streaming)
         if streaming and notice is None:
             upcoming = upcoming_turn(service, record)

@@ -78,6 +78,7 @@ def interview_context(service: Interviews, record: Record) -> dict[str, Any]:
         "turns": transcript(record),
         "current": current_view(service.current(record)),
         "progress": {"answered": answered, "total": len(record.state.plan.question_ids)},
+        "grading": False,  # True while the page's stream grades the stored answer
     }
 
 
@@ -118,6 +119,7 @@ def calibration_context(service: Interviews) -> dict[str, Any]:
     return {"command": CALIBRATE_COMMAND, "report": {
         "model": report.model, "set_path": set_path, "created_at": created_at,
         "n_items": report.n, "ranking_accuracy": report.ranking, "confusion": report.confusion,
+        "fallbacks": report.fallbacks, "fallback_note": report.fallback_note(),
         "overall": {"qwk": overall.qwk, "spearman": overall.spearman, "exact": overall.exact,
                     "adjacent": overall.adjacent},
         "per_criterion": [{"criterion": cid, "n": a.n, "qwk": a.qwk, "spearman": a.spearman,
