@@ -33,7 +33,8 @@ from interviewer.calibration_rules import (
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
 from interviewer.offline.injection import instruction_spans
-from interviewer.taxonomy import Area, Topic
+from interviewer.scoring import AnswerGrade
+from interviewer.taxonomy import KINDS, Area, Topic
 
 __all__ = ["ADVERSARIAL_KINDS", "RULES", "KindResult", "StyleResult"]
 SLOWEST = 5
@@ -140,6 +141,9 @@ class ItemResult(BaseModel):
     style: str | None = None
     pair_of: str | None = None
     fallback: str = ""  # why the offline grader graded this item in the model's place, if it did
+    # the grades themselves, for fitting a score map; not written to reports
+    detail: AnswerGrade | None = Field(default=None, exclude=True)
+    clean_detail: AnswerGrade | None = Field(default=None, exclude=True)
 
 
 class SlowItem(BaseModel):
@@ -288,6 +292,14 @@ def _library_question(item: CalibrationItem) -> tuple[Rubric, list[str]] | None:
     if not item.question_id or item.question_id not in library.questions:
         return None
     q = library.question(item.question_id)
+    labelled = set(item.label.criteria)
+    if labelled and not labelled <= set(library.rubric_for(q).criterion_ids):
+        # labelled under another kind (the bank later re-filed the question): grade it on
+        # the criteria the labeller saw, or the label and the grade measure different things
+        for kind in KINDS:
+            other = library.rubric_for(q.model_copy(update={"kind": kind}))
+            if labelled <= set(other.criterion_ids):
+                return other, list(q.strong_answer)
     return library.rubric_for(q), list(q.strong_answer)
 
 
@@ -318,14 +330,22 @@ async def _grade_item(model: InterviewModel, item: CalibrationItem,
     clean = None
     if item.kind == "injection":
         clean_request = grade_request(item, rubric, without_injection(item), outline)
-        clean = (await model.grade(clean_request)).overall
+        clean = await model.grade(clean_request)
+    return item_result(item, grade, round(ms, 2), clean,
+                       _reason(grade.notes) if fell_back else "")
+
+
+def item_result(item: CalibrationItem, grade: AnswerGrade, ms: float,
+                clean: AnswerGrade | None = None, fallback: str = "") -> ItemResult:
+    """One item's result from its grade (and, for an injection, the clean answer's grade)."""
     return ItemResult(id=item.id, kind=item.kind, topic=item.topic, question=item.question,
                       label=item.label.overall, grade=grade.overall,
                       label_criteria=dict(item.label.criteria),
                       grade_criteria={c.id: c.score for c in grade.criteria},
-                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean,
-                      style=item.style, pair_of=item.pair_of,
-                      fallback=_reason(grade.notes) if fell_back else "")
+                      flags=list(grade.flags), ms=ms,
+                      clean_grade=clean.overall if clean is not None else None,
+                      style=item.style, pair_of=item.pair_of, fallback=fallback,
+                      detail=grade, clean_detail=clean)
 
 
 def _reason(notes: Sequence[str]) -> str:

@@ -30,6 +30,7 @@ import openai
 from interviewer.library import Rubric
 from interviewer.llm.budget import ContextTooSmall, fit_exchanges, prompt_budget
 from interviewer.llm.completion import Malformed, parse_completion, reported_usage_of, short
+from interviewer.llm.consistency import median_verdict
 from interviewer.llm.context import (
     ServerContext,
     context_from_error,
@@ -51,6 +52,7 @@ from interviewer.llm.schema import (
     parse_verdict,
     response_format,
 )
+from interviewer.llm.score_map import ScoreMap, calibrated
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, TurnRequest
 from interviewer.models.catalog import load_catalog
 from interviewer.models.offline import OfflineModel
@@ -87,6 +89,7 @@ class LLMModel:
     # In an interview a grade from the offline grader, saying why, beats an interview stuck
     # until the server returns; a calibration run or `grade` asked for this model, and say so.
     fall_back_when_unavailable = True
+    score_map: ScoreMap | None = None  # set by the registry from `calibrate --fit`
 
     def __init__(self, name: str, settings: Settings, backoff: Backoff | None = None,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
@@ -178,7 +181,7 @@ class LLMModel:
         """Grade with the model, keep only verified evidence; fall back to the offline grader."""
         spent = _Spent()
         try:
-            verdict = await self._verdict(request, spent)
+            verdict = await self._sampled_verdict(request, spent)
         except GradeFallback as exc:
             return await self._offline_grade(request, exc.reason, spent.usage)
         except ModelUnavailable as exc:
@@ -186,7 +189,26 @@ class LLMModel:
                 raise
             return await self._offline_grade(request, f"was unavailable ({exc})", spent.usage)
         grade = build_grade(verdict, request, f"openai:{self.name}")
+        if self.score_map is not None:
+            grade = calibrated(grade, self.score_map)
         return grade.model_copy(update={"usage": spent.usage})
+
+    async def _sampled_verdict(self, request: GradeRequest, spent: _Spent) -> GradeVerdict:
+        """One verdict, or with INTERVIEWER_GRADE_SAMPLES > 1 the median of several; a
+        sample that fails is left out, and only when all fail does grading fall back."""
+        samples = self.settings.grade_samples
+        if samples == 1:
+            return await self._verdict(request, spent)
+        verdicts, failure = [], None
+        for _ in range(samples):
+            try:
+                verdicts.append(await self._verdict(request, spent))
+            except GradeFallback as exc:
+                failure = exc
+        if not verdicts:
+            assert failure is not None
+            raise failure
+        return median_verdict(verdicts)
 
     async def _offline_grade(self, request: GradeRequest, reason: str, usage: Usage
                              ) -> AnswerGrade:

@@ -68,15 +68,16 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
-                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
-                ) -> Response:
+                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                level: Annotated[str, Form()] = "senior") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
-            "question_id": question_id, "model": model}
+            "question_id": question_id, "model": model, "level": level}
     try:
         count = int(questions) if questions.strip() else None
         plan = service.plan(mode, area or None, topic or None, count,
-                            question_id if mode == "single" and question_id else None)
+                            question_id if mode == "single" and question_id else None,
+                            level or "senior")
         model = model or default_model_name(settings)
         service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
@@ -142,16 +143,34 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id)
+    seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
-        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
-        if recording and turn.isdigit():  # the answer began as a recording: keep its delivery
-            request.app.state.speech.attach(interview_id, recording, int(turn))
+        service.submit(interview_id, text, seq)
+        if recording and seq is not None:  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         context = {**views.interview_context(service, record), "draft": text,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
     return _see_other(_page_url(interview_id, stream))
+
+
+@router.post("/interviews/{interview_id}/clarifications")
+async def clarification(request: Request, interview_id: str, service: ServiceDep,
+                        csrf_token: Annotated[str, Form()] = "",
+                        text: Annotated[str, Form()] = "") -> Response:
+    """Ask about the scenario; the page comes back with the reply and the question open."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id)
+    try:
+        service.clarify(interview_id, text)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#clarify")
 
 
 @router.post("/interviews/{interview_id}/finish")
