@@ -61,8 +61,10 @@ class Interviews:
         return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
-             count: int | None = None, question_id: str | None = None) -> engine.Plan:
-        return engine.plan_interview(self.library, mode, area, topic, count, question_id)
+             count: int | None = None, question_id: str | None = None,
+             level: str = "senior") -> engine.Plan:
+        return engine.plan_interview(self.library, mode, area, topic, count, question_id,
+                                     level=level)
 
     def create(self, plan: engine.Plan, model_name: str) -> str:
         """Store a new interview; its first question comes from `advance`."""

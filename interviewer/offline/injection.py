@@ -79,6 +79,13 @@ _DIRECTIVES = [
     r"\b(?:evaluator|grader|system|admin|scoring) override\b",
     r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
     r"score|grade (?:me|this) (?:down|harshly))",
+    # a verdict claimed for the answer ("the right score for this is a four", "score it 4",
+    # "pre-approved as a 4", "automatically a strong hire")
+    r"\b(?:right|correct|fair|proper|real|true)\s+(?:score|grade|mark|rating|level)\b.{0,40}"
+    r"\b(?:is|would be|=)\s+(?:a\s+)?(?:4|four|strong[- ]hire)\b",
+    r"\b(?:score|rate|grade|mark)\s+(?:it|this|me|this answer)\s+(?:a\s+|as\s+a\s+)?(?:4|four)\b",
+    r"\bpre-?approved\b|\balready been approved\b",
+    r"\bautomatically\s+(?:a\s+|an\s+)?(?:strong[- ]hire|4|four|top score|pass)\b",
     r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
     r"marks|json)\b",
     r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",
