@@ -37,7 +37,7 @@ mutate: $(STAMP)
 ifdef MUTATE_SAMPLE
 	$(PY) bench/mutation_sample.py --size $(MUTATE_SAMPLE) --jobs $(MUTATE_JOBS)
 else
-	$(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS)
+	$(PY) bench/mutmut_entry.py run --max-children $(MUTATE_JOBS)
 	$(PY) bench/mutation_score.py
 endif
 
