@@ -85,11 +85,11 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
 
 
 async def grade_events(service: Interviews, interview_id: str) -> AsyncIterator[str]:
-    """A "grading" event at once, then "graded" once the stored answer has its grade and the
-    next turn is asked and stored; the page then reloads to show it."""
+    """A "grading" event at once, then "graded" when the stored answer has its grade; the
+    page then loads the next turn and streams it."""
     yield sse({"message": GRADING}, "grading")
-    task = asyncio.create_task(service.advance(interview_id))
-    _running.add(task)  # the grade and the turn are stored even if the browser goes away
+    task = asyncio.create_task(service.advance(interview_id, ask=False))
+    _running.add(task)  # the grade is stored even if the browser goes away
     task.add_done_callback(_running.discard)
     try:
         await task

@@ -219,7 +219,19 @@
       }
     };
     source.addEventListener("done", stop);
-
+    /* A slow model may take minutes to grade: say so, then load the page that asks the next
+       turn (which streams it in the same way). */
+    source.addEventListener("grading", function (event) {
+      try {
+        el.textContent = JSON.parse(event.data).message; // text only, never HTML
+      } catch (e) {
+        return;
+      }
+    });
+    source.addEventListener("graded", function () {
+      source.close();
+      window.location.replace(window.location.pathname + "?stream=1");
+    });
     source.addEventListener("notice", function () {
       source.close();
       reloadWithoutStream(); // the plain page explains what happened; the answer is saved
@@ -228,31 +240,6 @@
       source.close();
       reloadWithoutStream(); // never let EventSource reconnect and replay the question
     };
-  }
-
-  /* 4b. While a slow model grades (it may take minutes), the page says so; its stream
-         grades and asks the next turn, then the page reloads to show it, or the scorecard. */
-  function streamGrading() {
-    var el = document.getElementById("grading-status");
-    if (!el) return;
-    var url = el.getAttribute("data-stream-url");
-    if (!url || !window.EventSource) return reloadWithoutStream();
-    var source = new EventSource(url);
-    source.addEventListener("grading", function (event) {
-      try {
-        el.textContent = JSON.parse(event.data).message; // text only, never HTML
-      } catch (e) {
-        return;
-      }
-    });
-    function reload() {
-      source.close();
-      reloadWithoutStream();
-    }
-    source.addEventListener("graded", reload);
-    source.addEventListener("notice", reload); // the plain page explains; the answer is saved
-    source.addEventListener("done", reload);
-    source.onerror = reload;
   }
 
   /* 5. Print the scorecard with every collapsed answer expanded. */
@@ -289,7 +276,6 @@
     enhanceAnswer();
     optIntoStreaming();
     streamQuestion();
-    streamGrading();
     printDetails();
   }
 
