@@ -18,10 +18,12 @@ _REWARD = (r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out
            r"|across the board|on (?:all|every|each) criteri(?:on|a))")
 _SCOPE = r"(?:all|every|each|the|this|overall)"
 
+# possessive (`*+`): whitespace either side of the brackets is never given back, so a long
+# run of spaces is scanned once instead of split every possible way
 _ROLE_MARKER = re.compile(
-    r"^\s*[\[<(#*>{-]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
+    r"^\s*+[\[<(#*>{-]*+\s*+(?:system|assistant|user|developer|instructions?|grader|evaluator|"
     r"reviewer|judge|admin|operator|ai|model|note to (?:the )?\w+)"
-    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*[\]>)*}]*\s*:",
+    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*+[\]>)*}]*+\s*+:",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
