@@ -74,7 +74,7 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer"]
+    kind: Literal["question", "follow_up", "answer", "close"]
     question_id: str
     text: str
     criterion: str | None
