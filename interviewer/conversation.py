@@ -28,6 +28,7 @@ class QuoteRules(_Strict):
     min_words: int = Field(ge=1)
     max_words: int = Field(ge=1)
     drop_leading: list[str] = Field(default_factory=list)
+    split_long_at: list[str] = Field(default_factory=list)
 
 
 class CloseAnswer(_Strict):
@@ -74,8 +75,18 @@ _CLEAN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 '’%/-]*[A-Za-z0-9%]$")
 _NUMBER = re.compile(r"\d")
 
 
-def _clauses(answer: str) -> list[str]:
-    return [" ".join(c.split()) for c in _CLAUSE_SPLIT.split(answer) if c.strip()]
+def _clauses(answer: str, rules: QuoteRules) -> list[str]:
+    """The answer's clauses; one too long to quote is cut again at its joining words."""
+    words = "|".join(map(re.escape, rules.split_long_at))
+    joins = re.compile(rf"\s(?:{words})\s", re.IGNORECASE) if words else None
+    out: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(answer):
+        clause = " ".join(clause.split())
+        if joins is not None and len(clause.split()) > rules.max_words:
+            out += [" ".join(c.split()) for c in joins.split(clause)]
+        elif clause:
+            out.append(clause)
+    return [c for c in out if c]
 
 
 def _trimmed(clause: str, rules: QuoteRules) -> str:
@@ -99,7 +110,7 @@ def pick_quote(answer: str, rules: QuoteRules | None = None) -> str | None:
     marks; None when no clause of the answer is a clean phrase of a sensible length."""
     rules = rules or load_conversation().quote
     best: tuple[tuple[int, int, int], int, str] | None = None
-    for position, clause in enumerate(_clauses(answer)):
+    for position, clause in enumerate(_clauses(answer, rules)):
         phrase = _trimmed(clause, rules)
         words = phrase.split()
         if not rules.min_words <= len(words) <= rules.max_words or not _CLEAN.match(phrase):

@@ -61,8 +61,15 @@ class Interviews:
         return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
-             count: int | None = None, question_id: str | None = None) -> engine.Plan:
-        return engine.plan_interview(self.library, mode, area, topic, count, question_id)
+             count: int | None = None, question_id: str | None = None,
+             done: frozenset[str] = frozenset()) -> engine.Plan:
+        return engine.plan_interview(self.library, mode, area, topic, count, question_id,
+                                     done=done)
+
+    def practised(self, owner: str | None = None, recent: int = 100) -> frozenset[str]:
+        """Questions answered in recent interviews, which a new plan avoids."""
+        return frozenset(qid for record in self.store.list_recent(recent, owner=owner)
+                         for qid in record.state.grades)
 
     def create(self, plan: engine.Plan, model_name: str) -> str:
         """Store a new interview; its first question comes from `advance`."""
