@@ -36,5 +36,9 @@ mutate: $(STAMP)
 	$(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS)
 	$(PY) bench/mutation_score.py
 
+# Schemathesis at 200 examples an operation, every check (about 10 minutes)
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=200 $(PY) -m pytest -q tests/test_fuzz.py
+
 clean:
 	rm -rf $(VENV) mutants build dist *.egg-info .pytest_cache .ruff_cache

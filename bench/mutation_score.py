@@ -3,7 +3,9 @@
 Usage: .venv/bin/python bench/mutation_score.py   (run by `make mutate` after mutmut)
 
 A mutant counts as killed when a test failed or it timed out (an endless loop the suite
-noticed); "no tests" and "survived" count against the score, "skipped" is left out.
+noticed); "no tests" and "survived" count against the score. Mutants a stopped run never
+reached ("not checked") are counted apart and left out of the score, so a partial run says how
+partial it is.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def tally(results: str) -> dict[str, Counter[str]]:
 
 
 def score(counts: Counter[str]) -> tuple[int, int]:
-    considered = sum(n for status, n in counts.items() if status != "skipped")
+    considered = sum(n for status, n in counts.items()
+                     if status not in ("skipped", "not checked"))
     return sum(counts[s] for s in KILLED), considered
 
 
@@ -51,19 +54,25 @@ def main() -> int:
     if not by_module:
         print("no mutmut results: run `make mutate` first")
         return 1
-    print("| module | mutants | killed | survived | no tests | timeout | score |")
-    print("|---|---|---|---|---|---|---|")
+    print("| module | checked | killed | survived | no tests | timeout | not checked | score |")
+    print("|---|---|---|---|---|---|---|---|")
     total = Counter()
     for module in sorted(by_module):
         counts = by_module[module]
         total.update(counts)
         killed, considered = score(counts)
         print(f"| `{module}` | {considered} | {killed} | {counts['survived']} | "
-              f"{counts['no tests']} | {counts['timeout']} | {killed / considered:.1%} |")
+              f"{counts['no tests']} | {counts['timeout']} | {counts['not checked']} | "
+              f"{_percent(killed, considered)} |")
     killed, considered = score(total)
     print(f"| all | {considered} | {killed} | {total['survived']} | {total['no tests']} | "
-          f"{total['timeout']} | {killed / considered:.1%} (target {TARGET:.0%}) |")
-    return 0 if killed / considered >= TARGET else 2
+          f"{total['timeout']} | {total['not checked']} | {_percent(killed, considered)} "
+          f"(target {TARGET:.0%}) |")
+    return 0 if considered and killed / considered >= TARGET else 2
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
 
 
 if __name__ == "__main__":

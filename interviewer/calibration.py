@@ -33,7 +33,7 @@ from interviewer.calibration_rules import (
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
 from interviewer.offline.injection import instruction_spans
-from interviewer.taxonomy import Area, Topic
+from interviewer.taxonomy import KINDS, Area, Topic
 
 __all__ = ["ADVERSARIAL_KINDS", "RULES", "KindResult", "StyleResult"]
 SLOWEST = 5
@@ -265,6 +265,14 @@ def _library_question(item: CalibrationItem) -> tuple[Rubric, list[str]] | None:
     if not item.question_id or item.question_id not in library.questions:
         return None
     q = library.question(item.question_id)
+    labelled = set(item.label.criteria)
+    if labelled and not labelled <= set(library.rubric_for(q).criterion_ids):
+        # labelled under another kind (the bank later re-filed the question): grade it on
+        # the criteria the labeller saw, or the label and the grade measure different things
+        for kind in KINDS:
+            other = library.rubric_for(q.model_copy(update={"kind": kind}))
+            if labelled <= set(other.criterion_ids):
+                return other, list(q.strong_answer)
     return library.rubric_for(q), list(q.strong_answer)
 
 

@@ -127,8 +127,9 @@ def practice(
 ) -> None:
     """Run a mock interview in this terminal.
 
-    Type each answer and press Enter on an empty line to submit it. Type :finish to end
-    early. At the end you get the scorecard; the interview is also saved for the web page.
+    Type each answer and press Enter on an empty line to submit it. Start with ? to ask a
+    clarifying question about the scenario first (the question stays open). Type :finish
+    to end early. At the end you get the scorecard; the interview is also saved for the web page.
 
     \b
     Example:
@@ -163,6 +164,9 @@ def grade(
     question: Annotated[str | None, typer.Option(help="The question text, or a library id.")]
     = None,
     answer_file: Annotated[Path | None, typer.Option(help="File holding the answer.")] = None,
+    audio: Annotated[Path | None, typer.Option(
+        help="A recording of the answer instead: transcribed on this machine, then graded, "
+             "with delivery figures.")] = None,
     jsonl: Annotated[Path | None, typer.Option(
         help='Grade many: one {"id", "area", "topic", "question", "answer"} per line.')] = None,
     model: ModelOpt = None,
@@ -185,19 +189,78 @@ def grade(
     if jsonl is not None:
         code = asyncio.run(terminal.grade_jsonl(chosen, jsonl, sys.stdout, err))
         raise typer.Exit(code)
-    if not (area and topic and question and answer_file):
-        raise _fail("give --area, --topic, --question and --answer-file, or --jsonl FILE")
+    if not (area and topic and question and (answer_file or audio)):
+        raise _fail("give --area, --topic, --question and --answer-file (or --audio), "
+                    "or --jsonl FILE")
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
-    request = _one_request(area, topic, question, _read_answer(answer_file))
+    spoken = _transcribe_file(audio, _question_text(question)) if audio else None
+    text = spoken[0].text if spoken else _read_answer(answer_file)
+    request = _one_request(area, topic, question, text)
     try:
         result = asyncio.run(chosen.grade(request))
     except ModelUnavailable as exc:
         raise _fail(f"the model is unavailable: {exc}", 1) from None
     if output == "json":
-        print(json.dumps(terminal.grade_json("answer", result)))
+        graded = terminal.grade_json("answer", result)
+        if spoken:
+            graded |= {"transcript": spoken[0].text, "transcribed_by": spoken[0].engine,
+                       "delivery": spoken[1].model_dump(mode="json")}
+        print(json.dumps(graded))
     else:
+        if spoken:
+            terminal.print_delivery(Console(), spoken[0], spoken[1])
         terminal.print_grade(Console(), request.question_text, result)
+
+
+def _question_text(question: str) -> str:
+    library = default_library()
+    return library.question(question).text if question in library.questions else question
+
+
+def _transcribe_file(path: Path, question: str | None, kind: str | None = None):
+    """(transcript, delivery) of a recording, or a clear error and exit code 2."""
+    from interviewer.speech.audio import AudioError
+    from interviewer.speech.delivery import measure
+    from interviewer.speech.transcribe import build_transcriber
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        heard = asyncio.run(build_transcriber(get_settings()).transcribe(data, path.name,
+                                                                          question))
+    except AudioError as exc:
+        raise _fail(f"{path}: {exc}") from None
+    if not heard.text.strip():
+        raise _fail(f"{path}: no words could be heard in the recording")
+    return heard, measure(heard.text, heard.words, heard.seconds, kind)
+
+
+@app.command()
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="The recording (WAV, WebM, OGG, MP3 or M4A).")],
+    question: Annotated[str | None, typer.Option(
+        help="The question answered (text or a library id): helps the model hear its words.")]
+    = None,
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Transcribe a spoken answer on this machine and show its delivery figures.
+
+    \b
+      interviewer transcribe answer.wav --question api-payments-create-idempotency
+    """
+    kind = None
+    if question and question in default_library().questions:
+        kind = default_library().question(question).kind
+    heard, delivery = _transcribe_file(file, _question_text(question) if question else None,
+                                       kind)
+    if output == "json":
+        print(json.dumps({"transcript": heard.text, "transcribed_by": heard.engine,
+                          "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
+    else:
+        terminal.print_delivery(Console(), heard, delivery)
 
 
 def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
@@ -247,7 +310,40 @@ def check(root: Annotated[Path | None, typer.Option(
             err.print(f"[red]✗[/red] {problem}", highlight=False)
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
+    _check_delivery_rules(root)
+    _check_conversation(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
+
+
+def _check_delivery_rules(root: Path | None) -> None:
+    """The spoken-delivery ranges and fillers (prompts/speech/delivery.yaml) load cleanly."""
+    from interviewer.paths import prompts_dir
+    from interviewer.speech.delivery import load_rules
+
+    path = (root / "prompts" if root else prompts_dir()) / "speech" / "delivery.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without speech rules uses the installed ones
+    try:
+        load_rules(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _check_conversation(root: Path | None) -> None:
+    """The interviewer's lines (prompts/conversation.yaml) load, and every placeholder in
+    them is one the interviewer fills in."""
+    from interviewer.conversation import check_conversation
+    from interviewer.paths import prompts_dir
+
+    path = (root / "prompts" if root else prompts_dir()) / "conversation.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without its own lines uses the installed ones
+    try:
+        check_conversation(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()

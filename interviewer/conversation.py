@@ -62,6 +62,19 @@ def load_conversation(path: Path | None = None) -> Conversation:
         raise ValueError(f"{path}: {exc}") from exc
 
 
+def check_conversation(path: Path) -> Conversation:
+    """Load the file and fill every template once, so an unknown `{placeholder}` is an
+    error naming the file rather than a crash in the middle of an interview."""
+    talk = load_conversation.__wrapped__(path)
+    try:
+        talk.opening.format(name="", count="", minutes=0, focus="")
+        for line in talk.acknowledgements:
+            line.format(quote="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"{path}: unknown placeholder {exc} in a line") from None
+    return talk
+
+
 def target_seconds(kind: str | None) -> int:
     """How long an answer to this kind of question should take ("follow_up" included)."""
     return load_rules().target_for(kind)

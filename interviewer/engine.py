@@ -48,10 +48,39 @@ class Plan:
 @dataclass(frozen=True)
 class Turn:
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "close"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
     question_id: str
     text: str
     criterion: str | None = None
+
+    @property
+    def clarifying(self) -> bool:
+        """A clarifying question or its reply: part of the conversation, never an answer."""
+        return self.kind in CLARIFY_KINDS
+
+
+CLARIFY_KINDS = ("clarify", "clarification")
+
+
+def main_turns(turns: list[Turn]) -> list[Turn]:
+    """The turns without clarifying exchanges: questions, follow-ups and answers."""
+    return [t for t in turns if not t.clarifying]
+
+
+def clarifications_for(turns: list[Turn], question_id: str) -> list[Exchange]:
+    """Each clarifying question asked on a question: the candidate's words as `answer` (they
+    are the candidate's, so graders fence them like answers) and the reply as `prompt`."""
+    out: list[Exchange] = []
+    asked: str | None = None
+    for t in turns:
+        if t.question_id != question_id or not t.clarifying:
+            continue
+        if t.kind == "clarify":
+            asked = t.text
+        elif asked is not None:
+            out.append(Exchange(prompt=t.text, answer=asked))
+            asked = None
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,7 +176,7 @@ def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
     out: list[Exchange] = []
     prompt: str | None = None
     for t in turns:
-        if t.question_id != question_id:
+        if t.question_id != question_id or t.clarifying:
             continue
         if t.role == "interviewer":
             prompt = t.text
@@ -159,17 +188,19 @@ def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
 
 def awaiting_answer(state: State) -> Turn | None:
     """The interviewer turn the candidate is expected to answer, if any."""
-    if state.finished or not state.turns:
+    turns = main_turns(state.turns)
+    if state.finished or not turns:
         return None
-    last = state.turns[-1]
+    last = turns[-1]
     return last if last.role == "interviewer" else None
 
 
 def ungraded_question(state: State) -> str | None:
     """The question whose latest answer has been stored but not yet graded."""
-    if not state.turns or state.turns[-1].role != "candidate":
+    turns = main_turns(state.turns)
+    if not turns or turns[-1].role != "candidate":
         return None
-    qid = state.turns[-1].question_id
+    qid = turns[-1].question_id
     answered = len(exchanges_for(state.turns, qid))
     grade = state.grades.get(qid)
     graded = 0 if grade is None else grade.answers
@@ -250,7 +281,7 @@ def turn_request(state: State, step: AskQuestion | AskFollowUp, library: Library
 
 
 def _last_exchange(state: State) -> list[Exchange]:
-    answered = [t for t in state.turns if t.role == "candidate"]
+    answered = [t for t in state.turns if t.kind == "answer"]
     return exchanges_for(state.turns, answered[-1].question_id)[-1:] if answered else []
 
 
@@ -279,8 +310,10 @@ def grade_request(state: State, question_id: str, library: Library,
                   interview_id: str = "") -> GradeRequest:
     """The request a model needs to grade every answer given so far to one question."""
     q = library.question(question_id)
-    return GradeRequest.for_question(q, library.rubric_for(q),
-                                     exchanges_for(state.turns, question_id), interview_id)
+    request = GradeRequest.for_question(q, library.rubric_for(q),
+                                        exchanges_for(state.turns, question_id), interview_id)
+    return request.model_copy(
+        update={"clarifications": clarifications_for(state.turns, question_id)})
 
 
 async def grade_latest(state: State, library: Library, model: InterviewModel,

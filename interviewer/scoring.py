@@ -80,10 +80,6 @@ class AnswerGrade(BaseModel):
         score = weighted_overall(self.criteria)
         return score if self.overall_cap is None else min(score, self.overall_cap)
 
-    def weakest(self) -> CriterionGrade:
-        """The lowest-scoring criterion; ties go to the heavier weight."""
-        return min(self.criteria, key=lambda c: (c.score, -c.weight))
-
 
 def weighted_overall(criteria: list[CriterionGrade]) -> float:
     total = sum(c.weight for c in criteria)

@@ -18,6 +18,7 @@ from interviewer.taxonomy import LEVEL_NAMES, Area, Topic
 from interviewer.web.views import grader_label
 
 FINISH = ":finish"
+ASK = "?"  # an entry starting with this is a clarifying question, not an answer
 
 
 def read_answer(stream: TextIO) -> str | None:
@@ -44,7 +45,8 @@ async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
     async def show(delta: str) -> None:
         console.print(delta, end="", markup=False, highlight=False)
 
-    console.print("[dim]Answer, then press Enter on an empty line. Type :finish to stop.[/dim]")
+    console.print("[dim]Answer, then press Enter on an empty line. Start with ? to ask a "
+                  "clarifying question first. Type :finish to stop.[/dim]")
     record = await _advance_printing(service, interview_id, show, console)
     while (current := service.current(record)) is not None:
         console.print(f"[dim]({'follow-up' if current.kind == 'follow_up' else 'question'} "
@@ -53,6 +55,11 @@ async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
         if text is None:
             break
         try:
+            if text.lstrip().startswith(ASK):
+                reply = service.clarify(interview_id, text.lstrip()[len(ASK):].strip())
+                console.print("[bold cyan]Interviewer:[/bold cyan] ", end="")
+                console.print(reply, markup=False, highlight=False)
+                continue
             service.submit(interview_id, text, current.turn)
         except BadAnswer as exc:
             console.print(f"[red]{exc}[/red]")
@@ -174,3 +181,18 @@ def _one_line(exc: Exception) -> str:
         return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
                          for e in exc.errors())
     return str(exc)
+
+
+def print_delivery(console: Console, heard: Any, delivery: Any) -> None:
+    """The transcript of a spoken answer and its delivery figures, each with its good range."""
+    console.print(f"[bold]Transcript[/bold] ({heard.seconds:.0f} s, {heard.engine})")
+    console.print(heard.text, markup=False, highlight=False)
+    console.print()
+    console.print("[bold]Delivery[/bold]")
+    for f in delivery.figures:
+        value = f"{int(f.value) // 60}:{int(f.value) % 60:02d}" if f.unit == "seconds" \
+            else f"{f.value:g} {f.unit}"
+        mark = "ok" if f.verdict == "ok" else f.verdict
+        console.print(f"  {f.name}: {value} (good: {f.good}; {mark}). {f.advice}",
+                      markup=False, highlight=False)
+    console.print()

@@ -107,3 +107,31 @@ def test_a_new_interview_avoids_questions_already_practised(library: Library) ->
     assert set(plan.question_ids) == set(pool[-2:])
     more = engine.plan_interview(library, "area", area="identity-auth", count=4, done=done)
     assert set(pool[-2:]) <= set(more.question_ids) and len(more.question_ids) == 4
+
+
+def test_check_names_the_file_and_the_unknown_placeholder(tmp_path) -> None:
+    source = (conversation.prompts_dir() / "conversation.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "conversation.yaml"
+    bad.write_text(source.replace("You said “{quote}”.", "You said “{qoute}”."), "utf-8")
+    with pytest.raises(ValueError, match=r"conversation.yaml: unknown placeholder 'qoute'"):
+        conversation.check_conversation(bad)
+    assert conversation.check_conversation(conversation.prompts_dir() / "conversation.yaml")
+
+
+def test_the_llm_turn_prompt_asks_to_quote_the_last_answer(library: Library) -> None:
+    from interviewer.llm.prompts import interviewer_messages
+
+    plan = engine.plan_interview(library, "area", area="api-products", count=2, seed=3)
+    state = State(plan)
+    first = engine.next_step(state, library)
+    opening = interviewer_messages(engine.turn_request(state, first, library), [], 0, "t1")
+    assert conversation.opening(
+        [library.question(q).kind for q in plan.question_ids], "API products") in \
+        opening[1]["content"]
+    state.turns += [engine.interviewer_turn(first, "Q1"),
+                    Turn("candidate", "answer", first.question.id, "We shard by tenant id.")]
+    nxt = AskQuestion(library.question(plan.question_ids[1]), 2)
+    request = engine.turn_request(state, nxt, library)
+    prompt = interviewer_messages(request, request.exchanges, 0, "t1")[1]["content"]
+    assert "We shard by tenant id." in prompt and "quoting three to eight" in prompt
+    assert "<t1>" in prompt  # the candidate's words stay fenced as data

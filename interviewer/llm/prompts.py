@@ -48,6 +48,7 @@ def interviewer_messages(request: TurnRequest, exchanges: list[Exchange], omitte
                          tag: str) -> list[Message]:
     """System (role, guide, question, rubric) then the turn to phrase."""
     system = render("interviewer_system.j2", question=request.question, rubric=request.rubric,
+                    facts=request.question.facts,
                     levels=False, area_name=AREA_NAMES[request.question.area],
                     topic_name=TOPIC_NAMES[request.question.topic])
     turn = render("interviewer_turn.j2", kind=request.kind, number=request.number,
@@ -64,7 +65,8 @@ def grader_messages(request: GradeRequest, exchanges: list[Exchange], omitted: i
                     topic_name=TOPIC_NAMES.get(request.topic, request.topic),
                     question_text=request.question_text, strong_answer=request.strong_answer)
     ask = render("grader_request.j2", tag=tag, exchanges=_fenced(exchanges, tag),
-                 omitted=omitted, criterion_ids=request.rubric.criterion_ids, schema=schema)
+                 omitted=omitted, criterion_ids=request.rubric.criterion_ids, schema=schema,
+                 clarifications=_fenced(request.clarifications, tag))
     return [{"role": "system", "content": system}, {"role": "user", "content": ask}]
 
 

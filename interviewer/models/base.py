@@ -46,6 +46,8 @@ class GradeRequest(BaseModel):
     strong_answer: list[str] = Field(default_factory=list)
     rubric: Rubric
     exchanges: list[Exchange]
+    clarifications: list[Exchange] = Field(
+        default_factory=list, description="clarifying questions asked, each with its reply")
 
     @property
     def answer(self) -> str:

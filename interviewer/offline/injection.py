@@ -4,6 +4,7 @@ comments and override blocks, score demands, pasted labels and polite requests."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from interviewer.offline.text import Sentence, split_sentences
 
@@ -115,41 +116,58 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The same characters as sorted spans that do not overlap."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_instructions(text: str, sentences: list[Sentence] | None = None) -> set[int]:
     """Indices of the sentences of `text` that address the grader rather than the question."""
     sentences = split_sentences(text) if sentences is None else sentences
-    spans = _spans(text)
+    spans = _merged(_spans(text))
+    ends = [b for _, b in spans]
     found = set()
     for i, s in enumerate(sentences):
-        end = s.start + len(s.text)
-        inside = any(a < end and s.start < b for a, b in spans)
+        first = bisect_right(ends, s.start)  # the first span that ends after the start
+        inside = first < len(spans) and spans[first][0] < s.start + len(s.text)
         if inside or is_instruction_to_grader(s.text):
             found.add(i)
-    # a sentence about the grading next to a flagged one belongs to the same injection
-    changed = True
-    while changed:
-        changed = False
-        for i, s in enumerate(sentences):
-            if i not in found and ({i - 1, i + 1} & found) and _META.search(s.text):
-                found.add(i)
-                changed = True
+    # a run of sentences about the grading next to a flagged one belongs to the same
+    # injection: one sweep each way reaches every such run, however long
+    meta = [bool(_META.search(s.text)) for s in sentences]
+    for i in range(1, len(sentences)):  # runs that follow a flagged sentence
+        if meta[i] and i - 1 in found:
+            found.add(i)
+    for i in range(len(sentences) - 2, -1, -1):  # and runs that lead up to one
+        if meta[i] and i + 1 in found:
+            found.add(i)
     return found
 
 
-def _outside(s: Sentence, spans: list[tuple[int, int]]) -> list[Sentence]:
-    """The parts of a sentence that lie outside the given spans, as verbatim sentences."""
+def _outside(s: Sentence, spans: list[tuple[int, int]], ends: list[int]) -> list[Sentence]:
+    """The parts of a sentence that lie outside the given spans, as verbatim sentences.
+
+    `spans` are sorted and do not overlap, and `ends` are their ends, so only the spans that
+    can touch the sentence are looked at."""
     pieces, cursor, end = [], s.start, s.start + len(s.text)
-    for a, b in sorted(spans):
-        if a < end and s.start < b:
-            pieces.append((cursor, max(cursor, a)))
-            cursor = max(cursor, b)
+    i = bisect_right(ends, s.start)
+    while i < len(spans) and spans[i][0] < end:
+        a, b = spans[i]
+        pieces.append((cursor, max(cursor, a)))
+        cursor, i = max(cursor, b), i + 1
     pieces.append((cursor, end))
     out = []
     for a, b in pieces:
         raw = s.text[a - s.start:b - s.start]
         text = raw.strip()
         if len(text.split()) >= 3:
-            out.append(Sentence(text, a + raw.index(text)))
+            out.append(Sentence(text, a + len(raw) - len(raw.lstrip())))
     return out
 
 
@@ -159,6 +177,7 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
     sentences = split_sentences(text)
     flagged = find_instructions(text, sentences)
     comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    ends = [b for _, b in comments]
     kept: list[Sentence] = []
     injected: list[Sentence] = []
     for i, s in enumerate(sentences):
@@ -166,19 +185,21 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
             kept.append(s)
             continue
         injected.append(s)
-        kept.extend(p for p in _outside(s, comments) if not is_instruction_to_grader(p.text))
+        kept.extend(p for p in _outside(s, comments, ends) if not is_instruction_to_grader(p.text))
     return kept, injected
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) ranges of `text` aimed at the grader; deleting them leaves the answer."""
     kept, injected = separate(text)
+    kept = sorted(kept, key=lambda p: p.start)
+    starts = [p.start for p in kept]
     spans = []
     for s in injected:
         cursor, end = s.start, s.start + len(s.text)
-        for k in sorted(k.start for k in kept if s.start <= k.start < end):
-            piece = next(p for p in kept if p.start == k)
-            spans.append((cursor, k))
-            cursor = k + len(piece.text)
+        i = bisect_left(starts, s.start)
+        while i < len(kept) and kept[i].start < end:
+            spans.append((cursor, kept[i].start))
+            cursor, i = kept[i].start + len(kept[i].text), i + 1
         spans.append((cursor, end))
     return [(a, b) for a, b in spans if b > a]

@@ -46,14 +46,29 @@ class CreateInterview(StrictBody):
     mode: Literal["full", "area", "topic", "single"] = "full"
     area: Area | None = None
     topic: Topic | None = None
-    questions: int | None = Field(default=None, ge=1, le=8)
-    question_id: str | None = None
-    model: str | None = None
+    questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
+    question_id: str | None = Field(default=None, min_length=1, max_length=100)
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
 
 
 class AnswerBody(StrictBody):
-    text: str
-    turn: int | None = Field(default=None, ge=0, description="position of the turn answered")
+    # the schema says what the app checks itself, with a message a candidate can act on
+    text: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN, strict=True,
+                             description="position of the turn answered")
+
+
+class ClarifyBody(StrictBody):
+    text: str = Field(description="a clarifying question about the current question's scenario")
+
+
+class ClarificationOut(BaseModel):
+    asked: str
+    reply: str = Field(description="the scenario facts asked for, or a nudge to assume and go on")
+    current: CurrentOut | None = Field(description="the turn still waiting for an answer")
 
 
 class CurrentOut(BaseModel):
@@ -74,7 +89,7 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "close"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
     question_id: str
     text: str
     criterion: str | None
@@ -173,6 +188,24 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
 
     return await idempotency.once(service.store, f"answers:{interview_id}", idempotency_key,
                                   body, run)
+
+
+@router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
+             dependencies=JSON_ONLY, responses=_errors(400, 404, 409, 413, 415, 422))
+async def ask_clarification(interview_id: str, body: ClarifyBody,
+                            service: ServiceDep) -> ClarificationOut:
+    """Ask about the scenario; the reply gives the facts asked for. The question stays open:
+    asking does not use up the answer."""
+    _load(service, interview_id)
+    try:
+        reply = service.clarify(interview_id, body.text)
+    except BadAnswer as exc:
+        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
+                            str(exc)) from None
+    except (NotAwaitingAnswer, Conflict) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return ClarificationOut(asked=body.text, reply=reply,
+                            current=_current(service.current(service.load(interview_id))))
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,

@@ -142,10 +142,11 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id)
+    seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
-        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
-        if recording and turn.isdigit():  # the answer began as a recording: keep its delivery
-            request.app.state.speech.attach(interview_id, recording, int(turn))
+        service.submit(interview_id, text, seq)
+        if recording and seq is not None:  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         record = service.load(interview_id)
         error, link = views.answer_error(exc, record, service)
@@ -154,6 +155,23 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
         return render(request, "interview.html", context,
                       422 if isinstance(exc, BadAnswer) else 409)
     return _see_other(_page_url(interview_id, stream))
+
+
+@router.post("/interviews/{interview_id}/clarifications")
+async def clarification(request: Request, interview_id: str, service: ServiceDep,
+                        csrf_token: Annotated[str, Form()] = "",
+                        text: Annotated[str, Form()] = "") -> Response:
+    """Ask about the scenario; the page comes back with the reply and the question open."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id)
+    try:
+        service.clarify(interview_id, text)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#clarify")
 
 
 @router.post("/interviews/{interview_id}/finish")

@@ -19,13 +19,15 @@ from fastapi.responses import StreamingResponse
 from interviewer import engine
 from interviewer.models.base import ModelUnavailable
 from interviewer.service import Current, Interviews
-from interviewer.storage import NotFound, Record, now
+from interviewer.storage import Busy, NotFound, Record, StorageUnavailable, now
 from interviewer.web.deps import ServiceDep
 from interviewer.web.limits import spend_wait
 
 router = APIRouter(include_in_schema=False)
 UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
                "reload this page in a moment to continue.")
+STORE_DOWN = ("The interview store could not be used just now ({}). Your answer is saved; "
+              "reload this page in a moment to continue.")
 WAIT = "Too many model requests just now: reload this page in {} seconds to continue."
 _running: set[asyncio.Task[str | None]] = set()  # turns still being written after a disconnect
 
@@ -64,6 +66,8 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
             return None
         except ModelUnavailable as exc:
             return UNAVAILABLE.format(exc)
+        except (StorageUnavailable, Busy) as exc:  # the answer was stored before this stream
+            return STORE_DOWN.format(exc)
         finally:
             queue.put_nowait(None)
 

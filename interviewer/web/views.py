@@ -79,7 +79,7 @@ def interview_summary(record: Record) -> dict[str, Any]:
 
 def transcript(record: Record) -> list[dict[str, Any]]:
     order = {qid: i + 1 for i, qid in enumerate(record.state.plan.question_ids)}
-    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text,
+    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text, "seq": t.seq,
              "question_number": order.get(t.turn.question_id, 0)} for t in record.turns]
 
 
@@ -98,6 +98,8 @@ def exchanges_by_question(record: Record, library: Library) -> dict[str, list[di
     prompt = None
     for stored in record.turns:
         turn = stored.turn
+        if turn.clarifying:  # scenario facts asked for; the answer still replies to the prompt
+            continue
         if turn.role == "interviewer":
             prompt = stored if turn.kind != "close" else None
         elif prompt is not None:
@@ -157,7 +159,7 @@ def pace(record: Record, library: Library) -> dict[str, int]:
 
 def unanswered(record: Record) -> int:
     """Questions in the plan with no answer yet (the one on screen included)."""
-    answered = {t.turn.question_id for t in record.turns if t.turn.role == "candidate"}
+    answered = {t.turn.question_id for t in record.turns if t.turn.kind == "answer"}
     return sum(1 for q in record.state.plan.question_ids if q not in answered)
 
 
