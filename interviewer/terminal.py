@@ -75,6 +75,8 @@ async def _advance_printing(service: Interviews, interview_id: str, show: Any,
                             console: Console) -> Any:
     console.print("\n[bold cyan]Interviewer:[/bold cyan] ", end="")
     record = await service.advance(interview_id, on_delta=show)
+    if record.state.finished and record.turns and record.turns[-1].turn.kind == "close":
+        console.print(record.turns[-1].turn.text, markup=False, highlight=False, end="")
     console.print()
     return record
 
