@@ -10,6 +10,8 @@ partial it is.
 
 from __future__ import annotations
 
+import argparse
+import math
 import re
 import subprocess
 import sys
@@ -31,11 +33,11 @@ def module_of(mutant: str) -> str:
     return ".".join(parts[:-1])
 
 
-def tally(results: str) -> dict[str, Counter[str]]:
+def tally(results: str, only: set[str] | None = None) -> dict[str, Counter[str]]:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for line in results.splitlines():
         match = LINE.match(line)
-        if match:
+        if match and (only is None or line.split(":")[0].strip() in only):
             by_module[module_of(match["name"])][match["status"].strip()] += 1
     return by_module
 
@@ -47,10 +49,15 @@ def score(counts: Counter[str]) -> tuple[int, int]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", type=Path, help="a file of mutant names: score just those")
+    parser.add_argument("--population", type=int, help="how many mutants the sample came from")
+    args = parser.parse_args()
+    only = set(args.only.read_text().split()) if args.only else None
     mutmut = Path(sys.executable).with_name("mutmut")
     results = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
-    by_module = tally(results)
+    by_module = tally(results, only)
     if not by_module:
         print("no mutmut results: run `make mutate` first")
         return 1
@@ -68,7 +75,20 @@ def main() -> int:
     print(f"| all | {considered} | {killed} | {total['survived']} | {total['no tests']} | "
           f"{total['timeout']} | {total['not checked']} | {_percent(killed, considered)} "
           f"(target {TARGET:.0%}) |")
+    if args.population and considered:
+        low, high = wilson(killed, considered)
+        print(f"\nA random sample of {considered + total['not checked']} of "
+              f"{args.population} mutants; {considered} checked. 95% interval for the full "
+              f"score: {low:.1%} to {high:.1%} (Wilson).")
     return 0 if considered and killed / considered >= TARGET else 2
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for a proportion: sound even at 0 or n hits."""
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _percent(part: int, whole: int) -> str:

@@ -53,16 +53,27 @@ class Tally:
     answer_ms: list[float] = field(default_factory=list)
 
 
-async def _new_interview(client: httpx.AsyncClient) -> str:
-    response = await client.post("/api/interviews", json={"model": "offline", "questions": 8})
-    response.raise_for_status()
-    return response.json()["id"]
+async def _new_interview(client: httpx.AsyncClient, tally: Tally | None = None) -> str:
+    """A fresh interview; retried while the server is too stalled to answer."""
+    while True:
+        try:
+            response = await client.post("/api/interviews", json={"model": "offline",
+                                                                  "questions": 8}, timeout=120)
+            if response.status_code == 201:
+                return response.json()["id"]
+            error = str(response.status_code)
+        except httpx.HTTPError as exc:
+            error = type(exc).__name__
+        if tally is None:
+            raise RuntimeError(f"could not start an interview: {error}")
+        tally.answers[f"create {error}"] += 1
+        await asyncio.sleep(1)
 
 
 async def candidate(client: httpx.AsyncClient, number: int, stop: float, tally: Tally) -> None:
     """Answer with a pathological text, again and again, until `stop`."""
     names = list(PATTERNS)
-    iid, sent = await _new_interview(client), number
+    iid, sent = await _new_interview(client, tally), number
     while time.monotonic() < stop:
         text = PATTERNS[names[sent % len(names)]]
         sent += 1
@@ -78,7 +89,7 @@ async def candidate(client: httpx.AsyncClient, number: int, stop: float, tally: 
         if response.status_code == 429:
             await asyncio.sleep(float(response.headers.get("retry-after", "1")))
         elif response.status_code != 200 or response.json()["status"] == "completed":
-            iid = await _new_interview(client)
+            iid = await _new_interview(client, tally)
 
 
 async def probe(client: httpx.AsyncClient, other: str, stop: float, tally: Tally) -> None:

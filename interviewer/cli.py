@@ -13,7 +13,7 @@ from rich.console import Console
 
 from interviewer import engine, paths, terminal
 from interviewer.library import LibraryError, default_library, load_library
-from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
 from interviewer.taxonomy import AREAS, LEVELS, TOPICS
@@ -121,6 +121,9 @@ def practice(
     mode: Annotated[str, typer.Option(help="full, area, topic or single.")] = "full",
     area: AreaOpt = None, topic: TopicOpt = None,
     questions: Annotated[int | None, typer.Option(help="How many questions, 1 to 8.")] = None,
+    level: Annotated[str, typer.Option(
+        help="The level you interview at: pm, senior or staff. The outline and bar follow it.")]
+    = "senior",
     question: Annotated[str | None, typer.Option(help="One question id (see `questions`).")]
     = None,
     model: ModelOpt = None,
@@ -140,7 +143,7 @@ def practice(
     settings = get_settings()
     service = build_service(settings)
     try:
-        plan = service.plan(mode, area, topic, questions, question)
+        plan = service.plan(mode, area, topic, questions, question, level)
         interview_id = service.create(plan, model or default_model_name(settings))
     except (engine.PlanError, UnknownModel) as exc:
         raise _fail(str(exc)) from None
@@ -183,7 +186,7 @@ def grade(
     """
     settings = get_settings()
     try:
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except UnknownModel as exc:
         raise _fail(str(exc)) from None
     if jsonl is not None:
@@ -261,6 +264,12 @@ def transcribe(
                           "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
     else:
         terminal.print_delivery(Console(), heard, delivery)
+
+def _strict(model: InterviewModel) -> InterviewModel:
+    """A model asked for by name must answer or fail: no offline grade when it is down."""
+    if hasattr(model, "fall_back_when_unavailable"):
+        model.fall_back_when_unavailable = False  # type: ignore[attr-defined]
+    return model
 
 
 def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
@@ -360,6 +369,10 @@ def calibrate(
     = 0.80,
     min_ranking: Annotated[float, typer.Option(
         help="Fail below this share of answer pairs to one question ranked right.")] = 0.90,
+    fit: Annotated[bool, typer.Option(
+        "--fit", help="LLM models: learn a monotone map from the model's scores to the set's "
+                      "labels, store it (INTERVIEWER_SCORE_MAPS) and report before and after. "
+                      "Fit on a tuning set, never on a holdout.")] = False,
 ) -> None:
     """Grade a labelled answer set and measure agreement with the expert labels.
 
@@ -379,10 +392,20 @@ def calibrate(
     path = set_path or paths.calibration_dir() / "answers.jsonl"
     try:
         items = calibration.load_set(path)
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise _fail(str(exc)) from None
-    report = asyncio.run(calibration.run_calibration(chosen, items))
+    if fit and getattr(chosen, "score_map", False) is False:
+        raise _fail("--fit needs an LLM model: the offline grader has no raw scores to map")
+    if fit:
+        chosen.score_map = None  # fit on the raw model, not on an earlier map's output
+    try:
+        report = asyncio.run(calibration.run_calibration(chosen, items,
+                                                         progress=terminal.calibration_progress(err)))
+    except ModelUnavailable as exc:
+        raise _fail(f"the model is unavailable: {exc}. No report was written", 1) from None
+    if fit:
+        report = _fit_and_report(report, items, path, settings.score_maps, out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
@@ -393,6 +416,24 @@ def calibrate(
     for line in failed:
         err.print(f"[red]✗[/red] {line}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+def _fit_and_report(report, items, set_path: Path, maps_path: Path, out: Path):
+    """Fit and store the map, print before and after, and return the report after the map."""
+    from interviewer.calibration_fit import before_after, fit_map, with_map
+    from interviewer.llm.score_map import save_map
+
+    score_map = fit_map(report, report.model, set_path)
+    save_map(maps_path, score_map)
+    after = with_map(report, items, score_map)
+    table = before_after(report, after)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration-before.json").write_text(report.model_dump_json(indent=2), "utf-8")
+    print(f"Fitted a score map for {report.model} on {score_map.pairs} labelled criterion "
+          f"scores; stored in {maps_path}. Raw level -> calibrated: "
+          + ", ".join(f"{k} -> {v:.2f}" for k, v in score_map.levels.items()))
+    print(table + "\n")
+    return after
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from typing import Literal
 
 from interviewer import conversation
 from interviewer.coaching import fix_first
-from interviewer.library import FollowUp, Library, Question
+from interviewer.library import FollowUp, Library, Question, outline_at
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
 from interviewer.scoring import (
     AnswerGrade,
@@ -22,7 +22,7 @@ from interviewer.scoring import (
     Usage,
     hire_signal,
 )
-from interviewer.taxonomy import AREA_NAMES, AREAS, TOPIC_NAMES, TOPICS
+from interviewer.taxonomy import AREA_NAMES, AREAS, LEVELS, TOPIC_NAMES, TOPICS
 
 Mode = Literal["full", "area", "topic", "single"]
 MODES: tuple[str, ...] = ("full", "area", "topic", "single")
@@ -43,6 +43,7 @@ class Plan:
     area: str | None
     topic: str | None
     question_ids: tuple[str, ...]
+    level: str = "senior"  # the level the candidate targets: the outline and bar follow it
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,14 @@ def _pick_mixed(pool: list[Question], count: int, rng: random.Random) -> list[Qu
 def plan_interview(library: Library, mode: str = "full", area: str | None = None,
                    topic: str | None = None, count: int | None = None,
                    question_id: str | None = None, seed: int | None = None,
-                   done: frozenset[str] = frozenset()) -> Plan:
+                   level: str = "senior", done: frozenset[str] = frozenset()) -> Plan:
     """Choose the questions for a full loop, an area drill, a topic drill or one question.
 
     Questions in `done` (already practised) are chosen only when too few others remain."""
     _check_choice("mode", mode, MODES)
     _check_choice("area", area, AREAS)
     _check_choice("topic", topic, TOPICS)
+    _check_choice("level", level, LEVELS)
     count = DEFAULT_COUNTS[mode] if count is None else count
     if not 1 <= count <= MAX_QUESTIONS:
         raise PlanError(f"questions must be between 1 and {MAX_QUESTIONS}, not {count}")
@@ -155,7 +157,7 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
             raise PlanError(f"unknown question id {question_id!r}; "
                             "`interviewer questions` lists them")
         q = library.question(question_id)
-        return Plan("single", q.area, q.topic, (question_id,))
+        return Plan("single", q.area, q.topic, (question_id,), level)
     pool = library.filter(area=area, topic=topic)
     if not pool:
         raise PlanError(f"no questions match area={area} topic={topic}")
@@ -167,8 +169,8 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
     if len(chosen) < count:  # too few new ones: top up with practised ones
         chosen += _pick_mixed([q for q in pool if q.id in done], count - len(chosen), rng)
     if mode == "single":  # one question: its own area and topic describe the session
-        return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,))
-    return Plan(mode, area, topic, tuple(q.id for q in chosen))
+        return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,), level)
+    return Plan(mode, area, topic, tuple(q.id for q in chosen), level)
 
 
 def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
@@ -241,6 +243,16 @@ def depth_probe(grade: AnswerGrade, asked: list[str], turn_index: int) -> Follow
     return FollowUp(criterion=top.id, text=conversation.depth_probe(turn_index))
 
 
+def _twist(question: Question, asked: list[str]) -> FollowUp | None:
+    """A staged case's changed constraint: always the first follow-up, after the first answer.
+
+    It probes the question's first follow-up criterion, so it counts as one of the
+    follow-ups and that criterion is not probed twice."""
+    if question.twist is None or asked:
+        return None
+    return FollowUp(criterion=question.follow_ups[0].criterion, text=question.twist)
+
+
 def next_step(state: State, library: Library) -> Step:
     """What the interviewer does next, given every turn and grade so far."""
     if state.finished:
@@ -252,9 +264,9 @@ def next_step(state: State, library: Library) -> Step:
         grade = state.grades.get(current)
         question = library.question(current)
         if grade is not None and NOT_GRADED not in grade.flags:
-            probed = _follow_ups_asked(state, current)
-            fu = choose_follow_up(question, grade, probed) or depth_probe(grade, probed,
-                                                                           len(state.turns))
+            asked_here = _follow_ups_asked(state, current)
+            fu = (_twist(question, asked_here) or choose_follow_up(question, grade, asked_here)
+                  or depth_probe(grade, asked_here, len(state.turns)))
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
     if len(asked) >= len(ids):
@@ -310,8 +322,11 @@ def grade_request(state: State, question_id: str, library: Library,
                   interview_id: str = "") -> GradeRequest:
     """The request a model needs to grade every answer given so far to one question."""
     q = library.question(question_id)
+    level = state.plan.level
+    bar = library.levels[level].bar if level in library.levels else ""
     request = GradeRequest.for_question(q, library.rubric_for(q),
-                                        exchanges_for(state.turns, question_id), interview_id)
+                                        exchanges_for(state.turns, question_id), interview_id,
+                                        level, bar)
     return request.model_copy(
         update={"clarifications": clarifications_for(state.turns, question_id)})
 
@@ -365,10 +380,12 @@ def _question_card(library: Library, qid: str, state: State) -> QuestionCard | N
         return None
     q = library.question(qid)
     answer = "\n\n".join(e.answer for e in exchanges_for(state.turns, qid))
+    hire, stretch = outline_at(q, state.plan.level)
     return QuestionCard(
         question_id=qid, question=q.text, area=q.area, topic=q.topic,
         overall=grade.overall, criteria=grade.criteria, missed=grade.missed,
-        strong_answer=list(q.strong_answer), answer=answer, grader=grade.grader,
+        strong_answer=hire, strong_hire=stretch, weak_answers=list(q.weak_answers),
+        answer=answer, grader=grade.grader,
         flags=grade.flags, notes=grade.notes, usage=grade.usage, red_flags=grade.red_flags,
         uncertain=grade.uncertain)
 
@@ -379,10 +396,11 @@ def build_scorecard(interview_id: str, state: State, library: Library) -> Scorec
              if (c := _question_card(library, qid, state)) is not None]
     unanswered = len(state.plan.question_ids) - len(cards)
     overall = _overall(cards, unanswered if state.finished else 0)
-    graders = sorted({card.grader for card in cards}) or ["none"]
+    graders = sorted({card.grader for card in cards})  # none yet: "not graded yet"
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,
+                     level=state.plan.level,
                      unanswered=unanswered, fix_first=fix_first(cards, unanswered))
 
 

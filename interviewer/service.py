@@ -62,9 +62,9 @@ class Interviews:
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None,
-             done: frozenset[str] = frozenset()) -> engine.Plan:
+             level: str = "senior", done: frozenset[str] = frozenset()) -> engine.Plan:
         return engine.plan_interview(self.library, mode, area, topic, count, question_id,
-                                     done=done)
+                                     level=level, done=done)
 
     def practised(self, owner: str | None = None, recent: int = 100) -> frozenset[str]:
         """Questions answered in recent interviews, which a new plan avoids."""

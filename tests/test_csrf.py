@@ -188,3 +188,17 @@ def test_the_browser_cookie_is_secure_over_https(client: TestClient) -> None:
         cookie = secure.get("/").headers["set-cookie"]
     assert "Secure" in cookie and "Path=/" in cookie
     assert "Secure" not in client.get("/").headers["set-cookie"]
+
+
+def test_every_form_on_the_pages_refuses_a_forged_token(client: TestClient) -> None:
+    """Every form the pages offer must check its token: a new form without the check fails
+    here."""
+    url = _start(client)
+    html = client.get("/").text + client.get(url).text
+    actions = sorted(set(re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html)))
+    assert {"/interviews", f"{url}/answers", f"{url}/finish"} <= set(actions)
+    for action in actions:
+        response = client.post(action, data={"csrf_token": "forged" * 8, "text": "x"},
+                               files={"audio": ("a.webm", b"\x1a\x45\xdf\xa3", "audio/webm")})
+        assert response.status_code == 403, action
+    assert _turns(client, url) == ["interviewer"] and _status(client, url) == "in_progress"

@@ -163,3 +163,15 @@ def test_the_scorecard_page_shows_red_flags_doubt_and_what_to_fix_first(client, 
     assert "Red flag, breaking change shipped in place: Integrations break" in card
     assert "You answered 1 of 2 questions." in card
     assert "weight 0." not in card
+
+
+def test_a_red_flag_every_topic_shares_caps_all_the_topic_criteria() -> None:
+    grade = grade_answer(_request("success-metrics", (
+        "To measure checkout conversion we capture full card numbers and CVV in our analytics "
+        "tool so we can study drop-off field by field. The primary metric is conversion per "
+        "merchant against a baseline from last quarter, with refund rate as a guardrail.")))
+    hit = next(h for h in grade.red_flags if h.id == "personal-data-exposed")
+    assert hit.criterion == "topic" and "full card numbers" in hit.quote
+    topic = [c for c in grade.criteria if c.id not in ("structure", "trade-offs")]
+    assert topic and all(c.score <= 2 and c.feedback.startswith("Red flag") for c in topic)
+    assert grade.overall <= 1.5

@@ -35,7 +35,7 @@ THIN_FLAG = "thin"
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 # (coverage below, overall ceiling): how far an answer that covers little of the outline can go
-OUTLINE_CEILINGS = ((0.12, 1.5), (0.25, 2.0))
+OUTLINE_CEILINGS = ((0.18, 1.5), (0.25, 2.0))
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -74,6 +74,9 @@ def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[in
     """The highest score the answer as a whole allows for this criterion, and why."""
     if off_topic(reading):
         return 1, "It stays at 1: most of the answer is about something other than the question."
+    if crit.id == STORY and not narrated(reading):
+        return 1, ("It stays at 1: this says what you would do, not what you did; tell one "
+                   "real time, in the first person.")
     if reading.relevance < PARTLY_RELEVANT:
         return 2, "It stays at 2: much of the answer is about something other than the question."
     if thin(reading):
@@ -85,9 +88,6 @@ def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[in
     if reading.generic > GENERIC:
         return 2, ("It stays at 2: the answer stays general; name a concrete mechanism, number "
                    "or decision.")
-    if crit.id == STORY and not narrated(reading):
-        return 1, ("It stays at 1: this says what you would do, not what you did; tell one "
-                   "real time, in the first person.")
     if kind_of(crit) != "topic" and topic_best < 4:
         return topic_best + 1, ("It stays close to the topic criteria: good organisation cannot "
                                 "lift thin content.")
@@ -143,7 +143,12 @@ def _meaningful(text: str) -> set[str]:
     return {s for s in content_stems(text) if len(s) > 2 and s not in GENERIC_STEMS}
 
 
-def outline_coverage(request: GradeRequest) -> float | None:
+def _said(reading: Reading) -> str:
+    """The answer as graded: without the sentences addressed to the grader."""
+    return " ".join(s.sentence.text for s in reading.sentences)
+
+
+def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     """The share of the strong-answer outline's meaningful words the answer uses, leaving out
     the words the question itself gives away; None when there is no outline."""
     if not request.strong_answer:
@@ -152,13 +157,13 @@ def outline_coverage(request: GradeRequest) -> float | None:
     outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
     if not outline:
         return None
-    return len(_meaningful(request.answer) & outline) / len(outline)
+    return len(_meaningful(_said(reading)) & outline) / len(outline)
 
 
-def outline_ceiling(request: GradeRequest) -> float | None:
+def outline_ceiling(request: GradeRequest, reading: Reading) -> float | None:
     """A fluent answer that covers little of what a strong answer covers is not a hire: an
     essay beside the question, a confident wrong design, a list of generalities."""
-    cov = outline_coverage(request)
+    cov = outline_coverage(request, reading)
     if cov is None:
         return None
     for below, ceiling in OUTLINE_CEILINGS:
@@ -170,7 +175,7 @@ def outline_ceiling(request: GradeRequest) -> float | None:
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = _meaningful(request.answer)
+    said = _meaningful(_said(reading))
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
@@ -258,9 +263,10 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
-    grades, overall_cap = apply_red_flags(grades, hits)
-    ceiling = outline_ceiling(request)
+    grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
+    ceiling = outline_ceiling(request, reading)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)
@@ -269,7 +275,6 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
                      "the rest of a longer one earned no credit.")
     if hits:
         flags.append(RED_FLAG)
-    topic_ids = {c.id for c in rubric.criteria if not c.shared}
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,

@@ -18,10 +18,12 @@ _REWARD = (r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out
            r"|across the board|on (?:all|every|each) criteri(?:on|a))")
 _SCOPE = r"(?:all|every|each|the|this|overall)"
 
+# possessive (`*+`): whitespace either side of the brackets is never given back, so a long
+# run of spaces is scanned once instead of split every possible way
 _ROLE_MARKER = re.compile(
-    r"^\s*[\[<(#*>{-]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
+    r"^\s*+[\[<(#*>{-]*+\s*+(?:system|assistant|user|developer|instructions?|grader|evaluator|"
     r"reviewer|judge|admin|operator|ai|model|note to (?:the )?\w+)"
-    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*[\]>)*}]*\s*:",
+    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*+[\]>)*}]*+\s*+:",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
@@ -77,6 +79,13 @@ _DIRECTIVES = [
     r"\b(?:evaluator|grader|system|admin|scoring) override\b",
     r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
     r"score|grade (?:me|this) (?:down|harshly))",
+    # a verdict claimed for the answer ("the right score for this is a four", "score it 4",
+    # "pre-approved as a 4", "automatically a strong hire")
+    r"\b(?:right|correct|fair|proper|real|true)\s+(?:score|grade|mark|rating|level)\b.{0,40}"
+    r"\b(?:is|would be|=)\s+(?:a\s+)?(?:4|four|strong[- ]hire)\b",
+    r"\b(?:score|rate|grade|mark)\s+(?:it|this|me|this answer)\s+(?:a\s+|as\s+a\s+)?(?:4|four)\b",
+    r"\bpre-?approved\b|\balready been approved\b",
+    r"\bautomatically\s+(?:a\s+|an\s+)?(?:strong[- ]hire|4|four|top score|pass)\b",
     r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
     r"marks|json)\b",
     r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",

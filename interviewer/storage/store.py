@@ -92,9 +92,9 @@ class Store:
     def create(self, plan: Plan, model: str, owner: str | None = None,
                interview_id: str | None = None) -> str:
         interview_id = interview_id or new_id()
-        columns = "id, created_at, mode, area, topic, model, question_ids"
+        columns = "id, created_at, mode, area, topic, model, question_ids, level"
         values: tuple = (interview_id, now(), plan.mode, plan.area, plan.topic, model,
-                         json.dumps(list(plan.question_ids)))
+                         json.dumps(list(plan.question_ids)), plan.level)
         if owner is not None:
             columns, values = columns + ", owner", (*values, owner)
         marks = ", ".join("?" * len(values))
@@ -182,7 +182,8 @@ def _column(row: Row, name: str) -> object:
 
 
 def _record(row: Row, turns: list[Row], grades: list[Row]) -> Record:
-    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])))
+    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])),
+                str(_column(row, "level") or "senior"))
     parsed = [AnswerGrade.model_validate_json(g["grade"]) for g in grades]
     state = State(plan=plan, turns=[_turn(t) for t in turns],
                   grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))

@@ -16,7 +16,7 @@ from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
-from interviewer.taxonomy import Area, Topic
+from interviewer.taxonomy import Area, Level, Topic
 from interviewer.web import idempotency
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.idempotency import KeyHeader
@@ -25,6 +25,8 @@ from interviewer.web.limits import check_spend, require_json
 
 class ErrorOut(BaseModel):
     detail: str
+    id: str | None = Field(default=None, description="on a 503 from creating an interview: "
+                           "the interview that was created; reopen it instead of retrying")
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
@@ -49,6 +51,8 @@ class CreateInterview(StrictBody):
     questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
     question_id: str | None = Field(default=None, min_length=1, max_length=100)
     model: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level = Field(default="senior", description="the level you are interviewing at: "
+                         "pm, senior or staff; the outline and the grading bar follow it")
 
 
 MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
@@ -102,6 +106,7 @@ class InterviewOut(InterviewState):
     mode: str
     area: str | None
     topic: str | None
+    level: str
     model: str
     created_at: str
     question_ids: list[str]
@@ -150,7 +155,8 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
-        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id)
+        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id,
+                            body.level)
         service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
@@ -162,9 +168,30 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
             interview_id = service.create(plan, model)
             if idempotency_key:
                 service.store.idempotency.set_resource("create", idempotency_key, interview_id)
-        return 201, await _after(service, service.advance(interview_id))
+        try:
+            return 201, _state(service, await service.advance(interview_id))
+        except ModelUnavailable as exc:
+            raise _CreatedButUnavailable(interview_id, exc) from None
 
-    return await idempotency.once(service.store, "create", idempotency_key, body, run)
+    try:
+        return await idempotency.once(service.store, "create", idempotency_key, body, run)
+    except _CreatedButUnavailable as exc:  # the interview exists: say which, so a retry
+        url = f"/api/interviews/{exc.interview_id}"  # reopens it instead of making another
+        return JSONResponse(
+            status_code=503, headers={"Location": url},
+            content={"detail": f"the model is unavailable: {exc.cause}. Interview "
+                               f"{exc.interview_id} was created and saved; open /interviews/"
+                               f"{exc.interview_id} to continue it when the model is back, "
+                               "rather than creating another.", "id": exc.interview_id})
+
+
+class _CreatedButUnavailable(Exception):
+    """The interview was created but its first question could not be asked."""
+
+    def __init__(self, interview_id: str, cause: ModelUnavailable):
+        super().__init__(str(cause))
+        self.interview_id = interview_id
+        self.cause = cause
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
@@ -228,7 +255,7 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
              for t in record.turns]
     return InterviewOut(id=record.id, status=record.status,
                         current=_current(service.current(record)), mode=plan.mode,
-                        area=plan.area, topic=plan.topic, model=record.model,
+                        area=plan.area, topic=plan.topic, level=plan.level, model=record.model,
                         created_at=record.created_at, question_ids=list(plan.question_ids),
                         turns=turns, usage=record.usage)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from interviewer import engine
 from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name, model_choices
@@ -69,10 +70,11 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
                 model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                level: Annotated[str, Form()] = "senior",
                 repeat: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
-            "question_id": question_id, "model": model, "repeat": repeat}
+            "question_id": question_id, "model": model, "level": level, "repeat": repeat}
     try:
         if mode == "single" and not question_id:
             raise PlanError("pick a question for “One question”, or choose another type")
@@ -80,7 +82,7 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
         count = int(questions) if questions.strip() and mode != "single" else None
         plan = service.plan(mode, (area or None) if mode == "area" else None,
                             (topic or None) if mode == "topic" else None, count,
-                            question_id if mode == "single" else None,
+                            question_id if mode == "single" else None, level or "senior",
                             done=frozenset() if repeat else service.practised())
         model = model or default_model_name(settings)
         service.models(model)
@@ -115,10 +117,15 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
                          stream: str = "", ask: str = "") -> Response:
     record = _record(service, interview_id)
     notice = upcoming = None
+    streaming = stream == "1"
+    if streaming and not record.state.finished and engine.ungraded_question(record.state):
+        # the page says "grading" while its stream grades, then reloads to ask the next turn
+        return render(request, "interview.html", {
+            **views.interview_context(service, record), "error": None, "draft": "",
+            "notice": None, "grading": True, "stream_url": stream_url(interview_id)})
     if not record.state.finished and service.current(record) is None:
         # an answer is stored and waits for its grade and the next turn; with the page's
         # script on, grade now and let the page stream the turn in (interviewer.web.stream)
-        streaming = stream == "1"
         record, notice = await _advance(request, service, record, ask=not streaming)
         if streaming and notice is None:
             upcoming = upcoming_turn(service, record)

@@ -11,7 +11,7 @@ from interviewer.library import Library
 from interviewer.models.registry import OFFLINE, describe
 from interviewer.service import BadAnswer, Current, Interviews
 from interviewer.storage import Record
-from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TOPIC_NAMES
+from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TARGET_NAMES, TOPIC_NAMES
 
 MODE_INFO = {
     "full": ("Full mock interview", "A loop mixing areas and topics, like a real onsite."),
@@ -38,6 +38,8 @@ def home_context(library: Library, practised: frozenset[str] = frozenset(),
         "question_groups": question_groups(library, practised),
         "practised_count": len(practised & set(library.questions)),
         "daily": daily_question(library, today or date.today()),
+        "levels": [{"value": k, "label": TARGET_NAMES[k], "bar": bar.bar}
+                   for k, bar in library.levels.items()],
     }
 
 
@@ -145,6 +147,7 @@ def interview_context(service: Interviews, record: Record) -> dict[str, Any]:
         "current": current,
         "progress": {"answered": answered, "total": len(record.state.plan.question_ids)},
         "pace": pace(record, service.library),
+        "grading": False,  # True while the page's stream grades the stored answer
     }
 
 
@@ -185,6 +188,7 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     card = service.scorecard(record.id)
     data = card.model_dump()
     data["grader_label"] = grader_label(card.grader)
+    data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
             "exchanges": exchanges_by_question(record, service.library)}
 
@@ -218,6 +222,7 @@ def calibration_context(service: Interviews) -> dict[str, Any]:
     return {"command": CALIBRATE_COMMAND, "report": {
         "model": report.model, "set_path": set_path, "created_at": created_at,
         "n_items": report.n, "ranking_accuracy": report.ranking, "confusion": report.confusion,
+        "fallbacks": report.fallbacks, "fallback_note": report.fallback_note(),
         "overall": {"qwk": overall.qwk, "spearman": overall.spearman, "exact": overall.exact,
                     "adjacent": overall.adjacent},
         "per_criterion": [{"criterion": cid, "n": a.n, "qwk": a.qwk, "spearman": a.spearman,
