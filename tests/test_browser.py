@@ -60,13 +60,7 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
         for answer in ANSWERS:
             if page.query_selector("#answer") is None:
                 break
-            page.fill("#answer", answer)
-            page.click("#submit-answer")
-            page.wait_for_load_state("networkidle")
-            if page.query_selector("#current-question-text"):
-                page.wait_for_function(
-                    "document.getElementById('current-question-text').textContent.trim()"
-                    ".length > 20")
+            _answer(page, answer)
         # follow-ups and later questions were streamed in from server-sent events
         assert any(u.endswith("/stream") for u in urls), urls
         if page.query_selector("#finish"):
@@ -134,13 +128,14 @@ def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) ->
 
 
 def _answer(page, text: str) -> None:
+    """Submit an answer and wait, through "Grading your answer…", for the next question to
+    be streamed in whole or for the interview to be complete."""
     page.fill("#answer", text)
     page.click("#submit-answer")
-    page.wait_for_load_state("networkidle")
-    if page.query_selector("#current-question-text"):
+    page.wait_for_selector("#submit-answer:enabled, #complete-heading", timeout=90_000)
+    if page.query_selector("#answer"):
         page.wait_for_function(
-            "document.getElementById('current-question-text').textContent.trim().length > 20"
-            " && !document.getElementById('submit-answer').disabled")
+            "document.getElementById('current-question-text').textContent.trim().length > 20")
 
 
 def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
@@ -173,7 +168,7 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
             "“First I would talk to the developers”" in said, said
         assert "Building on what you said" not in said
         assert page.evaluate("document.activeElement.id") == "answer"
-        for _ in range(4):
+        for _ in range(8):
             if page.query_selector("#answer") is None:
                 break
             _answer(page, "I would cap each tenant at 500 requests per second and "
