@@ -161,6 +161,10 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         assert page.evaluate("document.activeElement.id") == "answer"
         timer = page.inner_text("#timer")
         assert "left of" in timer, timer  # a countdown to the target, from first sight
+        page.focus(".skip-link")
+        page.keyboard.press("Enter")  # "Skip to content" lands on the question
+        assert page.evaluate("document.activeElement.id") == "question"
+        assert "Building on what you said" not in page.inner_text("main")
         _answer(page, "First I would talk to the developers. They get a 429 error "
                       "with no Retry-After header, so clients hammer us.")
         said = page.inner_text("#current-question-text")
