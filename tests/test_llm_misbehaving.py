@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer import conversation
 from interviewer.library import Library
 from interviewer.llm.guard import turn_checks
 from interviewer.llm.schema import MAX_QUOTES, grade_reply_tokens
@@ -175,11 +176,13 @@ def test_a_garbled_follow_up_is_replaced_by_the_library_wording_with_the_reason(
         case: str, server: FakeOpenAI, tmp_path: Path, mini_library: Library) -> None:
     model = make_model(server, tmp_path)
     request = follow_up_request(mini_library)
+    request = request.model_copy(update={"lead_in": conversation.lead_in(
+        "follow_up", 1, request.exchanges[-1].answer, 2)})
     reply, reason = _garbled(request.seed_text)[case]
     server.script(reply)
     said = "".join(phrase(model, request))
-    assert said.endswith(request.seed_text) and said.startswith(("Let me", "Thanks", "Let's",
-                                                                  "Building"))
+    assert said == f"{request.lead_in} {request.seed_text}"  # the library's words, lead-in
+    assert "“" in request.lead_in  # which quotes the answer
     usage = model.turn_usage("iv")
     assert usage is not None and usage.note.startswith(reason)
 
