@@ -16,6 +16,7 @@ from interviewer.library import LibraryError, default_library, load_library
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
+from interviewer.storage import LOCAL_OWNER
 from interviewer.taxonomy import AREAS, TOPICS
 
 app = typer.Typer(
@@ -55,7 +56,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
 
     from interviewer.web.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port)
+    uvicorn.run(create_app(host=host), host=host, port=port)
 
 
 @app.command()
@@ -82,7 +83,7 @@ def practice(
     service = build_service(settings)
     try:
         plan = service.plan(mode, area, topic, questions, question)
-        interview_id = service.create(plan, model or default_model_name(settings))
+        interview_id = service.create(plan, model or default_model_name(settings), LOCAL_OWNER)
     except (engine.PlanError, UnknownModel) as exc:
         raise _fail(str(exc)) from None
     try:
@@ -233,7 +234,7 @@ def calibrate(
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     build_service(settings).store.save_calibration(report.model, str(path),
-                                                   report.model_dump_json())
+                                                   report.model_dump_json(), LOCAL_OWNER)
     print(report.to_markdown())
     failed = report.thresholds_failed(min_qwk, min_spearman, min_ranking)
     for line in failed:

@@ -17,7 +17,7 @@ from interviewer.library import Library
 from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel
 from interviewer.scoring import Scorecard
-from interviewer.storage import Conflict, Record, Store
+from interviewer.storage import Conflict, NotFound, Record, Store
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
@@ -60,13 +60,23 @@ class Interviews:
              count: int | None = None, question_id: str | None = None) -> engine.Plan:
         return engine.plan_interview(self.library, mode, area, topic, count, question_id)
 
-    def create(self, plan: engine.Plan, model_name: str) -> str:
-        """Store a new interview; its first question comes from `advance`."""
+    def create(self, plan: engine.Plan, model_name: str, owner: str) -> str:
+        """Store a new interview for `owner`; its first question comes from `advance`."""
         self.models(model_name)  # fail now, not mid-interview, on an unknown model
-        return self.store.create(plan, model_name)
+        return self.store.create(plan, model_name, owner)
 
-    def load(self, interview_id: str) -> Record:
-        return self.store.load(interview_id)
+    def load(self, interview_id: str, owner: str) -> Record:
+        """The owner's interview; NotFound when it is someone else's, so that nobody can
+        learn whether another candidate's interview exists."""
+        record = self.store.load(interview_id)
+        if record.owner != owner:
+            raise NotFound(interview_id)
+        return record
+
+    def delete(self, interview_id: str, owner: str) -> None:
+        """Delete one of the owner's interviews for good."""
+        self.load(interview_id, owner)
+        self.store.delete_interview(interview_id)
 
     def validate_answer(self, text: str) -> str:
         """Reject what cannot be an answer, with a message a candidate can act on."""

@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS grades (
 """
 
 
+LOCAL_OWNER = "local"  # the CLI's interviews, and the browser's on a loopback-only server
+HISTORY_PAGE = 20
+
+
 class NotFound(KeyError):
     """No interview with that id."""
 
@@ -79,6 +83,7 @@ class Record:
     model: str
     state: State
     turns: list[StoredTurn]
+    owner: str = LOCAL_OWNER
 
     @property
     def status(self) -> str:
@@ -100,6 +105,22 @@ def _add_usage_column(db: sqlite3.Connection) -> None:
     except sqlite3.OperationalError as exc:  # another process added it first
         if "duplicate column" not in str(exc):
             raise
+
+
+def _add_owner_columns(db: sqlite3.Connection) -> None:
+    """Every interview and calibration run has an owner; those made before owners existed
+    belong to the local owner, who used them through the CLI or a loopback browser."""
+    for table in ("interviews", "calibration_reports"):
+        columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if "owner_id" not in columns:
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN owner_id TEXT NOT NULL"
+                           f" DEFAULT '{LOCAL_OWNER}'")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise
+    db.execute("CREATE INDEX IF NOT EXISTS interviews_by_owner"
+               " ON interviews (owner_id, created_at, id)")
 
 
 def now() -> str:
@@ -132,6 +153,7 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
             _add_usage_column(db)
+            _add_owner_columns(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -143,14 +165,14 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def create(self, plan: Plan, model: str) -> str:
+    def create(self, plan: Plan, model: str, owner: str) -> str:
         interview_id = new_id()
         with self._connect() as db:
             db.execute(
-                "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids,"
+                " owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (interview_id, now(), plan.mode, plan.area, plan.topic, model,
-                 json.dumps(list(plan.question_ids))))
+                 json.dumps(list(plan.question_ids)), owner))
         return interview_id
 
     def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
@@ -198,16 +220,18 @@ class Store:
         with self._connect() as db:
             db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
 
-    def save_calibration(self, model: str, set_path: str, report_json: str) -> None:
+    def save_calibration(self, model: str, set_path: str, report_json: str, owner: str
+                         ) -> None:
         with self._connect() as db:
-            db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report)"
-                       " VALUES (?, ?, ?, ?)", (now(), model, set_path, report_json))
+            db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report,"
+                       " owner_id) VALUES (?, ?, ?, ?, ?)",
+                       (now(), model, set_path, report_json, owner))
 
-    def latest_calibration(self) -> tuple[str, str, str] | None:
-        """(created_at, set_path, report JSON) of the newest calibration run, if any."""
+    def latest_calibration(self, owner: str) -> tuple[str, str, str] | None:
+        """(created_at, set_path, report JSON) of the owner's newest calibration run, if any."""
         with self._connect() as db:
             row = db.execute("SELECT created_at, set_path, report FROM calibration_reports"
-                             " ORDER BY id DESC LIMIT 1").fetchone()
+                             " WHERE owner_id = ? ORDER BY id DESC LIMIT 1", (owner,)).fetchone()
         return None if row is None else (row["created_at"], row["set_path"], row["report"])
 
     def load(self, interview_id: str) -> Record:
@@ -221,12 +245,84 @@ class Store:
                                 (interview_id,)).fetchall()
         return _record(row, turns, grades)
 
-    def list_recent(self, limit: int = 50) -> list[Record]:
+    def list_page(self, owner: str, after: str | None = None, limit: int = HISTORY_PAGE
+                  ) -> tuple[list[Record], str | None]:
+        """One page of the owner's interviews, newest first, and the cursor of the next page.
+
+        Keyset pagination on (created_at, id): every page costs one index range scan however
+        deep it is, and interviews created meanwhile never shift a page's contents.
+        """
+        key = _cursor_key(after)
+        query = "SELECT id FROM interviews WHERE owner_id = ?"
+        params: tuple = (owner,)
+        if key is not None:
+            query += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            params += (key[0], key[0], key[1])
         with self._connect() as db:
             ids = [r["id"] for r in db.execute(
-                "SELECT id FROM interviews ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                (limit,))]
-        return [self.load(i) for i in ids]
+                query + " ORDER BY created_at DESC, id DESC LIMIT ?", (*params, limit + 1))]
+        records = [self.load(i) for i in ids[:limit]]
+        more = len(ids) > limit
+        return records, (f"{records[-1].created_at}~{records[-1].id}" if more else None)
+
+    def delete_interview(self, interview_id: str) -> None:
+        """Remove an interview with its turns and grades, in one transaction."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                _delete_interviews(db, "id = ?", (interview_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def delete_owned(self, owner: str) -> None:
+        """Remove every interview and calibration run the owner has, in one transaction."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                _delete_interviews(db, "owner_id = ?", (owner,))
+                db.execute("DELETE FROM calibration_reports WHERE owner_id = ?", (owner,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def move_owned(self, from_owner: str, to_owner: str) -> int:
+        """Give everything `from_owner` has to `to_owner`; how many interviews moved."""
+        with self._connect() as db:
+            moved = db.execute("UPDATE interviews SET owner_id = ? WHERE owner_id = ?",
+                               (to_owner, from_owner)).rowcount
+            db.execute("UPDATE calibration_reports SET owner_id = ? WHERE owner_id = ?",
+                       (to_owner, from_owner))
+        return moved
+
+    def count_owned(self, owner: str) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM interviews WHERE owner_id = ?",
+                              (owner,)).fetchone()[0]
+
+    def calibrations(self, owner: str) -> list[tuple[str, str, str]]:
+        """Every calibration run of the owner: (created_at, set_path, report JSON)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT created_at, set_path, report FROM calibration_reports"
+                              " WHERE owner_id = ? ORDER BY id", (owner,)).fetchall()
+        return [(r["created_at"], r["set_path"], r["report"]) for r in rows]
+
+
+def _cursor_key(cursor: str | None) -> tuple[str, str] | None:
+    """A History cursor `created_at~id`; anything else means the first page."""
+    if not cursor or "~" not in cursor:
+        return None
+    created_at, _, interview_id = cursor.partition("~")
+    return created_at, interview_id
+
+
+def _delete_interviews(db: sqlite3.Connection, where: str, params: tuple) -> None:
+    ids = f"SELECT id FROM interviews WHERE {where}"
+    db.execute(f"DELETE FROM grades WHERE interview_id IN ({ids})", params)
+    db.execute(f"DELETE FROM turns WHERE interview_id IN ({ids})", params)
+    db.execute(f"DELETE FROM interviews WHERE {where}", params)
 
 
 def _turn(row: sqlite3.Row) -> Turn:
@@ -241,4 +337,4 @@ def _record(row: sqlite3.Row, turns: list[sqlite3.Row], grades: list[sqlite3.Row
     stored = [StoredTurn(t["seq"], _turn(t), t["created_at"],
                          Usage.model_validate_json(t["usage"]) if t["usage"] else None)
               for t in turns]
-    return Record(row["id"], row["created_at"], row["model"], state, stored)
+    return Record(row["id"], row["created_at"], row["model"], state, stored, row["owner_id"])

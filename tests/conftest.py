@@ -75,6 +75,18 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at production cost takes ~0.5 s of a loaded CI core per sign-in; the tests
+    check behaviour, not hardness (test_identity checks the production parameters)."""
+    from argon2 import PasswordHasher
+
+    from interviewer.identity import credentials
+
+    monkeypatch.setattr(credentials, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def mini_library(tmp_path: Path) -> Library:
     return load_library(write_mini_library(tmp_path / "lib"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.engine import PlanError
@@ -15,6 +15,7 @@ from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.taxonomy import Area, Topic
+from interviewer.web.auth import ApiCaller, Caller
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, require_json
 
@@ -24,7 +25,8 @@ class ErrorOut(BaseModel):
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
-    meaning = {400: "unreadable body", 404: "no such interview", 409: "not waiting for that",
+    meaning = {400: "unreadable body", 401: "no valid API token or session",
+               404: "no such interview of yours", 409: "not waiting for that",
                413: "answer too long", 415: "body is not JSON", 422: "invalid input",
                429: "too many model requests", 503: "model unavailable; answer saved"}
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
@@ -102,9 +104,9 @@ def _state(service: ServiceDep, record: Record) -> InterviewState:
                           current=_current(service.current(record)))
 
 
-def _load(service: ServiceDep, interview_id: str) -> Record:
+def _load(service: ServiceDep, interview_id: str, caller: Caller) -> Record:
     try:
-        return service.load(interview_id)
+        return service.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, f"no interview with id {interview_id!r}") from None
 
@@ -124,9 +126,9 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 415, 422, 429, 503))
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
-                           settings: SettingsDep) -> InterviewState:
+                           settings: SettingsDep, caller: ApiCaller) -> InterviewState:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
@@ -135,16 +137,16 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
     check_spend(request, model)
-    return await _after(service, service.advance(service.create(plan, model)))
+    return await _after(service, service.advance(service.create(plan, model, caller.owner_id)))
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
              dependencies=JSON_ONLY,
-             responses=_errors(400, 404, 409, 413, 415, 422, 429, 503))
+             responses=_errors(400, 401, 404, 409, 413, 415, 422, 429, 503))
 async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
-                        service: ServiceDep) -> InterviewState:
+                        service: ServiceDep, caller: ApiCaller) -> InterviewState:
     """Store an answer, grade it, and return what the interviewer asks next."""
-    record = _load(service, interview_id)
+    record = _load(service, interview_id, caller)
     try:
         service.submit(interview_id, body.text, body.turn)
     except BadAnswer as exc:
@@ -157,18 +159,20 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(404, 415, 429, 503))
-async def finish_interview(interview_id: str, request: Request,
-                           service: ServiceDep) -> InterviewState:
+             dependencies=JSON_ONLY, responses=_errors(401, 404, 415, 429, 503))
+async def finish_interview(interview_id: str, request: Request, service: ServiceDep,
+                           caller: ApiCaller) -> InterviewState:
     """End the interview now; what was answered is graded."""
-    check_spend(request, _load(service, interview_id).model)
+    check_spend(request, _load(service, interview_id, caller).model)
     return await _after(service, service.finish(interview_id))
 
 
-@router.get("/interviews/{interview_id}", response_model=InterviewOut, responses=_errors(404))
-async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
+@router.get("/interviews/{interview_id}", response_model=InterviewOut,
+            responses=_errors(401, 404))
+async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                        ) -> InterviewOut:
     """The interview's status and every turn in order."""
-    record = _load(service, interview_id)
+    record = _load(service, interview_id, caller)
     plan = record.state.plan
     turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
                      question_id=t.turn.question_id, text=t.turn.text,
@@ -182,11 +186,51 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
 
 
 @router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
-            responses=_errors(404, 409))
-async def get_scorecard(interview_id: str, service: ServiceDep) -> Scorecard:
+            responses=_errors(401, 404, 409))
+async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
+                        ) -> Scorecard:
     """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
-    _load(service, interview_id)
+    _load(service, interview_id, caller)
     card = service.scorecard(interview_id)
     if not card.questions:
         raise HTTPException(409, "no answer has been graded yet: answer a question first")
     return card
+
+
+class InterviewSummary(BaseModel):
+    id: str
+    status: Literal["in_progress", "completed"]
+    mode: str
+    area: str | None
+    topic: str | None
+    model: str
+    created_at: str
+
+
+class InterviewPage(BaseModel):
+    interviews: list[InterviewSummary]
+    next: str | None = Field(description="pass as `after` for the next, older page; null on "
+                                         "the last page")
+
+
+@router.get("/interviews", response_model=InterviewPage, responses=_errors(401, 422))
+async def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = None,
+                          limit: int = Query(default=20, ge=1, le=100)) -> InterviewPage:
+    """Your interviews, newest first, a page at a time."""
+    records, cursor = service.store.list_page(caller.owner_id, after, limit)
+    rows = [InterviewSummary(id=r.id, status=r.status, mode=r.state.plan.mode,
+                             area=r.state.plan.area, topic=r.state.plan.topic, model=r.model,
+                             created_at=r.created_at) for r in records]
+    return InterviewPage(interviews=rows, next=cursor)
+
+
+@router.delete("/interviews/{interview_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=_errors(401, 404))
+async def delete_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                           ) -> Response:
+    """Delete one of your interviews, its answers and its grades, for good."""
+    try:
+        service.delete(interview_id, caller.owner_id)
+    except NotFound:
+        raise HTTPException(404, f"no interview with id {interview_id!r}") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,7 @@ from jinja2 import StrictUndefined
 from starlette.exceptions import HTTPException
 
 from interviewer import __version__, paths
+from interviewer.identity.accounts import Accounts
 from interviewer.library import Library, default_library
 from interviewer.models.registry import (
     ModelRegistry,
@@ -26,7 +27,8 @@ from interviewer.models.registry import (
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
-from interviewer.web import api, pages, stream
+from interviewer.web import account, api, pages, stream
+from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.secret import server_secret
@@ -105,8 +107,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return await _http_error(request, HTTPException(422, _field_errors(exc)))
 
 
-def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
-    """Build the app; tests pass their own settings and service."""
+def create_app(settings: Settings | None = None, service: Interviews | None = None,
+               host: str | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and service. `host` is the address the
+    server listens on: beyond loopback, candidates get accounts (INTERVIEWER_AUTH=auto)."""
     settings = settings or get_settings()
     app = FastAPI(title="Platform PM Interview Coach", version=__version__,
                   description="Mock interviews for Platform Product Managers with rubric "
@@ -117,15 +121,21 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
+    app.state.accounts = Accounts(app.state.service.store)
+    app.state.auth_mode = auth_mode(settings, host)
     app.state.templates = _templates(settings)
+    app.state.templates.env.globals["accounts_on"] = app.state.auth_mode == "accounts"
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
+    app.add_middleware(SessionCookies)
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(account.router)
+    app.include_router(account.api_router)
     app.include_router(stream.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)

@@ -1,0 +1,288 @@
+"""Two candidates on one server: each sees, answers, finishes, streams and exports only their
+own interviews, through the pages and the JSON API alike, and anyone else gets 404."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from interviewer.library import default_library
+from interviewer.settings import Settings
+from interviewer.storage import LOCAL_OWNER
+from interviewer.web.app import create_app
+from tests.conftest import make_service
+from tests.fakes import FakeModel
+
+PASSWORD = "correct horse battery"
+Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "every form carries a CSRF token"
+    return match.group(1)
+
+
+def post_form(client: TestClient, page: str, action: str, **fields: str):
+    """Open `page`, then post its form to `action` with the page's CSRF token."""
+    token = _token(client.get(page).text)
+    return client.post(action, data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def sign_up(client: TestClient, username: str, **extra: str) -> None:
+    response = post_form(client, "/signup", "/signup", username=username, password=PASSWORD,
+                         **extra)
+    assert response.status_code == 303, response.text
+
+
+def start(client: TestClient, **fields: str) -> str:
+    response = post_form(client, "/", "/interviews", model="fake", **fields)
+    assert response.status_code == 303, response.text
+    assert client.get(response.headers["location"]).status_code == 200  # asks question 1
+    return response.headers["location"].removeprefix("/interviews/").split("?")[0]
+
+
+@pytest.fixture
+def accounts_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"auth": "accounts"})
+
+
+@pytest.fixture
+def app(accounts_settings: Settings, fake_model: FakeModel) -> FastAPI:
+    return create_app(accounts_settings, make_service(accounts_settings, default_library(),
+                                                      fake_model))
+
+
+@pytest.fixture
+def alice(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        sign_up(client, "alice")
+        yield client
+
+
+@pytest.fixture
+def bob(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        sign_up(client, "bob")
+        yield client
+
+
+def _api_token(client: TestClient, name: str = "script") -> str:
+    response = post_form(client, "/account", "/account/tokens", name=name)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    match = re.search(r'id="new-token">(pmi_[A-Za-z0-9_-]+)<', response.text)
+    assert match, "a new token is shown once on the account page"
+    return match.group(1)
+
+
+def test_pages_of_another_candidates_interview_are_404(alice: TestClient, bob: TestClient
+                                                       ) -> None:
+    iid = start(alice, mode="single", question_id=Q1)
+    assert alice.get(f"/interviews/{iid}").status_code == 200
+    token = _token(bob.get("/").text)
+    tries = {
+        "page": bob.get(f"/interviews/{iid}"),
+        "scorecard": bob.get(f"/interviews/{iid}/scorecard"),
+        "stream": bob.get(f"/interviews/{iid}/stream"),
+        "answer": bob.post(f"/interviews/{iid}/answers", follow_redirects=False,
+                           data={"csrf_token": token, "text": "Bob's answer."}),
+        "finish": bob.post(f"/interviews/{iid}/finish", follow_redirects=False,
+                           data={"csrf_token": token}),
+        "delete": bob.post(f"/interviews/{iid}/delete", follow_redirects=False,
+                           data={"csrf_token": token}),
+    }
+    assert {name: r.status_code for name, r in tries.items()} == dict.fromkeys(tries, 404)
+    # the same page as for an id that never existed: nothing tells Bob the interview is real
+    missing = bob.get("/interviews/" + "x" * len(iid))
+    assert tries["page"].text == missing.text
+    record = alice.app.state.service.store.load(iid)
+    assert [t.turn.role for t in record.turns] == ["interviewer"] and not record.state.finished
+    assert iid not in bob.get("/history").text and iid in alice.get("/history").text
+    assert iid not in bob.get("/account/export").text
+
+
+def test_the_api_refuses_another_candidates_interview(alice: TestClient, bob: TestClient
+                                                      ) -> None:
+    alice_token, bob_token = _api_token(alice), _api_token(bob)
+    as_alice = {"Authorization": f"Bearer {alice_token}"}
+    as_bob = {"Authorization": f"Bearer {bob_token}"}
+    created = alice.post("/api/interviews", json={"model": "fake"}, headers=as_alice)
+    assert created.status_code == 201
+    iid = created.json()["id"]
+    base = f"/api/interviews/{iid}"
+    tries = {
+        "get": bob.get(base, headers=as_bob),
+        "scorecard": bob.get(f"{base}/scorecard", headers=as_bob),
+        "answer": bob.post(f"{base}/answers", json={"text": "Bob's answer."}, headers=as_bob),
+        "finish": bob.post(f"{base}/finish", headers=as_bob),
+        "delete": bob.delete(base, headers=as_bob),
+    }
+    assert {name: r.status_code for name, r in tries.items()} == dict.fromkeys(tries, 404)
+    assert tries["get"].json() == {"detail": f"no interview with id {iid!r}"}
+    # Bob's browser session is refused as well, and so is his token's export
+    assert bob.get(base).status_code == 404
+    assert iid not in json.dumps(bob.get("/api/export", headers=as_bob).json())
+    assert bob.get("/api/interviews", headers=as_bob).json()["interviews"] == []
+    # Alice, by token or by her browser's cookie, still has all of it
+    assert alice.get(base, headers=as_alice).json()["status"] == "in_progress"
+    assert alice.get(base).status_code == 200
+    answered = alice.post(f"{base}/answers", json={"text": "Alice's answer."}, headers=as_alice)
+    assert answered.status_code == 200
+    listed = alice.get("/api/interviews", headers=as_alice).json()["interviews"]
+    assert [i["id"] for i in listed] == [iid]
+
+
+def test_api_tokens_are_stored_hashed_and_stop_working_when_revoked(alice: TestClient,
+                                                                     app: FastAPI) -> None:
+    token = _api_token(alice, "laptop")
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as script:  # no cookies: the token alone
+        assert script.get("/api/interviews", headers=headers).status_code == 200
+        store = app.state.service.store
+        with store._connect() as db:
+            stored = [r[0] for r in db.execute("SELECT token_hash FROM api_tokens")]
+        assert stored and token not in stored and all(len(h) == 64 for h in stored)
+        account = alice.get("/account").text
+        assert token not in account  # shown once only
+        token_id = re.search(r'action="/account/tokens/([^/]+)/revoke"', account).group(1)
+        revoked = post_form(alice, "/account", f"/account/tokens/{token_id}/revoke")
+        assert revoked.status_code == 303
+        refused = script.get("/api/interviews", headers=headers)
+        assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+        assert script.get("/api/interviews").status_code == 401  # no credentials at all
+
+
+def test_history_is_per_user_and_paginated(alice: TestClient, bob: TestClient,
+                                           app: FastAPI) -> None:
+    store = app.state.service.store
+    plan = app.state.service.plan("single", question_id=Q1)
+    owner = store.load(start(alice, mode="single", question_id=Q1)).owner
+    made = [store.create(plan, "fake", owner) for _ in range(44)]
+    start(bob, mode="single", question_id=Q1)
+    seen: list[str] = []
+    url = "/history"
+    while url:
+        page = alice.get(url).text
+        seen += re.findall(r'href="/interviews/([A-Za-z0-9_-]+)"', page)
+        older = re.search(r'href="(/history\?after=[^"]+)" rel="next"', page)
+        url = older.group(1).replace("&amp;", "&") if older else ""
+    assert len(seen) == len(set(seen)) == 45  # every interview once, over three pages
+    assert set(made) < set(seen)
+    assert len(re.findall(r'href="/interviews/', bob.get("/history").text)) == 1
+
+
+def test_delete_one_interview_and_export_everything(alice: TestClient) -> None:
+    keep = start(alice, mode="single", question_id=Q1)
+    gone = start(alice, mode="single", question_id=Q2)
+    alice.post(f"/api/interviews/{keep}/answers", json={"text": "I would version the API."})
+    deleted = post_form(alice, "/history", f"/interviews/{gone}/delete")
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/history"
+    assert alice.get(f"/interviews/{gone}").status_code == 404
+    export = alice.get("/account/export")
+    assert "attachment" in export.headers["content-disposition"]
+    data = export.json()
+    assert data["account"]["username"] == "alice"
+    assert [i["id"] for i in data["interviews"]] == [keep]
+    answers = [t["text"] for t in data["interviews"][0]["turns"] if t["role"] == "candidate"]
+    assert answers == ["I would version the API."]
+    assert data["interviews"][0]["grades"]
+    assert "password" not in json.dumps(data) and "argon2" not in json.dumps(data)
+
+
+def test_deleting_the_account_deletes_all_its_data(alice: TestClient, app: FastAPI) -> None:
+    iid = start(alice, mode="single", question_id=Q1)
+    token = _api_token(alice)
+    wrong = post_form(alice, "/account", "/account/delete", password="not my password")
+    assert wrong.status_code == 422 and "not deleted" in wrong.text
+    done = post_form(alice, "/account", "/account/delete", password=PASSWORD)
+    assert done.status_code == 303
+    store = app.state.service.store
+    with store._connect() as db:
+        for table in ("interviews", "turns", "accounts", "sessions", "api_tokens"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+    assert alice.get(f"/interviews/{iid}").status_code == 404
+    assert alice.get("/api/interviews", headers={"Authorization": f"Bearer {token}"}
+                     ).status_code == 401
+    again = post_form(alice, "/signin", "/signin", username="alice", password=PASSWORD)
+    assert again.status_code == 401
+
+
+def test_anonymous_practice_is_claimed_into_a_new_account(app: FastAPI) -> None:
+    with TestClient(app) as browser:
+        first = start(browser, mode="single", question_id=Q1)
+        browser.post(f"/api/interviews/{first}/answers", json={"text": "An anonymous answer."})
+        anonymous_cookie = browser.cookies["session"]
+        page = browser.get("/signup").text
+        assert "Keep the 1 interview you practised in this browser" in page
+        sign_up(browser, "carol", keep="1")
+        assert browser.cookies["session"] != anonymous_cookie  # a new session at sign-in
+        assert browser.get(f"/interviews/{first}").status_code == 200
+        assert first in browser.get("/history").text
+    with TestClient(app) as thief:  # the old anonymous cookie opens nothing any more
+        thief.cookies.set("session", anonymous_cookie)
+        assert thief.get(f"/interviews/{first}").status_code == 404
+
+
+def test_sign_out_ends_the_session_everywhere(alice: TestClient, app: FastAPI) -> None:
+    iid = start(alice, mode="single", question_id=Q1)
+    cookie = alice.cookies["session"]
+    out = post_form(alice, "/account", "/signout")
+    assert out.status_code == 303 and 'session=""' in out.headers["set-cookie"]
+    with TestClient(app) as replay:
+        replay.cookies.set("session", cookie)
+        assert replay.get(f"/interviews/{iid}").status_code == 404
+        assert replay.get("/account", follow_redirects=False).headers["location"] == "/signin"
+
+
+def _session_cookie(client: TestClient) -> str:
+    """The Set-Cookie header of the session cookie a first visit to History gets."""
+    headers = client.get("/history").headers.get_list("set-cookie")
+    [header] = [h for h in headers if h.startswith("session=")]
+    return header
+
+
+def test_session_cookie_flags(app: FastAPI) -> None:
+    with TestClient(app) as browser:
+        header = _session_cookie(browser)
+    assert "HttpOnly" in header and "SameSite=lax" in header and "Secure" not in header
+    with TestClient(app, base_url="https://testserver") as secure:
+        assert "Secure" in _session_cookie(secure)
+
+
+def test_a_forged_or_altered_cookie_is_a_stranger(alice: TestClient, app: FastAPI) -> None:
+    iid = start(alice, mode="single", question_id=Q1)
+    owner = app.state.service.store.load(iid).owner
+    with TestClient(app) as forger:
+        forger.cookies.set("session", f"anon:{owner}.1700000000.AAAA")
+        assert forger.get(f"/interviews/{iid}").status_code == 404
+        forger.cookies.set("session", alice.cookies["session"][:-2] + "xx")
+        assert forger.get(f"/interviews/{iid}").status_code == 404
+
+
+def test_local_mode_needs_no_sign_up_and_shares_the_clis_interviews(client: TestClient) -> None:
+    service = client.app.state.service
+    cli_made = service.create(service.plan("single", question_id=Q1), "fake", LOCAL_OWNER)
+    assert "HttpOnly" in _session_cookie(client)
+    assert client.get(f"/interviews/{cli_made}").status_code == 200
+    assert client.get("/signin").status_code == 404  # nothing to sign in to
+    assert client.get(f"/api/interviews/{cli_made}").status_code == 200
+
+
+def test_a_local_cookie_grants_nothing_once_accounts_are_on(client: TestClient, app: FastAPI
+                                                            ) -> None:
+    service = client.app.state.service
+    client.get("/history")
+    local_cookie = client.cookies["session"]
+    iid = service.create(service.plan("single", question_id=Q1), "fake", LOCAL_OWNER)
+    # `app` serves the same database file with accounts on
+    with TestClient(app) as visitor:
+        visitor.cookies.set("session", local_cookie)
+        assert visitor.get(f"/interviews/{iid}").status_code == 404
+        assert visitor.get("/api/interviews").json()["interviews"] == []
