@@ -286,3 +286,31 @@ def test_a_local_cookie_grants_nothing_once_accounts_are_on(client: TestClient, 
         visitor.cookies.set("session", local_cookie)
         assert visitor.get(f"/interviews/{iid}").status_code == 404
         assert visitor.get("/api/interviews").json()["interviews"] == []
+
+
+def test_every_one_of_20000_interviews_is_reachable_page_by_page(tmp_path) -> None:
+    """Issue 8 found only the newest 50 of 20,000 reachable. Many share a created_at second,
+    as a busy server's do, so the id tie-break must keep pages from skipping or repeating."""
+    from interviewer.storage import Store
+
+    store = Store(tmp_path / "many.db")
+    rows = [(f"id{n:05d}", f"2026-01-01T00:{n // 600:02d}:{n // 10 % 60:02d}+00:00", "owner")
+            for n in range(20_000)]
+    rows += [(f"other{n}", "2026-01-01T00:00:00+00:00", "someone-else") for n in range(50)]
+    with store._connect() as db:
+        db.executemany("INSERT INTO interviews (id, created_at, mode, model, question_ids,"
+                       " owner_id) VALUES (?, ?, 'single', 'offline', '[\"q\"]', ?)", rows)
+        plan = " ".join(r[3] for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM interviews WHERE owner_id = ? AND"
+            " (created_at < ? OR (created_at = ? AND id < ?))"
+            " ORDER BY created_at DESC, id DESC LIMIT 101", ("owner", "x", "x", "x")))
+    assert "interviews_by_owner" in plan and "TEMP B-TREE" not in plan  # no sort of the lot
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page, cursor = store.list_page("owner", cursor, limit=500)
+        seen += [r.id for r in page]
+        if cursor is None:
+            break
+    assert len(seen) == 20_000 and set(seen) == {r[0] for r in rows[:20_000]}
+    assert seen[0] == "id19999" and seen[-1] == "id00000"  # newest first, then by id
