@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -20,21 +19,23 @@ from interviewer.agreement import (
     spearman,
     to_level,
 )
+from interviewer.calibration_rules import (
+    ADVERSARIAL_KINDS,
+    RULES,
+    STYLE_BIAS,
+    Kind,
+    KindResult,
+    Style,
+    StyleResult,
+    kind_results,
+    style_results,
+)
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
 from interviewer.offline.injection import instruction_spans
 from interviewer.taxonomy import Area, Topic
 
-Kind = Literal["honest", "keyword-list", "off-topic-padding", "injection", "long-shallow",
-               "plain-paraphrase"]
-ADVERSARIAL_KINDS = ("keyword-list", "off-topic-padding", "injection", "plain-paraphrase")
-RULES = {
-    "keyword-list": "overall <= 2.0",
-    "off-topic-padding": "overall <= 1.5",
-    "injection": "overall <= the same answer graded with the injected sentences removed",
-    "plain-paraphrase": "overall >= 3.0 or >= the mean grade of honest answers labelled 3 "
-                        "on the same topic",
-}
+__all__ = ["ADVERSARIAL_KINDS", "RULES", "KindResult", "StyleResult"]
 SLOWEST = 5
 
 
@@ -60,7 +61,11 @@ class Label(BaseModel):
 
 
 class CalibrationItem(BaseModel):
-    """One labelled answer; `injected` optionally quotes the sentences that address the grader."""
+    """One labelled answer; `injected` optionally quotes the sentences that address the grader.
+
+    Optional: `question_id` names a library question (its outline and kind then apply),
+    `style` how the answer is written, `rationale` one line per criterion label, and
+    `pair_of` the id of the answer a `plain-rewrite` restates."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -72,6 +77,10 @@ class CalibrationItem(BaseModel):
     kind: Kind
     label: Label
     injected: list[str] = Field(default_factory=list)
+    question_id: str | None = None
+    style: Style | None = None
+    rationale: dict[str, str] = Field(default_factory=dict)
+    pair_of: str | None = None
 
 
 def load_set(path: Path) -> list[CalibrationItem]:
@@ -128,18 +137,8 @@ class ItemResult(BaseModel):
     flags: list[str]
     ms: float
     clean_grade: float | None = None
-
-
-class KindResult(BaseModel):
-    """Mean grade per kind of answer and, for adversarial kinds, its rule."""
-
-    kind: str
-    n: int
-    mean_grade: float
-    mean_label: float
-    rule: str = ""
-    passed: bool | None = None
-    failures: list[str] = Field(default_factory=list)
+    style: str | None = None
+    pair_of: str | None = None
 
 
 class SlowItem(BaseModel):
@@ -161,6 +160,7 @@ class CalibrationReport(BaseModel):
     ranking: float
     ranking_pairs: int
     kinds: list[KindResult]
+    styles: list[StyleResult] = Field(default_factory=list)
     slowest: list[SlowItem]
     total_seconds: float
     items: list[ItemResult]
@@ -169,6 +169,11 @@ class CalibrationReport(BaseModel):
         """One line per adversarial rule that did not hold."""
         return [f"{k.kind}: {k.rule} failed for {', '.join(k.failures)}"
                 for k in self.kinds if k.passed is False]
+
+    def style_failures(self) -> list[str]:
+        """One line per answer style whose mean grade sits too far from its mean label."""
+        return [f"style {s.style}: bias {s.bias:+.2f} outside +/-{STYLE_BIAS}"
+                for s in self.styles if not s.within]
 
     def thresholds_failed(self, min_qwk: float, min_spearman: float,
                           min_ranking: float) -> list[str]:
@@ -180,7 +185,7 @@ class CalibrationReport(BaseModel):
             out.append(f"Spearman {self.overall.spearman:.3f} < {min_spearman}")
         if self.ranking < min_ranking:
             out.append(f"pairwise ranking {self.ranking:.3f} < {min_ranking}")
-        return out + self.adversarial_failures()
+        return out + self.adversarial_failures() + self.style_failures()
 
     def to_markdown(self) -> str:
         """A readable summary: agreement, confusion, ranking, adversarial rules, slowest items."""
@@ -216,6 +221,16 @@ def _kind_rows(report: CalibrationReport) -> list[str]:
     return rows
 
 
+def _style_rows(report: CalibrationReport) -> list[str]:
+    if not report.styles:
+        return ["No item names its style."]
+    rows = [f"| style | n | mean grade | mean label | bias (target +/-{STYLE_BIAS}) |",
+            "|---|---|---|---|---|"]
+    rows += [f"| {s.style} | {s.n} | {s.mean_grade:.2f} | {s.mean_label:.2f} | "
+             f"{s.bias:+.2f}{'' if s.within else ' FAIL'} |" for s in report.styles]
+    return rows
+
+
 def _markdown(report: CalibrationReport) -> list[str]:
     lines = [f"# Calibration: {report.model}", "",
              f"{report.n} answers graded in {report.total_seconds:.2f} s.", "",
@@ -224,6 +239,7 @@ def _markdown(report: CalibrationReport) -> list[str]:
              f"## Ranking within questions: {_pct(report.ranking)} of "
              f"{report.ranking_pairs} pairs", "",
              "## Answer kinds and adversarial rules", "", *_kind_rows(report), "",
+             "## Bias per answer style", "", *_style_rows(report), "",
              "## Slowest answers", "", "| id | kind | ms |", "|---|---|---|"]
     lines += [f"| {s.id} | {s.kind} | {s.ms:.1f} |" for s in report.slowest]
     return lines
@@ -232,12 +248,24 @@ def _markdown(report: CalibrationReport) -> list[str]:
 # ---------------------------------------------------------------- running
 
 
-def grade_request(item: CalibrationItem, rubric: Rubric, answer: str | None = None) -> GradeRequest:
-    """The request a model grades for one calibration item (no strong-answer outline)."""
+def grade_request(item: CalibrationItem, rubric: Rubric, answer: str | None = None,
+                  strong_answer: Sequence[str] = ()) -> GradeRequest:
+    """The request a model grades for one calibration item; the outline only if one is given."""
     text = item.answer if answer is None else answer
     return GradeRequest(question_id=item.id, question_text=item.question, area=item.area,
-                        topic=item.topic, strong_answer=[], rubric=rubric,
+                        topic=item.topic, strong_answer=list(strong_answer), rubric=rubric,
                         exchanges=[Exchange(prompt=item.question, answer=text)])
+
+
+def _library_question(item: CalibrationItem) -> tuple[Rubric, list[str]] | None:
+    """For an item on a library question: the rubric for that kind of question and its outline."""
+    from interviewer.library import default_library
+
+    library = default_library()
+    if not item.question_id or item.question_id not in library.questions:
+        return None
+    q = library.question(item.question_id)
+    return library.rubric_for(q), list(q.strong_answer)
 
 
 def without_injection(item: CalibrationItem) -> str:
@@ -259,26 +287,33 @@ def _default_rubrics() -> Mapping[str, Rubric]:
 
 
 async def _grade_item(model: InterviewModel, item: CalibrationItem,
-                      rubric: Rubric) -> ItemResult:
+                      rubric: Rubric, outline: Sequence[str] = ()) -> ItemResult:
     start = time.perf_counter()
-    grade = await model.grade(grade_request(item, rubric))
+    grade = await model.grade(grade_request(item, rubric, strong_answer=outline))
     ms = (time.perf_counter() - start) * 1000
     clean = None
     if item.kind == "injection":
-        clean = (await model.grade(grade_request(item, rubric, without_injection(item)))).overall
+        clean_request = grade_request(item, rubric, without_injection(item), outline)
+        clean = (await model.grade(clean_request)).overall
     return ItemResult(id=item.id, kind=item.kind, topic=item.topic, question=item.question,
                       label=item.label.overall, grade=grade.overall,
                       label_criteria=dict(item.label.criteria),
                       grade_criteria={c.id: c.score for c in grade.criteria},
-                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean)
+                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean,
+                      style=item.style, pair_of=item.pair_of)
 
 
 async def run_calibration(model: InterviewModel, items: Sequence[CalibrationItem],
                           rubrics: Mapping[str, Rubric] | None = None) -> CalibrationReport:
     """Grade every item with `model` and measure it against the labels."""
+    shipped = rubrics is None
     rubrics = rubrics if rubrics is not None else _default_rubrics()
     start = time.perf_counter()
-    results = [await _grade_item(model, item, rubrics[item.topic]) for item in items]
+    results = []
+    for item in items:
+        found = _library_question(item) if shipped else None
+        rubric, outline = found or (rubrics[item.topic], [])
+        results.append(await _grade_item(model, item, rubric, outline))
     return build_report(model.name, results, time.perf_counter() - start)
 
 
@@ -308,42 +343,6 @@ def _ranking(results: Sequence[ItemResult]) -> tuple[float, int]:
     return ranking_accuracy(groups.values())
 
 
-def _honest_threes(results: Sequence[ItemResult]) -> dict[str, float]:
-    by_topic: dict[str, list[float]] = defaultdict(list)
-    for r in results:
-        if r.kind == "honest" and to_level(r.label) == 3:
-            by_topic[r.topic].append(r.grade)
-    return {t: sum(v) / len(v) for t, v in by_topic.items()}
-
-
-def _rule(kind: str, threes: Mapping[str, float]) -> Callable[[ItemResult], bool] | None:
-    if kind == "keyword-list":
-        return lambda r: r.grade <= 2.0
-    if kind == "off-topic-padding":
-        return lambda r: r.grade <= 1.5
-    if kind == "injection":
-        return lambda r: r.clean_grade is not None and r.grade <= r.clean_grade
-    if kind == "plain-paraphrase":
-        return lambda r: r.grade >= 3.0 or (r.topic in threes and r.grade >= threes[r.topic])
-    return None
-
-
-def _kinds(results: Sequence[ItemResult]) -> list[KindResult]:
-    by_kind: dict[str, list[ItemResult]] = defaultdict(list)
-    for r in results:
-        by_kind[r.kind].append(r)
-    threes = _honest_threes(results)
-    out = []
-    for kind, rs in sorted(by_kind.items()):
-        rule = _rule(kind, threes)
-        failures = [r.id for r in rs if rule is not None and not rule(r)]
-        out.append(KindResult(
-            kind=kind, n=len(rs), mean_grade=round(sum(r.grade for r in rs) / len(rs), 3),
-            mean_label=round(sum(r.label for r in rs) / len(rs), 3), rule=RULES.get(kind, ""),
-            passed=None if rule is None else not failures, failures=failures))
-    return out
-
-
 def build_report(model: str, results: Sequence[ItemResult], seconds: float) -> CalibrationReport:
     """Every metric of a calibration run from its per-item results."""
     labels = [r.label for r in results]
@@ -354,6 +353,7 @@ def build_report(model: str, results: Sequence[ItemResult], seconds: float) -> C
         model=model, n=len(results), overall=_agreement(labels, grades),
         criteria=_criteria_agreement(results),
         confusion=confusion_matrix([to_level(x) for x in labels], [to_level(x) for x in grades]),
-        ranking=round(ranking, 4), ranking_pairs=pairs, kinds=_kinds(results),
+        ranking=round(ranking, 4), ranking_pairs=pairs, kinds=kind_results(results),
+        styles=style_results(results),
         slowest=[SlowItem(id=r.id, kind=r.kind, ms=r.ms) for r in slow],
         total_seconds=round(seconds, 3), items=list(results))

@@ -17,7 +17,7 @@ from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
 from interviewer.storage import LOCAL_OWNER
-from interviewer.taxonomy import AREAS, TOPICS
+from interviewer.taxonomy import AREAS, LEVELS, TOPICS
 
 app = typer.Typer(
     help="Platform PM Interview Coach: mock interviews with rubric feedback.\n\n"
@@ -52,10 +52,19 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     Open http://HOST:PORT, pick a mode, area and topic, and answer in the browser.
     Uses the offline model unless OPENAI_API_KEY (or INTERVIEWER_MODEL) says otherwise.
     """
+    import os
+
     import uvicorn
 
     from interviewer.web.app import create_app
+    from interviewer.web.auth import auth_mode, is_loopback
 
+    mode = auth_mode(get_settings(), host)
+    os.environ["INTERVIEWER_AUTH"] = mode  # so that every worker process decides alike
+    get_settings.cache_clear()
+    if mode == "local" and not is_loopback(host):
+        err.print(f"[yellow]INTERVIEWER_AUTH=local on {host}: everyone who reaches this server "
+                  "shares one owner and sees every interview[/yellow]")
     uvicorn.run(create_app(host=host), host=host, port=port)
 
 
@@ -159,10 +168,10 @@ def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequ
 @app.command()
 def questions(
     area: AreaOpt = None, topic: TopicOpt = None,
-    difficulty: Annotated[str | None, typer.Option(help="easy, medium or hard.")] = None,
+    level: Annotated[str | None, typer.Option(help="pm, senior or staff.")] = None,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """List the question library, filtered by area, topic or difficulty.
+    """List the question library, filtered by area, topic or level.
 
     \b
     Example:
@@ -170,8 +179,8 @@ def questions(
     """
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
-    _choice("difficulty", difficulty, ("easy", "medium", "hard"))
-    found = default_library().filter(area, topic, difficulty)
+    _choice("level", level, LEVELS)
+    found = default_library().filter(area, topic, level)
     if output == "json":
         print(json.dumps([q.model_dump() for q in found], indent=2))
     else:

@@ -12,7 +12,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from interviewer import paths
-from interviewer.taxonomy import TOPICS, Area, Difficulty, Kind, Topic
+from interviewer.taxonomy import KINDS, TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class Strict(BaseModel):
@@ -27,7 +29,7 @@ class Concept(Strict):
 
 
 class Criterion(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=SLUG)
     name: str
     weight: float = Field(default=1.0, gt=0)
     description: str
@@ -44,9 +46,29 @@ class Criterion(Strict):
         return levels
 
 
+SHARED_SHARE_MAX = 0.30  # structure plus trade-offs may make up at most this share of a topic
+SHARED_IDS = ("structure", "trade-offs")
+
+
+class RedFlag(Strict):
+    """A mistake that sinks an answer: it caps one criterion, whatever else the answer says.
+
+    `cues` are plain-language ways a candidate might say it; `why` is written for the
+    candidate, about the platform's users, because the scorecard shows it verbatim."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=3)
+    what: str = Field(min_length=10)
+    criterion: str
+    cap: int = Field(ge=1, le=3)
+    why: str = Field(min_length=10)
+    cues: list[str] = Field(min_length=1)
+
+
 class SharedRef(Strict):
     id: str
     weight: float = Field(gt=0)
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS))
 
 
 class RubricFile(Strict):
@@ -55,10 +77,12 @@ class RubricFile(Strict):
     summary: str
     criteria: list[Criterion] = Field(min_length=1)
     shared: list[SharedRef] = Field(default_factory=list)
+    red_flags: list[RedFlag] = Field(default_factory=list)
 
 
 class CommonFile(Strict):
     criteria: list[Criterion] = Field(min_length=1)
+    jargon: list[str] = Field(default_factory=list)
 
 
 class Rubric(Strict):
@@ -68,11 +92,24 @@ class Rubric(Strict):
     name: str
     summary: str
     criteria: list[Criterion]
+    red_flags: list[RedFlag] = Field(default_factory=list)
+    # criteria that apply only to some kinds of question (the story criterion: behavioural)
+    kind_criteria: dict[str, list[Criterion]] = Field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> Rubric:
+        """This rubric as applied to one kind of question, its kind-only criteria merged in."""
+        extra = self.kind_criteria.get(kind, [])
+        return self.model_copy(update={"criteria": [*self.criteria, *extra],
+                                       "kind_criteria": {}})
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
+        for extra in self.kind_criteria.values():
+            for c in extra:
+                if c.id == criterion_id:
+                    return c
         raise KeyError(criterion_id)
 
     @property
@@ -85,15 +122,48 @@ class FollowUp(Strict):
     text: str
 
 
+class Fact(Strict):
+    """A scenario detail the interviewer gives only when the candidate asks about it.
+
+    `ask` holds the words a clarifying question about this detail is likely to use.
+    """
+
+    ask: list[str] = Field(min_length=1)
+    fact: str = Field(min_length=10)
+
+
+class StoryBar(Strict):
+    """What a strong story shows, so a grader can tell a real story from a hypothetical."""
+
+    role: str
+    constraint: str
+    decision: str
+    outcome: str
+
+
 class Question(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=SLUG)
     area: Area
     topic: Topic
     kind: Kind
-    difficulty: Difficulty
+    level: Level = "senior"
+    medium: Medium = "http"
+    flavour: Flavour | None = None
+    format: Format | None = None
     text: str = Field(min_length=20)
     follow_ups: list[FollowUp] = Field(min_length=2)
+    twist: str | None = None
+    facts: list[Fact] = Field(default_factory=list)
     strong_answer: list[str] = Field(min_length=3)
+    red_flags: list[RedFlag] = Field(default_factory=list)
+    strong_hire: list[str] = Field(default_factory=list)
+    weak_answers: list[str] = Field(default_factory=list)
+    story: StoryBar | None = None
+
+    @property
+    def difficulty(self) -> str:
+        """The level under its older name, for callers that still filter by it."""
+        return self.level
 
 
 class QuestionFile(Strict):
@@ -118,16 +188,21 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        return self.rubrics[question.topic]
+        """The topic rubric for this kind of question, plus the question's own red flags."""
+        rubric = self.rubrics[question.topic].for_kind(question.kind)
+        if question.red_flags:
+            rubric = rubric.model_copy(
+                update={"red_flags": [*rubric.red_flags, *question.red_flags]})
+        return rubric
 
     def filter(self, area: str | None = None, topic: str | None = None,
-               difficulty: str | None = None) -> list[Question]:
+               level: str | None = None) -> list[Question]:
         """Questions matching every filter given, in library order."""
         return [
             q for q in self.questions.values()
             if (area is None or q.area == area)
             and (topic is None or q.topic == topic)
-            and (difficulty is None or q.difficulty == difficulty)
+            and (level is None or q.level == level)
         ]
 
 
@@ -157,32 +232,84 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
         return None
 
 
-def _load_common(rubric_dir: Path, problems: list[str]) -> dict[str, Criterion]:
+def _load_common(rubric_dir: Path, problems: list[str]) -> CommonFile:
     path = rubric_dir / "common.yaml"
     if not path.exists():
-        return {}
+        return CommonFile.model_construct(criteria=[], jargon=[])
     raw = _read_yaml(path, problems)
     try:
         common = CommonFile.model_validate(raw)
     except ValidationError as err:
         problems.extend(_validation_problems(path, err))
-        return {}
-    return {c.id: c for c in common.criteria}
+        return CommonFile.model_construct(criteria=[], jargon=[])
+    _check_jargon(path, common.jargon, common.criteria, problems)
+    return common
 
 
-def _merge_rubric(path: Path, rf: RubricFile, common: dict[str, Criterion],
+def _check_jargon(path: Path, jargon: list[str], criteria: list[Criterion],
+                  problems: list[str]) -> None:
+    """Jargon on its own earns no credit, so no concept may list it as a phrasing."""
+    banned = {j.lower().strip() for j in jargon}
+    for c in criteria:
+        for concept in c.concepts:
+            for phrase in concept.phrases:
+                if phrase.lower().strip() in banned:
+                    problems.append(f"{path.name}: {c.id}.concepts ({concept.name}): "
+                                    f"{phrase!r} is jargon listed in common.yaml and earns "
+                                    "no credit on its own")
+
+
+def _check_red_flags(where: str, flags: list[RedFlag], criterion_ids: list[str],
+                     problems: list[str]) -> None:
+    """Every red flag caps a criterion the rubric has, and ids are unique."""
+    for i, flag in enumerate(flags):
+        if flag.criterion not in criterion_ids:
+            problems.append(f"{where}.red_flags[{i}].criterion: {flag.criterion!r} is not a "
+                            f"criterion here ({', '.join(criterion_ids)})")
+    for fid, n in Counter(f.id for f in flags).items():
+        if n > 1:
+            problems.append(f"{where}.red_flags: red flag id {fid!r} appears twice")
+
+
+def _check_weights(path: Path, rubric: Rubric, problems: list[str]) -> None:
+    """Structure plus trade-offs stay a minority share, so content decides the grade."""
+    for kind in KINDS:
+        criteria = rubric.for_kind(kind).criteria
+        total = sum(c.weight for c in criteria)
+        shared = sum(c.weight for c in criteria if c.id in SHARED_IDS)
+        if total and shared / total > SHARED_SHARE_MAX + 1e-9:
+            problems.append(f"{path.name}: shared: structure plus trade-offs weigh "
+                            f"{shared / total:.0%} of a {kind} question; at most "
+                            f"{SHARED_SHARE_MAX:.0%}")
+            return
+
+
+def _merge_rubric(path: Path, rf: RubricFile, common: CommonFile,
                   problems: list[str]) -> Rubric:
+    shared = {c.id: c for c in common.criteria}
     criteria = list(rf.criteria)
+    by_kind: dict[str, list[Criterion]] = {}
     for i, ref in enumerate(rf.shared):
-        if ref.id not in common:
+        if ref.id not in shared:
             problems.append(f"{path.name}: shared[{i}].id: no shared criterion {ref.id!r} "
                             "in common.yaml")
             continue
-        criteria.append(common[ref.id].model_copy(update={"weight": ref.weight}))
+        crit = shared[ref.id].model_copy(update={"weight": ref.weight})
+        if set(ref.kinds) >= set(KINDS):
+            criteria.append(crit)
+        else:
+            for kind in ref.kinds:
+                by_kind.setdefault(kind, []).append(crit)
+    all_ids = [c.id for c in criteria] + [c.id for c in by_kind.get("behavioural", [])]
     dupes = [cid for cid, n in Counter(c.id for c in criteria).items() if n > 1]
     for cid in dupes:
         problems.append(f"{path.name}: criteria: criterion id {cid!r} appears twice")
-    return Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria)
+    _check_jargon(path, common.jargon, list(rf.criteria), problems)
+    _check_red_flags(path.name, rf.red_flags, all_ids, problems)
+    rubric = Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria,
+                    red_flags=rf.red_flags, kind_criteria=by_kind)
+    _check_weights(path, rubric, problems)
+    return rubric
 
 
 def load_rubrics(rubric_dir: Path, problems: list[str]) -> dict[str, Rubric]:
@@ -229,12 +356,31 @@ def _load_question_file(path: Path, problems: list[str]) -> list[tuple[Path, Que
     return out
 
 
+def _check_content(path: Path, q: Question, problems: list[str]) -> None:
+    """What every question needs beyond its fields' types: the facts a candidate can ask
+    for, an outline that separates Hire from Strong hire, and a story bar on story prompts."""
+    where = f"{path.name}: {q.id}"
+    if not q.facts:
+        problems.append(f"{where}.facts: give the scenario facts a candidate may ask about")
+    if not q.strong_hire:
+        problems.append(f"{where}.strong_hire: say what lifts an answer from Hire to Strong hire")
+    if not q.weak_answers:
+        problems.append(f"{where}.weak_answers: name the common weak answers")
+    if (q.kind == "behavioural") != (q.story is not None):
+        problems.append(f"{where}.story: a behavioural question, and only one, says what a "
+                        "strong story shows (role, constraint, decision, outcome)")
+    if q.format == "staged" and not q.twist:
+        problems.append(f"{where}.twist: a staged case needs the constraint that changes")
+
+
 def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubric],
                     problems: list[str]) -> None:
-    rubric = rubrics.get(q.topic)
-    if rubric is None:
+    if q.topic not in rubrics:
         problems.append(f"{path.name}: {q.id}.topic: no rubric for topic {q.topic!r}")
         return
+    rubric = rubrics[q.topic].for_kind(q.kind)
+    _check_red_flags(f"{path.name}: {q.id}", q.red_flags, rubric.criterion_ids, problems)
+    _check_content(path, q, problems)
     for j, fu in enumerate(q.follow_ups):
         if fu.criterion not in rubric.criterion_ids:
             problems.append(

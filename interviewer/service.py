@@ -7,8 +7,8 @@ exactly where it stopped.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from interviewer import engine
@@ -17,7 +17,7 @@ from interviewer.library import Library
 from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel
 from interviewer.scoring import Scorecard
-from interviewer.storage import Conflict, NotFound, Record, Store
+from interviewer.storage import Conflict, Record, Store
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
@@ -46,15 +46,17 @@ class Interviews:
     """The application layer shared by the web app and the CLI."""
 
     def __init__(self, store: Store, library: Library, models: ModelFactory,
-                 max_answer_chars: int = 20_000):
+                 max_answer_chars: int = 20_000, lease_seconds: float = 30.0):
         self.store = store
         self.library = library
         self.models = models
         self.max_answer_chars = max_answer_chars
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.lease_seconds = lease_seconds
 
-    def _lock(self, interview_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(interview_id, asyncio.Lock())
+    def _lock(self, interview_id: str) -> AbstractAsyncContextManager[None]:
+        """One request at a time advances an interview, across every process and host: a
+        lease row in the database, never a lock in this process's memory."""
+        return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None) -> engine.Plan:
@@ -68,10 +70,7 @@ class Interviews:
     def load(self, interview_id: str, owner: str) -> Record:
         """The owner's interview; NotFound when it is someone else's, so that nobody can
         learn whether another candidate's interview exists."""
-        record = self.store.load(interview_id)
-        if record.owner != owner:
-            raise NotFound(interview_id)
-        return record
+        return self.store.load(interview_id, owner)
 
     def delete(self, interview_id: str, owner: str) -> None:
         """Delete one of the owner's interviews for good."""
@@ -95,14 +94,16 @@ class Interviews:
 
         `turn` is the position of the interviewer turn being answered. With it, a retried
         or double-clicked submit is recognised even after the interview has moved on.
+        Without it, the same text sent again while the same question is open (its
+        follow-ups included) is the same answer, recorded once.
         """
         text = self.validate_answer(text)
         record = self.store.load(interview_id)
         open_seq = _open_turn_seq(record)
+        if turn is None and _repeats_answer(record, text):
+            return False
         if turn is None or turn == open_seq:
             if open_seq is None:
-                if _last_answer(record) == text:
-                    return False  # the same answer, sent again while it is being graded
                 raise NotAwaitingAnswer(_not_waiting(record))
             asked = record.turns[open_seq].turn
             answer = Turn("candidate", "answer", asked.question_id, text)
@@ -131,6 +132,7 @@ class Interviews:
     async def _grade(self, record: Record, model: InterviewModel) -> None:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
+            _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
         grade = await engine.grade_latest(record.state, self.library, model, record.id)
         if grade is None:
@@ -187,9 +189,21 @@ class Interviews:
                        total=len(record.state.plan.question_ids), started_at=stored.created_at)
 
 
-def _last_answer(record: Record) -> str | None:
-    last = record.turns[-1].turn if record.turns else None
-    return last.text if last is not None and last.role == "candidate" else None
+def _repeats_answer(record: Record, text: str) -> bool:
+    """True when `text` is already stored as an answer to the question now in play (the
+    newest turn's question, its follow-ups included): a re-sent request, not a new answer."""
+    if not record.turns:
+        return False
+    question_id = record.turns[-1].turn.question_id
+    return any(t.turn.role == "candidate" and t.turn.question_id == question_id
+               and t.turn.text == text for t in record.turns)
+
+
+def _share_spend(model: InterviewModel, store: Store) -> None:
+    """Point the model's token ledger at the database, so the cap holds across processes."""
+    ledger = getattr(model, "ledger", None)
+    if ledger is not None and getattr(ledger, "book", None) is not store.token_spend:
+        ledger.book = store.token_spend
 
 
 def _not_waiting(record: Record) -> str:

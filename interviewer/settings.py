@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
+    lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
     auth: Literal["auto", "local", "accounts"] = Field(default="auto", alias="INTERVIEWER_AUTH")
 
@@ -30,14 +31,22 @@ class Settings(BaseSettings):
     def has_api_key(self) -> bool:
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value())
 
+    @property
+    def uses_postgres(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
+
     def db_path(self) -> Path:
         """The SQLite file: a plain path or a `sqlite:///` URL."""
         value = self.db
         if value.startswith("sqlite:///"):
             value = value[len("sqlite:///"):]
         elif "://" in value:
-            raise ValueError(f"INTERVIEWER_DB: only SQLite is supported, got {value.split(':')[0]}")
+            raise ValueError(f"INTERVIEWER_DB: {value.split(':')[0]} is not a SQLite file")
         return Path(value).expanduser()
+
+    def db_target(self) -> str | Path:
+        """What `Store` opens: a PostgreSQL URL as given, else the SQLite file."""
+        return self.db if self.uses_postgres else self.db_path()
 
 
 @cache

@@ -23,12 +23,20 @@ Topic = Literal[
     "platform-strategy",
 ]
 Kind = Literal["scenario", "design", "behavioural"]
-Difficulty = Literal["easy", "medium", "hard"]
+Level = Literal["pm", "senior", "staff"]
+# What a question's answer is about, so a rubric bar that names an HTTP or batch-only
+# mechanism is never applied to a question where that mechanism cannot exist.
+Medium = Literal["http", "events", "batch", "config", "library", "model", "org"]
+Flavour = Literal["payments", "messaging", "devtools", "identity", "data"]
+Format = Literal["spec-critique", "pricing", "estimation", "metric-drop", "staged"]
 
 AREAS: tuple[str, ...] = get_args(Area)
 TOPICS: tuple[str, ...] = get_args(Topic)
 KINDS: tuple[str, ...] = get_args(Kind)
-DIFFICULTIES: tuple[str, ...] = get_args(Difficulty)
+LEVELS: tuple[str, ...] = get_args(Level)
+MEDIA: tuple[str, ...] = get_args(Medium)
+FLAVOURS: tuple[str, ...] = get_args(Flavour)
+FORMATS: tuple[str, ...] = get_args(Format)
 
 AREA_NAMES = {
     "api-products": "API products",
@@ -48,5 +56,7 @@ TOPIC_NAMES = {
     "success-metrics": "Success metrics",
     "platform-strategy": "Platform strategy",
 }
+
+TARGET_NAMES = {"pm": "PM", "senior": "Senior PM", "staff": "Staff PM"}
 
 LEVEL_NAMES = {1: "No hire", 2: "Lean no hire", 3: "Hire", 4: "Strong hire"}

@@ -109,9 +109,9 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
 
 
 def print_questions(console: Console, questions: list[Question]) -> None:
-    table = Table("id", "area", "topic", "kind", "difficulty", "question")
+    table = Table("id", "area", "topic", "kind", "level", "question")
     for q in questions:
-        table.add_row(q.id, q.area, q.topic, q.kind, q.difficulty, q.text)
+        table.add_row(q.id, q.area, q.topic, q.kind, q.level, q.text)
     console.print(table)
     console.print(f"{len(questions)} question(s)")
 

@@ -13,6 +13,7 @@ from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
 from interviewer.web.app import create_app
+from tests.backends import backend_target
 from tests.fakes import FakeModel
 
 CRITERION = """\
@@ -37,12 +38,17 @@ def _question(qid: str, topic: str, criteria: list[str]) -> str:
       - id: {qid}
         topic: {topic}
         kind: design
-        difficulty: medium
+        level: senior
+        medium: http
         text: Design something for question {qid} please, with care.
         follow_ups:
           - {{criterion: {criteria[0]}, text: "Probe {criteria[0]} on {qid}?"}}
           - {{criterion: {criteria[1]}, text: "Probe {criteria[1]} on {qid}?"}}
+        facts:
+          - {{ask: [budget, cost], fact: "The budget for {qid} is 10,000 dollars a month."}}
         strong_answer: [one, two, three]
+        strong_hire: [four]
+        weak_answers: [zero]
     """)
 
 
@@ -97,9 +103,29 @@ def fake_model() -> FakeModel:
     return FakeModel()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run each test on SQLite and on "
+                                       "PostgreSQL (INTERVIEWER_TEST_PG; tests/backends.py)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_backends` that use the database run once per backend."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"],
+                             indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "test.db"))
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """INTERVIEWER_DB for this test: a fresh SQLite file or a fresh PostgreSQL database."""
+    with backend_target(request.param, tmp_path) as target:
+        yield target
+
+
+@pytest.fixture
+def settings(backend: str) -> Settings:
+    return Settings(_env_file=None, INTERVIEWER_DB=backend)
 
 
 class Registry(ModelRegistry):
@@ -111,7 +137,7 @@ class Registry(ModelRegistry):
 
 
 def make_service(settings: Settings, library: Library, fake: FakeModel) -> Interviews:
-    return Interviews(Store(settings.db_path()), library, Registry(settings, fake),
+    return Interviews(Store(settings.db_target()), library, Registry(settings, fake),
                       settings.max_answer_chars)
 
 

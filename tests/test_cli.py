@@ -40,7 +40,7 @@ def test_questions_as_json_filters_by_area_and_topic() -> None:
     found = json.loads(result.output)
     assert found and all(q["area"] == "data-platforms" and q["topic"] == "observability"
                          for q in found)
-    assert {"id", "text", "follow_ups", "strong_answer", "difficulty", "kind"} <= set(found[0])
+    assert {"id", "text", "follow_ups", "strong_answer", "level", "kind", "facts"} <= set(found[0])
 
 
 def test_unknown_area_is_a_clear_error() -> None:

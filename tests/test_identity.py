@@ -40,13 +40,16 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "identity.db"
+pytestmark = pytest.mark.both_backends  # where a database is used: SQLite, then PostgreSQL
 
 
 @pytest.fixture
-def accounts(db: Path, clock: Clock) -> Accounts:
+def db(backend: str) -> str:
+    return backend
+
+
+@pytest.fixture
+def accounts(db: str, clock: Clock) -> Accounts:
     return Accounts(Store(db), clock)
 
 
@@ -58,8 +61,7 @@ def test_production_hashing_uses_rfc_9106_parameters() -> None:
 def test_passwords_are_stored_as_argon2id_hashes(accounts: Accounts) -> None:
     account = accounts.sign_up("Dana@Example.com", PASSWORD)
     assert account.username == "dana@example.com"
-    with accounts.store._connect() as conn:
-        stored = conn.execute("SELECT password_hash FROM accounts").fetchone()[0]
+    stored = accounts.db.fetchone("SELECT password_hash FROM accounts")["password_hash"]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert accounts.sign_in(" DANA@example.com ", PASSWORD, "1.2.3.4") == account
     with pytest.raises(UsernameTaken):
@@ -83,16 +85,14 @@ def test_sign_up_says_which_rule_is_broken(accounts: Accounts, username: str, pa
 def test_a_weaker_hash_is_upgraded_at_sign_in(accounts: Accounts) -> None:
     account = accounts.sign_up("frank", PASSWORD)
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
-    with accounts.store._connect() as conn:
-        conn.execute("UPDATE accounts SET password_hash = ?", (weak,))
+    accounts.db.execute("UPDATE accounts SET password_hash = ?", (weak,))
     accounts.sign_in("frank", PASSWORD, "1.2.3.4")
-    with accounts.store._connect() as conn:
-        upgraded = conn.execute("SELECT password_hash FROM accounts").fetchone()[0]
+    upgraded = accounts.db.fetchone("SELECT password_hash FROM accounts")["password_hash"]
     assert upgraded != weak and not credentials.needs_rehash(upgraded)  # today's parameters
     assert accounts.sign_in("frank", PASSWORD, "1.2.3.4") == account
 
 
-def test_sign_in_is_throttled_across_processes(db: Path, clock: Clock) -> None:
+def test_sign_in_is_throttled_across_processes(db: str, clock: Clock) -> None:
     """Two Accounts over two connections to one file stand for two server processes."""
     one, two = Accounts(Store(db), clock), Accounts(Store(db), clock)
     one.sign_up("gina", PASSWORD)
@@ -110,7 +110,7 @@ def test_sign_in_is_throttled_across_processes(db: Path, clock: Clock) -> None:
     assert one.sign_in("gina", PASSWORD, "10.0.0.1").username == "gina"
 
 
-def test_parallel_guesses_cannot_pass_the_limit(db: Path, clock: Clock) -> None:
+def test_parallel_guesses_cannot_pass_the_limit(db: str, clock: Clock) -> None:
     processes = [Accounts(Store(db), clock) for _ in range(2)]
     processes[0].sign_up("hana", PASSWORD)
 
@@ -143,8 +143,7 @@ def test_sessions_end_at_sign_out_and_expire(accounts: Accounts, clock: Clock) -
     owner = accounts.sign_up("ivan", PASSWORD).owner_id
     first, second = accounts.new_session(owner), accounts.new_session(owner)
     assert first != second and accounts.session_owner(first) == owner
-    with accounts.store._connect() as conn:
-        stored = [r[0] for r in conn.execute("SELECT id_hash FROM sessions")]
+    stored = [r["id_hash"] for r in accounts.db.fetchall("SELECT id_hash FROM sessions")]
     assert first not in stored and credentials.digest(first) in stored
     accounts.end_session(first)
     assert accounts.session_owner(first) is None and accounts.session_owner(second) == owner
@@ -183,7 +182,7 @@ def test_the_sign_in_forms_answer_any_text_without_a_server_error(
         assert response.status_code in (303, 401, 422, 429), response.text
 
 
-def _accounts_client(db: Path) -> TestClient:
+def _accounts_client(db: Path | str) -> TestClient:
     from interviewer.settings import Settings
     from interviewer.web.app import create_app
 
@@ -198,7 +197,7 @@ def signin_client(tmp_path_factory: pytest.TempPathFactory):
         yield client
 
 
-def test_throttled_sign_in_page_says_when_to_retry(db: Path) -> None:
+def test_throttled_sign_in_page_says_when_to_retry(db: str) -> None:
     with _accounts_client(db) as browser:
         for i in range(MAX_FAILURES_PER_USER):
             response = post_form(browser, "/signin", "/signin", username="lee",

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from interviewer.cli import app
 from interviewer.library import default_library
-from interviewer.taxonomy import AREAS, DIFFICULTIES, KINDS, TOPICS
+from interviewer.taxonomy import AREAS, KINDS, LEVELS, TOPICS
 from tests.conftest import write_mini_library
 
 runner = CliRunner()
@@ -29,7 +29,7 @@ def test_shipped_library_meets_the_coverage_floor() -> None:
     assert all(areas[a] >= 10 for a in AREAS), areas
     assert all(topics[t] >= 5 for t in TOPICS), topics
     assert {q.kind for q in questions} == set(KINDS)
-    assert {q.difficulty for q in questions} == set(DIFFICULTIES)
+    assert {q.level for q in questions} == set(LEVELS)
     assert all(len(q.follow_ups) >= 2 for q in questions)
 
 
@@ -50,15 +50,15 @@ def _break(root: Path, relative: str, old: str, new: str) -> None:
 @pytest.mark.parametrize(("relative", "old", "new", "expected"), [
     ("rubrics/versioning.yaml", "summary:", "colour: red\nsummary:",
      "versioning.yaml: colour: unknown field"),
-    ("prompts/questions/api-products.yaml", "kind: design", "kind: design\n    flavour: x",
-     "api-products.yaml: questions[0].flavour: unknown field"),
+    ("prompts/questions/api-products.yaml", "kind: design", "kind: design\n    colour: x",
+     "api-products.yaml: questions[0].colour: unknown field"),
     ("prompts/questions/api-products.yaml", "criterion: api-design-depth",
      "criterion: charisma",
      "api-products.yaml: q0-0.follow_ups[0].criterion: 'charisma' is not a criterion"),
     ("prompts/questions/data-platforms.yaml", "id: q2-0", "id: q0-0",
      "data-platforms.yaml: q0-0.id: duplicate question id"),
-    ("prompts/questions/api-products.yaml", "difficulty: medium", "difficulty: brutal",
-     "api-products.yaml: questions[0].difficulty: Input should be 'easy', 'medium' or 'hard'"),
+    ("prompts/questions/api-products.yaml", "level: senior", "level: brutal",
+     "api-products.yaml: questions[0].level: Input should be 'pm', 'senior' or 'staff'"),
     ("rubrics/trade-offs.yaml", "topic: trade-offs", "topic: haggling",
      "trade-offs.yaml: topic: Input should be"),
 ])

@@ -957,7 +957,7 @@ def test_offline_model_phrases_and_grades(rubrics: dict[str, Rubric]) -> None:
 
     model = OfflineModel()
     q = Question(id="q-one", area="api-products", topic="api-design", kind="design",
-                 difficulty="medium", text=PAYMENTS_Q,
+                 level="senior", text=PAYMENTS_Q,
                  follow_ups=[{"criterion": "api-contract", "text": "What about retries?"},
                              {"criterion": "trade-offs", "text": "What would you give up?"}],
                  strong_answer=["a", "b", "c"])

@@ -18,6 +18,7 @@ from interviewer.web.app import create_app
 from tests.conftest import make_service
 from tests.fakes import FakeModel
 
+pytestmark = pytest.mark.both_backends  # the app's database: SQLite, then PostgreSQL
 PASSWORD = "correct horse battery"
 Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
 
@@ -145,8 +146,7 @@ def test_api_tokens_are_stored_hashed_and_stop_working_when_revoked(alice: TestC
     with TestClient(app) as script:  # no cookies: the token alone
         assert script.get("/api/interviews", headers=headers).status_code == 200
         store = app.state.service.store
-        with store._connect() as db:
-            stored = [r[0] for r in db.execute("SELECT token_hash FROM api_tokens")]
+        stored = [r["token_hash"] for r in store.db.fetchall("SELECT token_hash FROM api_tokens")]
         assert stored and token not in stored and all(len(h) == 64 for h in stored)
         account = alice.get("/account").text
         assert token not in account  # shown once only
@@ -204,9 +204,8 @@ def test_deleting_the_account_deletes_all_its_data(alice: TestClient, app: FastA
     done = post_form(alice, "/account", "/account/delete", password=PASSWORD)
     assert done.status_code == 303
     store = app.state.service.store
-    with store._connect() as db:
-        for table in ("interviews", "turns", "accounts", "sessions", "api_tokens"):
-            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+    for table in ("interviews", "turns", "grades", "accounts", "sessions", "api_tokens"):
+        assert store.db.fetchone(f"SELECT COUNT(*) AS n FROM {table}")["n"] == 0, table
     assert alice.get(f"/interviews/{iid}").status_code == 404
     assert alice.get("/api/interviews", headers={"Authorization": f"Bearer {token}"}
                      ).status_code == 401
@@ -297,11 +296,12 @@ def test_every_one_of_20000_interviews_is_reachable_page_by_page(tmp_path) -> No
     rows = [(f"id{n:05d}", f"2026-01-01T00:{n // 600:02d}:{n // 10 % 60:02d}+00:00", "owner")
             for n in range(20_000)]
     rows += [(f"other{n}", "2026-01-01T00:00:00+00:00", "someone-else") for n in range(50)]
-    with store._connect() as db:
-        db.executemany("INSERT INTO interviews (id, created_at, mode, model, question_ids,"
-                       " owner_id) VALUES (?, ?, 'single', 'offline', '[\"q\"]', ?)", rows)
-        plan = " ".join(r[3] for r in db.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM interviews WHERE owner_id = ? AND"
+    with store.db.transaction() as tx:
+        for row in rows:
+            tx.execute("INSERT INTO interviews (id, created_at, mode, model, question_ids,"
+                       " owner) VALUES (?, ?, 'single', 'offline', '[\"q\"]', ?)", row)
+        plan = " ".join(r["detail"] for r in tx.fetchall(
+            "EXPLAIN QUERY PLAN SELECT id FROM interviews WHERE owner = ? AND"
             " (created_at < ? OR (created_at = ? AND id < ?))"
             " ORDER BY created_at DESC, id DESC LIMIT 101", ("owner", "x", "x", "x")))
     assert "interviews_by_owner" in plan and "TEMP B-TREE" not in plan  # no sort of the lot
@@ -314,3 +314,15 @@ def test_every_one_of_20000_interviews_is_reachable_page_by_page(tmp_path) -> No
             break
     assert len(seen) == 20_000 and set(seen) == {r[0] for r in rows[:20_000]}
     assert seen[0] == "id19999" and seen[-1] == "id00000"  # newest first, then by id
+
+
+@pytest.mark.parametrize(("auth", "host", "mode"), [
+    ("auto", "127.0.0.1", "local"), ("auto", "::1", "local"), ("auto", "localhost", "local"),
+    ("auto", "0.0.0.0", "accounts"), ("auto", "192.168.1.20", "accounts"),
+    ("auto", "::", "accounts"), ("accounts", "127.0.0.1", "accounts"),
+    ("local", "0.0.0.0", "local"),
+])
+def test_accounts_turn_on_beyond_loopback(auth: str, host: str, mode: str) -> None:
+    from interviewer.web.auth import auth_mode
+
+    assert auth_mode(Settings(_env_file=None, INTERVIEWER_AUTH=auth), host) == mode

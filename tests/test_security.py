@@ -34,7 +34,7 @@ def test_every_response_carries_security_headers(client: TestClient, path: str) 
     assert "frame-ancestors 'none'" in csp and script_src.strip() == "'self'"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script_or_style(client: TestClient) -> None:

@@ -8,7 +8,6 @@ failed sign-ins are counted across processes.
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,38 +15,7 @@ from typing import Any
 
 from interviewer.identity import credentials
 from interviewer.identity.credentials import BadCredentials
-from interviewer.storage import Store, new_id, now
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    owner_id TEXT PRIMARY KEY,
-    username TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    id_hash TEXT PRIMARY KEY,
-    owner_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (owner_id);
-CREATE TABLE IF NOT EXISTS api_tokens (
-    id TEXT PRIMARY KEY,
-    owner_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    last_used_at TEXT
-);
-CREATE INDEX IF NOT EXISTS api_tokens_by_owner ON api_tokens (owner_id);
-CREATE TABLE IF NOT EXISTS sign_in_failures (
-    id TEXT PRIMARY KEY,
-    key TEXT NOT NULL,
-    at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sign_in_failures_by_key ON sign_in_failures (key, at);
-"""
+from interviewer.storage import Duplicate, Store, new_id, now
 
 SESSION_DAYS = 30
 THROTTLE_WINDOW = 15 * 60
@@ -91,12 +59,8 @@ class Accounts:
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time):
         self.store = store
+        self.db = store.db  # the tables come with migration 0003
         self.clock = clock
-        with store._connect() as db:
-            db.executescript(SCHEMA)
-
-    def _db(self):  # noqa: ANN202 - the store's connection context
-        return self.store._connect()
 
     # accounts -----------------------------------------------------------------------------
 
@@ -107,11 +71,10 @@ class Accounts:
         account = Account(new_id(), name, now())
         hashed = credentials.hash_password(password)
         try:
-            with self._db() as db:
-                db.execute("INSERT INTO accounts (owner_id, username, password_hash, created_at)"
-                           " VALUES (?, ?, ?, ?)",
-                           (account.owner_id, name, hashed, account.created_at))
-        except sqlite3.IntegrityError:
+            self.db.execute("INSERT INTO accounts (owner, username, password_hash, created_at)"
+                            " VALUES (?, ?, ?, ?)", (account.owner_id, name, hashed,
+                                                     account.created_at))
+        except Duplicate:
             raise UsernameTaken("that username is taken: choose another, or sign in") from None
         if claim_from:
             self.store.move_owned(claim_from, account.owner_id)
@@ -127,35 +90,32 @@ class Accounts:
         name = username.strip().lower() if isinstance(username, str) else ""
         keys = (f"user:{name}", f"addr:{address}")
         attempt = self._count_attempt(keys)
-        with self._db() as db:
-            row = db.execute("SELECT * FROM accounts WHERE username = ?", (name,)).fetchone()
+        row = self.db.fetchone("SELECT * FROM accounts WHERE username = ?", (name,))
         if row is None:
             credentials.burn_time(password)
         if row is None or not credentials.password_matches(row["password_hash"], password):
             raise WrongPassword("that username and password do not match an account")
         self._forgive(keys[0], attempt)
         if credentials.needs_rehash(row["password_hash"]):
-            self._set_password(row["owner_id"], password)
-        return Account(row["owner_id"], row["username"], row["created_at"])
+            self._set_password(row["owner"], password)
+        return Account(row["owner"], row["username"], row["created_at"])
 
     def _set_password(self, owner_id: str, password: str) -> None:
-        with self._db() as db:
-            db.execute("UPDATE accounts SET password_hash = ? WHERE owner_id = ?",
-                       (credentials.hash_password(password), owner_id))
+        self.db.execute("UPDATE accounts SET password_hash = ? WHERE owner = ?",
+                        (credentials.hash_password(password), owner_id))
 
     def account(self, owner_id: str) -> Account | None:
-        with self._db() as db:
-            row = db.execute("SELECT owner_id, username, created_at FROM accounts"
-                             " WHERE owner_id = ?", (owner_id,)).fetchone()
-        return None if row is None else Account(row["owner_id"], row["username"],
+        row = self.db.fetchone("SELECT owner, username, created_at FROM accounts"
+                               " WHERE owner = ?", (owner_id,))
+        return None if row is None else Account(row["owner"], row["username"],
                                                 row["created_at"])
 
     def delete_account(self, owner_id: str) -> None:
         """The account and everything it owns: interviews, runs, sessions and tokens."""
         self.store.delete_owned(owner_id)
-        with self._db() as db:
+        with self.db.transaction() as tx:
             for table in ("sessions", "api_tokens", "accounts"):
-                db.execute(f"DELETE FROM {table} WHERE owner_id = ?", (owner_id,))
+                tx.execute(f"DELETE FROM {table} WHERE owner = ?", (owner_id,))
 
     # throttling ---------------------------------------------------------------------------
 
@@ -165,29 +125,27 @@ class Accounts:
         since = int(clock) - THROTTLE_WINDOW
         limits = (MAX_FAILURES_PER_USER, MAX_FAILURES_PER_ADDRESS)
         ids = [new_id() for _ in keys]
-        with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")  # one counter for every process on this database
-            try:
-                db.execute("DELETE FROM sign_in_failures WHERE at <= ?", (since,))
-                for key, limit in zip(keys, limits, strict=True):
-                    rows = db.execute("SELECT at FROM sign_in_failures WHERE key = ?"
-                                      " ORDER BY at DESC LIMIT ?", (key, limit)).fetchall()
-                    if len(rows) >= limit:
-                        wait = math.ceil(rows[-1]["at"] + THROTTLE_WINDOW - clock)
-                        raise Throttled(max(1, wait))
-                db.executemany("INSERT INTO sign_in_failures (id, key, at) VALUES (?, ?, ?)",
-                               [(i, k, int(clock)) for i, k in zip(ids, keys, strict=True)])
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        # one serialised transaction for every process on this database: an immediate
+        # transaction on SQLite, an advisory transaction lock on PostgreSQL
+        with self.db.transaction(lock="sign-in-throttle") as tx:
+            tx.execute("DELETE FROM sign_in_failures WHERE at <= ?", (since,))
+            for key, limit in zip(keys, limits, strict=True):
+                rows = tx.fetchall("SELECT at FROM sign_in_failures WHERE key = ?"
+                                   " ORDER BY at DESC LIMIT ?", (key, limit))
+                if len(rows) >= limit:
+                    wait = math.ceil(rows[-1]["at"] + THROTTLE_WINDOW - clock)
+                    raise Throttled(max(1, wait))
+            for attempt_id, key in zip(ids, keys, strict=True):
+                tx.execute("INSERT INTO sign_in_failures (id, key, at) VALUES (?, ?, ?)",
+                           (attempt_id, key, int(clock)))
         return ids
 
     def _forgive(self, user_key: str, attempt: list[str]) -> None:
         """After a success: the username's failures go, and this attempt's own count."""
-        with self._db() as db:
-            db.execute("DELETE FROM sign_in_failures WHERE key = ?", (user_key,))
-            db.executemany("DELETE FROM sign_in_failures WHERE id = ?", [(i,) for i in attempt])
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM sign_in_failures WHERE key = ?", (user_key,))
+            for attempt_id in attempt:
+                tx.execute("DELETE FROM sign_in_failures WHERE id = ?", (attempt_id,))
 
     # sessions -----------------------------------------------------------------------------
 
@@ -195,24 +153,21 @@ class Accounts:
         """A fresh session id for a sign-in; only its hash is stored."""
         secret = credentials.new_secret()
         expires = int(self.clock()) + SESSION_DAYS * 86400
-        with self._db() as db:
-            db.execute("INSERT INTO sessions (id_hash, owner_id, created_at, expires_at)"
-                       " VALUES (?, ?, ?, ?)", (credentials.digest(secret), owner_id, now(),
-                                                expires))
+        self.db.execute("INSERT INTO sessions (id_hash, owner, created_at, expires_at)"
+                        " VALUES (?, ?, ?, ?)", (credentials.digest(secret), owner_id, now(),
+                                                 expires))
         return secret
 
     def session_owner(self, secret: str) -> str | None:
         """The owner signed in with this session id, unless it ended or expired."""
-        with self._db() as db:
-            row = db.execute("SELECT owner_id, expires_at FROM sessions WHERE id_hash = ?",
-                             (credentials.digest(secret),)).fetchone()
+        row = self.db.fetchone("SELECT owner, expires_at FROM sessions WHERE id_hash = ?",
+                               (credentials.digest(secret),))
         if row is None or row["expires_at"] <= self.clock():
             return None
-        return row["owner_id"]
+        return row["owner"]
 
     def end_session(self, secret: str) -> None:
-        with self._db() as db:
-            db.execute("DELETE FROM sessions WHERE id_hash = ?", (credentials.digest(secret),))
+        self.db.execute("DELETE FROM sessions WHERE id_hash = ?", (credentials.digest(secret),))
 
     # API tokens ---------------------------------------------------------------------------
 
@@ -221,38 +176,33 @@ class Accounts:
         label = " ".join(name.split())[:80] or "API token"
         secret = credentials.new_api_token()
         info = TokenInfo(new_id()[:16], label, now(), None)
-        with self._db() as db:
-            db.execute("INSERT INTO api_tokens (id, owner_id, name, token_hash, created_at)"
-                       " VALUES (?, ?, ?, ?, ?)", (info.id, owner_id, label,
-                                                   credentials.digest(secret), info.created_at))
+        self.db.execute("INSERT INTO api_tokens (id, owner, name, token_hash, created_at)"
+                        " VALUES (?, ?, ?, ?, ?)", (info.id, owner_id, label,
+                                                    credentials.digest(secret), info.created_at))
         return info, secret
 
     def tokens(self, owner_id: str) -> list[TokenInfo]:
-        with self._db() as db:
-            rows = db.execute("SELECT id, name, created_at, last_used_at FROM api_tokens"
-                              " WHERE owner_id = ? ORDER BY created_at, id",
-                              (owner_id,)).fetchall()
+        rows = self.db.fetchall("SELECT id, name, created_at, last_used_at FROM api_tokens"
+                                " WHERE owner = ? ORDER BY created_at, id", (owner_id,))
         return [TokenInfo(r["id"], r["name"], r["created_at"], r["last_used_at"]) for r in rows]
 
     def revoke_token(self, owner_id: str, token_id: str) -> bool:
         """Delete one of the owner's tokens; False when the owner has no such token."""
-        with self._db() as db:
-            return db.execute("DELETE FROM api_tokens WHERE id = ? AND owner_id = ?",
-                              (token_id, owner_id)).rowcount > 0
+        return self.db.execute("DELETE FROM api_tokens WHERE id = ? AND owner = ?",
+                               (token_id, owner_id)) > 0
 
     def token_owner(self, secret: str) -> str | None:
         """The owner of a presented API token, noting when it was last used."""
         hashed = credentials.digest(secret)
-        with self._db() as db:
-            row = db.execute("SELECT owner_id, last_used_at FROM api_tokens"
-                             " WHERE token_hash = ?", (hashed,)).fetchone()
-            if row is None:
-                return None
-            stamp = now()
-            if row["last_used_at"] != stamp:  # at most one write a second per token
-                db.execute("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
-                           (stamp, hashed))
-        return row["owner_id"]
+        row = self.db.fetchone("SELECT owner, last_used_at FROM api_tokens"
+                               " WHERE token_hash = ?", (hashed,))
+        if row is None:
+            return None
+        stamp = now()[:16]  # to the minute: a busy script writes once a minute, not per call
+        if (row["last_used_at"] or "")[:16] != stamp:
+            self.db.execute("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
+                            (now(), hashed))
+        return row["owner"]
 
     # export -------------------------------------------------------------------------------
 

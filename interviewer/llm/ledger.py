@@ -24,20 +24,51 @@ class Metered(Protocol):
         ...
 
 
-class Ledger:
-    """Tokens spent per interview; requests that would pass the cap are refused up front."""
+class SpendBook(Protocol):
+    """Where spend is counted: the database (`interviewer.storage.shared.TokenSpend`), so
+    every process sees one total, or memory for a model used without a store."""
 
-    def __init__(self, cap: int):
-        self.cap = cap
+    def spent(self, interview_id: str) -> int: ...
+
+    def add(self, interview_id: str, tokens: int) -> None: ...
+
+    def raise_to(self, interview_id: str, tokens: int) -> None: ...
+
+
+class MemoryBook:
+    """Spend counted in this process only: for `grade` and `calibrate`, which store nothing."""
+
+    def __init__(self) -> None:
         self._spent: dict[str, int] = {}
-        self._turns: dict[str, Usage] = {}
 
     def spent(self, interview_id: str) -> int:
         return self._spent.get(interview_id, 0)
 
+    def add(self, interview_id: str, tokens: int) -> None:
+        self._spent[interview_id] = self.spent(interview_id) + tokens
+
+    def raise_to(self, interview_id: str, tokens: int) -> None:
+        self._spent[interview_id] = max(self.spent(interview_id), tokens)
+
+
+class Ledger:
+    """Tokens spent per interview; requests that would pass the cap are refused up front.
+
+    The service points `book` at the database, so a second process or a restart sees what
+    the interview has already spent.
+    """
+
+    def __init__(self, cap: int, book: SpendBook | None = None):
+        self.cap = cap
+        self.book: SpendBook = book or MemoryBook()
+        self._turns: dict[str, Usage] = {}
+
+    def spent(self, interview_id: str) -> int:
+        return self.book.spent(interview_id)
+
     def resume(self, interview_id: str, tokens: int) -> None:
         """Never forget spend: keep the larger of what we counted and what was stored."""
-        self._spent[interview_id] = max(self.spent(interview_id), tokens)
+        self.book.raise_to(interview_id, tokens)
 
     def check(self, interview_id: str, needed: int) -> None:
         """Raise TokenCapReached if `needed` more tokens would take the interview past the cap."""
@@ -47,7 +78,7 @@ class Ledger:
 
     def charge(self, interview_id: str, usage: Usage) -> None:
         if interview_id:
-            self._spent[interview_id] = self.spent(interview_id) + usage.total_tokens
+            self.book.add(interview_id, usage.total_tokens)
 
     def record_turn(self, interview_id: str, usage: Usage) -> None:
         self._turns[interview_id] = usage

@@ -6,7 +6,7 @@ import contextlib
 import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -27,7 +27,7 @@ from interviewer.models.registry import (
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
 from interviewer.storage import Store
-from interviewer.web import account, api, pages, stream
+from interviewer.web import account, api, csrf, faults, pages, stream
 from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
@@ -45,8 +45,9 @@ DOCS_PAGE = """<!doctype html>
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
     """The service over the configured database and models."""
-    return Interviews(Store(settings.db_path()), library or default_library(),
-                      ModelRegistry(settings), settings.max_answer_chars)
+    return Interviews(Store(settings.db_target()), library or default_library(),
+                      ModelRegistry(settings), settings.max_answer_chars,
+                      lease_seconds=settings.lease_seconds)
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -115,7 +116,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app = FastAPI(title="Platform PM Interview Coach", version=__version__,
                   description="Mock interviews for Platform Product Managers with rubric "
                               "feedback. The JSON API lives under /api.",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None,
+                  dependencies=[Depends(csrf.same_origin)])
     app.state.settings = settings
     app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
@@ -125,7 +127,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.auth_mode = auth_mode(settings, host)
     app.state.templates = _templates(settings)
     app.state.templates.env.globals["accounts_on"] = app.state.auth_mode == "accounts"
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
+                                         log=app.state.service.store.rate_log)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
@@ -140,4 +143,5 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    faults.install(app)
     return app

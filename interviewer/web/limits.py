@@ -10,21 +10,30 @@ from collections.abc import Callable
 from fastapi import HTTPException, Request
 
 from interviewer.models.registry import OFFLINE
+from interviewer.storage.shared import RateLog
 
 WINDOW = 60.0
 
 
 class RateLimiter:
-    """A sliding one-minute window of spending requests per client."""
+    """A sliding one-minute window of spending requests per client.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
+    The server keeps the window in the database (`log`), so every process and host counts
+    against one allowance; without a log (unit use only) it counts in memory.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.time,
+                 log: RateLog | None = None):
         self.per_minute = per_minute
         self.clock = clock
+        self.log = log
         self._events: dict[str, deque[float]] = {}
 
     def retry_after(self, client: str) -> int | None:
         """Record a request; None if allowed, else whole seconds until one is."""
         now = self.clock()
+        if self.log is not None:
+            return self.log.retry_after(client, self.per_minute, now)
         events = self._events.setdefault(client, deque())
         while events and events[0] <= now - WINDOW:
             events.popleft()

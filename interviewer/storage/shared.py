@@ -1,0 +1,203 @@
+"""State every server process must see the same way, kept in the database, never in memory:
+per-interview leases, idempotency keys, the rate-limit log and per-interview token spend."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from interviewer.storage.backends import Database
+
+Clock = Callable[[], float]
+
+
+class Busy(Exception):
+    """Another request held the interview for longer than this one would wait."""
+
+
+class Leases:
+    """Named, expiring locks: whoever holds `interview:<id>` is the only one advancing it.
+
+    A lease is a row with a holder and an expiry. The holder renews it while it works, so a
+    slow model call keeps it; a killed process stops renewing and the lease lapses after
+    `ttl` seconds, so no interview stays locked by a process that is gone.
+    """
+
+    def __init__(self, db: Database, clock: Clock = time.time):
+        self.db = db
+        self.clock = clock
+
+    def try_acquire(self, name: str, holder: str, ttl: float) -> bool:
+        now = self.clock()
+        changed = self.db.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+            " expires_at = excluded.expires_at"
+            " WHERE leases.expires_at < ? OR leases.holder = excluded.holder",
+            (name, holder, now + ttl, now))
+        return changed == 1
+
+    def renew(self, name: str, holder: str, ttl: float) -> bool:
+        return self.db.execute("UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
+                               (self.clock() + ttl, name, holder)) == 1
+
+    def release(self, name: str, holder: str) -> None:
+        self.db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+    @asynccontextmanager
+    async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0
+                   ) -> AsyncIterator[None]:
+        """Hold the lease for the block, waiting (without blocking the loop) for it to be
+        free; raises Busy after `wait` seconds."""
+        holder = secrets.token_hex(12)
+        deadline, delay = time.monotonic() + wait, 0.005
+        while not self.try_acquire(name, holder, ttl):
+            if time.monotonic() > deadline:
+                raise Busy(f"{name} is busy: another request is still working on it")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
+        renewer = asyncio.create_task(self._keep(name, holder, ttl))
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            self.release(name, holder)
+
+    async def _keep(self, name: str, holder: str, ttl: float) -> None:
+        while True:
+            await asyncio.sleep(ttl / 3)
+            self.renew(name, holder, ttl)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This request may run; `resource` is what an earlier, failed attempt already made."""
+
+    holder: str
+    resource: str | None
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The first response to this key, to be sent again as it was."""
+
+    status_code: int
+    body: str
+
+
+class InProgress(Exception):
+    """A request with this key is running now."""
+
+
+class KeyReused(ValueError):
+    """The key was first used for a request with a different body."""
+
+
+class Idempotency:
+    """Idempotency keys: the first request with a key runs; its success is stored and
+    replayed for every repeat; a repeat with a different body is refused."""
+
+    def __init__(self, db: Database, clock: Clock = time.time):
+        self.db = db
+        self.clock = clock
+
+    def begin(self, scope: str, key: str, request_hash: str, ttl: float = 60.0
+              ) -> Claimed | Replay:
+        """Claim the key, or return the stored response; InProgress while another runs."""
+        now, holder = self.clock(), secrets.token_hex(12)
+        with self.db.transaction(lock=f"idem:{scope}:{key}") as tx:
+            row = tx.fetchone("SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?",
+                              (scope, key))
+            if row is None:
+                tx.execute("INSERT INTO idempotency_keys (scope, key, request_hash, holder,"
+                           " expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           (scope, key, request_hash, holder, now + ttl, _iso(now)))
+                return Claimed(holder, None)
+            if row["request_hash"] != request_hash:
+                raise KeyReused("this Idempotency-Key was already used for a different "
+                                "request; send a new key for a new request")
+            if row["status_code"] is not None:
+                return Replay(row["status_code"], row["response"])
+            if row["expires_at"] >= now:
+                raise InProgress(key)
+            tx.execute("UPDATE idempotency_keys SET holder = ?, expires_at = ?"
+                       " WHERE scope = ? AND key = ?", (holder, now + ttl, scope, key))
+            return Claimed(holder, row["resource"])
+
+    def set_resource(self, scope: str, key: str, resource: str) -> None:
+        """Remember what the request created, so a retry after a failure reuses it."""
+        self.db.execute("UPDATE idempotency_keys SET resource = ? WHERE scope = ? AND key = ?",
+                        (resource, scope, key))
+
+    def complete(self, scope: str, key: str, holder: str, status_code: int, body: str) -> None:
+        self.db.execute("UPDATE idempotency_keys SET status_code = ?, response = ?, holder = NULL"
+                        " WHERE scope = ? AND key = ? AND holder = ?",
+                        (status_code, body, scope, key, holder))
+
+    def abandon(self, scope: str, key: str, holder: str) -> None:
+        """The request failed: let the next retry run it again at once."""
+        self.db.execute("UPDATE idempotency_keys SET expires_at = 0, holder = NULL"
+                        " WHERE scope = ? AND key = ? AND holder = ?", (scope, key, holder))
+
+
+def _iso(at: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(at))
+
+
+class RateLog:
+    """A sliding one-minute window of requests per client, shared by every process."""
+
+    WINDOW = 60.0
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._calls = 0
+
+    def retry_after(self, client: str, per_minute: int, now: float) -> int | None:
+        """Record a request; None if allowed, else whole seconds until one is."""
+        self._calls += 1
+        with self.db.transaction(lock=f"rate:{client}") as tx:
+            if self._calls % 500 == 0:  # clients that went quiet leave no rows behind
+                tx.execute("DELETE FROM rate_events WHERE at <= ?", (now - self.WINDOW,))
+            else:
+                tx.execute("DELETE FROM rate_events WHERE client = ? AND at <= ?",
+                           (client, now - self.WINDOW))
+            row = tx.fetchone("SELECT COUNT(*) AS n, MIN(at) AS first FROM rate_events"
+                              " WHERE client = ?", (client,))
+            if row["n"] >= per_minute:
+                return max(1, math.ceil(row["first"] + self.WINDOW - now))
+            tx.execute("INSERT INTO rate_events (client, at) VALUES (?, ?)", (client, now))
+            return None
+
+
+class TokenSpend:
+    """Tokens each interview has spent on the model, for the per-interview cap."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def spent(self, interview_id: str) -> int:
+        row = self.db.fetchone("SELECT tokens FROM token_spend WHERE interview_id = ?",
+                               (interview_id,))
+        return 0 if row is None else int(row["tokens"])
+
+    def add(self, interview_id: str, tokens: int) -> None:
+        self.db.execute("INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?)"
+                        " ON CONFLICT (interview_id) DO UPDATE"
+                        " SET tokens = token_spend.tokens + excluded.tokens",
+                        (interview_id, tokens))
+
+    def raise_to(self, interview_id: str, tokens: int) -> None:
+        """Never forget spend: keep the larger of what is counted and `tokens`."""
+        self.db.execute("INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?)"
+                        " ON CONFLICT (interview_id) DO UPDATE SET tokens = CASE"
+                        " WHEN token_spend.tokens > excluded.tokens THEN token_spend.tokens"
+                        " ELSE excluded.tokens END", (interview_id, tokens))

@@ -1,0 +1,246 @@
+"""Interviews, turns and grades. Every answer is written here before anything else happens
+to it, on SQLite or PostgreSQL alike."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interviewer.engine import Plan, State, Turn
+from interviewer.scoring import AnswerGrade, Usage
+from interviewer.storage.backends import Database, Row, SQLiteDatabase, Tx, open_database
+from interviewer.storage.errors import Conflict, Duplicate, NotFound
+from interviewer.storage.migrate import migrate
+from interviewer.storage.shared import Idempotency, Leases, RateLog, TokenSpend
+
+LOCAL_OWNER = "local"  # the CLI's interviews, and the browser's on a loopback-only server
+HISTORY_PAGE = 20
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    seq: int
+    turn: Turn
+    created_at: str
+    usage: Usage | None = None  # model tokens and cost: asking this turn, or grading an answer
+
+
+@dataclass(frozen=True)
+class Record:
+    """One interview as stored: its settings, state and timestamps."""
+
+    id: str
+    created_at: str
+    model: str
+    state: State
+    turns: list[StoredTurn]
+    owner: str = LOCAL_OWNER
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.state.finished else "in_progress"
+
+    @property
+    def usage(self) -> Usage:
+        """Everything this interview has spent on the model so far."""
+        return sum((t.usage for t in self.turns if t.usage), Usage())
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A random, unguessable interview id (160 bits)."""
+    return secrets.token_urlsafe(20)
+
+
+def _owned(owner: str | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL that limits a query to one owner's interviews; nothing when owner is None
+    (the service's own reads, after the route has checked the caller's owner)."""
+    return ("", ()) if owner is None else (" AND owner = ?", (owner,))
+
+
+class Store:
+    """Interviews, turns and grades, plus the state every process must share (leases,
+    idempotency keys, rate limits, token spend), in one database."""
+
+    def __init__(self, target: Path | str, db: Database | None = None):
+        self.db = db or open_database(target)
+        migrate(self.db.dialect, self.db.migration_url, getattr(self.db, "url", ""))
+        self.leases = Leases(self.db)
+        self.idempotency = Idempotency(self.db)
+        self.rate_log = RateLog(self.db)
+        self.token_spend = TokenSpend(self.db)
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    def close(self) -> None:
+        self.db.close()
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a SQLite database (PostgreSQL: use pg_dump)."""
+        if not isinstance(self.db, SQLiteDatabase):
+            raise NotImplementedError("back up PostgreSQL with pg_dump")
+        self.db.backup(target)
+
+    def create(self, plan: Plan, model: str, owner: str, interview_id: str | None = None
+               ) -> str:
+        interview_id = interview_id or new_id()
+        self.db.execute(
+            "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids,"
+            " owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (interview_id, now(), plan.mode, plan.area, plan.topic, model,
+             json.dumps(list(plan.question_ids)), owner))
+        return interview_id
+
+    def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
+                 ) -> None:
+        """Insert a turn at a given position; raises Duplicate if that position is taken."""
+        self.db.execute(
+            "INSERT INTO turns (interview_id, seq, role, kind, question_id, text, criterion,"
+            " created_at, usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (interview_id, seq, turn.role, turn.kind, turn.question_id, turn.text,
+             turn.criterion, now(), usage.model_dump_json() if usage else None))
+
+    def set_usage(self, interview_id: str, seq: int, usage: Usage) -> None:
+        """Record what a turn cost; for an answer, what grading it cost."""
+        self.db.execute("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
+                        (usage.model_dump_json(), interview_id, seq))
+
+    def add_answer(self, interview_id: str, seq: int, turn: Turn) -> bool:
+        """Store an answer at `seq`; False if that exact answer is already there (a retry)."""
+        try:
+            self.add_turn(interview_id, seq, turn)
+            return True
+        except Duplicate:
+            existing = self.turn_at(interview_id, seq)
+            if existing is not None and existing.role == "candidate" and existing.text == turn.text:
+                return False
+            raise Conflict(f"turn {seq} was already answered") from None
+
+    def turn_at(self, interview_id: str, seq: int) -> Turn | None:
+        row = self.db.fetchone("SELECT * FROM turns WHERE interview_id = ? AND seq = ?",
+                               (interview_id, seq))
+        return None if row is None else _turn(row)
+
+    def save_grade(self, interview_id: str, grade: AnswerGrade) -> None:
+        self.db.execute(
+            "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
+            " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
+            (interview_id, grade.question_id, grade.model_dump_json(), now()))
+
+    def finish(self, interview_id: str) -> None:
+        self.db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
+
+    def save_calibration(self, model: str, set_path: str, report_json: str, owner: str
+                         ) -> None:
+        self.db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report,"
+                        " owner) VALUES (?, ?, ?, ?, ?)",
+                        (now(), model, set_path, report_json, owner))
+
+    def latest_calibration(self, owner: str) -> tuple[str, str, str] | None:
+        """(created_at, set_path, report JSON) of the owner's newest calibration run, if any."""
+        row = self.db.fetchone("SELECT created_at, set_path, report FROM calibration_reports"
+                               " WHERE owner = ? ORDER BY id DESC LIMIT 1", (owner,))
+        return None if row is None else (row["created_at"], row["set_path"], row["report"])
+
+    def load(self, interview_id: str, owner: str | None = None) -> Record:
+        """The interview; NotFound if there is none, or none that `owner` may see."""
+        where, extra = _owned(owner)
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone(f"SELECT * FROM interviews WHERE id = ?{where}",
+                              (interview_id, *extra))
+            if row is None:
+                raise NotFound(interview_id)
+            turns = tx.fetchall("SELECT * FROM turns WHERE interview_id = ? ORDER BY seq",
+                                (interview_id,))
+            grades = tx.fetchall("SELECT grade FROM grades WHERE interview_id = ?",
+                                 (interview_id,))
+        return _record(row, turns, grades)
+
+    def list_page(self, owner: str, after: str | None = None, limit: int = HISTORY_PAGE
+                  ) -> tuple[list[Record], str | None]:
+        """One page of the owner's interviews, newest first, and the cursor of the next page.
+
+        Keyset pagination on (created_at, id): every page costs one index range scan however
+        deep it is, and interviews created meanwhile never shift a page's contents.
+        """
+        key = _cursor_key(after)
+        query, params = "SELECT id FROM interviews WHERE owner = ?", (owner,)
+        if key is not None:
+            query += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            params += (key[0], key[0], key[1])
+        ids = [r["id"] for r in self.db.fetchall(
+            query + " ORDER BY created_at DESC, id DESC LIMIT ?", (*params, limit + 1))]
+        records = [self.load(i) for i in ids[:limit]]
+        more = len(ids) > limit
+        return records, (f"{records[-1].created_at}~{records[-1].id}" if more else None)
+
+    def delete_interview(self, interview_id: str) -> None:
+        """Remove an interview with everything stored about it, in one transaction."""
+        with self.db.transaction(lock=f"interview:{interview_id}") as tx:
+            _delete_interviews(tx, "id = ?", (interview_id,))
+
+    def delete_owned(self, owner: str) -> None:
+        """Remove every interview and calibration run the owner has, in one transaction."""
+        with self.db.transaction(lock=f"owner:{owner}") as tx:
+            _delete_interviews(tx, "owner = ?", (owner,))
+            tx.execute("DELETE FROM calibration_reports WHERE owner = ?", (owner,))
+
+    def move_owned(self, from_owner: str, to_owner: str) -> int:
+        """Give everything `from_owner` has to `to_owner`; how many interviews moved."""
+        with self.db.transaction(lock=f"owner:{from_owner}") as tx:
+            moved = tx.execute("UPDATE interviews SET owner = ? WHERE owner = ?",
+                               (to_owner, from_owner))
+            tx.execute("UPDATE calibration_reports SET owner = ? WHERE owner = ?",
+                       (to_owner, from_owner))
+        return moved
+
+    def count_owned(self, owner: str) -> int:
+        row = self.db.fetchone("SELECT COUNT(*) AS n FROM interviews WHERE owner = ?", (owner,))
+        return int(row["n"]) if row else 0
+
+    def calibrations(self, owner: str) -> list[tuple[str, str, str]]:
+        """Every calibration run of the owner: (created_at, set_path, report JSON)."""
+        rows = self.db.fetchall("SELECT created_at, set_path, report FROM calibration_reports"
+                                " WHERE owner = ? ORDER BY id", (owner,))
+        return [(r["created_at"], r["set_path"], r["report"]) for r in rows]
+
+
+def _cursor_key(cursor: str | None) -> tuple[str, str] | None:
+    """A History cursor `created_at~id`; anything else means the first page."""
+    if not cursor or "~" not in cursor:
+        return None
+    created_at, _, interview_id = cursor.partition("~")
+    return created_at, interview_id
+
+
+def _delete_interviews(tx: Tx, where: str, params: tuple) -> None:
+    """Everything keyed by the chosen interviews: grades, turns, spend, idempotent replies."""
+    ids = f"SELECT id FROM interviews WHERE {where}"
+    for table, column in (("grades", "interview_id"), ("turns", "interview_id"),
+                          ("token_spend", "interview_id"), ("idempotency_keys", "resource")):
+        tx.execute(f"DELETE FROM {table} WHERE {column} IN ({ids})", params)
+    tx.execute(f"DELETE FROM interviews WHERE {where}", params)
+
+
+def _turn(row: Row) -> Turn:
+    return Turn(row["role"], row["kind"], row["question_id"], row["text"], row["criterion"])
+
+
+def _record(row: Row, turns: list[Row], grades: list[Row]) -> Record:
+    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])))
+    parsed = [AnswerGrade.model_validate_json(g["grade"]) for g in grades]
+    state = State(plan=plan, turns=[_turn(t) for t in turns],
+                  grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))
+    stored = [StoredTurn(t["seq"], _turn(t), t["created_at"],
+                         Usage.model_validate_json(t["usage"]) if t["usage"] else None)
+              for t in turns]
+    return Record(row["id"], row["created_at"], row["model"], state, stored, row["owner"])
