@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench mutate clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,5 +26,15 @@ test: lint check
 bench: $(STAMP)
 	$(PY) bench/bench_offline_grader.py
 
+# Mutation testing, by hand (it takes long): mutmut mutates the modules listed under
+# [tool.mutmut] in pyproject.toml and runs the tests that reach each mutant; results are kept
+# in mutants/ so a second run only tries what changed. `make mutate MUTATE_FRESH=1` starts over.
+MUTATE_JOBS ?= 2
+mutate: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutate]'
+	$(if $(MUTATE_FRESH),rm -rf mutants)
+	$(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS)
+	$(PY) bench/mutation_score.py
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) mutants build dist *.egg-info .pytest_cache .ruff_cache

@@ -46,7 +46,10 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          workers: Annotated[int, typer.Option(
+              min=1, help="Server processes; they share everything through the database.")]
+          = 1) -> None:
     """Start the web app.
 
     Open http://HOST:PORT, pick a mode, area and topic, and answer in the browser.
@@ -58,6 +61,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
 
     from interviewer.web.app import create_app
     from interviewer.web.auth import auth_mode, is_loopback
+    from interviewer.web.proxies import parse_trusted, server_options
 
     mode = auth_mode(get_settings(), host)
     os.environ["INTERVIEWER_AUTH"] = mode  # so that every worker process decides alike
@@ -65,7 +69,61 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     if mode == "local" and not is_loopback(host):
         err.print(f"[yellow]INTERVIEWER_AUTH=local on {host}: everyone who reaches this server "
                   "shares one owner and sees every interview[/yellow]")
-    uvicorn.run(create_app(host=host), host=host, port=port)
+    _open_store_or_exit()  # migrate once, and refuse a damaged database before listening
+    options = server_options(parse_trusted(get_settings().trusted_proxies))
+    target = create_app() if workers == 1 else "interviewer.web.app:create_app"
+    uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1, **options)
+
+
+def _open_store_or_exit() -> None:
+    from interviewer.storage import StorageCorrupt, StorageUnavailable, Store
+
+    try:
+        Store(get_settings().db_target()).close()
+    except StorageCorrupt as exc:
+        raise _fail(f"{exc}. The server will not start on a damaged database: restore your "
+                    "latest `interviewer backup`, or move the file aside to start afresh.",
+                    1) from None
+    except (StorageUnavailable, ValueError) as exc:
+        raise _fail(f"cannot open the database: {exc}", 1) from None
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+    """Copy the database to PATH, safely, while the server runs.
+
+    SQLite: a consistent copy through SQLite's online backup API. Copying the .db file is
+    not a backup: the newest answers may still be in the -wal file beside it.
+    PostgreSQL: runs pg_dump (custom format; restore with pg_restore).
+    """
+    from interviewer.storage import Store
+
+    settings = get_settings()
+    if path.exists():
+        raise _fail(f"{path} already exists; choose a new file name")
+    if settings.uses_postgres:
+        _pg_dump(settings.db, path)
+    else:
+        _open_store_or_exit()
+        Store(settings.db_path()).backup(path)
+    print(f"Backed up to {path}.")
+
+
+def _pg_dump(url: str, path: Path) -> None:
+    import glob
+    import shutil
+    import subprocess
+
+    found = shutil.which("pg_dump") or next(iter(sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None)
+    if found is None:
+        raise _fail("pg_dump was not found: install the PostgreSQL client (Debian: "
+                    "postgresql-client) or run `pg_dump --format=custom --file PATH DSN` "
+                    "on a machine that has it", 1)
+    done = subprocess.run([found, "--format=custom", f"--file={path}", f"--dbname={url}"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _fail(f"pg_dump failed: {done.stderr.strip()}", 1)
 
 
 @app.command()

@@ -10,15 +10,16 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from interviewer.coaching import fix_first
 from interviewer.library import FollowUp, Library, Question
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
 from interviewer.scoring import (
     AnswerGrade,
+    CriterionGrade,
     QuestionCard,
     Scorecard,
     Usage,
     hire_signal,
-    weighted_overall,
 )
 from interviewer.taxonomy import AREAS, TOPICS
 
@@ -28,6 +29,7 @@ MAX_QUESTIONS = 8
 MAX_FOLLOW_UPS = 2
 DEFAULT_COUNTS = {"full": 5, "area": 4, "topic": 3, "single": 1}
 FOLLOW_UP_BELOW = 3  # ask a follow-up only on a criterion scoring under "hire"
+NOT_GRADED = "not-graded"  # the grader failed on the answer; it earned no credit
 
 
 class PlanError(ValueError):
@@ -198,7 +200,7 @@ def next_step(state: State, library: Library) -> Step:
         current = asked[-1]
         grade = state.grades.get(current)
         question = library.question(current)
-        if grade is not None:
+        if grade is not None and NOT_GRADED not in grade.flags:
             fu = choose_follow_up(question, grade, _follow_ups_asked(state, current))
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
@@ -241,6 +243,22 @@ async def grade_latest(state: State, library: Library, model: InterviewModel,
     return grade.model_copy(update={"answers": len(request.exchanges)})
 
 
+def not_graded(state: State, library: Library, grader: str, reason: str) -> AnswerGrade | None:
+    """A no-credit grade for an answer the grader failed on, so the interview can go on and
+    the scorecard says why; None when nothing waits to be graded."""
+    qid = ungraded_question(state)
+    if qid is None:
+        return None
+    request = grade_request(state, qid, library)
+    criteria = [CriterionGrade(id=c.id, name=c.name, score=1, weight=c.weight, tip=c.tip,
+                               feedback=f"Not graded: {reason}.")
+                for c in request.rubric.criteria]
+    note = (f"This answer could not be graded ({reason}), so it earned no credit. It is saved "
+            "exactly as you wrote it.")
+    return AnswerGrade(question_id=qid, criteria=criteria, grader=grader, flags=[NOT_GRADED],
+                       notes=[note], answers=len(request.exchanges))
+
+
 def interviewer_turn(step: AskQuestion | AskFollowUp, text: str) -> Turn:
     """The stored turn for what the interviewer said at this step."""
     if isinstance(step, AskQuestion):
@@ -258,17 +276,26 @@ def _question_card(library: Library, qid: str, state: State) -> QuestionCard | N
         question_id=qid, question=q.text, area=q.area, topic=q.topic,
         overall=grade.overall, criteria=grade.criteria, missed=grade.missed,
         strong_answer=list(q.strong_answer), answer=answer, grader=grade.grader,
-        flags=grade.flags, notes=grade.notes, usage=grade.usage)
+        flags=grade.flags, notes=grade.notes, usage=grade.usage, red_flags=grade.red_flags,
+        uncertain=grade.uncertain)
 
 
 def build_scorecard(interview_id: str, state: State, library: Library) -> Scorecard:
     """The overall result and, per graded question, criteria, evidence, gaps and the outline."""
     cards = [c for qid in state.plan.question_ids
              if (c := _question_card(library, qid, state)) is not None]
-    criteria = [c for card in cards for c in card.criteria]
-    overall = weighted_overall(criteria) if cards else 1.0
+    unanswered = len(state.plan.question_ids) - len(cards)
+    overall = _overall(cards, unanswered if state.finished else 0)
     graders = sorted({card.grader for card in cards}) or ["none"]
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,
-                     unanswered=len(state.plan.question_ids) - len(cards))
+                     unanswered=unanswered, fix_first=fix_first(cards, unanswered))
+
+
+def _overall(cards: list[QuestionCard], skipped: int) -> float:
+    """Mean of the questions' overall scores; once the interview is over, a question left
+    unanswered counts as a 1, so skipping cannot raise the hire signal."""
+    if not cards:
+        return 1.0
+    return round((sum(c.overall for c in cards) + skipped) / (len(cards) + skipped), 2)

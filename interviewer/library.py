@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from interviewer import paths
+from interviewer.bank import check_bank
 from interviewer.taxonomy import KINDS, TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -37,6 +38,9 @@ class Criterion(Strict):
     levels: dict[int, str]
     concepts: list[Concept] = Field(default_factory=list)
     tip: str
+    # The media this criterion's bars fit; empty means every medium. A question is graded
+    # only on the criteria that fit its medium (see `Library.rubric_for`).
+    applies_to: list[Medium] = Field(default_factory=list)
 
     @field_validator("levels")
     @classmethod
@@ -150,6 +154,7 @@ class Question(Strict):
     medium: Medium = "http"
     flavour: Flavour | None = None
     format: Format | None = None
+    tags: list[str] = Field(default_factory=list)
     text: str = Field(min_length=20)
     follow_ups: list[FollowUp] = Field(min_length=2)
     twist: str | None = None
@@ -188,12 +193,17 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        """The topic rubric for this kind of question, plus the question's own red flags."""
+        """The topic rubric for this kind of question, keeping only the criteria that fit
+        its medium, plus the question's own red flags."""
         rubric = self.rubrics[question.topic].for_kind(question.kind)
+        fitting = [c for c in rubric.criteria
+                   if not c.applies_to or question.medium in c.applies_to]
+        update: dict = {}
+        if len(fitting) != len(rubric.criteria):
+            update["criteria"] = fitting
         if question.red_flags:
-            rubric = rubric.model_copy(
-                update={"red_flags": [*rubric.red_flags, *question.red_flags]})
-        return rubric
+            update["red_flags"] = [*rubric.red_flags, *question.red_flags]
+        return rubric.model_copy(update=update) if update else rubric
 
     def filter(self, area: str | None = None, topic: str | None = None,
                level: str | None = None) -> list[Question]:
@@ -352,6 +362,9 @@ def _load_question_file(path: Path, problems: list[str]) -> list[tuple[Path, Que
             continue
         if item.get("area", qf.area) != qf.area:
             problems.append(f"{path.name}: questions[{i}].area: differs from the file's area")
+        problems.extend(f"{path.name}: {q.id}.{key}: say it explicitly; the default is only "
+                        "for code that builds questions" for key in ("level", "medium")
+                        if key not in item)
         out.append((path, q))
     return out
 
@@ -403,6 +416,7 @@ def load_library(root: Path | None = None) -> Library:
             library.questions[q.id] = q
     if not library.questions:
         problems.append("prompts/questions/: no questions found")
+    check_bank(root, list(library.questions.values()), rubrics, problems)
     if problems:
         raise LibraryError(problems)
     return library

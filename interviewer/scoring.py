@@ -18,6 +18,17 @@ class CriterionGrade(BaseModel):
     tip: str = ""
 
 
+class RedFlagHit(BaseModel):
+    """A red flag the answer raised: the sentence that raised it and why it hurts users."""
+
+    id: str
+    name: str
+    criterion: str
+    cap: int = Field(ge=1, le=4)
+    quote: str = ""
+    why: str = ""
+
+
 class Usage(BaseModel):
     """Model tokens and their estimated cost in US dollars (see prompts/models.yaml)."""
 
@@ -25,6 +36,8 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cached_tokens: int = 0  # prompt tokens the provider served from its prompt cache
     cost_usd: float = 0.0
+    # why the model's words were not used for this turn (the library's were), if they were not
+    note: str = ""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -57,10 +70,15 @@ class AnswerGrade(BaseModel):
     notes: list[str] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     answers: int = 0  # how many of the candidate's answers to this question the grade covers
+    red_flags: list[RedFlagHit] = Field(default_factory=list)
+    # a red flag sinks the whole answer, not only its criterion: the overall stays at or below
+    overall_cap: float | None = None
+    uncertain: list[str] = Field(default_factory=list)  # why the grade may be off, if it may
 
     @property
     def overall(self) -> float:
-        return weighted_overall(self.criteria)
+        score = weighted_overall(self.criteria)
+        return score if self.overall_cap is None else min(score, self.overall_cap)
 
     def weakest(self) -> CriterionGrade:
         """The lowest-scoring criterion; ties go to the heavier weight."""
@@ -93,6 +111,8 @@ class QuestionCard(BaseModel):
     flags: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
+    red_flags: list[RedFlagHit] = Field(default_factory=list)
+    uncertain: list[str] = Field(default_factory=list)
 
 
 class Scorecard(BaseModel):
@@ -103,3 +123,14 @@ class Scorecard(BaseModel):
     questions: list[QuestionCard]
     usage: Usage = Field(default_factory=Usage)
     unanswered: int = 0
+    fix_first: list[str] = Field(default_factory=list)  # the three things to work on first
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def answered(self) -> int:
+        return len(self.questions)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> int:
+        return len(self.questions) + self.unanswered

@@ -7,6 +7,7 @@ exactly where it stopped.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from interviewer import engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
 from interviewer.llm.ledger import Metered
-from interviewer.models.base import InterviewModel
+from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
-from interviewer.storage import Conflict, Record, Store
+from interviewer.storage import LOCAL_OWNER, Conflict, Record, Store
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class BadAnswer(ValueError):
@@ -62,8 +64,10 @@ class Interviews:
              count: int | None = None, question_id: str | None = None) -> engine.Plan:
         return engine.plan_interview(self.library, mode, area, topic, count, question_id)
 
-    def create(self, plan: engine.Plan, model_name: str, owner: str) -> str:
-        """Store a new interview for `owner`; its first question comes from `advance`."""
+    def create(self, plan: engine.Plan, model_name: str, owner: str = LOCAL_OWNER) -> str:
+        """Store a new interview for `owner` (the routes name the caller's; the default, the
+        CLI's local owner, opens to no one when accounts are on); the first question comes
+        from `advance`."""
         self.models(model_name)  # fail now, not mid-interview, on an unknown model
         return self.store.create(plan, model_name, owner)
 
@@ -134,7 +138,13 @@ class Interviews:
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
             _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
-        grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        try:
+            grade = await engine.grade_latest(record.state, self.library, model, record.id)
+        except ModelUnavailable:
+            raise  # the interview waits for the model and resumes where it stopped
+        except Exception as exc:  # a grader bug must never leave the interview stuck
+            log.exception("grading failed for interview %s", record.id)
+            grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
             return
         self.store.save_grade(record.id, grade)
@@ -189,14 +199,22 @@ class Interviews:
                        total=len(record.state.plan.question_ids), started_at=stored.created_at)
 
 
+def _why(exc: Exception) -> str:
+    if isinstance(exc, TimeoutError):
+        return "grading took longer than its time budget"
+    return f"the grader failed with {type(exc).__name__}"
+
+
 def _repeats_answer(record: Record, text: str) -> bool:
-    """True when `text` is already stored as an answer to the question now in play (the
-    newest turn's question, its follow-ups included): a re-sent request, not a new answer."""
-    if not record.turns:
+    """True when `text` is already stored as the latest answer, or as an answer to the
+    question now in play (its follow-ups included): a re-sent request, not a new answer."""
+    answers = [t.turn for t in record.turns if t.turn.role == "candidate"]
+    if not answers:
         return False
+    if answers[-1].text == text:
+        return True
     question_id = record.turns[-1].turn.question_id
-    return any(t.turn.role == "candidate" and t.turn.question_id == question_id
-               and t.turn.text == text for t in record.turns)
+    return any(a.question_id == question_id and a.text == text for a in answers)
 
 
 def _share_spend(model: InterviewModel, store: Store) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,8 +24,27 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)
+    transcription: Literal["local", "openai"] = Field(default="local",
+                                                      alias="INTERVIEWER_TRANSCRIPTION")
+    transcription_model: str = Field(default="whisper-1", alias="INTERVIEWER_TRANSCRIPTION_MODEL")
+    whisper_model: Path | None = Field(default=None, alias="INTERVIEWER_WHISPER_MODEL")
+    max_audio_mb: int = Field(default=25, alias="INTERVIEWER_MAX_AUDIO_MB", ge=1, le=500)
+    max_audio_seconds: int = Field(default=600, alias="INTERVIEWER_MAX_AUDIO_SECONDS", ge=5)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
+    # offline grading runs in worker processes, leaving a core to the server by default
+    grade_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+                               alias="INTERVIEWER_GRADE_WORKERS", ge=1, le=64)
+    grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
+
+    trusted_proxies: str = Field(default="", alias="INTERVIEWER_TRUSTED_PROXIES")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        from interviewer.web.proxies import parse_trusted
+
+        return ",".join(parse_trusted(value))
     auth: Literal["auto", "local", "accounts"] = Field(default="auto", alias="INTERVIEWER_AUTH")
 
     @property

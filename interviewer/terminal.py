@@ -94,10 +94,20 @@ def print_grade(console: Console, question: str, grade: AnswerGrade) -> None:
 def print_scorecard(console: Console, card: Scorecard) -> None:
     console.rule("Scorecard")
     console.print(f"Overall [bold]{card.overall:.2f}[/bold] ({card.hire_signal}) · graded by "
-                  f"the {grader_label(card.grader)}")
+                  f"the {grader_label(card.grader)} · answered {card.answered} of {card.total}")
+    if card.fix_first:
+        console.print("[bold]Fix these first:[/bold]")
+        for n, item in enumerate(card.fix_first, 1):
+            console.print(f" {n}. {item}", markup=False)
     for i, q in enumerate(card.questions, 1):
         console.rule(f"Question {i}: {q.overall:.2f}")
         console.print(q.question)
+        for rf in q.red_flags:
+            console.print(f"Red flag: {rf.name}\n  “{rf.quote}”\n  Why it hurts the platform's "
+                          f"users: {rf.why}", style="red", markup=False)
+        if q.uncertain:
+            console.print("This grade is uncertain. " + " ".join(q.uncertain), style="yellow",
+                          markup=False)
         table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
         _criterion_rows(table, q.criteria)
         console.print(table)

@@ -22,10 +22,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: object) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 until the block ends; yields the base URL."""
+def serve(app: object, **options: object) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 until the block ends; yields the base URL. `options` go to
+    uvicorn's Config."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -2,8 +2,11 @@
 
 It speaks just enough HTTP/1.1 for the real `openai` client: `POST /v1/chat/completions`,
 plain or streamed (server-sent events in chunked encoding), errors with any status and
-headers, slow replies for timeouts, and streams cut off half-way. Each test queues replies
-with `script(...)`; `requests` records every request body, `times` when each arrived.
+headers, slow replies for timeouts, and the ways real servers misbehave: streams that trickle,
+streams cut off half-way or ended early, bodies that are HTML or broken JSON, replies of any
+size, and llama.cpp's `GET /props` and `GET /v1/models`. Each test queues replies with
+`script(...)`; `requests` records every request body, `times` when each arrived, `gets` every
+GET path, and `streams_finished` how many streams were written to the end.
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ class Reply:
     usage: dict[str, Any] | None = None
     delay: float = 0.0  # seconds to wait before answering
     cut_after: int | None = None  # drop the connection after this many chunks
+    end_early: bool = False  # with cut_after: end the stream cleanly there, unfinished
+    interval: float = 0.0  # seconds between streamed chunks (a trickle)
+    finish: str = "stop"  # the finish_reason of the last chunk ("length": the token limit)
+    raw: bytes | None = None  # send these bytes as the body, with `content_type`
+    content_type: str = "application/json"
 
     @classmethod
     def text(cls, content: str | dict[str, Any], **usage: Any) -> Reply:
@@ -46,6 +54,16 @@ class Reply:
     def stream(cls, *chunks: str, cut_after: int | None = None, **usage: Any) -> Reply:
         return cls(chunks=list(chunks), cut_after=cut_after,
                    usage=_usage(**usage) if usage else None)
+
+    @classmethod
+    def raw_body(cls, body: bytes | str, content_type: str = "application/json",
+                 status: int = 200) -> Reply:
+        data = body.encode() if isinstance(body, str) else body
+        return cls(status=status, raw=data, content_type=content_type)
+
+    @classmethod
+    def trickle(cls, *chunks: str, interval: float) -> Reply:
+        return cls(chunks=list(chunks), interval=interval)
 
     @classmethod
     def error(cls, status: int, message: str, headers: dict[str, str] | None = None,
@@ -85,10 +103,22 @@ def schema_ids(request: dict[str, Any]) -> list[str]:
     return list(schema["properties"]["criteria"]["required"])
 
 
+SEED = re.compile(r"The library (?:question|follow-up) to ask:\n(.+?)\n\n", re.DOTALL)
+SCENE = "Picture a platform with real users. "
+
+
+def library_words(request: dict[str, Any]) -> str:
+    """The library wording an interviewer request asks the model to reword."""
+    found = SEED.search(request["messages"][-1]["content"])
+    assert found, "not an interviewer request"
+    return found.group(1).strip()
+
+
 def auto_reply(request: dict[str, Any]) -> Reply:
-    """A well-behaved model: streams a question, grades 3 quoting the answer's first words."""
+    """A well-behaved model: streams a scene and the library's question, grades 3 quoting the
+    answer's first words."""
     if request.get("stream"):
-        return Reply.stream("Picture a platform ", "with real users. ", "What would you do?",
+        return Reply.stream("Picture a platform ", "with real users. ", library_words(request),
                             prompt=120, completion=12, cached=64)
     first = " ".join(answer_in(request).split()[:5])
     return Reply.text(grade_content(schema_ids(request), 3, [first]), prompt=400, completion=90)
@@ -107,6 +137,10 @@ class FakeOpenAI:
         self.keep_alive = keep_alive
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
+        self.gets: list[str] = []
+        self.props: Any = None  # the JSON for GET /props; None answers 404
+        self.models: Any = None  # the JSON for GET /v1/models; None answers 404
+        self.streams_finished = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -159,17 +193,31 @@ class FakeOpenAI:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        if head.startswith("GET "):
+            await self._get(writer, head.split(" ")[1])
+            return
         length = int(re.search(r"(?im)^content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
         request = json.loads(await reader.readexactly(length))
         self.requests.append(request)
         self.times.append(time.monotonic())
         reply = self._next(request, head.split(" ")[1])
         await asyncio.sleep(reply.delay)
-        if reply.chunks is not None and reply.status == 200:
-            await _write_stream(writer, request, reply, self._close)
+        if reply.raw is not None:
+            await _write_raw(writer, reply.status, reply.raw, reply.content_type, self._close)
+        elif reply.chunks is not None and reply.status == 200:
+            if await _write_stream(writer, request, reply, self._close):
+                self.streams_finished += 1
         else:
             await _write_json(writer, reply.status, _body(request, reply), reply.headers,
                               self._close)
+
+    async def _get(self, writer: asyncio.StreamWriter, path: str) -> None:
+        self.gets.append(path)
+        body = {"/props": self.props, "/v1/models": self.models}.get(path)
+        if body is None:
+            await _write_json(writer, 404, {"error": f"no route {path}"}, {}, self._close)
+        else:
+            await _write_json(writer, 200, body, {}, self._close)
 
     @property
     def _close(self) -> str:
@@ -195,6 +243,14 @@ def _body(request: dict[str, Any], reply: Reply) -> Any:
             "usage": reply.usage}
 
 
+async def _write_raw(writer: asyncio.StreamWriter, status: int, data: bytes, content_type: str,
+                     close: str) -> None:
+    writer.write(f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\nContent-Type: "
+                 f"{content_type}\r\nContent-Length: {len(data)}\r\n{close}\r\n".encode())
+    writer.write(data)
+    await writer.drain()
+
+
 async def _write_json(writer: asyncio.StreamWriter, status: int, body: Any,
                       headers: dict[str, str], close: str) -> None:
     data = json.dumps(body).encode()
@@ -218,19 +274,27 @@ def _chunked(data: bytes) -> bytes:
 
 
 async def _write_stream(writer: asyncio.StreamWriter, request: dict[str, Any],
-                        reply: Reply, close: str) -> None:
+                        reply: Reply, close: str) -> bool:
+    """Write the stream; True when it was written to the end."""
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                  b"Transfer-Encoding: chunked\r\n" + close.encode() + b"\r\n")
     chunks = reply.chunks or []
     for i, text in enumerate(chunks):
         if reply.cut_after is not None and i >= reply.cut_after:
             await writer.drain()
-            writer.transport.abort()  # no final chunk: the client sees a broken stream
-            return
+            if reply.end_early:  # a clean end of the body, but no finish_reason, no [DONE]
+                writer.write(b"0\r\n\r\n")
+                await writer.drain()
+            else:
+                writer.transport.abort()  # no final chunk: the client sees a broken stream
+            return False
+        if i and reply.interval:
+            await asyncio.sleep(reply.interval)
         writer.write(_chunk(request, {"content": text}))
         await writer.drain()
-    writer.write(_chunk(request, {}, "stop"))
+    writer.write(_chunk(request, {}, reply.finish))
     if reply.usage:
         writer.write(_chunk(request, {}, usage=reply.usage))
     writer.write(_chunked(b"data: [DONE]\n\n") + b"0\r\n\r\n")
     await writer.drain()
+    return True

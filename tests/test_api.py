@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.fakes import FakeModel
+
+pytestmark = pytest.mark.both_backends
 
 
 def _start(client: TestClient, **body) -> dict:

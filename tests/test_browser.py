@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from interviewer.settings import Settings
 from interviewer.web.app import create_app
+from tests.chromium import FLAGS, require_chromium
 from tests.live import serve
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-    reason="Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
 
 ANSWERS = [
     "I would start by asking who the developers are and what they need to ship. "
@@ -35,7 +27,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=require_chromium(), args=FLAGS)
         yield b
         b.close()
 

@@ -73,7 +73,7 @@ def test_the_llm_model_calibrates_with_the_same_command(tmp_path: Path, monkeypa
     from interviewer.models import llm
     from tests.openai_server import FakeOpenAI, auto_reply
 
-    llm._accepted_mode.clear()
+    llm.forget_servers()
     fake = FakeOpenAI(auto_reply).start()
     try:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
@@ -86,7 +86,7 @@ def test_the_llm_model_calibrates_with_the_same_command(tmp_path: Path, monkeypa
                                      "--min-ranking", "0"])
     finally:
         fake.stop()
-        llm._accepted_mode.clear()
+        llm.forget_servers()
     # the fake grades everything 3, so the keyword-list rule (<= 2.0) rightly fails
     assert result.exit_code == 1, result.output
     assert "keyword-list: overall <= 2.0 failed for t3" in result.output

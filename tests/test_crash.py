@@ -16,6 +16,8 @@ import pytest
 from tests.live import free_port, start_app_process
 from tests.openai_server import FakeOpenAI, Reply, auto_reply
 
+pytestmark = pytest.mark.both_backends
+
 ANSWERS = ["First I would ask which developers call the API and what breaks for them today.",
            "I would return 429 with a Retry-After header so well-behaved clients back off."]
 
@@ -43,7 +45,7 @@ def gate() -> Iterator[tuple[Gate, FakeOpenAI]]:
     fake.stop()
 
 
-def _start_server(db: Path, base_url: str, port: int) -> subprocess.Popen:
+def _start_server(db: Path | str, base_url: str, port: int) -> subprocess.Popen:
     return start_app_process({"INTERVIEWER_DB": str(db), "OPENAI_BASE_URL": base_url,
                               "OPENAI_API_KEY": "test-key", "INTERVIEWER_MODEL": "fake-gpt",
                               "INTERVIEWER_REQUEST_TIMEOUT": "120",
@@ -51,9 +53,9 @@ def _start_server(db: Path, base_url: str, port: int) -> subprocess.Popen:
 
 
 def test_sigkill_during_grading_loses_no_answer_and_the_interview_resumes(
-        gate: tuple[Gate, FakeOpenAI], tmp_path: Path) -> None:
+        gate: tuple[Gate, FakeOpenAI], backend: str) -> None:
     g, fake = gate
-    db, port = tmp_path / "crash.db", free_port()
+    db, port = backend, free_port()
     base = f"http://127.0.0.1:{port}"
     proc = _start_server(db, fake.base_url, port)
     try:

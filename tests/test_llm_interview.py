@@ -22,15 +22,17 @@ from interviewer.settings import Settings
 from interviewer.storage import LOCAL_OWNER, Store
 from interviewer.web.app import build_service, create_app
 from tests.openai_server import (
+    SCENE,
     FakeOpenAI,
     Reply,
     answer_in,
     auto_reply,
     grade_content,
+    library_words,
     schema_ids,
 )
 
-QUESTION = "Picture a platform with real users. What would you do?"
+QUESTION = SCENE.strip()  # how every turn from `auto_reply` opens
 ANSWERS = ["I would key the limit on each API key with a token bucket.",
            "Return 429 with a Retry-After header so clients back off.",
            "Track the share of throttled calls that succeed on retry."]
@@ -38,9 +40,9 @@ ANSWERS = ["I would key the limit on each API key with a token bucket.",
 
 @pytest.fixture(autouse=True)
 def forget_accepted_modes() -> Iterator[None]:
-    llm._accepted_mode.clear()
+    llm.forget_servers()
     yield
-    llm._accepted_mode.clear()
+    llm.forget_servers()
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient,
                                                 "topic": "rate-limiting", "questions": 2})
     assert created.status_code == 201, created.text
     iid, current = created.json()["id"], created.json()["current"]
-    assert current["text"] == QUESTION
+    assert current["text"] == SCENE + library_words(server.requests[0])
     kinds = [current["kind"]]
     for text in ANSWERS:
         step = web.post(f"/api/interviews/{iid}/answers", json={"text": text}).json()
@@ -93,7 +95,8 @@ def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient,
 
     turns = web.get(f"/api/interviews/{iid}").json()
     asked = [t for t in turns["turns"] if t["role"] == "interviewer"]
-    assert [t["text"] for t in asked] == [QUESTION] * 3
+    assert [t["text"] for t in asked] == [SCENE + library_words(r) for r in server.requests
+                                          if r.get("stream")]
     assert all(t["usage"]["cached_tokens"] == 64 for t in asked)
     graded = [t for t in turns["turns"] if t["role"] == "candidate"]
     assert all(t["usage"]["prompt_tokens"] == 400 for t in graded)
@@ -148,9 +151,9 @@ def test_the_page_streams_each_turn_when_its_script_asks(web: TestClient,
     assert 'name="turn" value="0"' in page
 
     events = _events(web, stream)
-    assert events == [("message", {"delta": "Picture a platform "}),
-                      ("message", {"delta": "with real users. "}),
-                      ("message", {"delta": "What would you do?"}), ("done", {})]
+    assert events[0] == ("message", {"delta": SCENE}) and events[-1] == ("done", {})
+    assert "".join(e[1]["delta"] for e in events[:-1]) == SCENE + library_words(
+        server.requests[0])
     page_url = url.split("?")[0]
     assert QUESTION in web.get(page_url).text
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interviewer.library import default_library
 from interviewer.settings import Settings
@@ -20,6 +22,7 @@ from tests.fakes import FakeModel
 
 pytestmark = pytest.mark.both_backends  # the app's database: SQLite, then PostgreSQL
 PASSWORD = "correct horse battery"
+AUDIO = b"RIFF" + bytes(64)  # never parsed: the owner check comes first
 Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
 
 
@@ -97,6 +100,10 @@ def test_pages_of_another_candidates_interview_are_404(alice: TestClient, bob: T
                            data={"csrf_token": token}),
         "delete": bob.post(f"/interviews/{iid}/delete", follow_redirects=False,
                            data={"csrf_token": token}),
+        "transcribe": bob.post(f"/interviews/{iid}/transcribe", data={"csrf_token": token},
+                               files={"audio": ("a.webm", AUDIO, "audio/webm")}),
+        "upload": bob.post(f"/interviews/{iid}/audio", data={"csrf_token": token},
+                           files={"audio": ("a.wav", AUDIO, "audio/wav")}),
     }
     assert {name: r.status_code for name, r in tries.items()} == dict.fromkeys(tries, 404)
     # the same page as for an id that never existed: nothing tells Bob the interview is real
@@ -104,6 +111,8 @@ def test_pages_of_another_candidates_interview_are_404(alice: TestClient, bob: T
     assert tries["page"].text == missing.text
     record = alice.app.state.service.store.load(iid)
     assert [t.turn.role for t in record.turns] == ["interviewer"] and not record.state.finished
+    assert alice.app.state.service.store.db.fetchone(
+        "SELECT COUNT(*) AS n FROM recordings")["n"] == 0
     assert iid not in bob.get("/history").text and iid in alice.get("/history").text
     assert iid not in bob.get("/account/export").text
 
@@ -123,6 +132,8 @@ def test_the_api_refuses_another_candidates_interview(alice: TestClient, bob: Te
         "answer": bob.post(f"{base}/answers", json={"text": "Bob's answer."}, headers=as_bob),
         "finish": bob.post(f"{base}/finish", headers=as_bob),
         "delete": bob.delete(base, headers=as_bob),
+        "audio": bob.post(f"{base}/answers/audio", headers=as_bob,
+                          files={"audio": ("a.wav", AUDIO, "audio/wav")}),
     }
     assert {name: r.status_code for name, r in tries.items()} == dict.fromkeys(tries, 404)
     assert tries["get"].json() == {"detail": f"no interview with id {iid!r}"}
@@ -326,3 +337,43 @@ def test_accounts_turn_on_beyond_loopback(auth: str, host: str, mode: str) -> No
     from interviewer.web.auth import auth_mode
 
     assert auth_mode(Settings(_env_file=None, INTERVIEWER_AUTH=auth), host) == mode
+
+
+def test_accounts_turn_on_behind_a_reverse_proxy() -> None:
+    from interviewer.web.auth import auth_mode
+
+    proxied = Settings(_env_file=None, INTERVIEWER_TRUSTED_PROXIES="127.0.0.1")
+    assert auth_mode(proxied, "127.0.0.1") == "accounts"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(cookie=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126,
+                                             exclude_characters=';,"\\'), max_size=120),
+       bearer=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80))
+def test_no_made_up_cookie_or_token_opens_an_interview_or_breaks_a_request(
+        alice: TestClient, app: FastAPI, cookie: str, bearer: str) -> None:
+    iid = app.state.service.store.list_page(_alice_owner(app))[0][0].id
+    with TestClient(app) as stranger:
+        stranger.cookies.set("session", cookie)
+        assert stranger.get(f"/interviews/{iid}").status_code == 404
+        response = stranger.get(f"/api/interviews/{iid}",
+                                headers={"Authorization": f"Bearer {bearer}"})
+        assert response.status_code == 401, response.text
+
+
+def _alice_owner(app: FastAPI) -> str:
+    """Alice's owner id, once she has one interview (made on first use)."""
+    store = app.state.service.store
+    row = store.db.fetchone("SELECT owner FROM accounts WHERE username = 'alice'")
+    if not store.list_page(row["owner"])[0]:
+        plan = app.state.service.plan("single", question_id=Q1)
+        store.create(plan, "fake", row["owner"])
+    return row["owner"]
+
+
+def test_calibration_runs_belong_to_their_owner(alice: TestClient, app: FastAPI) -> None:
+    store = app.state.service.store
+    store.save_calibration("offline", "local-set.jsonl", "{}", LOCAL_OWNER)  # the CLI's run
+    assert "local-set.jsonl" not in alice.get("/calibration").text
+    assert "local-set.jsonl" not in json.dumps(alice.get("/api/export").json())

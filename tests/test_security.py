@@ -83,9 +83,8 @@ def test_markdown_from_a_model_is_sanitised() -> None:
     html = str(render_markdown("**Bold** <script>alert(1)</script> <img src=x onerror=alert(1)> "
                                "[bad](javascript:alert(1)) [good](https://example.org)"))
     assert "<strong>Bold</strong>" in html
-    assert "<script" not in html and "<img" not in html and "javascript:" not in html.split(
-        "href")[-1]
-    assert '<a href="https://example.org" rel="noopener noreferrer">good</a>' in html
+    assert "<script" not in html and "<img" not in html and "href" not in html
+    assert "<a" not in html and "good" in html  # links become their text
 
 
 def test_rate_limiter_window() -> None:

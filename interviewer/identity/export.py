@@ -12,7 +12,17 @@ from interviewer.storage import Record, Store, now
 PAGE = 200
 
 
-def _interview(record: Record) -> dict[str, Any]:
+def _recordings(store: Store, interview_id: str) -> list[dict[str, Any]]:
+    """Spoken answers: what was transcribed and when (audio itself is not exported)."""
+    rows = store.db.fetchall(
+        "SELECT id, turn, filename, received_at, engine, transcript, seconds, delivery,"
+        " answer_seq FROM recordings WHERE interview_id = ? ORDER BY received_at, id",
+        (interview_id,))
+    return [{**dict(r), "delivery": json.loads(r["delivery"]) if r["delivery"] else None}
+            for r in rows]
+
+
+def _interview(store: Store, record: Record) -> dict[str, Any]:
     plan = record.state.plan
     return {
         "id": record.id, "created_at": record.created_at, "status": record.status,
@@ -23,6 +33,7 @@ def _interview(record: Record) -> dict[str, Any]:
                    "criterion": t.turn.criterion, "created_at": t.created_at,
                    "usage": t.usage.model_dump() if t.usage else None} for t in record.turns],
         "grades": [g.model_dump(mode="json") for g in record.state.grades.values()],
+        "recordings": _recordings(store, record.id),
     }
 
 
@@ -33,7 +44,7 @@ def export_owner(store: Store, accounts: Accounts, owner: str) -> dict[str, Any]
     cursor: str | None = None
     while True:
         records, cursor = store.list_page(owner, cursor, PAGE)
-        interviews.extend(_interview(r) for r in records)
+        interviews.extend(_interview(store, r) for r in records)
         if cursor is None:
             break
     runs = [{"created_at": created, "set_path": set_path, "report": json.loads(report)}

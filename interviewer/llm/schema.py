@@ -10,6 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.library import Rubric
 
+MAX_QUOTES = 8  # quotes kept per list: a real grade cites a few; 3,000 is an attack or a loop
+MAX_QUOTE_CHARS = 600
+MAX_MISSED = 12
+REPLY_BASE_TOKENS = 250  # the JSON around the criteria, the injection fields and `missed`
+REPLY_TOKENS_PER_CRITERION = 350  # quotes, reasoning, feedback and what is missing
+
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL | re.IGNORECASE)
 
 
@@ -74,6 +80,26 @@ def grade_schema(rubric: Rubric) -> dict[str, Any]:
             "additionalProperties": False}
 
 
+def grade_reply_tokens(rubric: Rubric) -> int:
+    """`max_tokens` for a grading reply: room for the schema, not for a model that rambles
+    (a small model in json_object mode otherwise writes until the limit)."""
+    return REPLY_BASE_TOKENS + REPLY_TOKENS_PER_CRITERION * len(rubric.criteria)
+
+
+def _bounded(items: list[str], count: int) -> list[str]:
+    return [item[:MAX_QUOTE_CHARS] for item in items[:count]]
+
+
+def _trimmed(verdict: GradeVerdict) -> GradeVerdict:
+    """The verdict with every list cut to what a real grade needs, so checking the model's
+    quotes costs a bounded amount of work whatever it sends."""
+    criteria = {cid: v.model_copy(update={"evidence": _bounded(v.evidence, MAX_QUOTES)})
+                for cid, v in verdict.criteria.items()}
+    return verdict.model_copy(update={
+        "criteria": criteria, "injected_text": _bounded(verdict.injected_text, MAX_QUOTES),
+        "missed": _bounded(verdict.missed, MAX_MISSED)})
+
+
 def _json_text(text: str) -> str:
     """The JSON object in a reply, without a Markdown fence or chatter around it."""
     fenced = _FENCE.match(text)
@@ -85,7 +111,7 @@ def _json_text(text: str) -> str:
 
 def _problems(err: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}"
-                     for e in err.errors()[:6])
+                     for e in err.errors()[:6])[:600]
 
 
 def parse_verdict(text: str, rubric: Rubric) -> GradeVerdict:
@@ -95,6 +121,8 @@ def parse_verdict(text: str, rubric: Rubric) -> GradeVerdict:
     except json.JSONDecodeError as exc:
         raise BadVerdict(f"the reply is not valid JSON ({exc.msg} at character {exc.pos})") \
             from None
+    except (ValueError, RecursionError):  # digits past Python's limit, or nesting too deep
+        raise BadVerdict("the reply is not JSON the grader can read") from None
     try:
         verdict = GradeVerdict.model_validate(data)
     except ValidationError as exc:
@@ -102,5 +130,5 @@ def parse_verdict(text: str, rubric: Rubric) -> GradeVerdict:
     expected, got = set(rubric.criterion_ids), set(verdict.criteria)
     if expected != got:
         raise BadVerdict(f"criteria must be exactly {sorted(expected)}; missing "
-                         f"{sorted(expected - got)}, unexpected {sorted(got - expected)}")
-    return verdict
+                         f"{sorted(expected - got)}, unexpected {sorted(got - expected)[:10]}")
+    return _trimmed(verdict)

@@ -1,15 +1,19 @@
 """The LLM interviewer and grader, over OpenAI or any OpenAI-compatible server.
 
 This is the only module that imports `openai`. Everything it can do without the network
-(prompts, schemas, evidence checks, budgets, retries, spend) lives in `interviewer.llm`.
+(prompts, schemas, evidence checks, turn checks, budgets, retries, spend) lives in
+`interviewer.llm`.
 
-Failures, in short: 429, 5xx, timeouts and dropped connections are retried with backoff
-(honouring Retry-After) and then raise `ModelUnavailable`, which leaves the interview
-resumable. A server that refuses every structured-output format, a reply that is still
-unusable after one repair, an answer too long for the context, or an interview past its
-token cap is graded by the offline grader instead, with a note on the scorecard saying why.
-Past the cap (or when even the question's prompt cannot fit the context), questions are
-asked in the library's own words and cost nothing.
+Failures, in short: 429, 5xx and dropped connections are retried with backoff (honouring
+Retry-After) and then raise `ModelUnavailable`, which leaves the interview resumable. Every
+request has one total deadline (INTERVIEWER_REQUEST_TIMEOUT), streaming included, and a
+request that misses it is not retried: the server is still busy with it, and a retry would
+only queue behind. A grade the model cannot give (a timeout, a reply that is not a chat
+completion or still unusable after one repair, every output format refused, a prompt too
+long for the server's context, the token cap) comes from the offline grader instead, with a
+note saying why. An interviewer turn is checked before anyone sees it (`interviewer.llm.
+guard`); a turn that fails, times out, breaks off or cannot be asked within the context or the
+cap is asked in the library's own words, and the reason is stored with the turn.
 """
 
 from __future__ import annotations
@@ -18,18 +22,33 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 import openai
 
 from interviewer.library import Rubric
 from interviewer.llm.budget import ContextTooSmall, fit_exchanges, prompt_budget
+from interviewer.llm.completion import Malformed, parse_completion, short
+from interviewer.llm.context import (
+    ServerContext,
+    context_from_error,
+    discover_context,
+    is_context_error,
+)
 from interviewer.llm.grading import build_grade
+from interviewer.llm.guard import check_turn, length_cap, sentence_pieces
 from interviewer.llm.injection import new_tag
 from interviewer.llm.ledger import Ledger, TokenCapReached
 from interviewer.llm.prompts import grader_messages, interviewer_messages, repair_messages
 from interviewer.llm.retry import Backoff, retry_after
-from interviewer.llm.schema import BadVerdict, GradeVerdict, grade_schema, parse_verdict
+from interviewer.llm.schema import (
+    BadVerdict,
+    GradeVerdict,
+    grade_reply_tokens,
+    grade_schema,
+    parse_verdict,
+)
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, TurnRequest
 from interviewer.models.catalog import load_catalog
 from interviewer.models.offline import OfflineModel
@@ -40,18 +59,36 @@ from interviewer.tokens import count_messages, count_tokens
 MODES = ("json_schema", "json_object", "text")
 OPENAI_URL = "https://api.openai.com/v1"
 PHRASE_TOKENS = 400
-GRADE_TOKENS = 2500
 REASONING_FACTOR = 4  # reasoning models spend completion tokens thinking before they answer
 FORMAT_WORDS = ("response_format", "json_schema", "json_object")
+MAX_REPLY_BYTES = 256_000  # of one grading reply: a grade is a few kB; more is not a grade
+DISCOVERY_TIMEOUT = 5.0
 
-# The first structured-output mode each server accepted, by base URL, for the whole process.
+# What each server told us, by base URL, for the whole process: the first structured-output
+# mode it accepted, and its context size (None: it does not say).
 _accepted_mode: dict[str, str] = {}
+_server_context: dict[str, ServerContext | None] = {}
 
 Messages = list[dict[str, str]]
+T = TypeVar("T")
+
+
+def forget_servers() -> None:
+    """Forget what servers told us (for tests that reuse a port)."""
+    _accepted_mode.clear()
+    _server_context.clear()
 
 
 class Rejected(Exception):
     """The server refused the request itself (400/422, or an unsupported response_format)."""
+
+
+class TimedOut(Exception):
+    """The request missed its total deadline; it is not retried."""
+
+
+class ContextExceeded(Exception):
+    """The server said the prompt is longer than its context."""
 
 
 class GradeFallback(Exception):
@@ -93,39 +130,62 @@ class LLMModel:
     # --- asking ---
 
     async def phrase(self, request: TurnRequest) -> AsyncIterator[str]:
-        """Stream the interviewer's turn: the library question or follow-up, reworded."""
-        tag, reply_tokens = new_tag(), self._reply_tokens(PHRASE_TOKENS)
+        """The interviewer's turn, checked whole before any of it is shown, then yielded
+        sentence by sentence; the library's wording when the model's turn will not do."""
+        text, usage = await self._turn(request)
+        self.ledger.record_turn(request.interview_id, usage)
+        for piece in sentence_pieces(text):
+            yield piece
+
+    async def _turn(self, request: TurnRequest) -> tuple[str, Usage]:
+        library = "".join([c async for c in OfflineModel().phrase(request)])
+        reply_tokens = self._reply_tokens(PHRASE_TOKENS)
         try:
-            messages, used = self._fit(
-                lambda kept, omitted: interviewer_messages(request, kept, omitted, tag),
+            messages, used = await self._fit(
+                lambda kept, omitted: interviewer_messages(request, kept, omitted, new_tag()),
                 request.exchanges, reply_tokens)
             self.ledger.check(request.interview_id, used + reply_tokens)
-        except (TokenCapReached, ContextTooSmall):
-            self.ledger.record_turn(request.interview_id, Usage())
-            async for chunk in OfflineModel().phrase(request):  # the library's words, for free
-                yield chunk
-            return
-        streamed = _Streamed()
-        async for chunk in self._stream(messages, reply_tokens, streamed):
-            yield chunk
-        usage = self._usage(streamed.usage, messages, "".join(streamed.parts))
+            streamed = await self._stream(messages, reply_tokens, length_cap(request.seed_text))
+        except TokenCapReached as exc:
+            return library, Usage(note=f"the interview reached its token cap ({exc})")
+        except ContextTooSmall as exc:
+            return library, Usage(note=f"the prompt did not fit the model's context ({exc})")
+        except TimedOut as exc:
+            return library, Usage(note=f"the model {exc}")
+        text = "".join(streamed.parts).strip()
+        usage = self._stream_usage(streamed, messages, text)
         self.ledger.charge(request.interview_id, usage)
-        self.ledger.record_turn(request.interview_id, usage)
+        why = streamed.problem or check_turn(text, request.seed_text,
+                                             [e.answer for e in request.exchanges])
+        if why:
+            return library, usage.model_copy(update={"note": f"the model's turn {why}"})
+        return text, usage
 
-    async def _stream(self, messages: Messages, reply_tokens: int, into: _Streamed
-                      ) -> AsyncIterator[str]:
-        stream = await self._call(messages, reply_tokens, grading=False, stream=True,
-                                  stream_options={"include_usage": True})
+    def _stream_usage(self, streamed: _Streamed, messages: Messages, text: str) -> Usage:
+        """What the stream cost; nothing when the server sent neither text nor usage (it
+        rejected the prompt without saying so, as llama-cpp-python does past its context)."""
+        if streamed.usage is None and not text:
+            return Usage()
+        return self._usage(streamed.usage, messages, text)
+
+    async def _stream(self, messages: Messages, reply_tokens: int, cap: int) -> _Streamed:
+        """The whole streamed reply, within one deadline; stops reading past `cap` chars."""
+        streamed = _Streamed()
+
+        async def attempt() -> _Streamed:
+            stream = await self._create(messages, reply_tokens, stream=True,
+                                        stream_options={"include_usage": True})
+            try:
+                await _read_stream(stream, streamed, cap)
+            finally:
+                await stream.close()
+            return streamed
+
         try:
-            async for chunk in stream:
-                into.usage = chunk.usage or into.usage
-                for choice in chunk.choices:
-                    if choice.delta is not None and choice.delta.content:
-                        into.parts.append(choice.delta.content)
-                        yield choice.delta.content
-        except openai.APIError as exc:
-            raise ModelUnavailable(f"the reply from {self.base_url} stopped half-way "
-                                   f"({_describe(exc, self)}); reload to ask again") from exc
+            return await self._call(attempt, grading=False)
+        except ContextExceeded as exc:
+            streamed.problem = f"could not be asked: {exc}"
+            return streamed
 
     # --- grading ---
 
@@ -162,17 +222,35 @@ class LLMModel:
         except BadVerdict as exc:
             raise GradeFallback(f"twice replied in a form the grader cannot use ({exc})",
                                 spent.usage) from None
+        except ContextExceeded as exc:
+            raise GradeFallback(f"could not fit the answer in its context: {exc}",
+                                spent.usage) from None
+        except TimedOut as exc:
+            raise GradeFallback(str(exc), spent.usage) from None
         raise GradeFallback(f"at {self.base_url} refused every output format (json_schema, "
                             "json_object and plain text)", spent.usage)
 
     async def _verdict_in(self, mode: str, request: GradeRequest, spent: _Spent
                           ) -> GradeVerdict:
+        try:
+            return await self._verdict_once(mode, request, spent)
+        except ContextExceeded:
+            if _server_context.get(self.base_url) is None:
+                raise
+            # now that the server's size is known, fit the prompt to it (or give up here)
+            return await self._verdict_once(mode, request, spent)
+
+    async def _verdict_once(self, mode: str, request: GradeRequest, spent: _Spent
+                            ) -> GradeVerdict:
         schema = None if mode == "json_schema" else json.dumps(grade_schema(request.rubric))
-        tag, reply_tokens = new_tag(), self._reply_tokens(GRADE_TOKENS)
-        messages, _ = self._fit(
+        tag, reply_tokens = new_tag(), self._grade_tokens(request.rubric)
+        messages, _ = await self._fit(
             lambda kept, omitted: grader_messages(request, kept, omitted, tag, schema),
             request.exchanges, reply_tokens)
-        reply = await self._complete(messages, mode, request, spent)
+        try:
+            reply = await self._complete(messages, mode, request, spent)
+        except Malformed:  # the body was broken on the way; ask the same question once more
+            reply = await self._complete(messages, mode, request, spent)
         _accepted_mode[self.base_url] = mode
         try:
             return parse_verdict(reply, request.rubric)
@@ -183,7 +261,7 @@ class LLMModel:
 
     async def _complete(self, messages: Messages, mode: str, request: GradeRequest,
                         spent: _Spent) -> str:
-        reply_tokens = self._reply_tokens(GRADE_TOKENS)
+        reply_tokens = self._grade_tokens(request.rubric)
         needed = count_messages(messages, self.name) + reply_tokens
         self.ledger.check(request.interview_id, needed)
         # passed as extra_body: the SDK would otherwise walk the whole JSON schema on every
@@ -191,12 +269,18 @@ class LLMModel:
         options: dict[str, Any] = {"extra_body": _response_format(mode, request.rubric)}
         if not self.info.reasoning:
             options["temperature"] = 0
-        response = await self._call(messages, reply_tokens, grading=True, **options)
-        text = (response.choices[0].message.content or "") if response.choices else ""
-        usage = self._usage(response.usage, messages, text)
+        try:
+            text, reported = await self._call(
+                lambda: self._post(messages, reply_tokens, **options), grading=True)
+        except (Malformed, TimedOut):  # the server read the prompt: count it as spent
+            self._spend(request, spent, self._usage(None, messages, ""))
+            raise
+        self._spend(request, spent, self._usage(reported, messages, text))
+        return text
+
+    def _spend(self, request: GradeRequest, spent: _Spent, usage: Usage) -> None:
         self.ledger.charge(request.interview_id, usage)
         spent.usage = spent.usage + usage
-        return text
 
     def _modes(self) -> tuple[str, ...]:
         """The output formats to try, from the one this server last accepted."""
@@ -204,22 +288,44 @@ class LLMModel:
 
     # --- the wire ---
 
-    async def _call(self, messages: Messages, reply_tokens: int, grading: bool,
-                    **options: Any) -> Any:
-        """One chat completion, retried with backoff on 429, 5xx, timeouts and lost
-        connections; raises Rejected or ModelUnavailable."""
+    def _create(self, messages: Messages, reply_tokens: int, **options: Any) -> Any:
         limit = "max_completion_tokens" if self.info.reasoning else "max_tokens"
-        attempt = 0
+        return self._client.chat.completions.create(
+            model=self.name, messages=messages, **{limit: reply_tokens}, **options)
+
+    async def _post(self, messages: Messages, reply_tokens: int, **options: Any
+                    ) -> tuple[str, Any]:
+        """One non-streamed completion, read only up to MAX_REPLY_BYTES: (text, usage)."""
+        limit = "max_completion_tokens" if self.info.reasoning else "max_tokens"
+        raw = self._client.chat.completions.with_streaming_response.create(
+            model=self.name, messages=messages, **{limit: reply_tokens}, **options)
+        async with raw as response:
+            kind = response.headers.get("content-type", "")
+            body = bytearray()
+            async for part in response.iter_bytes():
+                body += part
+                if len(body) > MAX_REPLY_BYTES:
+                    raise Malformed(f"the reply was larger than {MAX_REPLY_BYTES:,} bytes")
+        return parse_completion(bytes(body), kind)
+
+    async def _call(self, attempt: Callable[[], Awaitable[T]], grading: bool) -> T:
+        """One request within its total deadline, retried with backoff on 429, 5xx and lost
+        connections; raises Rejected, ContextExceeded, TimedOut or ModelUnavailable."""
+        tries = 0
         while True:
             try:
-                return await self._client.chat.completions.create(
-                    model=self.name, messages=messages, **{limit: reply_tokens}, **options)
+                async with asyncio.timeout(self.settings.request_timeout):
+                    return await attempt()
+            except (TimeoutError, openai.APITimeoutError):
+                raise TimedOut(f"did not answer within {self.settings.request_timeout:g} "
+                               "seconds (INTERVIEWER_REQUEST_TIMEOUT)") from None
             except openai.APIError as exc:
-                await self.sleep(self._wait_before_retry(exc, attempt, grading))
-                attempt += 1
+                await self.sleep(self._wait_before_retry(exc, tries, grading))
+                tries += 1
 
     def _wait_before_retry(self, exc: openai.APIError, attempt: int, grading: bool) -> float:
         """Seconds to wait before trying again, or the exception that ends the attempts."""
+        self._learn_context(exc)
         if grading and _refuses_request(exc):
             raise Rejected(str(exc)) from exc
         if not _transient(exc):
@@ -231,19 +337,61 @@ class LLMModel:
                                    f"attempt(s)") from exc
         return wait
 
+    def _learn_context(self, exc: openai.APIError) -> None:
+        """A context-length error: remember the size it names, and say so."""
+        if not isinstance(exc, openai.APIStatusError) or not is_context_error(exc.response.text):
+            return
+        size = context_from_error(exc.response.text)
+        if size:
+            _server_context[self.base_url] = ServerContext(size, "its first context-length error")
+        raise ContextExceeded(f"the server at {self.base_url} said the prompt is longer than "
+                              f"its context ({short(exc.response.text)})") from exc
+
     # --- accounting ---
 
     def _reply_tokens(self, tokens: int) -> int:
         return tokens * REASONING_FACTOR if self.info.reasoning else tokens
 
-    def _fit(self, build: Callable[[list[Exchange], int], Messages], exchanges: list[Exchange],
-             reply_tokens: int) -> tuple[Messages, int]:
-        limit = prompt_budget(self.settings.context_tokens, reply_tokens)
-        return fit_exchanges(build, exchanges, limit, self.name)
+    def _grade_tokens(self, rubric: Rubric) -> int:
+        return self._reply_tokens(grade_reply_tokens(rubric))
+
+    async def _fit(self, build: Callable[[list[Exchange], int], Messages],
+                   exchanges: list[Exchange], reply_tokens: int) -> tuple[Messages, int]:
+        """The messages within the smaller of INTERVIEWER_CONTEXT_TOKENS and the server's own
+        context, dropping old exchanges first; ContextTooSmall says which limit bit."""
+        server = await self._server_context()
+        context = min(self.settings.context_tokens, server.tokens if server else 10**9)
+        limit = prompt_budget(context, reply_tokens)
+        try:
+            return fit_exchanges(build, exchanges, limit, self.name)
+        except ContextTooSmall as exc:
+            if server is None or server.tokens >= self.settings.context_tokens:
+                raise
+            raise ContextTooSmall(f"{exc}; the server holds {server.tokens:,} tokens, as "
+                                  f"{server.source} says") from None
+
+    async def _server_context(self) -> ServerContext | None:
+        """The server's context size, asked once per server; OpenAI itself does not say."""
+        if self.base_url == OPENAI_URL:
+            return None
+        if self.base_url not in _server_context:
+            try:
+                async with asyncio.timeout(DISCOVERY_TIMEOUT):
+                    found = await discover_context(self.base_url, self.name, DISCOVERY_TIMEOUT)
+            except TimeoutError:
+                found = None
+            _server_context.setdefault(self.base_url, found)
+        return _server_context[self.base_url]
 
     def _usage(self, reported: Any, messages: Messages, text: str) -> Usage:
         """The provider's usage when it reports one, else our own count; priced."""
-        if reported is not None:
+        if isinstance(reported, dict):
+            details = reported.get("prompt_tokens_details")
+            usage = Usage(prompt_tokens=_count(reported.get("prompt_tokens")),
+                          completion_tokens=_count(reported.get("completion_tokens")),
+                          cached_tokens=_count(details.get("cached_tokens"))
+                          if isinstance(details, dict) else 0)
+        elif reported is not None:
             details = getattr(reported, "prompt_tokens_details", None)
             usage = Usage(prompt_tokens=reported.prompt_tokens or 0,
                           completion_tokens=reported.completion_tokens or 0,
@@ -256,10 +404,43 @@ class LLMModel:
 
 @dataclass
 class _Streamed:
-    """What a stream delivered: its text and the usage in its last chunk, if any."""
+    """What a stream delivered: its text, the usage in its last chunk, if any, and what
+    went wrong with it (completing "the model's turn ...")."""
 
     parts: list[str] = field(default_factory=list)
     usage: Any = None
+    finish: str | None = None
+    problem: str | None = None
+
+
+async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
+    """Read a chat-completion stream into `into`, noting a cut, a token-limit stop or a
+    turn too long to be a question; never raises for what the server sent."""
+    size = 0
+    try:
+        async for chunk in stream:
+            into.usage = chunk.usage or into.usage
+            for choice in chunk.choices:
+                if choice.delta is not None and choice.delta.content:
+                    into.parts.append(choice.delta.content)
+                    size += len(choice.delta.content)
+                into.finish = choice.finish_reason or into.finish
+            if size > cap:
+                into.problem = f"ran past {cap:,} characters, too long for this question"
+                return
+    except (openai.APIError, httpx.HTTPError, ValueError) as exc:
+        into.problem = f"broke off half-way ({type(exc).__name__})"
+        return
+    if into.finish == "length":
+        into.problem = "stopped at its token limit mid-turn"
+    elif into.finish is None and into.parts:
+        into.problem = "ended without the server marking it complete (a cut stream)"
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
 
 
 @dataclass
@@ -313,3 +494,28 @@ def _describe(exc: openai.APIError, model: LLMModel) -> str:
     if status == 429:
         return f"{where} is rate-limiting requests (429)"
     return f"{where} answered {status}: {exc.response.text[:200]}"
+
+
+def remote_transcriber(settings: Settings) -> Callable[[bytes, str, str], Awaitable[Any]]:
+    """Transcription through an OpenAI-compatible `POST /audio/transcriptions`, with word
+    timings where the server gives them (verbose_json); a server that lacks the route or the
+    format raises, and the caller falls back to the local model."""
+    from interviewer.speech.delivery import Word
+    from interviewer.speech.transcribe import Transcript
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=settings.openai_base_url,
+                                timeout=settings.request_timeout, max_retries=1)
+    where = settings.openai_base_url or "OpenAI"
+
+    async def transcribe(data: bytes, filename: str, prompt: str) -> Transcript:
+        reply = await client.audio.transcriptions.create(
+            model=settings.transcription_model, file=(filename, data), language="en",
+            prompt=prompt, response_format="verbose_json", timestamp_granularities=["word"])
+        words = [Word(text=w.word.strip(), start=max(0.0, w.start), end=max(w.end, w.start, 0.0))
+                 for w in (getattr(reply, "words", None) or []) if w.word.strip()]
+        seconds = float(getattr(reply, "duration", 0.0) or (words[-1].end if words else 0.0))
+        return Transcript(text=" ".join(reply.text.split()), words=words, seconds=seconds,
+                          engine=f"{settings.transcription_model} via {where}")
+
+    return transcribe

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from interviewer.models.base import GradeRequest, TurnRequest
-from interviewer.offline import grade_answer
+from interviewer.offline.pool import GradingPool, shared_pool
 from interviewer.scoring import AnswerGrade
 
 _LEAD_INS = (
@@ -26,6 +26,9 @@ class OfflineModel:
 
     name = "offline"
 
+    def __init__(self, pool: GradingPool | None = None):
+        self._pool = pool
+
     async def phrase(self, request: TurnRequest) -> AsyncIterator[str]:
         """Yield the interviewer's turn: the question itself, or a lead-in plus the follow-up."""
         if request.kind == "follow_up":
@@ -34,5 +37,5 @@ class OfflineModel:
             yield request.seed_text
 
     async def grade(self, request: GradeRequest) -> AnswerGrade:
-        """Grade with the offline rubric matcher."""
-        return grade_answer(request)
+        """Grade with the offline rubric matcher, in a worker process off the event loop."""
+        return await (self._pool or shared_pool()).grade(request)

@@ -32,10 +32,9 @@ from interviewer.offline.lexicon import (
 from interviewer.offline.matching import (
     GENERIC_STEMS,
     CompiledRubric,
-    concept_in,
-    concept_near,
     concept_pinned,
     content_stems,
+    find_concepts,
     positions,
 )
 from interviewer.offline.text import Sentence, stem, words
@@ -207,17 +206,6 @@ def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[st
     return frozenset(s for s in stems if s not in GENERIC_STEMS and len(s) > 2)
 
 
-def _matches(rubric: CompiledRubric, where: dict[str, list[int]], content: frozenset[str]
-             ) -> tuple[tuple[frozenset[int], ...], tuple[frozenset[int], ...]]:
-    hard, near = [], []
-    for c in rubric.criteria:
-        h = frozenset(i for i, k in enumerate(c.concepts) if concept_in(k, where))
-        hard.append(h)
-        near.append(frozenset(i for i, k in enumerate(c.concepts)
-                              if i not in h and concept_near(k, content)))
-    return tuple(hard), tuple(near)
-
-
 def _asked_weight(st: str) -> float:
     if st in _EVERYDAY_STEMS:
         return EVERYDAY_ASKED
@@ -250,7 +238,7 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
              if w not in FUNCTION_WORDS and st not in GENERIC_STEMS and len(st) > 1]
     kept = [st for _, st in pairs]
     content = frozenset(kept)
-    hard, near = _matches(rubric, where, content)
+    hard, near = find_concepts(rubric, where, content)
     domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
     terse = sentence_quality(s.text, ws)
     quality = fragment_quality(s.text, ws, terse, domain > 0 or any(hard))

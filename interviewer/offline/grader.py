@@ -3,6 +3,8 @@ quoting the sentences that earned the score."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
@@ -14,7 +16,8 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
-from interviewer.offline.text import stems
+from interviewer.offline.red_flags import apply_red_flags, find_red_flags
+from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
 GRADER = "offline"
@@ -22,6 +25,7 @@ INJECTION_FLAG = "instructions-to-grader"
 OFF_TOPIC_FLAG = "off-topic"
 KEYWORD_FLAG = "keyword-list"
 SHALLOW_FLAG = "generic"
+RED_FLAG = "red-flag"
 
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
@@ -32,6 +36,10 @@ OFF_TOPIC_RELEVANCE = 0.49  # below: most of the answer is about something else,
 PARTLY_RELEVANT = 0.56  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
+# The work budget: an answer's sentences past this many are not read. A 20,000-character
+# answer in prose has about 200; only pasted lists or one word a line reach it, and without
+# it such an answer, re-read with each follow-up, held a worker for seconds.
+MAX_SENTENCES = 400
 
 
 def off_topic(reading: Reading) -> bool:
@@ -183,22 +191,47 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
 
 def _blocks(answer: str, reading: Reading) -> int:
     """How many paragraphs or list items the kept sentences are laid out in."""
-    return len({answer.count("\n", 0, s.sentence.start) for s in reading.sentences})
+    breaks = [i for i, ch in enumerate(answer) if ch == "\n"]
+    return len({bisect_left(breaks, s.sentence.start) for s in reading.sentences})
+
+
+def _within_budget(request: GradeRequest) -> tuple[str, int]:
+    """The answers as they are graded, each cut after MAX_SENTENCES sentences, and how many
+    were cut."""
+    parts, cut = [], 0
+    for exchange in request.exchanges:
+        sentences = split_sentences(exchange.answer)
+        if len(sentences) > MAX_SENTENCES:
+            last = sentences[MAX_SENTENCES - 1]
+            parts.append(exchange.answer[:last.start + len(last.text)])
+            cut += 1
+        else:
+            parts.append(exchange.answer)
+    return "\n\n".join(parts), cut
 
 
 def grade_answer(request: GradeRequest) -> AnswerGrade:
     """Grade one question's answers against its rubric, offline and deterministically."""
-    if not request.answer.strip():
+    answer, cut = _within_budget(request)
+    if not answer.strip():
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = read_answer(request.answer, rubric, asked)
-    blocks = _blocks(request.answer, reading)
+    reading = read_answer(answer, rubric, asked)
+    blocks = _blocks(answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
-           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic"}
+           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    hits = find_red_flags(request.rubric.red_flags, reading)
+    grades, overall_cap = apply_red_flags(grades, hits)
     flags, notes = _flags_and_notes(reading)
+    if cut:
+        notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
+                     "the rest of a longer one earned no credit.")
+    if hits:
+        flags.append(RED_FLAG)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
-                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes)
+                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
+                       red_flags=hits, overall_cap=overall_cap)

@@ -12,7 +12,7 @@ def _set(text: str) -> frozenset[str]:
 
 
 # Criteria every topic shares (common.yaml); they do not say what subject an answer is on.
-SHARED_CRITERIA = frozenset({"structure", "trade-offs"})
+SHARED_CRITERIA = frozenset({"structure", "trade-offs", "story"})
 
 FUNCTION_WORDS = _set("""
 a an the and or but nor so yet for of to in on at by with from into onto over under about
@@ -201,3 +201,13 @@ DECISION = re.compile(
 
 # kept importable from here for code written against the first version of this module
 from interviewer.offline.injection import is_instruction_to_grader  # noqa: E402, F401
+
+# Words that turn a sentence into a warning or a refusal ("we would never log passwords",
+# "avoid changing the field in place"): a red flag's cue inside such a sentence is the
+# candidate steering clear of the mistake, not making it. Words a cue itself uses are ignored.
+WARNING_WORDS = _set("""
+never not no dont doesnt didnt wont wouldnt shouldnt cant cannot mustnt isnt arent avoid
+avoiding avoided instead rather mistake mistakes antipattern anti pattern wrong dangerous
+danger trap pitfall refuse resist against prevent prevents stop nobody tempting tempted
+bad worst risky ignore ignored
+""")

@@ -4,7 +4,8 @@ sentences, in any order, inside a small window."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from interviewer.library import Criterion, Rubric
 from interviewer.offline.lexicon import (
@@ -60,6 +61,10 @@ class CompiledRubric:
     topic: str
     criteria: tuple[CompiledCriterion, ...]
     topic_stems: frozenset[str]
+    # (criterion, concept) pairs by stem: where a phrase of the concept starts, and what its
+    # bag holds; a sentence is checked only against concepts its own stems point to
+    anchored: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False)
+    bagged: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False)
 
 
 def content_stems(text: str) -> list[str]:
@@ -124,9 +129,22 @@ def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriteri
     return tuple(out)
 
 
+def _index(criteria: tuple[CompiledCriterion, ...],
+           stems_of: Callable[[CompiledConcept], Iterable[str]]
+           ) -> dict[str, tuple[tuple[int, int], ...]]:
+    index: dict[str, dict[tuple[int, int], None]] = {}
+    for ci, c in enumerate(criteria):
+        for k, concept in enumerate(c.concepts):
+            for s in stems_of(concept):
+                index.setdefault(s, {})[(ci, k)] = None
+    return {s: tuple(pairs) for s, pairs in index.items()}
+
+
 def _compile(rubric: Rubric) -> CompiledRubric:
     criteria = _with_bags(tuple(_compile_criterion(c) for c in rubric.criteria))
-    return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria))
+    return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria),
+                          anchored=_index(criteria, lambda k: {p.stems[0] for p in k.phrases}),
+                          bagged=_index(criteria, lambda k: k.bag))
 
 
 _compiled: OrderedDict[str, CompiledRubric] = OrderedDict()
@@ -194,3 +212,29 @@ def concept_pinned(concept: CompiledConcept, where: dict[str, list[int]]) -> boo
 def concept_near(concept: CompiledConcept, content: frozenset[str]) -> bool:
     """A loose match: the sentence uses at least two of the concept's distinctive stems."""
     return len(concept.bag & content) >= BAG_MIN_HITS
+
+
+Matches = tuple[frozenset[int], ...]  # per criterion, the indices of the concepts matched
+
+
+def find_concepts(rubric: CompiledRubric, where: dict[str, list[int]], content: frozenset[str]
+                  ) -> tuple[Matches, Matches]:
+    """Per criterion, the concepts a sentence matches exactly and those it matches only loosely.
+
+    Only concepts one of the sentence's stems points to are tried, so the cost follows the
+    sentence's length, not the size of the rubric."""
+    hard: list[set[int]] = [set() for _ in rubric.criteria]
+    for ci, k in {pair for s in where for pair in rubric.anchored.get(s, ())}:
+        if concept_in(rubric.criteria[ci].concepts[k], where):
+            hard[ci].add(k)
+    bag_hits: dict[tuple[int, int], int] = {}
+    for s in content:
+        for pair in rubric.bagged.get(s, ()):
+            bag_hits[pair] = bag_hits.get(pair, 0) + 1
+    near: list[set[int]] = [set() for _ in rubric.criteria]
+    for (ci, k), hits in bag_hits.items():
+        if hits >= BAG_MIN_HITS and k not in hard[ci]:
+            near[ci].add(k)
+    # built in index order, as iterating them decides the order feedback names concepts in
+    return (tuple(frozenset(sorted(h)) for h in hard),
+            tuple(frozenset(sorted(n)) for n in near))

@@ -10,9 +10,13 @@ _ABBREVIATIONS = frozenset({
     "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "approx", "incl", "eg", "ie", "cf",
     "no", "nos", "fig", "inc", "ltd", "co", "jr", "sr", "st", "est", "dept", "min", "max",
 })
-# a sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break.
+# `(?<!\s)` starts the line-break branch only where a run of whitespace starts, so a long run
+# with no line break in it is scanned once, not once from every position inside it.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<!\s)\s*\n\s*")
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_BULLET_ONLY = re.compile(r"\s*(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*")
+_CLOSERS = ".\"')]"
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CONTRACTIONS = (
     (re.compile(r"\bcan['\u2019]t\b"), "can not"),
@@ -30,25 +34,29 @@ class Sentence:
     start: int
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
-    """True when the text before a full stop is an abbreviation or a lone initial."""
-    last = chunk.rstrip(".\"')]").rsplit(None, 1)[-1].lower() if chunk.strip() else ""
-    last = last.lstrip("(\"'[")
+def _ends_with_abbreviation(segment: str) -> bool:
+    """True when the word before a full stop is an abbreviation or a lone initial.
+
+    `segment` is the text since the previous boundary, so the cost stays linear however many
+    boundaries are merged into one sentence. A stop with no word before it (`. .`) ends the
+    sentence: it is a typo, not an abbreviation."""
+    before = segment.rstrip(_CLOSERS).rsplit(None, 1)
+    last = before[-1].lower().lstrip("(\"'[") if before else ""
     return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
     """Spans between sentence boundaries, merging splits after abbreviations."""
     spans: list[tuple[int, int]] = []
-    start = 0
+    start = previous = 0
     for m in _BOUNDARY.finditer(text):
-        chunk = text[start:m.start()]
+        segment, previous = text[previous:m.start()], m.end()
         newline = "\n" in m.group()
-        if not newline and chunk.endswith(".") and _ends_with_abbreviation(chunk):
+        if not newline and segment.endswith(".") and _ends_with_abbreviation(segment):
             continue
         if not newline and m.end() < len(text) and text[m.end()].islower():
             continue
-        if _BULLET.fullmatch(chunk.strip() + " "):
+        if _BULLET_ONLY.fullmatch(text, start, m.start()):
             continue
         spans.append((start, m.start()))
         start = m.end()
@@ -64,7 +72,7 @@ def split_sentences(text: str) -> list[Sentence]:
         stripped = piece.strip()
         if not stripped:
             continue
-        offset = start + piece.index(stripped)
+        offset = start + len(piece) - len(piece.lstrip())
         bullet = _BULLET.match(stripped)
         if bullet and bullet.end() < len(stripped):
             offset += bullet.end()

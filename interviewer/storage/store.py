@@ -53,6 +53,12 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _precise_now() -> str:
+    """An interview's creation time to the microsecond: History and the keyset cursor order
+    by it, so interviews made in the same second keep the order they were made in."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def new_id() -> str:
     """A random, unguessable interview id (160 bits)."""
     return secrets.token_urlsafe(20)
@@ -89,13 +95,15 @@ class Store:
             raise NotImplementedError("back up PostgreSQL with pg_dump")
         self.db.backup(target)
 
-    def create(self, plan: Plan, model: str, owner: str, interview_id: str | None = None
-               ) -> str:
+    def create(self, plan: Plan, model: str, owner: str = LOCAL_OWNER,
+               interview_id: str | None = None) -> str:
+        """A new interview; the web routes always name the caller's owner. LOCAL_OWNER, the
+        CLI's, fails closed when accounts are on: no browser or token is ever given it."""
         interview_id = interview_id or new_id()
         self.db.execute(
             "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids,"
             " owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (interview_id, now(), plan.mode, plan.area, plan.topic, model,
+            (interview_id, _precise_now(), plan.mode, plan.area, plan.topic, model,
              json.dumps(list(plan.question_ids)), owner))
         return interview_id
 
@@ -139,13 +147,13 @@ class Store:
     def finish(self, interview_id: str) -> None:
         self.db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
 
-    def save_calibration(self, model: str, set_path: str, report_json: str, owner: str
-                         ) -> None:
+    def save_calibration(self, model: str, set_path: str, report_json: str,
+                         owner: str = LOCAL_OWNER) -> None:
         self.db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report,"
                         " owner) VALUES (?, ?, ?, ?, ?)",
                         (now(), model, set_path, report_json, owner))
 
-    def latest_calibration(self, owner: str) -> tuple[str, str, str] | None:
+    def latest_calibration(self, owner: str = LOCAL_OWNER) -> tuple[str, str, str] | None:
         """(created_at, set_path, report JSON) of the owner's newest calibration run, if any."""
         row = self.db.fetchone("SELECT created_at, set_path, report FROM calibration_reports"
                                " WHERE owner = ? ORDER BY id DESC LIMIT 1", (owner,))
@@ -164,6 +172,15 @@ class Store:
             grades = tx.fetchall("SELECT grade FROM grades WHERE interview_id = ?",
                                  (interview_id,))
         return _record(row, turns, grades)
+
+    def list_recent(self, limit: int = 50, owner: str | None = None) -> list[Record]:
+        """The newest interviews, of every owner unless one is named (tools and tests; the
+        web app lists one owner's page by page with `list_page`)."""
+        where, extra = _owned(owner)
+        ids = [r["id"] for r in self.db.fetchall(
+            f"SELECT id FROM interviews WHERE 1 = 1{where}"
+            " ORDER BY created_at DESC, id DESC LIMIT ?", (*extra, limit))]
+        return [self.load(i) for i in ids]
 
     def list_page(self, owner: str, after: str | None = None, limit: int = HISTORY_PAGE
                   ) -> tuple[list[Record], str | None]:
@@ -223,10 +240,12 @@ def _cursor_key(cursor: str | None) -> tuple[str, str] | None:
 
 
 def _delete_interviews(tx: Tx, where: str, params: tuple) -> None:
-    """Everything keyed by the chosen interviews: grades, turns, spend, idempotent replies."""
+    """Everything keyed by the chosen interviews: recordings (audio and transcripts), grades,
+    turns, spend and idempotent replies, then the interviews."""
     ids = f"SELECT id FROM interviews WHERE {where}"
-    for table, column in (("grades", "interview_id"), ("turns", "interview_id"),
-                          ("token_spend", "interview_id"), ("idempotency_keys", "resource")):
+    for table, column in (("recordings", "interview_id"), ("grades", "interview_id"),
+                          ("turns", "interview_id"), ("token_spend", "interview_id"),
+                          ("idempotency_keys", "resource")):
         tx.execute(f"DELETE FROM {table} WHERE {column} IN ({ids})", params)
     tx.execute(f"DELETE FROM interviews WHERE {where}", params)
 

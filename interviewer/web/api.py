@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.engine import PlanError
@@ -14,9 +15,12 @@ from interviewer.models.registry import UnknownModel, default_model_name
 from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
+from interviewer.storage.shared import Claimed
 from interviewer.taxonomy import Area, Topic
+from interviewer.web import idempotency
 from interviewer.web.auth import ApiCaller, Caller
 from interviewer.web.deps import ServiceDep, SettingsDep
+from interviewer.web.idempotency import KeyHeader
 from interviewer.web.limits import check_spend, require_json
 
 
@@ -126,9 +130,10 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 401, 415, 422, 429, 503))
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 409, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
-                           settings: SettingsDep, caller: ApiCaller) -> InterviewState:
+                           settings: SettingsDep, caller: ApiCaller,
+                           idempotency_key: KeyHeader = None) -> JSONResponse:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
@@ -136,26 +141,42 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
         service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
-    check_spend(request, model)
-    return await _after(service, service.advance(service.create(plan, model, caller.owner_id)))
+
+    async def run(claim: Claimed) -> tuple[int, InterviewState]:
+        check_spend(request, model)
+        interview_id = claim.resource  # made by an earlier attempt with this key that failed
+        if interview_id is None:
+            interview_id = service.create(plan, model, caller.owner_id)
+            if idempotency_key:
+                service.store.idempotency.set_resource(scope, idempotency_key, interview_id)
+        return 201, await _after(service, service.advance(interview_id))
+
+    scope = f"create:{caller.owner_id}"  # one candidate's key never replays another's reply
+    return await idempotency.once(service.store, scope, idempotency_key, body, run)
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
              dependencies=JSON_ONLY,
              responses=_errors(400, 401, 404, 409, 413, 415, 422, 429, 503))
 async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
-                        service: ServiceDep, caller: ApiCaller) -> InterviewState:
+                        service: ServiceDep, caller: ApiCaller,
+                        idempotency_key: KeyHeader = None) -> JSONResponse:
     """Store an answer, grade it, and return what the interviewer asks next."""
     record = _load(service, interview_id, caller)
-    try:
-        service.submit(interview_id, body.text, body.turn)
-    except BadAnswer as exc:
-        code = 413 if len(body.text) > service.max_answer_chars else 422
-        raise HTTPException(code, str(exc)) from None
-    except (NotAwaitingAnswer, Conflict) as exc:
-        raise HTTPException(409, str(exc)) from None
-    check_spend(request, record.model, saved=True)  # only after the answer is stored
-    return await _after(service, service.advance(interview_id))
+
+    async def run(_: Claimed) -> tuple[int, InterviewState]:
+        try:
+            service.submit(interview_id, body.text, body.turn)
+        except BadAnswer as exc:
+            code = 413 if len(body.text) > service.max_answer_chars else 422
+            raise HTTPException(code, str(exc)) from None
+        except (NotAwaitingAnswer, Conflict) as exc:
+            raise HTTPException(409, str(exc)) from None
+        check_spend(request, record.model, saved=True)  # only after the answer is stored
+        return 200, await _after(service, service.advance(interview_id))
+
+    return await idempotency.once(service.store, f"answers:{interview_id}", idempotency_key,
+                                  body, run)
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,

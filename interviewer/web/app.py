@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from interviewer import __version__, paths
 from interviewer.identity.accounts import Accounts
@@ -26,8 +27,11 @@ from interviewer.models.registry import (
 )
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
+from interviewer.speech.answers import SpokenAnswers
+from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
-from interviewer.web import account, api, csrf, faults, pages, stream
+from interviewer.storage.recordings import Recordings
+from interviewer.web import account, api, csrf, faults, pages, speech, stream
 from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
@@ -48,6 +52,11 @@ def build_service(settings: Settings, library: Library | None = None) -> Intervi
     return Interviews(Store(settings.db_target()), library or default_library(),
                       ModelRegistry(settings), settings.max_answer_chars,
                       lease_seconds=settings.lease_seconds)
+
+
+def build_speech(service: Interviews, settings: Settings) -> SpokenAnswers:
+    """Spoken answers over the same store; the Whisper model loads on first use."""
+    return SpokenAnswers(service, build_transcriber(settings), Recordings(service.store.db))
 
 
 def _templates(settings: Settings) -> Jinja2Templates:
@@ -108,16 +117,23 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return await _http_error(request, HTTPException(422, _field_errors(exc)))
 
 
+class _App(FastAPI):
+    """FastAPI with the security headers outside Starlette's error middleware, so even the
+    bare 500 it sends for an unexpected error carries them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, service: Interviews | None = None,
                host: str | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and service. `host` is the address the
     server listens on: beyond loopback, candidates get accounts (INTERVIEWER_AUTH=auto)."""
     settings = settings or get_settings()
-    app = FastAPI(title="Platform PM Interview Coach", version=__version__,
-                  description="Mock interviews for Platform Product Managers with rubric "
-                              "feedback. The JSON API lives under /api.",
-                  docs_url=None, redoc_url=None,
-                  dependencies=[Depends(csrf.same_origin)])
+    app = _App(title="Platform PM Interview Coach", version=__version__,
+               description="Mock interviews for Platform Product Managers with rubric "
+                           "feedback. The JSON API lives under /api.",
+               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin)])
     app.state.settings = settings
     app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
@@ -125,6 +141,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
         app.state.service.models(default_model_name(settings))
     app.state.accounts = Accounts(app.state.service.store)
     app.state.auth_mode = auth_mode(settings, host)
+    app.state.speech = build_speech(app.state.service, settings)
     app.state.templates = _templates(settings)
     app.state.templates.env.globals["accounts_on"] = app.state.auth_mode == "accounts"
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
@@ -134,8 +151,9 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_middleware(SessionCookies)
-    app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
+    app.include_router(speech.api_router)
+    app.include_router(speech.page_router)
     app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(account.api_router)

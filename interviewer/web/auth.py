@@ -42,9 +42,11 @@ def is_loopback(host: str) -> bool:
 
 
 def auth_mode(settings: Settings, host: str | None = None) -> AuthMode:
-    """`accounts` when asked for, or when `auto` and the server listens beyond loopback."""
+    """`accounts` when asked for, or when `auto` and the server listens beyond loopback or
+    behind a reverse proxy (whose requests all arrive from loopback, from many people)."""
     if settings.auth == "auto":
-        return "local" if host is None or is_loopback(host) else "accounts"
+        beyond = (host is not None and not is_loopback(host)) or bool(settings.trusted_proxies)
+        return "accounts" if beyond else "local"
     return settings.auth
 
 

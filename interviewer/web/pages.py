@@ -16,9 +16,12 @@ from interviewer.web import csrf, views
 from interviewer.web.auth import PageCaller, account_name
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, spend_wait
+from interviewer.web.speech import spoken_by_question
 from interviewer.web.stream import UNAVAILABLE, stream_url, upcoming_turn
 
 router = APIRouter(include_in_schema=False)
+# The interview page alone may ask for the microphone, to record an answer.
+MICROPHONE_HERE = "camera=(), microphone=(self), geolocation=(), interest-cohort=()"
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200
@@ -123,18 +126,22 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
                "notice": notice, "stream_url": None}
     if upcoming is not None:
         context.update(current=views.current_view(upcoming), stream_url=stream_url(interview_id))
-    return render(request, "interview.html", context)
+    response = render(request, "interview.html", context)
+    response.headers["permissions-policy"] = MICROPHONE_HERE
+    return response
 
 
 @router.post("/interviews/{interview_id}/answers")
 async def answer(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
                  csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
-                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
-                 ) -> Response:
+                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                 recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
     try:
         service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
+        if recording and turn.isdigit():  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, int(turn))
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         context = {**views.interview_context(service, record), "draft": text,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
@@ -159,7 +166,9 @@ async def finish(request: Request, interview_id: str, service: ServiceDep, calle
 async def scorecard(request: Request, interview_id: str, service: ServiceDep,
                     caller: PageCaller) -> HTMLResponse:
     record = _record(service, interview_id, caller)
-    return render(request, "scorecard.html", views.scorecard_context(service, record))
+    context = {**views.scorecard_context(service, record),
+               "delivery": spoken_by_question(request.app.state.speech, record)}
+    return render(request, "scorecard.html", context)
 
 
 @router.get("/history", response_class=HTMLResponse)

@@ -80,6 +80,12 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
     yield sse({}, "done")
 
 
+def _calls_model(service: Interviews, record: Record) -> bool:
+    """Whether streaming would call the model: to ask the next turn, and also to grade an
+    answer posted without the page in between, which must not escape the rate limit."""
+    return not record.state.finished and service.current(record) is None
+
+
 async def _only(events: list[str]) -> AsyncIterator[str]:
     for event in events:
         yield event
@@ -93,7 +99,7 @@ async def stream_turn(request: Request, interview_id: str, service: ServiceDep,
         record = service.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
-    wait = spend_wait(request, record.model) if upcoming_turn(service, record) else None
+    wait = spend_wait(request, record.model) if _calls_model(service, record) else None
     events = (_only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
               if wait is not None else turn_events(service, interview_id))
     return StreamingResponse(events, media_type="text/event-stream",

@@ -1,0 +1,160 @@
+"""The bank's shape and the rubric-vs-medium rule, both declared in YAML under prompts/.
+
+`prompts/bank.yaml` says how big the bank is, how many stories it holds, which cells and
+tags must be covered; `prompts/media.yaml` says which mechanisms fit which medium. A library
+without these files (a contributor's scratch library, the tests' mini library) is checked
+only for what every question needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.taxonomy import AREAS, FLAVOURS, FORMATS, LEVELS, TOPICS, Medium
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(_Strict):
+    min: int = 0
+    max: int | None = None
+
+    def fault(self, count: int) -> str | None:
+        if count < self.min:
+            return f"{count}, fewer than {self.min}"
+        if self.max is not None and count > self.max:
+            return f"{count}, more than {self.max}"
+        return None
+
+
+class TagRule(Range):
+    means: str
+
+
+class EachRule(_Strict):
+    min_each: int = Field(ge=0)
+
+
+class BankShape(_Strict):
+    questions: Range
+    stories: Range
+    every_cell: bool = True
+    tags: dict[str, TagRule] = Field(default_factory=dict)
+    formats: EachRule = EachRule(min_each=0)
+    flavours: EachRule = EachRule(min_each=0)
+
+
+class Mechanism(_Strict):
+    name: str
+    words: list[str] = Field(min_length=1)
+    fits: list[Medium] = Field(min_length=1)
+
+
+class MediaFile(_Strict):
+    media: dict[Medium, str]
+    mechanisms: list[Mechanism] = Field(default_factory=list)
+
+
+def _read(path: Path, model: type[BaseModel], problems: list[str]) -> Any:
+    if not path.exists():
+        return None
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        problems.append(f"{path.name}: {exc}")
+        return None
+
+
+def shape_problems(questions: list[Any], shape: BankShape) -> list[str]:
+    """Every way the bank misses the shape it declares, one line each."""
+    out = []
+    where = "bank.yaml"
+    if fault := shape.questions.fault(len(questions)):
+        out.append(f"{where}: questions: the bank has {fault}")
+    stories = [q for q in questions if q.kind == "behavioural"]
+    if fault := shape.stories.fault(len(stories)):
+        out.append(f"{where}: stories: the bank has {fault} story prompts")
+    if shape.every_cell:
+        cells = {(q.area, q.topic, q.level) for q in questions}
+        out.extend(f"{where}: every_cell: no {level} question on {topic} in {area}"
+                   for area, topic, level in product(AREAS, TOPICS, LEVELS)
+                   if (area, topic, level) not in cells)
+    tags = Counter(t for q in questions for t in q.tags)
+    for tag, rule in shape.tags.items():
+        if fault := rule.fault(tags[tag]):
+            out.append(f"{where}: tags.{tag}: {fault} questions carry it ({rule.means})")
+    for q in questions:
+        out.extend(f"{where}: {q.id}.tags: unknown tag {t!r}; bank.yaml lists the tags"
+                   for t in q.tags if t not in shape.tags)
+    for name, values, rule, counts in (
+            ("formats", FORMATS, shape.formats, Counter(q.format for q in questions)),
+            ("flavours", FLAVOURS, shape.flavours, Counter(q.flavour for q in questions))):
+        out.extend(f"{where}: {name}: {counts[v]} {v!r} question(s), fewer than {rule.min_each}"
+                   for v in values if counts[v] < rule.min_each)
+    return out
+
+
+def _names(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaFile) -> list[str]:
+    """Rubric bars that name a mechanism the question's medium cannot have.
+
+    One line per rubric level and medium, naming how many questions it would be applied to,
+    so a rubric author sees the bar to rewrite (or to scope with `applies_to`).
+    """
+    hits: dict[tuple[str, str, int, str, str], list[str]] = {}
+    for q in questions:
+        rubric = rubrics.get(q.topic)
+        if rubric is None:
+            continue
+        for criterion in rubric.criteria:
+            if criterion.applies_to and q.medium not in criterion.applies_to:
+                continue
+            for level, text in criterion.levels.items():
+                for m in media.mechanisms:
+                    if q.medium in m.fits or not any(_names(text, w) for w in m.words):
+                        continue
+                    hits.setdefault((q.topic, criterion.id, level, m.name, q.medium),
+                                    []).append(q.id)
+    return [f"{topic}.yaml: {cid}.levels[{level}] names {mech!r}, which does not fit "
+            f"medium {medium!r} ({len(ids)} question(s), e.g. {ids[0]}); rewrite the bar "
+            "or scope the criterion with applies_to"
+            for (topic, cid, level, mech, medium), ids in sorted(hits.items())]
+
+
+def follow_up_problems(questions: list[Any], rubrics: dict[str, Any]) -> list[str]:
+    """Follow-ups aimed at a criterion that is scoped away from the question's medium."""
+    out = []
+    for q in questions:
+        rubric = rubrics.get(q.topic)
+        if rubric is None:
+            continue
+        scoped = {c.id for c in rubric.criteria if c.applies_to and q.medium not in c.applies_to}
+        out.extend(f"{q.id}.follow_ups[{i}].criterion: {fu.criterion!r} does not apply to "
+                   f"medium {q.medium!r}" for i, fu in enumerate(q.follow_ups)
+                   if fu.criterion in scoped)
+    return out
+
+
+def check_bank(root: Path, questions: list[Any], rubrics: dict[str, Any],
+               problems: list[str]) -> None:
+    """Add every shape and medium problem the library's own YAML declares to `problems`."""
+    prompts = root / "prompts"
+    shape = _read(prompts / "bank.yaml", BankShape, problems)
+    if shape is not None:
+        problems.extend(shape_problems(questions, shape))
+    media = _read(prompts / "media.yaml", MediaFile, problems)
+    if media is not None:
+        problems.extend(medium_problems(questions, rubrics, media))
+    problems.extend(follow_up_problems(questions, rubrics))

@@ -1,0 +1,112 @@
+"""Checking an interviewer turn the model wrote before any candidate sees it.
+
+Small models wander: they ask about another topic, echo our instructions ("Here is the
+follow-up:"), put words in the candidate's mouth, or stop mid-sentence at the token limit.
+`check_turn` says what is wrong with a turn, or None when it may be shown; the rules and
+phrases live in `prompts/llm/turn_checks.yaml`, where a platform PM can tune them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer import paths
+from interviewer.llm.evidence import locate
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{1,400})[\"“”]")
+_ENDS = ('.', '?', '!', '."', '?"', '!"', '.”', '?”', '!”', ".)", "?)")
+
+
+class TurnChecks(BaseModel):
+    """The rules in turn_checks.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_length_ratio: float = Field(gt=0)
+    min_allowed_chars: int = Field(ge=50)
+    max_chars: int = Field(ge=100)
+    min_shared_words: float = Field(ge=0, le=1)
+    echoed_instructions: list[str]
+    invented_quotes: list[str]
+
+
+class TurnChecksError(RuntimeError):
+    """turn_checks.yaml is missing or malformed; the message names the file and field."""
+
+
+@cache
+def turn_checks() -> TurnChecks:
+    """The rules, read once per process."""
+    path = paths.prompts_dir() / "llm" / "turn_checks.yaml"
+    try:
+        return TurnChecks.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise TurnChecksError(f"{path}: {exc}") from None
+
+
+def length_cap(seed: str, checks: TurnChecks | None = None) -> int:
+    """The most characters a rewording of `seed` may have."""
+    rules = checks or turn_checks()
+    return min(rules.max_chars, max(rules.min_allowed_chars,
+                                    int(len(seed) * rules.max_length_ratio)))
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold()[:6] for w in _WORD.findall(text)}  # a crude stem: "shard(ing)"
+
+
+def shared_share(turn: str, seed: str) -> float:
+    """The share of the seed's distinctive words the turn keeps (1.0 for a seed without any)."""
+    wanted = _words(seed)
+    return len(wanted & _words(turn)) / len(wanted) if wanted else 1.0
+
+
+def _invented_quote(turn: str, sources: list[str]) -> str | None:
+    for match in _QUOTED.finditer(turn):
+        quoted = match.group(1)
+        if len(quoted.split()) >= 3 and not any(locate(quoted, s) for s in sources):
+            return quoted
+    return None
+
+
+def check_turn(turn: str, seed: str, answers: list[str],
+               checks: TurnChecks | None = None) -> str | None:
+    """Why `turn` must not be shown in place of the library's `seed` wording, or None.
+
+    The reason completes "the library's wording was used because the model's turn ...".
+    """
+    rules = checks or turn_checks()
+    text = turn.strip()
+    if not text:
+        return "was empty"
+    cap = length_cap(seed, rules)
+    if len(text) > cap:
+        return f"was {len(text):,} characters long, over the {cap:,} allowed for this question"
+    lowered = text.casefold()
+    for phrase in rules.echoed_instructions:
+        if phrase.casefold() in lowered:
+            return f"repeated its instructions ({phrase!r})"
+    for phrase in rules.invented_quotes:
+        if phrase.casefold() in lowered:
+            return f"spoke for the candidate ({phrase!r})"
+    quoted = _invented_quote(text, [*answers, seed])
+    if quoted is not None:
+        return f"quoted words the candidate never wrote ({quoted[:80]!r})"
+    if not text.endswith(_ENDS):
+        return "stopped mid-sentence"
+    share = shared_share(text, seed)
+    if share < rules.min_shared_words:
+        return (f"strayed from the library question (it kept {share:.0%} of its key words; "
+                f"at least {rules.min_shared_words:.0%} are needed)")
+    return None
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """The turn in sentence-sized pieces, for a page that shows it as it arrives."""
+    pieces = re.split(r"(?<=[.?!]) +", text)
+    return [p + " " for p in pieces[:-1]] + pieces[-1:]

@@ -1,0 +1,78 @@
+"""Red flags the offline grader finds: a rubric's (or question's) cue said in a sentence that
+proposes it, not one that warns against it. The hit names the sentence, the capped criterion
+and why the mistake hurts the platform's users."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from interviewer.library import RedFlag
+from interviewer.offline.analysis import Reading
+from interviewer.offline.lexicon import WARNING_WORDS
+from interviewer.offline.matching import Phrase, phrase_in
+from interviewer.offline.text import stem, words
+from interviewer.scoring import CriterionGrade, RedFlagHit
+
+# an answer that raises a red flag is at most this much above the flag's cap overall: the
+# mistake sinks the answer, however fluent the rest of it is
+OVERALL_ABOVE_CAP = 0.0
+CUE_SLACK = 2  # extra words a cue may be spread over ("change what the amount field means")
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+@lru_cache(maxsize=512)
+def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
+    """Each cue compiled for matching, with the words it uses (a cue may say "no" itself).
+
+    Unlike concept phrases, a cue keeps its small words: "without a new version" must not
+    match a sentence that ships "a new version"."""
+    out = []
+    for cue in cues:
+        ws = words(cue)
+        kept = tuple(dict.fromkeys(stem(w) for w in ws if w not in _ARTICLES))
+        if kept:
+            out.append((Phrase(kept, len(ws) + CUE_SLACK, pinned=True), frozenset(ws)))
+    return tuple(out)
+
+
+def _warns(sentence_words: list[str], cue_words: frozenset[str]) -> bool:
+    return any(w in WARNING_WORDS and w not in cue_words for w in sentence_words)
+
+
+def _raised(flag: RedFlag, reading: Reading) -> str | None:
+    """The first sentence that proposes what the flag describes, if any."""
+    cues = _cues(tuple(flag.cues))
+    for s in reading.sentences:
+        for phrase, cue_words in cues:
+            if phrase_in(phrase, s.where) and not _warns(words(s.sentence.text), cue_words):
+                return s.sentence.text
+    return None
+
+
+def find_red_flags(flags: Sequence[RedFlag], reading: Reading) -> list[RedFlagHit]:
+    """Every red flag the answer raises, each with the sentence that raised it."""
+    hits = []
+    for flag in flags:
+        quote = _raised(flag, reading)
+        if quote is not None:
+            hits.append(RedFlagHit(id=flag.id, name=flag.name, criterion=flag.criterion,
+                                   cap=flag.cap, quote=quote, why=flag.why.strip()))
+    return hits
+
+
+def apply_red_flags(grades: list[CriterionGrade], hits: Sequence[RedFlagHit]
+                    ) -> tuple[list[CriterionGrade], float | None]:
+    """Cap each flagged criterion and say why; the overall cap the worst flag sets."""
+    if not hits:
+        return grades, None
+    out = []
+    for g in grades:
+        mine = [h for h in hits if h.criterion == g.id]
+        if mine:
+            cap = min(h.cap for h in mine)
+            note = " ".join(f"Red flag: {h.name.lower()}. {h.why}" for h in mine)
+            g = g.model_copy(update={"score": min(g.score, cap),
+                                     "feedback": f"{note} {g.feedback}".strip()})
+        out.append(g)
+    return out, min(h.cap for h in hits) + OVERALL_ABOVE_CAP

@@ -1,0 +1,1 @@
+"""Answering out loud: transcription and delivery feedback."""

@@ -1,0 +1,132 @@
+"""Red flags end to end: the offline grader caps the criterion and quotes the sentence, a
+warning against the mistake raises nothing, the LLM grader's prompt lists them, and the
+scorecard shows them with why they hurt the platform's users."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer import engine
+from interviewer.coaching import fix_first
+from interviewer.engine import State, Turn
+from interviewer.library import default_library
+from interviewer.llm.prompts import grader_messages, interviewer_messages
+from interviewer.models.base import Exchange, GradeRequest, TurnRequest
+from interviewer.offline.grader import grade_answer
+from interviewer.scoring import AnswerGrade, CriterionGrade, QuestionCard, RedFlagHit
+
+PROPOSES = [
+    ("versioning", "breaking-change-in-place", "compatibility",
+     "To keep it simple we will change what the field means in place and update the docs. "
+     "Merchants read the changelog, and our SDK gets the new meaning on the same day."),
+    ("rate-limiting", "limits-without-notice", "fairness-and-feedback",
+     "The biggest tenants are the problem, so we set a per-tenant quota from observed usage and "
+     "start enforcing tomorrow. A token bucket per tenant gives a small burst allowance."),
+    ("observability", "secrets-in-logs", "telemetry-signals",
+     "For debugging failed logins we log the attempted password with the user id for a year. "
+     "We then alert on the login error rate against an SLO of 99.9 percent."),
+    ("developers-as-customers", "mandate-over-adoption", "self-serve-adoption",
+     "Adoption is slow, so I would make it mandatory for every team by the end of the quarter. "
+     "The platform team then measures onboarding time for each team that moves."),
+]
+WARNS = [
+    ("versioning", "We would never change what the field means in place; a new field ships "
+                   "alongside the old one and the old one stays for a year."),
+    ("rate-limiting", "We must not start enforcing tomorrow: the largest tenants get three "
+                      "months of notice and a log-only period first."),
+    ("observability", "Nobody should log the attempted password; we log the user id and the "
+                      "outcome of each attempt only."),
+    ("developers-as-customers", "I would avoid making it mandatory for every team; teams "
+                                "should pick it because it is faster than their own scripts."),
+]
+
+
+def _request(topic: str, answer: str) -> GradeRequest:
+    library = default_library()
+    q = next(q for q in library.questions.values() if q.topic == topic and q.kind != "behavioural")
+    return GradeRequest.for_question(q, library.rubric_for(q),
+                                     [Exchange(prompt=q.text, answer=answer)])
+
+
+@pytest.mark.parametrize(("topic", "flag", "criterion", "answer"), PROPOSES)
+def test_a_proposed_mistake_caps_its_criterion_and_is_quoted(topic: str, flag: str,
+                                                              criterion: str, answer: str) -> None:
+    grade = grade_answer(_request(topic, answer))
+    hit = next(h for h in grade.red_flags if h.id == flag)
+    assert hit.quote == answer.split(". ")[0] + "." or hit.quote in answer
+    assert hit.quote in answer and hit.why
+    capped = next(c for c in grade.criteria if c.id == criterion)
+    assert capped.score <= hit.cap
+    assert capped.feedback.startswith(f"Red flag: {hit.name.lower()}.")
+    assert grade.overall <= hit.cap
+    assert "red-flag" in grade.flags
+
+
+@pytest.mark.parametrize(("topic", "answer"), WARNS)
+def test_warning_against_the_mistake_raises_no_red_flag(topic: str, answer: str) -> None:
+    grade = grade_answer(_request(topic, answer))
+    assert grade.red_flags == [] and grade.overall_cap is None
+
+
+def test_question_red_flags_are_applied_too() -> None:
+    library = default_library()
+    q = next(q for q in library.questions.values() if q.topic == "api-design")
+    extra = {"id": "card-numbers-in-urls", "name": "Card numbers in URLs",
+             "what": "Puts card numbers in request URLs.", "criterion": "api-contract",
+             "cap": 1, "why": "URLs end up in logs and browser history.",
+             "cues": ["card number in the url"]}
+    question = type(q).model_validate({**q.model_dump(), "red_flags": [extra]})
+    rubric = library.rubric_for(question)
+    request = GradeRequest.for_question(question, rubric, [Exchange(
+        prompt=q.text, answer="The client sends the card number in the URL of the create call.")])
+    grade = grade_answer(request)
+    assert [h.id for h in grade.red_flags] == ["card-numbers-in-urls"]
+    assert next(c for c in grade.criteria if c.id == "api-contract").score == 1
+
+
+def test_the_llm_grader_prompt_lists_red_flags_and_the_interviewer_prompt_does_not() -> None:
+    request = _request("versioning", "An answer.")
+    system = grader_messages(request, request.exchanges, 0, "t", None)[0]["content"]
+    flag = request.rubric.red_flags[0]
+    assert "Red flags." in system and flag.name in system and flag.why.split()[0] in system
+    assert f"Caps `{flag.criterion}` at {flag.cap}" in system
+    library = default_library()
+    q = library.question(request.question_id)
+    turn = TurnRequest(kind="question", seed_text=q.text, question=q, rubric=request.rubric,
+                       number=1, total=1)
+    interviewer = interviewer_messages(turn, [], 0, "t")[0]["content"]
+    assert flag.name not in interviewer
+
+
+def _card(qid: str, scores: dict[str, int], hits: list[RedFlagHit] | None = None) -> QuestionCard:
+    criteria = [CriterionGrade(id=c, name=c.title(), score=s, weight=0.5, tip=f"Fix {c}. More.")
+                for c, s in scores.items()]
+    return QuestionCard(question_id=qid, question="Q?", area="api-products", topic="api-design",
+                        overall=2.0, criteria=criteria, missed=[], strong_answer=[],
+                        red_flags=hits or [])
+
+
+def test_fix_first_puts_red_flags_and_skipped_questions_before_weak_criteria() -> None:
+    hit = RedFlagHit(id="x", name="Breaking change", criterion="depth", cap=2, quote="q",
+                     why="Clients break.")
+    cards = [_card("a", {"depth": 1, "breadth": 2}, [hit]), _card("b", {"depth": 1, "story": 3})]
+    assert fix_first(cards, 2) == [
+        "Red flag, breaking change: Clients break.",
+        "Answer every question: 2 went unanswered, and each counts as a 1 in the overall score.",
+        "Depth: Fix depth."]
+    assert fix_first([_card("c", {"depth": 3})], 0) == []
+
+
+def test_skipped_questions_count_as_one_once_the_interview_is_over(mini_library) -> None:
+    state = State(engine.Plan("full", None, None, ("q0-0", "q0-1", "q0-2")),
+                  [Turn("interviewer", "question", "q0-0", "Q?"),
+                   Turn("candidate", "answer", "q0-0", "A.")])
+    state.grades["q0-0"] = AnswerGrade(question_id="q0-0", grader="fake", answers=1, criteria=[
+        CriterionGrade(id="api-design-depth", name="d", score=4, weight=0.5),
+        CriterionGrade(id="api-design-breadth", name="b", score=4, weight=0.5)])
+    running = engine.build_scorecard("x", state, mini_library)
+    assert running.overall == 4.0 and running.answered == 1 and running.total == 3
+    state.finished = True
+    done = engine.build_scorecard("x", state, mini_library)
+    assert done.overall == 2.0 and done.hire_signal == "Lean no hire"
+    assert done.unanswered == 2 and done.fix_first[0].startswith("Answer every question: 2")
