@@ -377,3 +377,15 @@ def test_calibration_runs_belong_to_their_owner(alice: TestClient, app: FastAPI)
     store.save_calibration("offline", "local-set.jsonl", "{}", LOCAL_OWNER)  # the CLI's run
     assert "local-set.jsonl" not in alice.get("/calibration").text
     assert "local-set.jsonl" not in json.dumps(alice.get("/api/export").json())
+
+
+def test_an_idempotency_key_never_replays_another_candidates_interview(
+        alice: TestClient, bob: TestClient) -> None:
+    key = {"Idempotency-Key": "same-key-from-two-scripts"}
+    first = alice.post("/api/interviews", json={"model": "fake"}, headers=key)
+    replay = alice.post("/api/interviews", json={"model": "fake"}, headers=key)
+    other = bob.post("/api/interviews", json={"model": "fake"}, headers=key)
+    assert first.status_code == replay.status_code == other.status_code == 201
+    assert replay.json()["id"] == first.json()["id"]  # Alice's retry is recognised
+    assert other.json()["id"] != first.json()["id"]  # Bob gets his own interview
+    assert bob.get(f"/api/interviews/{other.json()['id']}").status_code == 200
