@@ -193,6 +193,8 @@ def test_delete_one_interview_and_export_everything(alice: TestClient) -> None:
     keep = start(alice, mode="single", question_id=Q1)
     gone = start(alice, mode="single", question_id=Q2)
     alice.post(f"/api/interviews/{keep}/answers", json={"text": "I would version the API."})
+    forged = alice.post(f"/interviews/{gone}/delete", data={"csrf_token": "made-up"})
+    assert forged.status_code == 403 and alice.get(f"/interviews/{gone}").status_code == 200
     deleted = post_form(alice, "/history", f"/interviews/{gone}/delete")
     assert deleted.status_code == 303 and deleted.headers["location"] == "/history"
     assert alice.get(f"/interviews/{gone}").status_code == 404
@@ -389,3 +391,22 @@ def test_an_idempotency_key_never_replays_another_candidates_interview(
     assert replay.json()["id"] == first.json()["id"]  # Alice's retry is recognised
     assert other.json()["id"] != first.json()["id"]  # Bob gets his own interview
     assert bob.get(f"/api/interviews/{other.json()['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(("page", "action", "fields"), [
+    ("/signup", "/signup", {"username": "mallory", "password": PASSWORD}),
+    ("/signin", "/signin", {"username": "alice", "password": PASSWORD}),
+    ("/account", "/account/tokens", {"name": "planted"}),
+    ("/account", "/account/delete", {"password": PASSWORD}),
+    ("/account", "/signout", {}),
+])
+def test_every_account_form_needs_its_csrf_token(alice: TestClient, app: FastAPI, page: str,
+                                                 action: str, fields: dict[str, str]) -> None:
+    alice.get(page)
+    forged = alice.post(action, data={"csrf_token": "made-up", **fields},
+                        follow_redirects=False)
+    assert forged.status_code == 403
+    store = app.state.service.store
+    assert store.db.fetchone("SELECT COUNT(*) AS n FROM accounts")["n"] == 1  # alice only
+    assert store.db.fetchone("SELECT COUNT(*) AS n FROM api_tokens")["n"] == 0
+    assert alice.get("/account", follow_redirects=False).status_code == 200  # still signed in
