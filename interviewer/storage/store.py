@@ -192,8 +192,10 @@ class Store:
         key = _cursor_key(after)
         query, params = "SELECT id FROM interviews WHERE owner = ?", (owner,)
         if key is not None:
-            query += " AND (created_at < ? OR (created_at = ? AND id < ?))"
-            params += (key[0], key[0], key[1])
+            # a row-value comparison seeks straight to the cursor in the owner's index, where
+            # `created_at < ? OR (created_at = ? AND id < ?)` would scan every newer row first
+            query += " AND (created_at, id) < (?, ?)"
+            params += key
         ids = [r["id"] for r in self.db.fetchall(
             query + " ORDER BY created_at DESC, id DESC LIMIT ?", (*params, limit + 1))]
         records = [self.load(i) for i in ids[:limit]]
