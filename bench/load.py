@@ -2,6 +2,15 @@
 
     python bench/load.py                      # 200 interviews, LLM (fake, 300 ms) then offline
     python bench/load.py --interviews 50 --model offline
+    python bench/load.py --model llm --db sqlite,postgresql://postgres@127.0.0.1:55432/postgres \
+        --workers 1,2,4 --interviews 200,1000 --saturation 200
+
+`--db` takes `sqlite` (a fresh temporary file) and PostgreSQL URLs (a fresh database is created
+in that server for each run and dropped after); SQLite runs with one worker only unless
+`--sqlite-workers` says otherwise. `--saturation` adds a run with no think time, whose turns/s
+is the throughput at saturation. CPU ms per turn is the server processes' user+system CPU
+(read from /proc for the whole `interviewer serve` process group) divided by turns; the
+database server's own CPU is not in it.
 
 The app runs as its own process (`interviewer serve`). For the LLM run it talks to a fake
 OpenAI-compatible server on loopback that answers every request after a fixed latency, so
@@ -14,13 +23,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +42,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import free_port, start_app_process  # noqa: E402
+from tests.live import free_port  # noqa: E402
 from tests.openai_server import FakeOpenAI, Reply, auto_reply  # noqa: E402
 
 ANSWER = ("I would first ask which developers depend on this and what they need, because the "
@@ -54,12 +67,56 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def _start_app(model: str, base_url: str | None, port: int, db: Path) -> subprocess.Popen:
-    env = {"INTERVIEWER_DB": str(db), "INTERVIEWER_MODEL": model,
+def _start_app(model: str, base_url: str | None, port: int, db: str, workers: int,
+               log: Path) -> subprocess.Popen:
+    env = {**os.environ, "INTERVIEWER_DB": db, "INTERVIEWER_MODEL": model,
            "INTERVIEWER_RATE_LIMIT": "1000000", "INTERVIEWER_MAX_RETRIES": "0"}
     if base_url:
         env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="bench-key")
-    return start_app_process(env, port, stderr=(db.parent / "app.log").open("w"))
+    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
+                             str(port), "--workers", str(workers)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=log.open("w"),
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise SystemExit(f"the app did not start; see {log}")
+
+
+def _cpu_seconds(pgid: int) -> float:
+    """User+system CPU of every process in the group (the server and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5, pgrp, counted after the command name
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def _database(db: str, tmp: Path) -> Iterator[str]:
+    """A fresh database for one run: a new SQLite file, or a new PostgreSQL database."""
+    if not db.startswith("postgres"):
+        yield str(tmp / "bench.db")
+        return
+    import psycopg
+
+    name = f"bench_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    with psycopg.connect(db, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield db.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(db, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _timed(client: httpx.AsyncClient, url: str, body: dict, calls: int,
@@ -138,47 +195,92 @@ def serve_fake(port: int, latency_ms: float) -> None:
         fake.stop()
 
 
-def run(model: str, args: argparse.Namespace) -> tuple[str, Results, float]:
+@dataclass
+class Row:
+    label: str
+    db: str
+    workers: int
+    interviews: int
+    think_ms: int
+    results: Results
+    seconds: float
+    cpu_seconds: float
+
+
+def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int = 1,
+        interviews: int | None = None, think_ms: int | None = None) -> Row:
     fake, base_url, latency = None, None, 0.0
     if model != "offline":
         latency = args.latency_ms
         fake, base_url = _start_fake(latency)
     port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        app = _start_app("offline" if model == "offline" else "fake-gpt", base_url, port,
-                         Path(tmp) / "bench.db")
+    params = argparse.Namespace(**{**vars(args), "interviews": interviews or args.interviews,
+                                   "think_ms": args.think_ms if think_ms is None else think_ms})
+    with tempfile.TemporaryDirectory() as tmp, _database(db, Path(tmp)) as target:
         log = Path(tmp) / "app.log"
+        app = _start_app("offline" if model == "offline" else "fake-gpt", base_url, port,
+                         target, workers, log)
         try:
-            warm = argparse.Namespace(**{**vars(args), "interviews": 2, "think_ms": 10})
+            warm = argparse.Namespace(**{**vars(params), "interviews": 2 * workers,
+                                         "think_ms": 10})
             asyncio.run(_drive(port, warm, latency))  # imports, tokenizer, first connections
-            results, seconds = asyncio.run(_drive(port, args, latency))
+            cpu_before = _cpu_seconds(app.pid)
+            results, seconds = asyncio.run(_drive(port, params, latency))
+            cpu = _cpu_seconds(app.pid) - cpu_before
             if results.errors:
                 print("".join(log.read_text().splitlines(keepends=True)[-20:]), file=sys.stderr)
         finally:
-            for proc in (app, fake):
-                if proc is not None:
-                    proc.kill()
-                    proc.wait()
+            os.killpg(app.pid, signal.SIGKILL)
+            app.wait()
+            if fake is not None:
+                fake.kill()
+                fake.wait()
     label = "offline model" if model == "offline" else f"LLM via fake server ({latency:.0f} ms)"
-    return label, results, seconds
+    kind = "PostgreSQL" if db.startswith("postgres") else "SQLite"
+    return Row(label, kind, workers, params.interviews, params.think_ms, results, seconds, cpu)
 
 
-def table(rows: list[tuple[str, Results, float]], args: argparse.Namespace) -> str:
-    head = (f"{args.interviews} concurrent interviews, {args.questions} questions each, "
-            f"think time {args.think_ms} ms (x0.5-1.5)\n")
-    lines = ["| model | turns | errors | turns/s | added p50 ms | added p95 ms | added p99 ms "
-             "| turn p50 ms |", "|---|---|---|---|---|---|---|---|"]
-    for label, r, seconds in rows:
+def table(rows: list[Row], args: argparse.Namespace) -> str:
+    head = (f"{args.questions} questions per interview, think time x0.5-1.5 of the figure "
+            f"shown; added = turn time minus model calls x {args.latency_ms:.0f} ms\n")
+    lines = ["| model | db | workers | concurrent | think ms | turns | errors | turns/s "
+             "| CPU ms/turn | added p50 ms | added p95 ms | added p99 ms | turn p50 ms |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        r = row.results
+        cpu_ms = row.cpu_seconds * 1000 / r.turns if r.turns else float("nan")
         lines.append(
-            f"| {label} | {r.turns} | {len(r.errors)} | {r.turns / seconds:.1f} "
+            f"| {row.label} | {row.db} | {row.workers} | {row.interviews} | {row.think_ms} "
+            f"| {r.turns} | {len(r.errors)} | {r.turns / row.seconds:.1f} | {cpu_ms:.1f} "
             f"| {_pct(r.added_ms, 50):.1f} | {_pct(r.added_ms, 95):.1f} "
             f"| {_pct(r.added_ms, 99):.1f} | {statistics.median(r.total_ms or [0]):.1f} |")
     return head + "\n".join(lines)
 
 
+def _plan(args: argparse.Namespace) -> list[tuple[str, str, int, int, int]]:
+    """(model, db, workers, interviews, think ms) for every run asked for."""
+    models = ["llm", "offline"] if args.model == "both" else [args.model]
+    runs = []
+    for model in models:
+        for db in args.db.split(","):
+            pool = args.sqlite_workers if db == "sqlite" else args.workers
+            for workers in (int(w) for w in pool.split(",")):
+                for n in (int(i) for i in args.interviews.split(",")):
+                    runs.append((model, db, workers, n, args.think_ms))
+                if args.saturation:
+                    runs.append((model, db, workers, args.saturation, 0))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--interviews", type=int, default=200)
+    parser.add_argument("--interviews", default="200", help="comma-separated counts")
+    parser.add_argument("--db", default="sqlite",
+                        help="comma-separated: sqlite and/or postgresql:// URLs")
+    parser.add_argument("--workers", default="1", help="comma-separated, for PostgreSQL")
+    parser.add_argument("--sqlite-workers", default="1", help="comma-separated, for SQLite")
+    parser.add_argument("--saturation", type=int, default=0, metavar="N",
+                        help="add a run of N interviews with no think time")
     parser.add_argument("--latency-ms", type=float, default=300.0)
     parser.add_argument("--think-ms", type=int, default=2000)
     parser.add_argument("--questions", type=int, default=2)
@@ -187,12 +289,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve_fake:
         return serve_fake(args.serve_fake, args.latency_ms)
-    models = ["llm", "offline"] if args.model == "both" else [args.model]
-    rows = [run(m, args) for m in models]
+    rows = []
+    for model, db, workers, n, think in _plan(args):
+        rows.append(run(model, args, db, workers, n, think))
+        print(table(rows[-1:], args).splitlines()[-1], file=sys.stderr, flush=True)
     print(table(rows, args))
-    for label, r, _ in rows:
-        if r.errors:
-            print(f"{label}: errors {sorted(set(r.errors))}")
+    for row in rows:
+        if row.results.errors:
+            print(f"{row.label} {row.db} x{row.workers} {row.interviews}: errors "
+                  f"{sorted(set(row.results.errors))}")
 
 
 if __name__ == "__main__":

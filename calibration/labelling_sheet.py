@@ -13,7 +13,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from interviewer.library import Criterion, Library, Question, RedFlag, Rubric, load_library
+from interviewer.library import (
+    TOPIC_CRITERIA,
+    Criterion,
+    Library,
+    Question,
+    RedFlag,
+    Rubric,
+    load_library,
+)
 from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES
 
 HEADER = """# Labelling sheet
@@ -39,7 +47,8 @@ def _criterion(c: Criterion, note: str = "") -> list[str]:
 
 
 def _flag(f: RedFlag, rubric: Rubric) -> str:
-    name = rubric.criterion(f.criterion).name
+    name = ("every topic criterion" if f.criterion == TOPIC_CRITERIA
+            else rubric.criterion(f.criterion).name)
     return (f"- **{f.name}** (`{f.id}`): {f.what.strip()} Caps *{name}* at {f.cap}. "
             f"Why it hurts the platform's users: {f.why.strip()}")
 

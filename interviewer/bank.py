@@ -62,6 +62,9 @@ class Mechanism(_Strict):
 class MediaFile(_Strict):
     media: dict[Medium, str]
     mechanisms: list[Mechanism] = Field(default_factory=list)
+    # Phrases that make what follows them in a clause one example among several ("such as",
+    # "for an HTTP API"): a mechanism named after one is offered, not required.
+    conditional: list[str] = Field(default_factory=list)
 
 
 def _read(path: Path, model: type[BaseModel], problems: list[str]) -> Any:
@@ -103,8 +106,18 @@ def shape_problems(questions: list[Any], shape: BankShape) -> list[str]:
     return out
 
 
-def _names(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+_CLAUSE = re.compile(r";|(?<!e\.g)\.\s")
+
+
+def _requires(text: str, word: str, conditional: list[str]) -> bool:
+    """True when a clause of `text` names `word` without an example marker before it."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    for clause in _CLAUSE.split(text):
+        for hit in pattern.finditer(clause):
+            before = clause[: hit.start()].lower()
+            if not any(marker.lower() in before for marker in conditional):
+                return True
+    return False
 
 
 def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaFile) -> list[str]:
@@ -123,7 +136,8 @@ def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaF
                 continue
             for level, text in criterion.levels.items():
                 for m in media.mechanisms:
-                    if q.medium in m.fits or not any(_names(text, w) for w in m.words):
+                    if q.medium in m.fits or not any(_requires(text, w, media.conditional)
+                                                     for w in m.words):
                         continue
                     hits.setdefault((q.topic, criterion.id, level, m.name, q.medium),
                                     []).append(q.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -33,7 +33,8 @@ from interviewer.calibration_rules import (
 from interviewer.library import Rubric
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel
 from interviewer.offline.injection import instruction_spans
-from interviewer.taxonomy import Area, Topic
+from interviewer.scoring import AnswerGrade
+from interviewer.taxonomy import KINDS, Area, Topic
 
 __all__ = ["ADVERSARIAL_KINDS", "RULES", "KindResult", "StyleResult"]
 SLOWEST = 5
@@ -139,6 +140,10 @@ class ItemResult(BaseModel):
     clean_grade: float | None = None
     style: str | None = None
     pair_of: str | None = None
+    fallback: str = ""  # why the offline grader graded this item in the model's place, if it did
+    # the grades themselves, for fitting a score map; not written to reports
+    detail: AnswerGrade | None = Field(default=None, exclude=True)
+    clean_detail: AnswerGrade | None = Field(default=None, exclude=True)
 
 
 class SlowItem(BaseModel):
@@ -164,6 +169,14 @@ class CalibrationReport(BaseModel):
     slowest: list[SlowItem]
     total_seconds: float
     items: list[ItemResult]
+    fallbacks: int = 0  # items the offline grader graded because the model could not
+
+    def fallback_note(self) -> str:
+        """A warning when part of an LLM's report is the offline grader's work, else ""."""
+        if not self.fallbacks:
+            return ""
+        return (f"{self.fallbacks} of {self.n} answers were graded by the offline fallback, "
+                f"not by {self.model}: these figures are not the model's own")
 
     def adversarial_failures(self) -> list[str]:
         """One line per adversarial rule that did not hold."""
@@ -185,6 +198,8 @@ class CalibrationReport(BaseModel):
             out.append(f"Spearman {self.overall.spearman:.3f} < {min_spearman}")
         if self.ranking < min_ranking:
             out.append(f"pairwise ranking {self.ranking:.3f} < {min_ranking}")
+        if self.fallbacks:
+            out.append(self.fallback_note())
         return out + self.adversarial_failures() + self.style_failures()
 
     def to_markdown(self) -> str:
@@ -221,6 +236,17 @@ def _kind_rows(report: CalibrationReport) -> list[str]:
     return rows
 
 
+def _fallback_lines(report: CalibrationReport) -> list[str]:
+    if not report.fallbacks:
+        return []
+    reasons: dict[str, int] = defaultdict(int)
+    for item in report.items:
+        if item.fallback:
+            reasons[item.fallback] += 1
+    return [f"**Warning: {report.fallback_note()}.** Why:", "",
+            *[f"- {n} × {why}" for why, n in sorted(reasons.items(), key=lambda x: -x[1])], ""]
+
+
 def _style_rows(report: CalibrationReport) -> list[str]:
     if not report.styles:
         return ["No item names its style."]
@@ -234,6 +260,7 @@ def _style_rows(report: CalibrationReport) -> list[str]:
 def _markdown(report: CalibrationReport) -> list[str]:
     lines = [f"# Calibration: {report.model}", "",
              f"{report.n} answers graded in {report.total_seconds:.2f} s.", "",
+             *_fallback_lines(report),
              "## Agreement with the labels", "", *_agreement_rows(report), "",
              "## Confusion (overall, rounded)", "", *_confusion_rows(report), "",
              f"## Ranking within questions: {_pct(report.ranking)} of "
@@ -265,6 +292,14 @@ def _library_question(item: CalibrationItem) -> tuple[Rubric, list[str]] | None:
     if not item.question_id or item.question_id not in library.questions:
         return None
     q = library.question(item.question_id)
+    labelled = set(item.label.criteria)
+    if labelled and not labelled <= set(library.rubric_for(q).criterion_ids):
+        # labelled under another kind (the bank later re-filed the question): grade it on
+        # the criteria the labeller saw, or the label and the grade measure different things
+        for kind in KINDS:
+            other = library.rubric_for(q.model_copy(update={"kind": kind}))
+            if labelled <= set(other.criterion_ids):
+                return other, list(q.strong_answer)
     return library.rubric_for(q), list(q.strong_answer)
 
 
@@ -291,21 +326,43 @@ async def _grade_item(model: InterviewModel, item: CalibrationItem,
     start = time.perf_counter()
     grade = await model.grade(grade_request(item, rubric, strong_answer=outline))
     ms = (time.perf_counter() - start) * 1000
+    fell_back = grade.grader == "offline" and model.name != "offline"
     clean = None
     if item.kind == "injection":
         clean_request = grade_request(item, rubric, without_injection(item), outline)
-        clean = (await model.grade(clean_request)).overall
+        clean = await model.grade(clean_request)
+    return item_result(item, grade, round(ms, 2), clean,
+                       _reason(grade.notes) if fell_back else "")
+
+
+def item_result(item: CalibrationItem, grade: AnswerGrade, ms: float,
+                clean: AnswerGrade | None = None, fallback: str = "") -> ItemResult:
+    """One item's result from its grade (and, for an injection, the clean answer's grade)."""
     return ItemResult(id=item.id, kind=item.kind, topic=item.topic, question=item.question,
                       label=item.label.overall, grade=grade.overall,
                       label_criteria=dict(item.label.criteria),
                       grade_criteria={c.id: c.score for c in grade.criteria},
-                      flags=list(grade.flags), ms=round(ms, 2), clean_grade=clean,
-                      style=item.style, pair_of=item.pair_of)
+                      flags=list(grade.flags), ms=ms,
+                      clean_grade=clean.overall if clean is not None else None,
+                      style=item.style, pair_of=item.pair_of, fallback=fallback,
+                      detail=grade, clean_detail=clean)
+
+
+def _reason(notes: Sequence[str]) -> str:
+    """Why the offline grader stood in, from the grade's first note."""
+    first = notes[0] if notes else ""
+    return first.removeprefix("Graded by the offline grader because ").rstrip(".") \
+        or "no reason given"
+
+
+Progress = Callable[[int, int, "ItemResult"], None]
 
 
 async def run_calibration(model: InterviewModel, items: Sequence[CalibrationItem],
-                          rubrics: Mapping[str, Rubric] | None = None) -> CalibrationReport:
-    """Grade every item with `model` and measure it against the labels."""
+                          rubrics: Mapping[str, Rubric] | None = None,
+                          progress: Progress | None = None) -> CalibrationReport:
+    """Grade every item with `model` and measure it against the labels; `progress` hears
+    of each item as it is done (a run against a slow model takes many minutes)."""
     shipped = rubrics is None
     rubrics = rubrics if rubrics is not None else _default_rubrics()
     start = time.perf_counter()
@@ -314,6 +371,8 @@ async def run_calibration(model: InterviewModel, items: Sequence[CalibrationItem
         found = _library_question(item) if shipped else None
         rubric, outline = found or (rubrics[item.topic], [])
         results.append(await _grade_item(model, item, rubric, outline))
+        if progress is not None:
+            progress(len(results), len(items), results[-1])
     return build_report(model.name, results, time.perf_counter() - start)
 
 
@@ -356,4 +415,5 @@ def build_report(model: str, results: Sequence[ItemResult], seconds: float) -> C
         ranking=round(ranking, 4), ranking_pairs=pairs, kinds=kind_results(results),
         styles=style_results(results),
         slowest=[SlowItem(id=r.id, kind=r.kind, ms=r.ms) for r in slow],
-        total_seconds=round(seconds, 3), items=list(results))
+        total_seconds=round(seconds, 3), items=list(results),
+        fallbacks=sum(1 for r in results if r.fallback))

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from interviewer import engine, paths, terminal
 from interviewer.library import LibraryError, default_library, load_library
-from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
+from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
 from interviewer.storage import LOCAL_OWNER
@@ -131,14 +131,18 @@ def practice(
     mode: Annotated[str, typer.Option(help="full, area, topic or single.")] = "full",
     area: AreaOpt = None, topic: TopicOpt = None,
     questions: Annotated[int | None, typer.Option(help="How many questions, 1 to 8.")] = None,
+    level: Annotated[str, typer.Option(
+        help="The level you interview at: pm, senior or staff. The outline and bar follow it.")]
+    = "senior",
     question: Annotated[str | None, typer.Option(help="One question id (see `questions`).")]
     = None,
     model: ModelOpt = None,
 ) -> None:
     """Run a mock interview in this terminal.
 
-    Type each answer and press Enter on an empty line to submit it. Type :finish to end
-    early. At the end you get the scorecard; the interview is also saved for the web page.
+    Type each answer and press Enter on an empty line to submit it. Start with ? to ask a
+    clarifying question about the scenario first (the question stays open). Type :finish
+    to end early. At the end you get the scorecard; the interview is also saved for the web page.
 
     \b
     Example:
@@ -149,7 +153,7 @@ def practice(
     settings = get_settings()
     service = build_service(settings)
     try:
-        plan = service.plan(mode, area, topic, questions, question)
+        plan = service.plan(mode, area, topic, questions, question, level)
         interview_id = service.create(plan, model or default_model_name(settings), LOCAL_OWNER)
     except (engine.PlanError, UnknownModel) as exc:
         raise _fail(str(exc)) from None
@@ -173,6 +177,9 @@ def grade(
     question: Annotated[str | None, typer.Option(help="The question text, or a library id.")]
     = None,
     answer_file: Annotated[Path | None, typer.Option(help="File holding the answer.")] = None,
+    audio: Annotated[Path | None, typer.Option(
+        help="A recording of the answer instead: transcribed on this machine, then graded, "
+             "with delivery figures.")] = None,
     jsonl: Annotated[Path | None, typer.Option(
         help='Grade many: one {"id", "area", "topic", "question", "answer"} per line.')] = None,
     model: ModelOpt = None,
@@ -189,25 +196,90 @@ def grade(
     """
     settings = get_settings()
     try:
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except UnknownModel as exc:
         raise _fail(str(exc)) from None
     if jsonl is not None:
         code = asyncio.run(terminal.grade_jsonl(chosen, jsonl, sys.stdout, err))
         raise typer.Exit(code)
-    if not (area and topic and question and answer_file):
-        raise _fail("give --area, --topic, --question and --answer-file, or --jsonl FILE")
+    if not (area and topic and question and (answer_file or audio)):
+        raise _fail("give --area, --topic, --question and --answer-file (or --audio), "
+                    "or --jsonl FILE")
     _choice("area", area, AREAS)
     _choice("topic", topic, TOPICS)
-    request = _one_request(area, topic, question, _read_answer(answer_file))
+    spoken = _transcribe_file(audio, _question_text(question)) if audio else None
+    text = spoken[0].text if spoken else _read_answer(answer_file)
+    request = _one_request(area, topic, question, text)
     try:
         result = asyncio.run(chosen.grade(request))
     except ModelUnavailable as exc:
         raise _fail(f"the model is unavailable: {exc}", 1) from None
     if output == "json":
-        print(json.dumps(terminal.grade_json("answer", result)))
+        graded = terminal.grade_json("answer", result)
+        if spoken:
+            graded |= {"transcript": spoken[0].text, "transcribed_by": spoken[0].engine,
+                       "delivery": spoken[1].model_dump(mode="json")}
+        print(json.dumps(graded))
     else:
+        if spoken:
+            terminal.print_delivery(Console(), spoken[0], spoken[1])
         terminal.print_grade(Console(), request.question_text, result)
+
+
+def _question_text(question: str) -> str:
+    library = default_library()
+    return library.question(question).text if question in library.questions else question
+
+
+def _transcribe_file(path: Path, question: str | None, kind: str | None = None):
+    """(transcript, delivery) of a recording, or a clear error and exit code 2."""
+    from interviewer.speech.audio import AudioError
+    from interviewer.speech.delivery import measure
+    from interviewer.speech.transcribe import build_transcriber
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        heard = asyncio.run(build_transcriber(get_settings()).transcribe(data, path.name,
+                                                                          question))
+    except AudioError as exc:
+        raise _fail(f"{path}: {exc}") from None
+    if not heard.text.strip():
+        raise _fail(f"{path}: no words could be heard in the recording")
+    return heard, measure(heard.text, heard.words, heard.seconds, kind)
+
+
+@app.command()
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="The recording (WAV, WebM, OGG, MP3 or M4A).")],
+    question: Annotated[str | None, typer.Option(
+        help="The question answered (text or a library id): helps the model hear its words.")]
+    = None,
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Transcribe a spoken answer on this machine and show its delivery figures.
+
+    \b
+      interviewer transcribe answer.wav --question api-payments-create-idempotency
+    """
+    kind = None
+    if question and question in default_library().questions:
+        kind = default_library().question(question).kind
+    heard, delivery = _transcribe_file(file, _question_text(question) if question else None,
+                                       kind)
+    if output == "json":
+        print(json.dumps({"transcript": heard.text, "transcribed_by": heard.engine,
+                          "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
+    else:
+        terminal.print_delivery(Console(), heard, delivery)
+
+def _strict(model: InterviewModel) -> InterviewModel:
+    """A model asked for by name must answer or fail: no offline grade when it is down."""
+    if hasattr(model, "fall_back_when_unavailable"):
+        model.fall_back_when_unavailable = False  # type: ignore[attr-defined]
+    return model
 
 
 def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
@@ -257,7 +329,23 @@ def check(root: Annotated[Path | None, typer.Option(
             err.print(f"[red]✗[/red] {problem}", highlight=False)
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
+    _check_delivery_rules(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
+
+
+def _check_delivery_rules(root: Path | None) -> None:
+    """The spoken-delivery ranges and fillers (prompts/speech/delivery.yaml) load cleanly."""
+    from interviewer.paths import prompts_dir
+    from interviewer.speech.delivery import load_rules
+
+    path = (root / "prompts" if root else prompts_dir()) / "speech" / "delivery.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without speech rules uses the installed ones
+    try:
+        load_rules(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -274,6 +362,10 @@ def calibrate(
     = 0.80,
     min_ranking: Annotated[float, typer.Option(
         help="Fail below this share of answer pairs to one question ranked right.")] = 0.90,
+    fit: Annotated[bool, typer.Option(
+        "--fit", help="LLM models: learn a monotone map from the model's scores to the set's "
+                      "labels, store it (INTERVIEWER_SCORE_MAPS) and report before and after. "
+                      "Fit on a tuning set, never on a holdout.")] = False,
 ) -> None:
     """Grade a labelled answer set and measure agreement with the expert labels.
 
@@ -293,10 +385,20 @@ def calibrate(
     path = set_path or paths.calibration_dir() / "answers.jsonl"
     try:
         items = calibration.load_set(path)
-        chosen = ModelRegistry(settings)(model or default_model_name(settings))
+        chosen = _strict(ModelRegistry(settings)(model or default_model_name(settings)))
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise _fail(str(exc)) from None
-    report = asyncio.run(calibration.run_calibration(chosen, items))
+    if fit and getattr(chosen, "score_map", False) is False:
+        raise _fail("--fit needs an LLM model: the offline grader has no raw scores to map")
+    if fit:
+        chosen.score_map = None  # fit on the raw model, not on an earlier map's output
+    try:
+        report = asyncio.run(calibration.run_calibration(chosen, items,
+                                                         progress=terminal.calibration_progress(err)))
+    except ModelUnavailable as exc:
+        raise _fail(f"the model is unavailable: {exc}. No report was written", 1) from None
+    if fit:
+        report = _fit_and_report(report, items, path, settings.score_maps, out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
@@ -307,6 +409,24 @@ def calibrate(
     for line in failed:
         err.print(f"[red]✗[/red] {line}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+def _fit_and_report(report, items, set_path: Path, maps_path: Path, out: Path):
+    """Fit and store the map, print before and after, and return the report after the map."""
+    from interviewer.calibration_fit import before_after, fit_map, with_map
+    from interviewer.llm.score_map import save_map
+
+    score_map = fit_map(report, report.model, set_path)
+    save_map(maps_path, score_map)
+    after = with_map(report, items, score_map)
+    table = before_after(report, after)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration-before.json").write_text(report.model_dump_json(indent=2), "utf-8")
+    print(f"Fitted a score map for {report.model} on {score_map.pairs} labelled criterion "
+          f"scores; stored in {maps_path}. Raw level -> calibrated: "
+          + ", ".join(f"{k} -> {v:.2f}" for k, v in score_map.levels.items()))
+    print(table + "\n")
+    return after
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from interviewer.coaching import fix_first
-from interviewer.library import FollowUp, Library, Question
+from interviewer.library import FollowUp, Library, Question, outline_at
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
 from interviewer.scoring import (
     AnswerGrade,
@@ -21,7 +21,7 @@ from interviewer.scoring import (
     Usage,
     hire_signal,
 )
-from interviewer.taxonomy import AREAS, TOPICS
+from interviewer.taxonomy import AREAS, LEVELS, TOPICS
 
 Mode = Literal["full", "area", "topic", "single"]
 MODES: tuple[str, ...] = ("full", "area", "topic", "single")
@@ -42,15 +42,45 @@ class Plan:
     area: str | None
     topic: str | None
     question_ids: tuple[str, ...]
+    level: str = "senior"  # the level the candidate targets: the outline and bar follow it
 
 
 @dataclass(frozen=True)
 class Turn:
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification"]
     question_id: str
     text: str
     criterion: str | None = None
+
+    @property
+    def clarifying(self) -> bool:
+        """A clarifying question or its reply: part of the conversation, never an answer."""
+        return self.kind in CLARIFY_KINDS
+
+
+CLARIFY_KINDS = ("clarify", "clarification")
+
+
+def main_turns(turns: list[Turn]) -> list[Turn]:
+    """The turns without clarifying exchanges: questions, follow-ups and answers."""
+    return [t for t in turns if not t.clarifying]
+
+
+def clarifications_for(turns: list[Turn], question_id: str) -> list[Exchange]:
+    """Each clarifying question asked on a question: the candidate's words as `answer` (they
+    are the candidate's, so graders fence them like answers) and the reply as `prompt`."""
+    out: list[Exchange] = []
+    asked: str | None = None
+    for t in turns:
+        if t.question_id != question_id or not t.clarifying:
+            continue
+        if t.kind == "clarify":
+            asked = t.text
+        elif asked is not None:
+            out.append(Exchange(prompt=t.text, answer=asked))
+            asked = None
+    return out
 
 
 @dataclass(frozen=True)
@@ -105,11 +135,13 @@ def _pick_mixed(pool: list[Question], count: int, rng: random.Random) -> list[Qu
 
 def plan_interview(library: Library, mode: str = "full", area: str | None = None,
                    topic: str | None = None, count: int | None = None,
-                   question_id: str | None = None, seed: int | None = None) -> Plan:
+                   question_id: str | None = None, seed: int | None = None,
+                   level: str = "senior") -> Plan:
     """Choose the questions for a full loop, an area drill, a topic drill or one question."""
     _check_choice("mode", mode, MODES)
     _check_choice("area", area, AREAS)
     _check_choice("topic", topic, TOPICS)
+    _check_choice("level", level, LEVELS)
     count = DEFAULT_COUNTS[mode] if count is None else count
     if not 1 <= count <= MAX_QUESTIONS:
         raise PlanError(f"questions must be between 1 and {MAX_QUESTIONS}, not {count}")
@@ -122,7 +154,7 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
             raise PlanError(f"unknown question id {question_id!r}; "
                             "`interviewer questions` lists them")
         q = library.question(question_id)
-        return Plan("single", q.area, q.topic, (question_id,))
+        return Plan("single", q.area, q.topic, (question_id,), level)
     pool = library.filter(area=area, topic=topic)
     if not pool:
         raise PlanError(f"no questions match area={area} topic={topic}")
@@ -130,8 +162,8 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
         count = 1
     chosen = _pick_mixed(pool, min(count, len(pool)), random.Random(seed))
     if mode == "single":  # one question: its own area and topic describe the session
-        return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,))
-    return Plan(mode, area, topic, tuple(q.id for q in chosen))
+        return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,), level)
+    return Plan(mode, area, topic, tuple(q.id for q in chosen), level)
 
 
 def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
@@ -139,7 +171,7 @@ def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
     out: list[Exchange] = []
     prompt: str | None = None
     for t in turns:
-        if t.question_id != question_id:
+        if t.question_id != question_id or t.clarifying:
             continue
         if t.role == "interviewer":
             prompt = t.text
@@ -151,17 +183,19 @@ def exchanges_for(turns: list[Turn], question_id: str) -> list[Exchange]:
 
 def awaiting_answer(state: State) -> Turn | None:
     """The interviewer turn the candidate is expected to answer, if any."""
-    if state.finished or not state.turns:
+    turns = main_turns(state.turns)
+    if state.finished or not turns:
         return None
-    last = state.turns[-1]
+    last = turns[-1]
     return last if last.role == "interviewer" else None
 
 
 def ungraded_question(state: State) -> str | None:
     """The question whose latest answer has been stored but not yet graded."""
-    if not state.turns or state.turns[-1].role != "candidate":
+    turns = main_turns(state.turns)
+    if not turns or turns[-1].role != "candidate":
         return None
-    qid = state.turns[-1].question_id
+    qid = turns[-1].question_id
     answered = len(exchanges_for(state.turns, qid))
     grade = state.grades.get(qid)
     graded = 0 if grade is None else grade.answers
@@ -190,6 +224,16 @@ def choose_follow_up(question: Question, grade: AnswerGrade, asked: list[str]) -
     return None
 
 
+def _twist(question: Question, asked: list[str]) -> FollowUp | None:
+    """A staged case's changed constraint: always the first follow-up, after the first answer.
+
+    It probes the question's first follow-up criterion, so it counts as one of the
+    follow-ups and that criterion is not probed twice."""
+    if question.twist is None or asked:
+        return None
+    return FollowUp(criterion=question.follow_ups[0].criterion, text=question.twist)
+
+
 def next_step(state: State, library: Library) -> Step:
     """What the interviewer does next, given every turn and grade so far."""
     if state.finished:
@@ -201,7 +245,8 @@ def next_step(state: State, library: Library) -> Step:
         grade = state.grades.get(current)
         question = library.question(current)
         if grade is not None and NOT_GRADED not in grade.flags:
-            fu = choose_follow_up(question, grade, _follow_ups_asked(state, current))
+            asked_here = _follow_ups_asked(state, current)
+            fu = _twist(question, asked_here) or choose_follow_up(question, grade, asked_here)
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
     if len(asked) >= len(ids):
@@ -227,8 +272,13 @@ def grade_request(state: State, question_id: str, library: Library,
                   interview_id: str = "") -> GradeRequest:
     """The request a model needs to grade every answer given so far to one question."""
     q = library.question(question_id)
-    return GradeRequest.for_question(q, library.rubric_for(q),
-                                     exchanges_for(state.turns, question_id), interview_id)
+    level = state.plan.level
+    bar = library.levels[level].bar if level in library.levels else ""
+    request = GradeRequest.for_question(q, library.rubric_for(q),
+                                        exchanges_for(state.turns, question_id), interview_id,
+                                        level, bar)
+    return request.model_copy(
+        update={"clarifications": clarifications_for(state.turns, question_id)})
 
 
 async def grade_latest(state: State, library: Library, model: InterviewModel,
@@ -272,10 +322,12 @@ def _question_card(library: Library, qid: str, state: State) -> QuestionCard | N
         return None
     q = library.question(qid)
     answer = "\n\n".join(e.answer for e in exchanges_for(state.turns, qid))
+    hire, stretch = outline_at(q, state.plan.level)
     return QuestionCard(
         question_id=qid, question=q.text, area=q.area, topic=q.topic,
         overall=grade.overall, criteria=grade.criteria, missed=grade.missed,
-        strong_answer=list(q.strong_answer), answer=answer, grader=grade.grader,
+        strong_answer=hire, strong_hire=stretch, weak_answers=list(q.weak_answers),
+        answer=answer, grader=grade.grader,
         flags=grade.flags, notes=grade.notes, usage=grade.usage, red_flags=grade.red_flags,
         uncertain=grade.uncertain)
 
@@ -286,10 +338,11 @@ def build_scorecard(interview_id: str, state: State, library: Library) -> Scorec
              if (c := _question_card(library, qid, state)) is not None]
     unanswered = len(state.plan.question_ids) - len(cards)
     overall = _overall(cards, unanswered if state.finished else 0)
-    graders = sorted({card.grader for card in cards}) or ["none"]
+    graders = sorted({card.grader for card in cards})  # none yet: "not graded yet"
     usage = sum((card.usage for card in cards), Usage())
     return Scorecard(interview_id=interview_id, overall=overall, hire_signal=hire_signal(overall),
                      grader=", ".join(graders), questions=cards, usage=usage,
+                     level=state.plan.level,
                      unanswered=unanswered, fix_first=fix_first(cards, unanswered))
 
 

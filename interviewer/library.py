@@ -52,6 +52,7 @@ class Criterion(Strict):
 
 SHARED_SHARE_MAX = 0.30  # structure plus trade-offs may make up at most this share of a topic
 SHARED_IDS = ("structure", "trade-offs")
+TOPIC_CRITERIA = "topic"  # a red flag's criterion meaning "every criterion the topic owns"
 
 
 class RedFlag(Strict):
@@ -87,6 +88,7 @@ class RubricFile(Strict):
 class CommonFile(Strict):
     criteria: list[Criterion] = Field(min_length=1)
     jargon: list[str] = Field(default_factory=list)
+    red_flags: list[RedFlag] = Field(default_factory=list)  # apply to every topic
 
 
 class Rubric(Strict):
@@ -171,6 +173,25 @@ class Question(Strict):
         return self.level
 
 
+class LevelBar(Strict):
+    """What a candidate at one level must show, whatever the question."""
+
+    name: str
+    bar: str = Field(min_length=20)
+
+
+LEVEL_RANK = {"pm": 0, "senior": 1, "staff": 2}
+
+
+def outline_at(question: Question, level: str | None) -> tuple[list[str], list[str]]:
+    """The strong-answer outline for a candidate at `level`: what Hire needs, and what
+    lifts it to Strong hire. Above the question's own level, the question's Strong hire
+    points become part of the Hire bar; at or below it, they stay the stretch."""
+    if level is not None and LEVEL_RANK[level] > LEVEL_RANK[question.level]:
+        return [*question.strong_answer, *question.strong_hire], []
+    return list(question.strong_answer), list(question.strong_hire)
+
+
 class QuestionFile(Strict):
     area: Area
     questions: list[dict[str, Any]] = Field(min_length=1)
@@ -188,6 +209,7 @@ class LibraryError(Exception):
 class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    levels: dict[str, LevelBar] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question:
         return self.questions[question_id]
@@ -245,13 +267,13 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
 def _load_common(rubric_dir: Path, problems: list[str]) -> CommonFile:
     path = rubric_dir / "common.yaml"
     if not path.exists():
-        return CommonFile.model_construct(criteria=[], jargon=[])
+        return CommonFile.model_construct(criteria=[], jargon=[], red_flags=[])
     raw = _read_yaml(path, problems)
     try:
         common = CommonFile.model_validate(raw)
     except ValidationError as err:
         problems.extend(_validation_problems(path, err))
-        return CommonFile.model_construct(criteria=[], jargon=[])
+        return CommonFile.model_construct(criteria=[], jargon=[], red_flags=[])
     _check_jargon(path, common.jargon, common.criteria, problems)
     return common
 
@@ -273,7 +295,7 @@ def _check_red_flags(where: str, flags: list[RedFlag], criterion_ids: list[str],
                      problems: list[str]) -> None:
     """Every red flag caps a criterion the rubric has, and ids are unique."""
     for i, flag in enumerate(flags):
-        if flag.criterion not in criterion_ids:
+        if flag.criterion not in (*criterion_ids, TOPIC_CRITERIA):
             problems.append(f"{where}.red_flags[{i}].criterion: {flag.criterion!r} is not a "
                             f"criterion here ({', '.join(criterion_ids)})")
     for fid, n in Counter(f.id for f in flags).items():
@@ -315,9 +337,10 @@ def _merge_rubric(path: Path, rf: RubricFile, common: CommonFile,
     for cid in dupes:
         problems.append(f"{path.name}: criteria: criterion id {cid!r} appears twice")
     _check_jargon(path, common.jargon, list(rf.criteria), problems)
-    _check_red_flags(path.name, rf.red_flags, all_ids, problems)
+    flags = [*rf.red_flags, *common.red_flags]
+    _check_red_flags(path.name, flags, all_ids, problems)
     rubric = Rubric(topic=rf.topic, name=rf.name, summary=rf.summary, criteria=criteria,
-                    red_flags=rf.red_flags, kind_criteria=by_kind)
+                    red_flags=flags, kind_criteria=by_kind)
     _check_weights(path, rubric, problems)
     return rubric
 
@@ -401,12 +424,28 @@ def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubr
                 f"criterion of the {q.topic} rubric ({', '.join(rubric.criterion_ids)})")
 
 
+def _load_levels(prompts: Path, problems: list[str]) -> dict[str, LevelBar]:
+    """The difficulty ladder from prompts/levels.yaml; a library without it has no bars."""
+    path = prompts / "levels.yaml"
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path, problems)
+    try:
+        levels = {k: LevelBar.model_validate(v) for k, v in (raw or {}).items()}
+    except (ValidationError, AttributeError) as err:
+        problems.append(f"{path.name}: {err}")
+        return {}
+    if sorted(levels) != sorted(LEVEL_RANK):
+        problems.append(f"{path.name}: describe exactly the levels {', '.join(LEVEL_RANK)}")
+    return levels
+
+
 def load_library(root: Path | None = None) -> Library:
     """Load and check every question and rubric; raise LibraryError listing all problems."""
     root = root or paths.data_root()
     problems: list[str] = []
     rubrics = load_rubrics(root / "rubrics", problems)
-    library = Library(rubrics=rubrics)
+    library = Library(rubrics=rubrics, levels=_load_levels(root / "prompts", problems))
     for path in sorted((root / "prompts" / "questions").glob("*.yaml")):
         for index, (qpath, q) in enumerate(_load_question_file(path, problems)):
             if q.id in library.questions:

@@ -80,10 +80,6 @@ class AnswerGrade(BaseModel):
         score = weighted_overall(self.criteria)
         return score if self.overall_cap is None else min(score, self.overall_cap)
 
-    def weakest(self) -> CriterionGrade:
-        """The lowest-scoring criterion; ties go to the heavier weight."""
-        return min(self.criteria, key=lambda c: (c.score, -c.weight))
-
 
 def weighted_overall(criteria: list[CriterionGrade]) -> float:
     total = sum(c.weight for c in criteria)
@@ -106,6 +102,8 @@ class QuestionCard(BaseModel):
     criteria: list[CriterionGrade]
     missed: list[str]
     strong_answer: list[str]
+    strong_hire: list[str] = Field(default_factory=list)  # what lifts Hire to Strong hire
+    weak_answers: list[str] = Field(default_factory=list)  # common answers that fall short
     answer: str = ""
     grader: str = ""
     flags: list[str] = Field(default_factory=list)
@@ -123,6 +121,7 @@ class Scorecard(BaseModel):
     questions: list[QuestionCard]
     usage: Usage = Field(default_factory=Usage)
     unanswered: int = 0
+    level: str = "senior"  # the level the candidate targeted; the outlines follow it
     fix_first: list[str] = Field(default_factory=list)  # the three things to work on first
 
     @computed_field  # type: ignore[prop-decorator]

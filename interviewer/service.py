@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from interviewer import engine
+from interviewer import clarify, engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
 from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
-from interviewer.storage import LOCAL_OWNER, Conflict, Record, Store
+from interviewer.storage import LOCAL_OWNER, Conflict, Duplicate, Record, Store, StoredTurn
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
@@ -61,8 +61,10 @@ class Interviews:
         return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
-             count: int | None = None, question_id: str | None = None) -> engine.Plan:
-        return engine.plan_interview(self.library, mode, area, topic, count, question_id)
+             count: int | None = None, question_id: str | None = None,
+             level: str = "senior") -> engine.Plan:
+        return engine.plan_interview(self.library, mode, area, topic, count, question_id,
+                                     level=level)
 
     def create(self, plan: engine.Plan, model_name: str, owner: str = LOCAL_OWNER) -> str:
         """Store a new interview for `owner` (the routes name the caller's; the default, the
@@ -81,16 +83,17 @@ class Interviews:
         self.load(interview_id, owner)
         self.store.delete_interview(interview_id)
 
-    def validate_answer(self, text: str) -> str:
-        """Reject what cannot be an answer, with a message a candidate can act on."""
+    def validate_answer(self, text: str, what: str = "answer") -> str:
+        """Reject what cannot be an answer (or a question), with a message a candidate can
+        act on."""
         if not isinstance(text, str) or not text.strip():
-            raise BadAnswer("the answer is empty: write your answer before submitting")
+            raise BadAnswer(f"the {what} is empty: write your {what} before submitting")
         if len(text) > self.max_answer_chars:
-            raise BadAnswer(f"the answer is {len(text):,} characters; the limit is "
+            raise BadAnswer(f"the {what} is {len(text):,} characters; the limit is "
                             f"{self.max_answer_chars:,}. Shorten it and submit again")
         bad = [c for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0xD800 <= ord(c) <= 0xDFFF]
         if bad:
-            raise BadAnswer("the answer contains control characters; paste it as plain text")
+            raise BadAnswer(f"the {what} contains control characters; paste it as plain text")
         return text
 
     def submit(self, interview_id: str, text: str, turn: int | None = None) -> bool:
@@ -111,12 +114,39 @@ class Interviews:
                 raise NotAwaitingAnswer(_not_waiting(record))
             asked = record.turns[open_seq].turn
             answer = Turn("candidate", "answer", asked.question_id, text)
-            return self.store.add_answer(interview_id, open_seq + 1, answer)
-        reply = self.store.turn_at(interview_id, turn + 1)
-        if reply is not None and reply.role == "candidate" and reply.text == text:
+            return self.store.add_answer(interview_id, _next_seq(record), answer)
+        reply = _answer_after(record, turn)
+        if reply is not None and reply.text == text:
             return False
         raise Conflict(f"turn {turn} is not the question waiting for an answer; "
                        "reload the interview to see the current one")
+
+    def clarify(self, interview_id: str, text: str) -> str:
+        """Store a clarifying question on the open turn, then store and return the reply.
+
+        The question is stored before anything else happens to it. The reply comes from the
+        question's scenario facts, the same whichever model runs the interview, and the
+        turn stays open: asking never uses up the answer.
+        """
+        text = self.validate_answer(text, "question")
+        record = self.store.load(interview_id)
+        open_seq = _open_turn_seq(record)
+        if open_seq is None:
+            raise NotAwaitingAnswer(_not_waiting(record))
+        qid = record.turns[open_seq].turn.question_id
+        seq = _next_seq(record)
+        self._add(interview_id, seq, Turn("candidate", "clarify", qid, text))
+        earlier = len(engine.clarifications_for(record.state.turns, qid))
+        answer = clarify.reply(self.library.question(qid), text, earlier)
+        self._add(interview_id, seq + 1, Turn("interviewer", "clarification", qid, answer))
+        return answer
+
+    def _add(self, interview_id: str, seq: int, turn: Turn) -> None:
+        try:
+            self.store.add_turn(interview_id, seq, turn)
+        except Duplicate:
+            raise Conflict("the interview moved on while you were asking; reload it and ask "
+                           "again") from None
 
     async def advance(self, interview_id: str, on_delta: DeltaSink | None = None,
                       ask: bool = True) -> Record:
@@ -199,6 +229,20 @@ class Interviews:
                        total=len(record.state.plan.question_ids), started_at=stored.created_at)
 
 
+def _main(record: Record) -> list[StoredTurn]:
+    return [t for t in record.turns if not t.turn.clarifying]
+
+
+def _next_seq(record: Record) -> int:
+    return record.turns[-1].seq + 1 if record.turns else 0
+
+
+def _answer_after(record: Record, seq: int) -> Turn | None:
+    """The candidate's answer to the interviewer turn at `seq`, if one is stored."""
+    later = [t.turn for t in _main(record) if t.seq > seq]
+    return later[0] if later and later[0].role == "candidate" else None
+
+
 def _why(exc: Exception) -> str:
     if isinstance(exc, TimeoutError):
         return "grading took longer than its time budget"
@@ -208,12 +252,13 @@ def _why(exc: Exception) -> str:
 def _repeats_answer(record: Record, text: str) -> bool:
     """True when `text` is already stored as the latest answer, or as an answer to the
     question now in play (its follow-ups included): a re-sent request, not a new answer."""
-    answers = [t.turn for t in record.turns if t.turn.role == "candidate"]
+    main = _main(record)
+    answers = [t.turn for t in main if t.turn.role == "candidate"]
     if not answers:
         return False
     if answers[-1].text == text:
         return True
-    question_id = record.turns[-1].turn.question_id
+    question_id = main[-1].turn.question_id
     return any(a.question_id == question_id and a.text == text for a in answers)
 
 
@@ -231,7 +276,8 @@ def _not_waiting(record: Record) -> str:
 
 
 def _open_turn_seq(record: Record) -> int | None:
-    if record.state.finished or not record.turns:
+    main = _main(record)
+    if record.state.finished or not main:
         return None
-    last = record.turns[-1]
+    last = main[-1]
     return last.seq if last.turn.role == "interviewer" else None

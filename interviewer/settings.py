@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_audio_seconds: int = Field(default=600, alias="INTERVIEWER_MAX_AUDIO_SECONDS", ge=5)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
+    # per-model maps from raw grader scores to the labelled scale (calibrate --fit writes it)
+    score_maps: Path = Field(default=Path("score-maps.json"), alias="INTERVIEWER_SCORE_MAPS")
+    # self-consistency: grade this many times and keep the median per criterion (LLM only)
+    grade_samples: int = Field(default=1, alias="INTERVIEWER_GRADE_SAMPLES", ge=1, le=9)
     # offline grading runs in worker processes, leaving a core to the server by default
     grade_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
                                alias="INTERVIEWER_GRADE_WORKERS", ge=1, le=64)

@@ -12,12 +12,13 @@ from rich.table import Table
 
 from interviewer.library import Question, default_library
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
-from interviewer.scoring import AnswerGrade, CriterionGrade, Scorecard
+from interviewer.scoring import AnswerGrade, CriterionGrade, Scorecard, Usage
 from interviewer.service import BadAnswer, Interviews
-from interviewer.taxonomy import LEVEL_NAMES, Area, Topic
+from interviewer.taxonomy import LEVEL_NAMES, TARGET_NAMES, Area, Topic
 from interviewer.web.views import grader_label
 
 FINISH = ":finish"
+ASK = "?"  # an entry starting with this is a clarifying question, not an answer
 
 
 def read_answer(stream: TextIO) -> str | None:
@@ -44,7 +45,8 @@ async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
     async def show(delta: str) -> None:
         console.print(delta, end="", markup=False, highlight=False)
 
-    console.print("[dim]Answer, then press Enter on an empty line. Type :finish to stop.[/dim]")
+    console.print("[dim]Answer, then press Enter on an empty line. Start with ? to ask a "
+                  "clarifying question first. Type :finish to stop.[/dim]")
     record = await _advance_printing(service, interview_id, show, console)
     while (current := service.current(record)) is not None:
         console.print(f"[dim]({'follow-up' if current.kind == 'follow_up' else 'question'} "
@@ -53,23 +55,68 @@ async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
         if text is None:
             break
         try:
+            if text.lstrip().startswith(ASK):
+                reply = service.clarify(interview_id, text.lstrip()[len(ASK):].strip())
+                console.print("[bold cyan]Interviewer:[/bold cyan] ", end="")
+                console.print(reply, markup=False, highlight=False)
+                continue
             service.submit(interview_id, text, current.turn)
         except BadAnswer as exc:
             console.print(f"[red]{exc}[/red]")
             continue
-        record = await _advance_printing(service, interview_id, show, console)
-    await service.finish(interview_id)
+        record = await _advance_printing(service, interview_id, show, console,
+                                         "Grading your answer…")
+    with console.status("Grading…", spinner="dots"):
+        await service.finish(interview_id)
     card = service.scorecard(interview_id)
     print_scorecard(console, card)
     return card
 
 
 async def _advance_printing(service: Interviews, interview_id: str, show: Any,
-                            console: Console) -> Any:
-    console.print("\n[bold cyan]Interviewer:[/bold cyan] ", end="")
-    record = await service.advance(interview_id, on_delta=show)
-    console.print()
+                            console: Console, waiting: str = "Preparing the first question…"
+                            ) -> Any:
+    """Advance the interview with a spinner until the interviewer's first words arrive (a
+    slow model can take minutes to grade), then print the turn as it comes."""
+    status = console.status(waiting, spinner="dots")
+    status.start()
+    started = False
+
+    async def first_then_show(delta: str) -> None:
+        nonlocal started
+        if not started:
+            status.stop()
+            console.print("\n[bold cyan]Interviewer:[/bold cyan] ", end="")
+            started = True
+        await show(delta)
+
+    try:
+        record = await service.advance(interview_id, on_delta=first_then_show)
+    finally:
+        status.stop()
+    if started:
+        console.print()
+        _turn_note(console, record)
     return record
+
+
+def _turn_note(console: Console, record: Any) -> None:
+    """Why the library's wording was used for the turn just asked, if it was."""
+    last = record.turns[-1] if record.turns else None
+    if last is not None and last.turn.role == "interviewer" and last.usage and last.usage.note:
+        console.print(f"[dim](In the library's words: {last.usage.note}.)[/dim]",
+                      highlight=False)
+
+
+def calibration_progress(console: Console) -> Any:
+    """A progress line per graded item, for a calibration run that may take many minutes."""
+
+    def report(done: int, total: int, item: Any) -> None:
+        extra = f", offline fallback: {item.fallback}" if item.fallback else ""
+        console.print(f"[dim]graded {done}/{total}: {item.id} ({item.ms / 1000:.1f} s{extra})"
+                      f"[/dim]", highlight=False)
+
+    return report
 
 
 def _criterion_rows(table: Table, criteria: list[CriterionGrade]) -> None:
@@ -79,11 +126,28 @@ def _criterion_rows(table: Table, criteria: list[CriterionGrade]) -> None:
                       f"{c.feedback}\nMissing: {c.missing or '-'}\nTip: {c.tip}")
 
 
+def usage_line(usage: Usage) -> str:
+    """Model tokens and cost, in one line; "" when nothing was spent."""
+    if not usage.total_tokens:
+        return ""
+    return (f"Model tokens: {usage.total_tokens:,} ({usage.prompt_tokens:,} prompt, "
+            f"{usage.completion_tokens:,} completion), about ${usage.cost_usd:.4f}")
+
+
+def _notes_and_usage(console: Console, notes: list[str], usage: Usage) -> None:
+    """Every note on a grade (why the offline grader stood in comes first) and its cost."""
+    for note in notes:
+        console.print(f"[yellow]{note}[/yellow]", highlight=False)
+    if line := usage_line(usage):
+        console.print(f"[dim]{line}[/dim]", highlight=False)
+
+
 def print_grade(console: Console, question: str, grade: AnswerGrade) -> None:
     console.print(f"[bold]{question}[/bold]")
     console.print(f"Overall {grade.overall:.2f} · graded by the {grader_label(grade.grader)}")
     for flag in grade.flags:
         console.print(f"[yellow]flag: {flag}[/yellow]")
+    _notes_and_usage(console, grade.notes, grade.usage)
     table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
     _criterion_rows(table, grade.criteria)
     console.print(table)
@@ -102,6 +166,8 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
     for i, q in enumerate(card.questions, 1):
         console.rule(f"Question {i}: {q.overall:.2f}")
         console.print(q.question)
+        console.print(f"Graded by the {grader_label(q.grader)}")
+        _notes_and_usage(console, q.notes, q.usage)
         for rf in q.red_flags:
             console.print(f"Red flag: {rf.name}\n  “{rf.quote}”\n  Why it hurts the platform's "
                           f"users: {rf.why}", style="red", markup=False)
@@ -111,11 +177,18 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
         table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
         _criterion_rows(table, q.criteria)
         console.print(table)
-        console.print("[bold]A strong answer covers:[/bold]")
-        for point in q.strong_answer:
-            console.print(f" • {point}")
+        for heading, points in ((f"A strong answer at {TARGET_NAMES[card.level]} level covers:",
+                                 q.strong_answer),
+                                ("What lifts it to Strong hire:", q.strong_hire),
+                                ("Common weak answers:", q.weak_answers)):
+            if points:
+                console.print(f"[bold]{heading}[/bold]")
+                for point in points:
+                    console.print(f" • {point}", markup=False)
     if card.unanswered:
         console.print(f"[dim]{card.unanswered} question(s) were not answered.[/dim]")
+    if line := usage_line(card.usage):
+        console.print(f"{line} for the whole interview", highlight=False)
 
 
 def print_questions(console: Console, questions: list[Question]) -> None:
@@ -137,7 +210,8 @@ class BatchItem(BaseModel):
 
 def grade_json(item_id: str, grade: AnswerGrade) -> dict[str, Any]:
     return {"id": item_id, "overall": grade.overall, "grader": grade.grader,
-            "flags": grade.flags,
+            "flags": grade.flags, "notes": grade.notes,
+            "usage": grade.usage.model_dump(exclude={"note"}),
             "criteria": [c.model_dump(include={"id", "name", "score", "evidence", "feedback"})
                          for c in grade.criteria]}
 
@@ -174,3 +248,18 @@ def _one_line(exc: Exception) -> str:
         return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
                          for e in exc.errors())
     return str(exc)
+
+
+def print_delivery(console: Console, heard: Any, delivery: Any) -> None:
+    """The transcript of a spoken answer and its delivery figures, each with its good range."""
+    console.print(f"[bold]Transcript[/bold] ({heard.seconds:.0f} s, {heard.engine})")
+    console.print(heard.text, markup=False, highlight=False)
+    console.print()
+    console.print("[bold]Delivery[/bold]")
+    for f in delivery.figures:
+        value = f"{int(f.value) // 60}:{int(f.value) % 60:02d}" if f.unit == "seconds" \
+            else f"{f.value:g} {f.unit}"
+        mark = "ok" if f.verdict == "ok" else f.verdict
+        console.print(f"  {f.name}: {value} (good: {f.good}; {mark}). {f.advice}",
+                      markup=False, highlight=False)
+    console.print()

@@ -48,7 +48,7 @@ def start_app_process(env: dict[str, str], port: int, stderr: object = None
     proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
                              str(port)], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=stderr if stderr is not None else subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a busy 2-core machine can take long to start one
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:

@@ -141,13 +141,14 @@ MEDIA = """\
 media: {http: HTTP APIs, batch: Warehouses and queues}
 mechanisms:
   - {name: HTTP 429 and Retry-After, words: ["429", Retry-After], fits: [http]}
+conditional: ["such as", "for an HTTP API"]
 """
 
 
 def _with_media(root: Path, bar: str) -> Path:
     (root / "prompts" / "media.yaml").write_text(MEDIA)
     path = root / "rubrics" / "rate-limiting.yaml"
-    path.write_text(path.read_text().replace("3: solid", f"3: {bar}", 1))
+    path.write_text(path.read_text().replace("3: solid", f"3: '{bar}'", 1))
     questions = root / "prompts" / "questions" / "internal-dev-platforms.yaml"
     questions.write_text(questions.read_text().replace("medium: http", "medium: batch"))
     return root
@@ -159,6 +160,30 @@ def test_a_rubric_bar_that_does_not_fit_the_medium_is_refused(tmp_path: Path) ->
     assert ("rate-limiting.yaml: rate-limiting-depth.levels[3] names 'HTTP 429 and "
             "Retry-After', which does not fit medium 'batch' (1 question(s), e.g. q1-2)") in out
     assert "medium 'http'" not in out  # the same bar is fine on an HTTP question
+
+
+def test_a_mechanism_offered_as_one_example_is_not_a_bar(tmp_path: Path) -> None:
+    bar = ("the caller learns when to retry (for an HTTP API, 429 with Retry-After; for a "
+           "queue, its position); limits are per team")
+    root = _with_media(write_mini_library(tmp_path / "lib"), bar)
+    assert "Library OK" in runner.invoke(app, ["check", "--root", str(root)]).output
+
+
+def test_the_shipped_rubrics_are_checked_against_each_medium(tmp_path: Path) -> None:
+    import shutil
+
+    from interviewer import paths
+
+    root = tmp_path / "lib"
+    for part in ("prompts", "rubrics"):
+        shutil.copytree(paths.data_root() / part, root / part)
+    assert (root / "prompts" / "media.yaml").exists()
+    path = root / "rubrics" / "rate-limiting.yaml"
+    text = path.read_text()
+    assert "in the medium's own terms" in text
+    path.write_text(text.replace("in the medium's own terms", "always with a 429 reply", 1))
+    out = _check(root)
+    assert "which does not fit medium 'batch'" in out and "data-warehouse-workload" in out
 
 
 def test_a_bar_scoped_with_applies_to_is_not_applied_elsewhere(tmp_path: Path) -> None:

@@ -159,4 +159,35 @@ def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Pa
         assert ANSWERS[0][:40] in a.inner_text("main")  # untouched by Bob's attempts
         alice.close()
         bob.close()
+
+
+def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) -> None:
+    """A candidate asks about the scenario, reads the fact, and still answers the question."""
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "clarify.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        page.click("label[for=mode-single]")
+        page.select_option("select[name=question_id]", "api-payments-create-idempotency")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#current-question-text")
+        question = page.inner_text("#current-question-text")
+        page.fill("#clarify", "Who sends the capture call today?")
+        page.click("#ask-clarification")
+        page.wait_for_selector(".turn-interviewer >> text=Scenario fact")
+        transcript = page.inner_text(".transcript")
+        assert "Who sends the capture call today?" in transcript
+        assert "mobile app sends the capture call itself" in transcript
+        assert question[:60] not in transcript  # the open question is shown once, below
+        # the same question is still open, shown once, and the answer goes to it
+        assert page.inner_text("#current-question-text") == question
+        assert "Question 1 of 1" in page.inner_text("#current-heading")
+        page.fill("#answer", ANSWERS[0])
+        page.click("#submit-answer")
+        page.wait_for_load_state("networkidle")
+        if page.query_selector("#finish"):
+            page.click("#finish")
+        page.wait_for_url("**/scorecard")
+        assert ANSWERS[0].split(". ")[0] in page.inner_text("main")
     assert not errors, errors

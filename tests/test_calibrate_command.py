@@ -95,3 +95,53 @@ def test_the_llm_model_calibrates_with_the_same_command(tmp_path: Path, monkeypa
     graded = [r for r in fake.requests if not r.get("stream")]
     assert len(graded) == 3  # one grading request per answer, through the real SDK
     assert {item["grade"] for item in report["items"]} == {3.0}  # the fake grades all 3
+
+
+def _strict_reply(request: dict):
+    """A model that ranks answers right but one level too strict: 2 for the strong answer,
+    1 for the rest, each with a verified quote."""
+    from tests.openai_server import Reply, answer_in, grade_content, schema_ids
+
+    answer = answer_in(request)
+    score = 3 if "token bucket refilled" in answer else 1
+    first = " ".join(answer.split()[:5])
+    return Reply.text(grade_content(schema_ids(request), score, [first]), prompt=400,
+                      completion=90)
+
+
+def test_fit_learns_a_map_that_the_grader_then_applies(tmp_path: Path, monkeypatch) -> None:
+    from interviewer.models import llm
+    from interviewer.models.registry import ModelRegistry
+    from tests.openai_server import FakeOpenAI
+
+    llm.forget_servers()
+    fake = FakeOpenAI(_strict_reply).start()
+    maps = tmp_path / "maps.json"
+    labelled = tmp_path / "set.jsonl"
+    items = [_item(i, STRONG + f" Variant {i}.", 4) for i in range(4)] + \
+            [_item(10 + i, f"We would add some limits to the API {i}.", 2) for i in range(4)]
+    labelled.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    try:
+        for name, value in {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "k",
+                            "INTERVIEWER_DB": str(tmp_path / "fit.db"),
+                            "INTERVIEWER_SCORE_MAPS": str(maps)}.items():
+            monkeypatch.setenv(name, value)
+        result = runner.invoke(app, ["calibrate", "--model", "strict-gpt", "--fit", "--set",
+                                     str(labelled), "--out", str(tmp_path / "out"),
+                                     "--min-qwk", "-1", "--min-spearman", "-1",
+                                     "--min-ranking", "0"])
+        assert result.exit_code == 0, result.output
+        assert "| before the map |" in result.output and "| after the map |" in result.output
+        stored = json.loads(maps.read_text())["strict-gpt"]
+        assert stored["levels"]["3"] == 4.0 and stored["levels"]["1"] == 2.0
+        after = json.loads((tmp_path / "out" / "calibration.json").read_text())
+        assert sorted({i["grade"] for i in after["items"]}) == [2.0, 4.0]
+        # the registry hands the stored map to the model, which applies it to new grades
+        from interviewer.settings import get_settings
+
+        get_settings.cache_clear()
+        model = ModelRegistry(get_settings())("strict-gpt")
+        assert model.score_map is not None and model.score_map.apply("limit-design", 3) == 4
+    finally:
+        fake.stop()
+        llm.forget_servers()

@@ -86,7 +86,8 @@ def test_grade_jsonl_prints_one_result_per_line_and_names_bad_lines(tmp_path: Pa
 def test_grade_without_enough_arguments_explains_itself() -> None:
     result = runner.invoke(app, ["grade", "--area", "api-products"])
     assert result.exit_code == 2
-    assert "give --area, --topic, --question and --answer-file, or --jsonl FILE" in result.output
+    assert ("give --area, --topic, --question and --answer-file (or --audio), or --jsonl FILE"
+            in result.output)
 
 
 def test_grade_with_an_llm_model_and_no_key_says_what_to_set() -> None:

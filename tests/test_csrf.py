@@ -163,7 +163,7 @@ def test_the_browser_cookie_is_http_only_and_lax(client: TestClient) -> None:
     assert "set-cookie" not in client.get("/").headers  # made once, then reused
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(token=st.text(max_size=80))
 def test_no_made_up_token_passes(client: TestClient, token: str) -> None:
@@ -171,3 +171,34 @@ def test_no_made_up_token_passes(client: TestClient, token: str) -> None:
     response = client.post("/interviews", data={"csrf_token": token, "model": "fake"},
                            follow_redirects=False)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("cookie", "kept"), [("a" * 31, False), ("a" * 32, True),
+                                              ("a" * 64, True), ("a" * 65, False),
+                                              ("a" * 31 + "!", False)])
+def test_only_a_well_formed_browser_id_is_kept(client: TestClient, cookie: str,
+                                               kept: bool) -> None:
+    client.cookies.set(COOKIE, cookie)
+    response = client.get("/")
+    assert ("set-cookie" not in response.headers) == kept
+
+
+def test_the_browser_cookie_is_secure_over_https(client: TestClient) -> None:
+    with TestClient(client.app, base_url="https://testserver") as secure:
+        cookie = secure.get("/").headers["set-cookie"]
+    assert "Secure" in cookie and "Path=/" in cookie
+    assert "Secure" not in client.get("/").headers["set-cookie"]
+
+
+def test_every_form_on_the_pages_refuses_a_forged_token(client: TestClient) -> None:
+    """Every form the pages offer must check its token: a new form without the check fails
+    here."""
+    url = _start(client)
+    html = client.get("/").text + client.get(url).text
+    actions = sorted(set(re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html)))
+    assert {"/interviews", f"{url}/answers", f"{url}/finish"} <= set(actions)
+    for action in actions:
+        response = client.post(action, data={"csrf_token": "forged" * 8, "text": "x"},
+                               files={"audio": ("a.webm", b"\x1a\x45\xdf\xa3", "audio/webm")})
+        assert response.status_code == 403, action
+    assert _turns(client, url) == ["interviewer"] and _status(client, url) == "in_progress"

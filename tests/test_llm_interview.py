@@ -160,6 +160,13 @@ def test_the_page_streams_each_turn_when_its_script_asks(web: TestClient,
     answered = web.post(f"{page_url}/answers", follow_redirects=False, data={
         "csrf_token": _token(page), "text": ANSWERS[0], "turn": "0", "stream": "1"})
     page = web.get(answered.headers["location"]).text
+    # the page says it is grading at once, and its stream grades: no waiting on "Submitting"
+    assert "Grading your answer…" in page and "Interview complete" not in page
+    assert len(server.requests) == 1
+    assert _events(web, _stream_url(page) or "") == [
+        ("grading", {"message": "Grading your answer… A slow model can take a minute or more."}),
+        ("graded", {})]
+    page = web.get(answered.headers["location"]).text  # what the script loads on "graded"
     assert [r.get("stream", False) for r in server.requests] == [True, False]  # graded first
     assert "Question 2 of 2" in page and 'name="turn" value="2"' in page
     assert [e for e, _ in _events(web, _stream_url(page) or "")][-1] == "done"

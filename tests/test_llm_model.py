@@ -288,11 +288,23 @@ def test_429_waits_as_long_as_retry_after_says(server: FakeOpenAI, tmp_path: Pat
 def test_500s_back_off_exponentially_then_give_up(server: FakeOpenAI, tmp_path: Path,
                                                   sleeps: Sleeps, mini_library: Library) -> None:
     model = make_model(server, tmp_path, sleeps, INTERVIEWER_MAX_RETRIES=2)
+    model.fall_back_when_unavailable = False  # as `calibrate` and `grade` ask
     request = grade_request(mini_library, ANSWER)
     server.script(*[Reply.error(500, "boom")] * 3)
     with pytest.raises(ModelUnavailable, match=r"answered 500: .*boom.*gave up after 3 attempt"):
         grade(model, request)
     assert sleeps.waits == [0.01, 0.02] and len(server.requests) == 3
+
+
+def test_in_an_interview_a_server_that_stays_down_gets_an_offline_grade_saying_why(
+        server: FakeOpenAI, tmp_path: Path, sleeps: Sleeps, mini_library: Library) -> None:
+    model = make_model(server, tmp_path, sleeps, INTERVIEWER_MAX_RETRIES=1)
+    server.script(*[Reply.error(502, "bad gateway")] * 2)
+    result = grade(model, grade_request(mini_library, ANSWER))
+    assert result.grader == "offline" and len(server.requests) == 2
+    assert result.notes[0].startswith(f"Graded by the offline grader because the model was "
+                                      f"unavailable ({server.base_url} answered 502: ")
+    assert result.notes[0].endswith("gave up after 2 attempt(s)).")
 
 
 def test_a_500_then_success_is_invisible(server: FakeOpenAI, tmp_path: Path, sleeps: Sleeps,
@@ -307,6 +319,7 @@ def test_a_500_then_success_is_invisible(server: FakeOpenAI, tmp_path: Path, sle
 def test_a_retry_after_longer_than_the_ceiling_gives_up_at_once(
         server: FakeOpenAI, tmp_path: Path, sleeps: Sleeps, mini_library: Library) -> None:
     model = make_model(server, tmp_path, sleeps)
+    model.fall_back_when_unavailable = False
     server.script(Reply.error(429, "quota", {"Retry-After": "3600"}))
     with pytest.raises(ModelUnavailable, match=r"rate-limiting requests \(429\); gave up after 1"):
         grade(model, grade_request(mini_library, ANSWER))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.library import Library
-from interviewer.llm import evidence, injection
+from interviewer.llm import evidence, guard, injection
 from interviewer.llm.budget import ContextTooSmall, fit_exchanges, prompt_budget
 from interviewer.llm.grading import build_grade
 from interviewer.llm.ledger import Ledger, TokenCapReached
@@ -245,3 +245,29 @@ def test_with_a_key_or_server_the_llm_is_the_default(env: dict[str, str], expect
     settings = Settings(_env_file=None, **env)
     wanted = load_catalog().default_model if expected == "catalog" else expected
     assert default_model_name(settings) == wanted
+
+
+def test_the_models_flag_alone_marks_the_answer(mini_library: Library) -> None:
+    # nothing in this answer looks like an instruction to code; only the model noticed
+    answer = "We shard by tenant so one noisy customer cannot starve the others."
+    request = _grade_request(mini_library, answer)
+    content = grade_content(request.rubric.criterion_ids, 3, ["We shard by tenant"],
+                            injected=True)
+    grade = build_grade(parse_verdict(json.dumps(content), request.rubric), request, "openai:x")
+    assert injection.injected_spans(answer) == []
+    assert grade.flags == ["instructions-to-grader"]
+    assert grade.notes[0].startswith("Part of the answer addressed the grader")
+
+
+def test_a_three_word_quote_is_evidence_and_two_words_are_not() -> None:
+    assert evidence.MIN_QUOTE_WORDS == 3
+    hit = evidence.locate("key the limit", ANSWER)
+    assert hit is not None and hit.text == "key the limit"
+    assert evidence.locate("the limit", ANSWER) is None
+
+
+def test_a_turn_too_long_for_its_question_is_named_with_its_length() -> None:
+    seed = "How would you version a public API?"
+    assert guard.check_turn("Why? " * 300, seed, []) == (
+        "was 1,499 characters long, over the 400 allowed for this question")
+    assert guard.check_turn(f"Picture a payments company. {seed}", seed, []) is None

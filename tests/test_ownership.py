@@ -100,6 +100,8 @@ def test_pages_of_another_candidates_interview_are_404(alice: TestClient, bob: T
                            data={"csrf_token": token}),
         "delete": bob.post(f"/interviews/{iid}/delete", follow_redirects=False,
                            data={"csrf_token": token}),
+        "clarify": bob.post(f"/interviews/{iid}/clarifications", follow_redirects=False,
+                            data={"csrf_token": token, "text": "Who calls it today?"}),
         "transcribe": bob.post(f"/interviews/{iid}/transcribe", data={"csrf_token": token},
                                files={"audio": ("a.webm", AUDIO, "audio/webm")}),
         "upload": bob.post(f"/interviews/{iid}/audio", data={"csrf_token": token},
@@ -132,6 +134,8 @@ def test_the_api_refuses_another_candidates_interview(alice: TestClient, bob: Te
         "answer": bob.post(f"{base}/answers", json={"text": "Bob's answer."}, headers=as_bob),
         "finish": bob.post(f"{base}/finish", headers=as_bob),
         "delete": bob.delete(base, headers=as_bob),
+        "clarify": bob.post(f"{base}/clarifications", json={"text": "Who calls it?"},
+                            headers=as_bob),
         "audio": bob.post(f"{base}/answers/audio", headers=as_bob,
                           files={"audio": ("a.wav", AUDIO, "audio/wav")}),
     }

@@ -19,11 +19,14 @@ def test_wheel_ships_library_and_web_files_and_works_installed(tmp_path: Path) -
     for expected in ["interviewer/_data/rubrics/common.yaml",
                      "interviewer/_data/prompts/questions/api-products.yaml",
                      "interviewer/_data/web/templates/base.html",
-                     "interviewer/_data/web/static/app.css"]:
+                     "interviewer/_data/web/static/app.css",
+                     "interviewer/storage/migrations/0001_initial.py",
+                     "interviewer/storage/migrations/0002_shared_state.sql"]:
         assert expected in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("from interviewer import paths; from interviewer.library import load_library; "
+            "from interviewer.storage import Store; Store('installed.db').leases; "
             "lib = load_library(); print(paths.data_root(), len(lib.questions))")
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, check=True,

@@ -192,3 +192,22 @@ def test_the_token_cap_holds_across_processes(backend: str, tmp_path: Path,
         assert len(server.requests) == 1
     finally:
         server.stop()
+
+
+def test_a_stream_whose_store_fails_says_so_instead_of_breaking(
+        tmp_path: Path, fake_model: FakeModel) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "s.db"))
+    service = make_service(settings, default_library(), fake_model)
+    with TestClient(create_app(settings, service)) as client:
+        offline = client.post("/api/interviews", json={"model": "offline"}).json()["id"]
+        limited = client.post("/api/interviews", json={"model": "fake"}).json()["id"]
+        service.submit(offline, ANSWER)
+        service.submit(limited, ANSWER)
+        (tmp_path / "s.db").unlink()
+        response = client.get(f"/interviews/{offline}/stream")
+        assert response.status_code == 200
+        assert "event: notice" in response.text and "could not be used" in response.text
+        assert "event: done" in response.text
+        # a model-backed stream records its spend first: that write fails, with a clear 503
+        refused = client.get(f"/interviews/{limited}/stream")
+        assert refused.status_code == 503 and "Nothing was changed" in refused.text

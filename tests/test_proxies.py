@@ -32,6 +32,13 @@ def _statuses(base: str, forwarded_for: list[str]) -> list[int]:
                 for ip in forwarded_for]
 
 
+def refused_detail(base: str) -> str:
+    with httpx.Client(base_url=base) as http:
+        refused = http.post("/api/interviews", json={"model": "fake"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    return refused.json()["detail"]
+
+
 def test_by_default_no_one_is_trusted_and_made_up_addresses_share_one_allowance(
         tmp_path: Path, fake_model: FakeModel) -> None:
     settings = _settings(tmp_path)
@@ -39,7 +46,9 @@ def test_by_default_no_one_is_trusted_and_made_up_addresses_share_one_allowance(
     addresses = [f"203.0.113.{n}" for n in range(20)]
     with serve(app, **server_options([])) as base:
         statuses = _statuses(base, addresses)
+        detail = refused_detail(base)
     assert statuses == [201, 201] + [429] * 18
+    assert "Your answer is saved" not in detail and "Too many model requests" in detail
 
 
 def test_a_trusted_proxy_names_the_client_and_each_client_has_its_own_allowance(
@@ -65,8 +74,8 @@ def test_the_setting_takes_addresses_and_networks_only() -> None:
 
 @pytest.mark.parametrize(("env", "expected"), [
     ({}, {"proxy_headers": False, "forwarded_allow_ips": ""}),
-    ({"INTERVIEWER_TRUSTED_PROXIES": "10.0.0.5"},
-     {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5/32"}),
+    ({"INTERVIEWER_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16"},
+     {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5/32,10.1.0.0/16"}),
 ])
 def test_serve_passes_the_trusted_proxies_to_uvicorn(
         monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: dict) -> None:

@@ -4,6 +4,8 @@ scorecard shows them with why they hurt the platform's users."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interviewer import engine
@@ -65,7 +67,7 @@ def test_a_proposed_mistake_caps_its_criterion_and_is_quoted(topic: str, flag: s
 @pytest.mark.parametrize(("topic", "answer"), WARNS)
 def test_warning_against_the_mistake_raises_no_red_flag(topic: str, answer: str) -> None:
     grade = grade_answer(_request(topic, answer))
-    assert grade.red_flags == [] and grade.overall_cap is None
+    assert grade.red_flags == [] and "red-flag" not in grade.flags
 
 
 def test_question_red_flags_are_applied_too() -> None:
@@ -130,3 +132,46 @@ def test_skipped_questions_count_as_one_once_the_interview_is_over(mini_library)
     done = engine.build_scorecard("x", state, mini_library)
     assert done.overall == 2.0 and done.hire_signal == "Lean no hire"
     assert done.unanswered == 2 and done.fix_first[0].startswith("Answer every question: 2")
+
+
+def test_the_scorecard_page_shows_red_flags_doubt_and_what_to_fix_first(client, fake_model,
+                                                                        monkeypatch) -> None:
+    from tests.test_pages import _start, _token
+
+    plain = fake_model.grade
+
+    async def flagged(request: GradeRequest) -> AnswerGrade:
+        grade = await plain(request)
+        hit = RedFlagHit(id="breaking-change-in-place", name="Breaking change shipped in place",
+                         criterion=grade.criteria[0].id, cap=2, quote="We repurpose the field.",
+                         why="Integrations break with no change on their side.")
+        return grade.model_copy(update={"red_flags": [hit], "overall_cap": 2.0,
+                                        "uncertain": ["It reads as spoken."]})
+
+    monkeypatch.setattr(fake_model, "grade", flagged)
+    url = _start(client, mode="area", area="api-products", questions="2")
+    page = client.get(url).text
+    client.post(f"{url}/answers", data={
+        "csrf_token": _token(page), "text": "We repurpose the field.",
+        "turn": re.search(r'name="turn" value="(\d+)"', page).group(1)})
+    card = client.get(f"{url}/scorecard").text
+    assert "Red flag: Breaking change shipped in place" in card
+    assert "<blockquote><p>We repurpose the field.</p></blockquote>" in card
+    assert "Why it hurts the platform's users: Integrations break" in card
+    assert "This grade is uncertain.</strong> It reads as spoken." in card
+    assert "Fix these first" in card
+    assert "Red flag, breaking change shipped in place: Integrations break" in card
+    assert "You answered 1 of 2 questions." in card
+    assert "weight 0." not in card
+
+
+def test_a_red_flag_every_topic_shares_caps_all_the_topic_criteria() -> None:
+    grade = grade_answer(_request("success-metrics", (
+        "To measure checkout conversion we capture full card numbers and CVV in our analytics "
+        "tool so we can study drop-off field by field. The primary metric is conversion per "
+        "merchant against a baseline from last quarter, with refund rate as a guardrail.")))
+    hit = next(h for h in grade.red_flags if h.id == "personal-data-exposed")
+    assert hit.criterion == "topic" and "full card numbers" in hit.quote
+    topic = [c for c in grade.criteria if c.id not in ("structure", "trade-offs")]
+    assert topic and all(c.score <= 2 and c.feedback.startswith("Red flag") for c in topic)
+    assert grade.overall <= 1.5

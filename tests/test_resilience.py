@@ -10,6 +10,7 @@ from interviewer.engine import NOT_GRADED
 from interviewer.models.base import GradeRequest
 from interviewer.scoring import AnswerGrade
 from tests.fakes import FakeModel
+from tests.test_pages import _token
 
 TYPO = "I agree. . Then we ship it."
 
@@ -87,3 +88,29 @@ def test_finish_still_ends_an_interview_whose_grader_raises(
     assert _answers(client, iid) == ["Stored first."]
     assert client.get(f"/api/interviews/{iid}/scorecard").json()["questions"][0]["flags"] == [
         NOT_GRADED]
+
+
+def test_a_turn_beyond_any_interview_is_refused_not_a_500(client: TestClient) -> None:
+    iid = client.post("/api/interviews", json={"model": "offline"}).json()["id"]
+    for turn in (2**63, 10_001, -1, False, "1"):
+        response = client.post(f"/api/interviews/{iid}/answers", json={"text": "x", "turn": turn})
+        assert response.status_code == 422, (turn, response.text)
+    stale = client.post(f"/api/interviews/{iid}/answers", json={"text": "x", "turn": 9_999})
+    assert stale.status_code == 409  # within the schema's bound, but no such turn
+    for turn in ("9" * 30, "\u00b2"):  # the form posts strings; int("²") raises
+        token = _token(client.get(f"/interviews/{iid}").text)
+        page = client.post(f"/interviews/{iid}/answers", follow_redirects=False,
+                           data={"text": f"answer {turn}", "turn": turn, "csrf_token": token})
+        assert page.status_code in (303, 422), (turn, page.status_code)
+
+
+def test_the_schema_says_what_the_app_accepts(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    text = schemas["AnswerBody"]["properties"]["text"]
+    assert text["minLength"] == 1 and text["pattern"] == r"\S"
+    create = schemas["CreateInterview"]["properties"]
+    assert create["question_id"]["anyOf"][0]["minLength"] == 1
+    assert create["model"]["anyOf"][0]["minLength"] == 1
+    empty = client.post("/api/interviews", json={"question_id": ""})
+    assert empty.status_code == 422
+    assert client.post("/api/interviews", json={"questions": True}).status_code == 422

@@ -78,7 +78,8 @@ def test_every_topic_names_red_flags_that_cap_its_own_criteria() -> None:
         assert rubric.red_flags, rubric.topic
         ids = rubric.for_kind("behavioural").criterion_ids
         for flag in rubric.red_flags:
-            assert flag.criterion in ids and 1 <= flag.cap <= 3 and flag.cues and flag.why
+            assert flag.criterion in (*ids, "topic") and 1 <= flag.cap <= 3
+            assert flag.cues and flag.why
 
 
 RED_FLAG = """\
@@ -172,8 +173,9 @@ def test_labelling_sheet_shows_the_rubric_and_hides_the_grader() -> None:
         assert ", ".join(flag.cues[:2]) not in text and "cues" not in text.lower()
     hidden = {p for c in rubric.criteria for k in c.concepts for p in k.phrases
               if len(p.split()) >= 2}
-    shown = "\n".join([c.description + " ".join(c.levels.values()) for c in rubric.criteria]
-                      + [f.what + f.why for f in rubric.red_flags]
+    shown = "\n".join([c.name + c.description + " ".join(c.levels.values())
+                       for c in rubric.criteria] + [rubric.summary]
+                      + [f.name + f.what + f.why for f in rubric.red_flags]
                       + list(q.strong_answer) + [q.text, module.HEADER]).lower()
     hidden -= {p for p in hidden if p in shown}
     assert hidden and not [p for p in hidden if p in text.lower()]

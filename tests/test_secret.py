@@ -110,3 +110,39 @@ def test_unsign_never_raises_and_accepts_nothing_unsigned(token: str) -> None:
 def test_any_value_round_trips(value: str) -> None:
     signer = Signer(b"s" * 32, "session")
     assert signer.unsign(signer.sign(value)) == value
+
+
+def test_the_key_length_limit_is_32_characters(tmp_path: Path) -> None:
+    assert server_secret(_settings(tmp_path, INTERVIEWER_SECRET_KEY="x" * 32)) == b"x" * 32
+    with pytest.raises(SecretError):
+        server_secret(_settings(tmp_path, INTERVIEWER_SECRET_KEY="x" * 31))
+
+
+def test_a_token_from_the_future_is_refused_beyond_a_minute_of_clock_skew() -> None:
+    signer = Signer(b"s" * 32, "session")
+    token = signer.sign("v", now=1_000)
+    assert signer.unsign(token, max_age=10, now=940) == "v"  # 60 s of skew is tolerated
+    assert signer.unsign(token, max_age=10, now=939) is None
+    assert signer.unsign(token, max_age=10, now=1_010) == "v"
+    assert signer.unsign(token, max_age=10, now=1_011) is None
+
+
+def test_signed_tokens_need_a_value_and_a_whole_number_time() -> None:
+    signer = Signer(b"s" * 32, "session")
+    assert signer.unsign(signer.sign("")) is None
+    for stamped in ["v.abc", "v.", "v.1e3", "v.-5"]:
+        assert signer.unsign(f"{stamped}.{signer.mac(stamped)}") is None, stamped
+
+
+@pytest.mark.parametrize(("mode", "accepted"), [(0o600, True), (0o400, True), (0o640, False),
+                                                (0o604, False), (0o610, False)])
+def test_only_the_owner_may_read_or_run_the_secret(tmp_path: Path, mode: int,
+                                                   accepted: bool) -> None:
+    settings = _settings(tmp_path)
+    first = server_secret(settings)
+    secret_file(settings).chmod(mode)
+    if accepted:
+        assert server_secret(settings) == first
+    else:
+        with pytest.raises(SecretError, match=f"mode {mode:o}"):
+            server_secret(settings)

@@ -120,9 +120,17 @@ def test_spending_requests_are_rate_limited_and_the_answer_is_kept(limited: Test
     assert limited.post("/api/interviews", json={"model": "fake"}).status_code == 429
 
 
-def test_offline_requests_are_not_rate_limited(limited: TestClient) -> None:
-    for _ in range(4):
-        _start(limited, model="offline")
+def test_offline_grading_is_rate_limited_like_any_spending(limited: TestClient) -> None:
+    """Offline grading costs the server CPU, so it counts against the same allowance."""
+    iid = _start(limited, model="offline")["id"]
+    assert limited.post(f"/api/interviews/{iid}/answers", json={"text": "one"}).status_code == 200
+    refused = limited.post(f"/api/interviews/{iid}/answers", json={"text": "two"})
+    assert refused.status_code == 429
+    assert "Your answer is saved" in refused.json()["detail"]
+    assert limited.get(f"/api/interviews/{iid}").json()["turns"][-1]["text"] == "two"
+    assert limited.post("/api/interviews", json={"model": "offline"}).status_code == 429
+    page = limited.get(f"/interviews/{iid}")  # the resume page waits instead of grading
+    assert page.status_code == 200 and "Too many model requests just now" in page.text
 
 
 def test_the_api_key_never_reaches_a_page_a_response_or_a_log(

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from interviewer.llm.schema import BadVerdict
+from interviewer.scoring import Usage
 
 
 class Malformed(BadVerdict):
@@ -40,3 +41,23 @@ def parse_completion(body: bytes, content_type: str) -> tuple[str, dict[str, Any
     usage = data.get("usage")
     return (content if isinstance(content, str) else ""), \
         (usage if isinstance(usage, dict) else None)
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def reported_usage_of(reported: Any) -> Usage | None:
+    """The usage a server reported, from our own parse (a dict) or the SDK's object."""
+    if isinstance(reported, dict):
+        details = reported.get("prompt_tokens_details")
+        return Usage(prompt_tokens=_count(reported.get("prompt_tokens")),
+                     completion_tokens=_count(reported.get("completion_tokens")),
+                     cached_tokens=_count(details.get("cached_tokens"))
+                     if isinstance(details, dict) else 0)
+    if reported is None:
+        return None
+    details = getattr(reported, "prompt_tokens_details", None)
+    return Usage(prompt_tokens=_count(reported.prompt_tokens),
+                 completion_tokens=_count(reported.completion_tokens),
+                 cached_tokens=_count(details.cached_tokens) if details else 0)

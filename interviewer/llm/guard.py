@@ -31,6 +31,7 @@ class TurnChecks(BaseModel):
     min_allowed_chars: int = Field(ge=50)
     max_chars: int = Field(ge=100)
     min_shared_words: float = Field(ge=0, le=1)
+    common_words: list[str] = Field(default_factory=list)
     echoed_instructions: list[str]
     invented_quotes: list[str]
 
@@ -56,14 +57,16 @@ def length_cap(seed: str, checks: TurnChecks | None = None) -> int:
                                     int(len(seed) * rules.max_length_ratio)))
 
 
-def _words(text: str) -> set[str]:
-    return {w.casefold()[:6] for w in _WORD.findall(text)}  # a crude stem: "shard(ing)"
+def _words(text: str, common: frozenset[str]) -> set[str]:
+    return {w.casefold()[:6] for w in _WORD.findall(text)  # a crude stem: "shard(ing)"
+            if w.casefold() not in common}
 
 
-def shared_share(turn: str, seed: str) -> float:
+def shared_share(turn: str, seed: str, checks: TurnChecks | None = None) -> float:
     """The share of the seed's distinctive words the turn keeps (1.0 for a seed without any)."""
-    wanted = _words(seed)
-    return len(wanted & _words(turn)) / len(wanted) if wanted else 1.0
+    common = frozenset(w.casefold() for w in (checks or turn_checks()).common_words)
+    wanted = _words(seed, common)
+    return len(wanted & _words(turn, common)) / len(wanted) if wanted else 1.0
 
 
 def _invented_quote(turn: str, sources: list[str]) -> str | None:
@@ -99,7 +102,7 @@ def check_turn(turn: str, seed: str, answers: list[str],
         return f"quoted words the candidate never wrote ({quoted[:80]!r})"
     if not text.endswith(_ENDS):
         return "stopped mid-sentence"
-    share = shared_share(text, seed)
+    share = shared_share(text, seed, rules)
     if share < rules.min_shared_words:
         return (f"strayed from the library question (it kept {share:.0%} of its key words; "
                 f"at least {rules.min_shared_words:.0%} are needed)")

@@ -13,9 +13,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from interviewer import paths
+from interviewer.llm.anchors import anchors_for
 from interviewer.llm.injection import fence
 from interviewer.models.base import Exchange, GradeRequest, TurnRequest
-from interviewer.taxonomy import AREA_NAMES, TOPIC_NAMES
+from interviewer.taxonomy import AREA_NAMES, TARGET_NAMES, TOPIC_NAMES
 
 Message = dict[str, str]
 
@@ -48,6 +49,7 @@ def interviewer_messages(request: TurnRequest, exchanges: list[Exchange], omitte
                          tag: str) -> list[Message]:
     """System (role, guide, question, rubric) then the turn to phrase."""
     system = render("interviewer_system.j2", question=request.question, rubric=request.rubric,
+                    facts=request.question.facts,
                     levels=False, area_name=AREA_NAMES[request.question.area],
                     topic_name=TOPIC_NAMES[request.question.topic])
     turn = render("interviewer_turn.j2", kind=request.kind, number=request.number,
@@ -62,9 +64,13 @@ def grader_messages(request: GradeRequest, exchanges: list[Exchange], omitted: i
     system = render("grader_system.j2", rubric=request.rubric, levels=True,
                     area_name=AREA_NAMES.get(request.area, request.area),
                     topic_name=TOPIC_NAMES.get(request.topic, request.topic),
-                    question_text=request.question_text, strong_answer=request.strong_answer)
+                    question_text=request.question_text, strong_answer=request.strong_answer,
+                    strong_hire=request.strong_hire, weak_answers=request.weak_answers,
+                    level_name=TARGET_NAMES.get(request.level, request.level),
+                    level_bar=request.level_bar, anchors=anchors_for(request.topic))
     ask = render("grader_request.j2", tag=tag, exchanges=_fenced(exchanges, tag),
-                 omitted=omitted, criterion_ids=request.rubric.criterion_ids, schema=schema)
+                 omitted=omitted, criterion_ids=request.rubric.criterion_ids, schema=schema,
+                 clarifications=_fenced(request.clarifications, tag))
     return [{"role": "system", "content": system}, {"role": "user", "content": ask}]
 
 

@@ -132,3 +132,13 @@ def parse_verdict(text: str, rubric: Rubric) -> GradeVerdict:
         raise BadVerdict(f"criteria must be exactly {sorted(expected)}; missing "
                          f"{sorted(expected - got)}, unexpected {sorted(got - expected)[:10]}")
     return _trimmed(verdict)
+
+
+def response_format(mode: str, rubric: Rubric) -> dict[str, Any]:
+    """The request's `response_format` for a structured-output mode ("text": none)."""
+    if mode == "json_schema":
+        schema = {"name": "grade", "strict": True, "schema": grade_schema(rubric)}
+        return {"response_format": {"type": "json_schema", "json_schema": schema}}
+    if mode == "json_object":
+        return {"response_format": {"type": "json_object"}}
+    return {}

@@ -7,7 +7,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from interviewer.library import Criterion, Question, Rubric
+from interviewer.library import Criterion, Question, Rubric, outline_at
 from interviewer.scoring import AnswerGrade
 
 
@@ -43,6 +43,12 @@ class GradeRequest(BaseModel):
     strong_answer: list[str] = Field(default_factory=list)
     rubric: Rubric
     exchanges: list[Exchange]
+    clarifications: list[Exchange] = Field(
+        default_factory=list, description="clarifying questions asked, each with its reply")
+    level: str = "senior"
+    level_bar: str = ""
+    strong_hire: list[str] = Field(default_factory=list)
+    weak_answers: list[str] = Field(default_factory=list)
 
     @property
     def answer(self) -> str:
@@ -51,10 +57,15 @@ class GradeRequest(BaseModel):
 
     @classmethod
     def for_question(cls, question: Question, rubric: Rubric, exchanges: list[Exchange],
-                     interview_id: str = "") -> GradeRequest:
+                     interview_id: str = "", level: str | None = None,
+                     level_bar: str = "") -> GradeRequest:
+        """The request for one question, its outline set to the candidate's target level."""
+        hire, stretch = outline_at(question, level)
         return cls(interview_id=interview_id, question_id=question.id, question_text=question.text,
-                   area=question.area, topic=question.topic,
-                   strong_answer=list(question.strong_answer), rubric=rubric, exchanges=exchanges)
+                   area=question.area, topic=question.topic, strong_answer=hire,
+                   strong_hire=stretch, weak_answers=list(question.weak_answers),
+                   level=level or question.level, level_bar=level_bar, rubric=rubric,
+                   exchanges=exchanges)
 
 
 class ModelUnavailable(Exception):

@@ -29,13 +29,15 @@ import openai
 
 from interviewer.library import Rubric
 from interviewer.llm.budget import ContextTooSmall, fit_exchanges, prompt_budget
-from interviewer.llm.completion import Malformed, parse_completion, short
+from interviewer.llm.completion import Malformed, parse_completion, reported_usage_of, short
+from interviewer.llm.consistency import median_verdict
 from interviewer.llm.context import (
     ServerContext,
     context_from_error,
     discover_context,
     is_context_error,
 )
+from interviewer.llm.errors import ContextExceeded, GradeFallback, Rejected, TimedOut
 from interviewer.llm.grading import build_grade
 from interviewer.llm.guard import check_turn, length_cap, sentence_pieces
 from interviewer.llm.injection import new_tag
@@ -48,7 +50,9 @@ from interviewer.llm.schema import (
     grade_reply_tokens,
     grade_schema,
     parse_verdict,
+    response_format,
 )
+from interviewer.llm.score_map import ScoreMap, calibrated
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, TurnRequest
 from interviewer.models.catalog import load_catalog
 from interviewer.models.offline import OfflineModel
@@ -79,29 +83,13 @@ def forget_servers() -> None:
     _server_context.clear()
 
 
-class Rejected(Exception):
-    """The server refused the request itself (400/422, or an unsupported response_format)."""
-
-
-class TimedOut(Exception):
-    """The request missed its total deadline; it is not retried."""
-
-
-class ContextExceeded(Exception):
-    """The server said the prompt is longer than its context."""
-
-
-class GradeFallback(Exception):
-    """The model cannot produce a usable grade; the reason completes "because the model …"."""
-
-    def __init__(self, reason: str, usage: Usage):
-        super().__init__(reason)
-        self.reason = reason
-        self.usage = usage
-
-
 class LLMModel:
     """An `InterviewModel` backed by a chat-completions model; one HTTP client per instance."""
+
+    # In an interview a grade from the offline grader, saying why, beats an interview stuck
+    # until the server returns; a calibration run or `grade` asked for this model, and say so.
+    fall_back_when_unavailable = True
+    score_map: ScoreMap | None = None  # set by the registry from `calibrate --fit`
 
     def __init__(self, name: str, settings: Settings, backoff: Backoff | None = None,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
@@ -193,11 +181,34 @@ class LLMModel:
         """Grade with the model, keep only verified evidence; fall back to the offline grader."""
         spent = _Spent()
         try:
-            verdict = await self._verdict(request, spent)
+            verdict = await self._sampled_verdict(request, spent)
         except GradeFallback as exc:
             return await self._offline_grade(request, exc.reason, spent.usage)
+        except ModelUnavailable as exc:
+            if not self.fall_back_when_unavailable:
+                raise
+            return await self._offline_grade(request, f"was unavailable ({exc})", spent.usage)
         grade = build_grade(verdict, request, f"openai:{self.name}")
+        if self.score_map is not None:
+            grade = calibrated(grade, self.score_map)
         return grade.model_copy(update={"usage": spent.usage})
+
+    async def _sampled_verdict(self, request: GradeRequest, spent: _Spent) -> GradeVerdict:
+        """One verdict, or with INTERVIEWER_GRADE_SAMPLES > 1 the median of several; a
+        sample that fails is left out, and only when all fail does grading fall back."""
+        samples = self.settings.grade_samples
+        if samples == 1:
+            return await self._verdict(request, spent)
+        verdicts, failure = [], None
+        for _ in range(samples):
+            try:
+                verdicts.append(await self._verdict(request, spent))
+            except GradeFallback as exc:
+                failure = exc
+        if not verdicts:
+            assert failure is not None
+            raise failure
+        return median_verdict(verdicts)
 
     async def _offline_grade(self, request: GradeRequest, reason: str, usage: Usage
                              ) -> AnswerGrade:
@@ -266,7 +277,7 @@ class LLMModel:
         self.ledger.check(request.interview_id, needed)
         # passed as extra_body: the SDK would otherwise walk the whole JSON schema on every
         # request to "transform" it, which was the largest CPU cost of a grading call
-        options: dict[str, Any] = {"extra_body": _response_format(mode, request.rubric)}
+        options: dict[str, Any] = {"extra_body": response_format(mode, request.rubric)}
         if not self.info.reasoning:
             options["temperature"] = 0
         try:
@@ -385,17 +396,9 @@ class LLMModel:
 
     def _usage(self, reported: Any, messages: Messages, text: str) -> Usage:
         """The provider's usage when it reports one, else our own count; priced."""
-        if isinstance(reported, dict):
-            details = reported.get("prompt_tokens_details")
-            usage = Usage(prompt_tokens=_count(reported.get("prompt_tokens")),
-                          completion_tokens=_count(reported.get("completion_tokens")),
-                          cached_tokens=_count(details.get("cached_tokens"))
-                          if isinstance(details, dict) else 0)
-        elif reported is not None:
-            details = getattr(reported, "prompt_tokens_details", None)
-            usage = Usage(prompt_tokens=reported.prompt_tokens or 0,
-                          completion_tokens=reported.completion_tokens or 0,
-                          cached_tokens=(details.cached_tokens or 0) if details else 0)
+        reported_usage = reported_usage_of(reported)
+        if reported_usage is not None:
+            usage = reported_usage
         else:
             usage = Usage(prompt_tokens=count_messages(messages, self.name),
                           completion_tokens=count_tokens(text, self.name))
@@ -428,17 +431,16 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
             if size > cap:
                 into.problem = f"ran past {cap:,} characters, too long for this question"
                 return
-    except (openai.APIError, httpx.HTTPError, ValueError) as exc:
+    except (openai.APIError, httpx.HTTPError) as exc:
         into.problem = f"broke off half-way ({type(exc).__name__})"
+        return
+    except ValueError as exc:  # a data line that is not JSON
+        into.problem = f"was not a readable stream ({type(exc).__name__})"
         return
     if into.finish == "length":
         into.problem = "stopped at its token limit mid-turn"
     elif into.finish is None and into.parts:
         into.problem = "ended without the server marking it complete (a cut stream)"
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0
 
 
 
@@ -448,15 +450,6 @@ class _Spent:
     """Usage added up over the requests of one grade, kept even when the grade falls back."""
 
     usage: Usage = field(default_factory=Usage)
-
-
-def _response_format(mode: str, rubric: Rubric) -> dict[str, Any]:
-    if mode == "json_schema":
-        schema = {"name": "grade", "strict": True, "schema": grade_schema(rubric)}
-        return {"response_format": {"type": "json_schema", "json_schema": schema}}
-    if mode == "json_object":
-        return {"response_format": {"type": "json_object"}}
-    return {}
 
 
 def _refuses_request(exc: openai.APIError) -> bool:

@@ -63,6 +63,9 @@ class ModelRegistry:
         if not llm_configured(self.settings):
             raise UnknownModel(f"model {name!r} needs OPENAI_API_KEY (or OPENAI_BASE_URL for an "
                                "OpenAI-compatible server); without them use --model offline")
+        from interviewer.llm.score_map import load_maps
         from interviewer.models.llm import LLMModel
 
-        return LLMModel(name, self.settings)
+        model = LLMModel(name, self.settings)
+        model.score_map = load_maps(self.settings.score_maps).get(name)
+        return model

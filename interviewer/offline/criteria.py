@@ -86,9 +86,9 @@ def _trade_offs(t: Tally, sentences: tuple[Analysed, ...]) -> None:
     for i in contrasts[:4] + decided[:1]:
         t.back(i, sentences[i].substance)
     if contrasts:
-        t.notes.append(f"set options against each other in {len(contrasts)} sentence(s)")
+        t.notes.append("you set options against each other")
     if decided:
-        t.notes.append("committed to a choice with a reason")
+        t.notes.append("you committed to a choice with a reason")
 
 
 def _structure(t: Tally, reading: Reading, blocks: int) -> None:
@@ -101,11 +101,11 @@ def _structure(t: Tally, reading: Reading, blocks: int) -> None:
     for i in signposts[:3] + opening[:1]:
         t.back(i, 0.5)
     if opening:
-        t.notes.append("opened by framing who it is for or what the goal is")
+        t.notes.append("you opened by saying who the users are or what the goal is")
     if signposts:
-        t.notes.append(f"signposted the order in {len(signposts)} sentence(s)")
+        t.notes.append("you signposted the order of your answer, so a plan was announced")
     if blocks >= 3:
-        t.notes.append("laid the answer out in parts")
+        t.notes.append("you laid the answer out in parts")
 
 
 def tally(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int) -> Tally:

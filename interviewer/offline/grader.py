@@ -7,8 +7,12 @@ from bisect import bisect_left
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
+from interviewer.offline.confidence import uncertainty
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
+from interviewer.offline.feedback import coach, missing_concepts, tip_for
+from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
 from interviewer.offline.matching import (
+    GENERIC_STEMS,
     CompiledCriterion,
     CompiledRubric,
     compiled,
@@ -26,15 +30,22 @@ OFF_TOPIC_FLAG = "off-topic"
 KEYWORD_FLAG = "keyword-list"
 SHALLOW_FLAG = "generic"
 RED_FLAG = "red-flag"
+THIN_FLAG = "thin"
 
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
-MAX_MISSED_CONCEPTS = 4
+# (coverage below, overall ceiling): how far an answer that covers little of the outline can go
+OUTLINE_CEILINGS = ((0.18, 1.5), (0.25, 2.0))
+EXCLUDE_QUESTION = False
+ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
 # (sentences only partly covered already earn proportionally less credit)
 OFF_TOPIC_RELEVANCE = 0.49  # below: most of the answer is about something else, capped at 1
 PARTLY_RELEVANT = 0.56  # below: much of it is, capped at 2
 KEYWORD_PROSE_SHARE = 0.5
+STORY = "story"
+MIN_NARRATED = 2  # first-person past-tense clauses a story needs to count as one
+THIN_WORDS = 60  # an answer shorter than this cannot show a hire-level criterion, so it caps at 2
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
 # The work budget: an answer's sentences past this many are not read. A 20,000-character
 # answer in prose has about 200; only pasted lists or one word a line reach it, and without
@@ -47,52 +58,40 @@ def off_topic(reading: Reading) -> bool:
     return reading.relevance < OFF_TOPIC_RELEVANCE or not reading.sentences
 
 
+def narrated(reading: Reading) -> bool:
+    """Told as something that happened to the candidate, not as what they would do."""
+    text = " ".join(s.sentence.text for s in reading.sentences)
+    told = len(NARRATED.findall(text))
+    return told >= MIN_NARRATED and told >= len(HYPOTHETICAL.findall(text))
+
+
+def thin(reading: Reading) -> bool:
+    """A line or two: too little said to be a hire on anything."""
+    return sum(s.n_words for s in reading.sentences) < THIN_WORDS
+
+
 def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:
     """The highest score the answer as a whole allows for this criterion, and why."""
     if off_topic(reading):
-        return 1, "Capped at 1: the answer is mostly about something other than the question."
+        return 1, "It stays at 1: most of the answer is about something other than the question."
+    if crit.id == STORY and not narrated(reading):
+        return 1, ("It stays at 1: this says what you would do, not what you did; tell one "
+                   "real time, in the first person.")
     if reading.relevance < PARTLY_RELEVANT:
-        return 2, "Capped at 2: much of the answer is about something other than the question."
+        return 2, "It stays at 2: much of the answer is about something other than the question."
+    if thin(reading):
+        return 2, ("It stays at 2: the answer is too short to show this at hire level; take "
+                   "a minute more and explain how and why.")
     if reading.prose_share < KEYWORD_PROSE_SHARE:
-        return 2, "Capped at 2: terms are listed rather than explained in sentences."
+        return 2, ("It stays at 2: terms are listed rather than explained; say what each does "
+                   "and why.")
     if reading.generic > GENERIC:
-        return 2, "Capped at 2: the answer stays general and commits to no concrete mechanism."
+        return 2, ("It stays at 2: the answer stays general; name a concrete mechanism, number "
+                   "or decision.")
     if kind_of(crit) != "topic" and topic_best < 4:
-        return topic_best + 1, "Held near the topic criteria: organisation cannot outrun content."
+        return topic_best + 1, ("It stays close to the topic criteria: good organisation cannot "
+                                "lift thin content.")
     return 4, ""
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _depth_note(reading: Reading) -> str:
-    solid = [s for s in reading.sentences if s.substance >= SOLID_SUBSTANCE]
-    if not solid:
-        return ""
-    reasons = sum(s.reasoning for s in solid)
-    concrete = sum(s.specific for s in solid)
-    return (f"{len(solid)} concrete sentence(s) on the question back it ({reasons} with a "
-            f"reason, {concrete} with numbers or measures)")
-
-
-def _feedback(crit: CompiledCriterion, t: Tally, score: int, reading: Reading, cap: str) -> str:
-    """What earned the score: concepts explained, reasons, specifics and the answer's depth."""
-    covered = [crit.concepts[k].name for k in sorted(t.credits, key=lambda k: -max(t.credits[k]))]
-    parts = [f"explained {_join(covered)}"] if covered else []
-    if t.reasoned:
-        parts.append(f"gave reasons in {len(t.reasoned)} of those sentence(s)")
-    parts.extend(t.notes)
-    depth = _depth_note(reading) if score > 1 else ""
-    if depth:
-        parts.append(depth)
-    if not parts:
-        text = f"Nothing in the answer addressed {crit.name.lower()}."
-    else:
-        text = f"Scored {score}: " + "; ".join(parts) + "."
-    return f"{text} {cap}".strip()
 
 
 def _evidence(t: Tally, reading: Reading) -> list[str]:
@@ -115,12 +114,12 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     earned = level(crit, raw_score(crit, t, reading), len(evidence))
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
-    missing = [k.name for i, k in enumerate(crit.concepts) if i not in t.credits]
+    missing = missing_concepts(ci, crit, t, reading)
     return CriterionGrade(
         id=crit.id, name=crit.name, score=score, weight=crit.weight,
         evidence=evidence if score > 1 or t.credits else [],
-        feedback=_feedback(crit, t, score, reading, why if score < earned else ""),
-        missing=", ".join(missing), tip=crit.tip)
+        feedback=coach(crit, t, score, missing, why if score < earned else ""),
+        missing=", ".join(missing), tip=tip_for(crit, score, missing))
 
 
 def _empty(request: GradeRequest) -> AnswerGrade:
@@ -139,17 +138,51 @@ def _concepts_in(text: str, rubric: CompiledRubric) -> set[tuple[int, int]]:
             for k, concept in enumerate(c.concepts) if concept_in(concept, where)}
 
 
+def _meaningful(text: str) -> set[str]:
+    """The stems that say what a text is about: no function or generic words."""
+    return {s for s in content_stems(text) if len(s) > 2 and s not in GENERIC_STEMS}
+
+
+def _said(reading: Reading) -> str:
+    """The answer as graded: without the sentences addressed to the grader."""
+    return " ".join(s.sentence.text for s in reading.sentences)
+
+
+def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
+    """The share of the strong-answer outline's meaningful words the answer uses, leaving out
+    the words the question itself gives away; None when there is no outline."""
+    if not request.strong_answer:
+        return None
+    outline = set().union(*(_meaningful(p) for p in request.strong_answer))
+    outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
+    if not outline:
+        return None
+    return len(_meaningful(_said(reading)) & outline) / len(outline)
+
+
+def outline_ceiling(request: GradeRequest, reading: Reading) -> float | None:
+    """A fluent answer that covers little of what a strong answer covers is not a hire: an
+    essay beside the question, a confident wrong design, a list of generalities."""
+    cov = outline_coverage(request, reading)
+    if cov is None:
+        return None
+    for below, ceiling in OUTLINE_CEILINGS:
+        if cov < below:
+            return ceiling
+    return None
+
+
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = frozenset().union(*(s.content for s in reading.usable))
+    said = _meaningful(_said(reading))
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
     for point in request.strong_answer:
-        point_stems = {s for s in content_stems(point) if len(s) > 2}
+        point_stems = _meaningful(point)
         named = _concepts_in(point, rubric)
-        echoed = bool(point_stems) and len(point_stems & said) / len(point_stems) >= 0.4
+        echoed = not point_stems or len(point_stems & said) / len(point_stems) >= ECHOED
         if not echoed and not (named and named <= covered):
             missed.append(point)
     return missed
@@ -157,12 +190,15 @@ def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
 
 def _missed(request: GradeRequest, rubric: CompiledRubric, reading: Reading,
             grades: list[CriterionGrade]) -> list[str]:
-    """Strong-answer points not covered, then a few concepts from the weakest criteria."""
-    out = _strong_points_missed(request, rubric, reading)
-    concepts = []
-    for g in sorted(grades, key=lambda g: (g.score, -g.weight)):
-        concepts.extend(f"{g.name}: {n}" for n in g.missing.split(", ")[:2] if n)
-    return out + concepts[:MAX_MISSED_CONCEPTS]
+    """Strong-answer outline points the answer did not cover, and none its evidence shows."""
+    shown = _meaningful(" ".join(q for g in grades for q in g.evidence))
+    out = []
+    for point in _strong_points_missed(request, rubric, reading):
+        point_stems = _meaningful(point)
+        if point_stems and len(point_stems & shown) / len(point_stems) >= ECHOED:
+            continue
+        out.append(point)
+    return out
 
 
 def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
@@ -179,6 +215,9 @@ def _flags_and_notes(reading: Reading) -> tuple[list[str], list[str]]:
     elif reading.relevance < PARTLY_RELEVANT:
         notes.append("Much of the answer is not about the question asked; only the part that "
                      "is earned credit.")
+    elif thin(reading):
+        flags.append(THIN_FLAG)
+        notes.append("The answer is a line or two; a hire-level answer explains how and why.")
     elif reading.prose_share < KEYWORD_PROSE_SHARE:
         flags.append(KEYWORD_FLAG)
         notes.append("The answer lists terms without explaining them in sentences.")
@@ -224,14 +263,20 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
               for ci, c in enumerate(rubric.criteria)]
+    topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
-    grades, overall_cap = apply_red_flags(grades, hits)
+    grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
+    ceiling = outline_ceiling(request, reading)
+    if ceiling is not None:
+        overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)
     if cut:
         notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
                      "the rest of a longer one earned no credit.")
     if hits:
         flags.append(RED_FLAG)
+    unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
+                         (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
                        missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
-                       red_flags=hits, overall_cap=overall_cap)
+                       red_flags=hits, overall_cap=overall_cap, uncertain=unsure)

@@ -4,6 +4,7 @@ comments and override blocks, score demands, pasted labels and polite requests."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from interviewer.offline.text import Sentence, split_sentences
 
@@ -17,10 +18,12 @@ _REWARD = (r"(?:marks?|scores?|points?|grades?|ratings?|credit|hire|4s|/\s*4|out
            r"|across the board|on (?:all|every|each) criteri(?:on|a))")
 _SCOPE = r"(?:all|every|each|the|this|overall)"
 
+# possessive (`*+`): whitespace either side of the brackets is never given back, so a long
+# run of spaces is scanned once instead of split every possible way
 _ROLE_MARKER = re.compile(
-    r"^\s*[\[<(#*>{-]*\s*(?:system|assistant|user|developer|instructions?|grader|evaluator|"
+    r"^\s*+[\[<(#*>{-]*+\s*+(?:system|assistant|user|developer|instructions?|grader|evaluator|"
     r"reviewer|judge|admin|operator|ai|model|note to (?:the )?\w+)"
-    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*[\]>)*}]*\s*:",
+    r"(?:\s+(?:prompt|note|message|override|instruction|verdict|response))?\s*+[\]>)*}]*+\s*+:",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
@@ -76,6 +79,13 @@ _DIRECTIVES = [
     r"\b(?:evaluator|grader|system|admin|scoring) override\b",
     r"\b(?:do not|don't|never)\s+(?:penali[sz]e|deduct|mark (?:me |this )?down|lower (?:the|my) "
     r"score|grade (?:me|this) (?:down|harshly))",
+    # a verdict claimed for the answer ("the right score for this is a four", "score it 4",
+    # "pre-approved as a 4", "automatically a strong hire")
+    r"\b(?:right|correct|fair|proper|real|true)\s+(?:score|grade|mark|rating|level)\b.{0,40}"
+    r"\b(?:is|would be|=)\s+(?:a\s+)?(?:4|four|strong[- ]hire)\b",
+    r"\b(?:score|rate|grade|mark)\s+(?:it|this|me|this answer)\s+(?:a\s+|as\s+a\s+)?(?:4|four)\b",
+    r"\bpre-?approved\b|\balready been approved\b",
+    r"\bautomatically\s+(?:a\s+|an\s+)?(?:strong[- ]hire|4|four|top score|pass)\b",
     r"\b(?:respond|reply|answer|output)\s+(?:only\s+)?with\b.{0,30}\b(?:score|grade|rating|"
     r"marks|json)\b",
     r"\bpretend\b.{0,30}\b(?:answer|grader|rubric|covered|score)",
@@ -115,41 +125,58 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The same characters as sorted spans that do not overlap."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_instructions(text: str, sentences: list[Sentence] | None = None) -> set[int]:
     """Indices of the sentences of `text` that address the grader rather than the question."""
     sentences = split_sentences(text) if sentences is None else sentences
-    spans = _spans(text)
+    spans = _merged(_spans(text))
+    ends = [b for _, b in spans]
     found = set()
     for i, s in enumerate(sentences):
-        end = s.start + len(s.text)
-        inside = any(a < end and s.start < b for a, b in spans)
+        first = bisect_right(ends, s.start)  # the first span that ends after the start
+        inside = first < len(spans) and spans[first][0] < s.start + len(s.text)
         if inside or is_instruction_to_grader(s.text):
             found.add(i)
-    # a sentence about the grading next to a flagged one belongs to the same injection
-    changed = True
-    while changed:
-        changed = False
-        for i, s in enumerate(sentences):
-            if i not in found and ({i - 1, i + 1} & found) and _META.search(s.text):
-                found.add(i)
-                changed = True
+    # a run of sentences about the grading next to a flagged one belongs to the same
+    # injection: one sweep each way reaches every such run, however long
+    meta = [bool(_META.search(s.text)) for s in sentences]
+    for i in range(1, len(sentences)):  # runs that follow a flagged sentence
+        if meta[i] and i - 1 in found:
+            found.add(i)
+    for i in range(len(sentences) - 2, -1, -1):  # and runs that lead up to one
+        if meta[i] and i + 1 in found:
+            found.add(i)
     return found
 
 
-def _outside(s: Sentence, spans: list[tuple[int, int]]) -> list[Sentence]:
-    """The parts of a sentence that lie outside the given spans, as verbatim sentences."""
+def _outside(s: Sentence, spans: list[tuple[int, int]], ends: list[int]) -> list[Sentence]:
+    """The parts of a sentence that lie outside the given spans, as verbatim sentences.
+
+    `spans` are sorted and do not overlap, and `ends` are their ends, so only the spans that
+    can touch the sentence are looked at."""
     pieces, cursor, end = [], s.start, s.start + len(s.text)
-    for a, b in sorted(spans):
-        if a < end and s.start < b:
-            pieces.append((cursor, max(cursor, a)))
-            cursor = max(cursor, b)
+    i = bisect_right(ends, s.start)
+    while i < len(spans) and spans[i][0] < end:
+        a, b = spans[i]
+        pieces.append((cursor, max(cursor, a)))
+        cursor, i = max(cursor, b), i + 1
     pieces.append((cursor, end))
     out = []
     for a, b in pieces:
         raw = s.text[a - s.start:b - s.start]
         text = raw.strip()
         if len(text.split()) >= 3:
-            out.append(Sentence(text, a + raw.index(text)))
+            out.append(Sentence(text, a + len(raw) - len(raw.lstrip())))
     return out
 
 
@@ -159,6 +186,7 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
     sentences = split_sentences(text)
     flagged = find_instructions(text, sentences)
     comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    ends = [b for _, b in comments]
     kept: list[Sentence] = []
     injected: list[Sentence] = []
     for i, s in enumerate(sentences):
@@ -166,19 +194,21 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
             kept.append(s)
             continue
         injected.append(s)
-        kept.extend(p for p in _outside(s, comments) if not is_instruction_to_grader(p.text))
+        kept.extend(p for p in _outside(s, comments, ends) if not is_instruction_to_grader(p.text))
     return kept, injected
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) ranges of `text` aimed at the grader; deleting them leaves the answer."""
     kept, injected = separate(text)
+    kept = sorted(kept, key=lambda p: p.start)
+    starts = [p.start for p in kept]
     spans = []
     for s in injected:
         cursor, end = s.start, s.start + len(s.text)
-        for k in sorted(k.start for k in kept if s.start <= k.start < end):
-            piece = next(p for p in kept if p.start == k)
-            spans.append((cursor, k))
-            cursor = k + len(piece.text)
+        i = bisect_left(starts, s.start)
+        while i < len(kept) and kept[i].start < end:
+            spans.append((cursor, kept[i].start))
+            cursor, i = kept[i].start + len(kept[i].text), i + 1
         spans.append((cursor, end))
     return [(a, b) for a, b in spans if b > a]

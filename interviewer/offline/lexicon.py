@@ -209,5 +209,24 @@ WARNING_WORDS = _set("""
 never not no dont doesnt didnt wont wouldnt shouldnt cant cannot mustnt isnt arent avoid
 avoiding avoided instead rather mistake mistakes antipattern anti pattern wrong dangerous
 danger trap pitfall refuse resist against prevent prevents stop nobody tempting tempted
-bad worst risky ignore ignored
+bad worst risky ignore ignored only unless opt
 """)
+
+# Marks of a spoken transcript: fillers and self-corrections. The grader reads these answers
+# less reliably, so it says its grade is uncertain rather than asserting it.
+SPOKEN = re.compile(
+    r"\b(?:um+|uh+|erm+|hmm+|you know|i mean|sort of|kind of|no wait|wait no|actually no|"
+    r"or rather|let me rephrase|what i mean is)\b",
+    re.IGNORECASE,
+)
+
+# A story told in the first person and the past ("I led", "we shipped", "at my last company")
+# against a hypothetical ("I would", "we'd"): a behavioural question asks for the first.
+NARRATED = re.compile(
+    r"\b(?:i|we)\s+(?:\w+ed|was|were|had|did|led|ran|built|wrote|made|took|chose|found|saw|"
+    r"got|went|spent|began|became|brought|sent|set|put|cut|told|thought|knew|left|kept|met|"
+    r"paid|sold|won|lost|gave|drew|held|hit|shipped|moved)\b|"
+    r"\b(?:at my (?:last|previous)|in my (?:last|previous)|last year|a few years ago|"
+    r"when i was)\b",
+    re.IGNORECASE)
+HYPOTHETICAL = re.compile(r"\b(?:i|we)\s*(?:would|'d|will|'ll|could|should)\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from interviewer.library import RedFlag
+from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
 from interviewer.offline.lexicon import WARNING_WORDS
 from interviewer.offline.matching import Phrase, phrase_in
@@ -16,8 +16,8 @@ from interviewer.scoring import CriterionGrade, RedFlagHit
 
 # an answer that raises a red flag is at most this much above the flag's cap overall: the
 # mistake sinks the answer, however fluent the rest of it is
-OVERALL_ABOVE_CAP = 0.0
-CUE_SLACK = 2  # extra words a cue may be spread over ("change what the amount field means")
+OVERALL_ABOVE_CAP = -0.5
+CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount field means")
 _ARTICLES = frozenset({"a", "an", "the"})
 
 
@@ -61,14 +61,16 @@ def find_red_flags(flags: Sequence[RedFlag], reading: Reading) -> list[RedFlagHi
     return hits
 
 
-def apply_red_flags(grades: list[CriterionGrade], hits: Sequence[RedFlagHit]
-                    ) -> tuple[list[CriterionGrade], float | None]:
-    """Cap each flagged criterion and say why; the overall cap the worst flag sets."""
+def apply_red_flags(grades: list[CriterionGrade], hits: Sequence[RedFlagHit],
+                    topic_ids: set[str]) -> tuple[list[CriterionGrade], float | None]:
+    """Cap each flagged criterion (a flag on the topic caps all the topic's own) and say why;
+    the overall cap the worst flag sets."""
     if not hits:
         return grades, None
     out = []
     for g in grades:
-        mine = [h for h in hits if h.criterion == g.id]
+        mine = [h for h in hits if h.criterion == g.id
+                or (h.criterion == TOPIC_CRITERIA and g.id in topic_ids)]
         if mine:
             cap = min(h.cap for h in mine)
             note = " ".join(f"Red flag: {h.name.lower()}. {h.why}" for h in mine)

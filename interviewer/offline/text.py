@@ -15,7 +15,7 @@ _ABBREVIATIONS = frozenset({
 # with no line break in it is scanned once, not once from every position inside it.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<!\s)\s*\n\s*")
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
-_BULLET_ONLY = re.compile(r"\s*(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*")
+_BULLET_ONLY = re.compile(r"\s*+(?:[-*\u2022\u2013>]++|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*+")
 _CLOSERS = ".\"')]"
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CONTRACTIONS = (

@@ -255,6 +255,29 @@ class PostgresDatabase(Database):
         except psycopg.Error as exc:  # BEGIN or COMMIT failed, or the connection broke
             raise StorageUnavailable(f"the database could not be used: {exc}") from exc
 
+    @contextmanager
+    def _autocommit(self) -> Iterator[Tx]:
+        """One statement on its own: atomic by itself, so no BEGIN/COMMIT round trips."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as conn:
+                yield _PgTx(conn)
+        except PoolTimeout as exc:
+            raise StorageUnavailable("no database connection was free in time") from exc
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        with self._autocommit() as tx:
+            return tx.fetchone(sql, params)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._autocommit() as tx:
+            return tx.fetchall(sql, params)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._autocommit() as tx:
+            return tx.execute(sql, params)
+
     def close(self) -> None:
         self._pool.close()
 

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from interviewer.storage.backends import Database
+from interviewer.storage.errors import StorageUnavailable
 
 Clock = Callable[[], float]
 
@@ -74,7 +75,8 @@ class Leases:
     async def _keep(self, name: str, holder: str, ttl: float) -> None:
         while True:
             await asyncio.sleep(ttl / 3)
-            self.renew(name, holder, ttl)
+            with contextlib.suppress(StorageUnavailable):  # then the lease lapses: the
+                self.renew(name, holder, ttl)  # primary keys still refuse a duplicate turn
 
 
 @dataclass(frozen=True)

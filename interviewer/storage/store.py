@@ -102,9 +102,9 @@ class Store:
         interview_id = interview_id or new_id()
         self.db.execute(
             "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids,"
-            " owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " level, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (interview_id, _precise_now(), plan.mode, plan.area, plan.topic, model,
-             json.dumps(list(plan.question_ids)), owner))
+             json.dumps(list(plan.question_ids)), plan.level, owner))
         return interview_id
 
     def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
@@ -256,8 +256,13 @@ def _turn(row: Row) -> Turn:
     return Turn(row["role"], row["kind"], row["question_id"], row["text"], row["criterion"])
 
 
+def _column(row: Row, name: str) -> object:
+    return row[name] if name in row.keys() else None  # noqa: SIM118 (sqlite3.Row)
+
+
 def _record(row: Row, turns: list[Row], grades: list[Row]) -> Record:
-    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])))
+    plan = Plan(row["mode"], row["area"], row["topic"], tuple(json.loads(row["question_ids"])),
+                str(_column(row, "level") or "senior"))
     parsed = [AnswerGrade.model_validate_json(g["grade"]) for g in grades]
     state = State(plan=plan, turns=[_turn(t) for t in turns],
                   grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))

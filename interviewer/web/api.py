@@ -16,7 +16,7 @@ from interviewer.scoring import Scorecard, Usage
 from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
-from interviewer.taxonomy import Area, Topic
+from interviewer.taxonomy import Area, Level, Topic
 from interviewer.web import idempotency
 from interviewer.web.auth import ApiCaller, Caller
 from interviewer.web.deps import ServiceDep, SettingsDep
@@ -26,6 +26,8 @@ from interviewer.web.limits import check_spend, require_json
 
 class ErrorOut(BaseModel):
     detail: str
+    id: str | None = Field(default=None, description="on a 503 from creating an interview: "
+                           "the interview that was created; reopen it instead of retrying")
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
@@ -48,14 +50,31 @@ class CreateInterview(StrictBody):
     mode: Literal["full", "area", "topic", "single"] = "full"
     area: Area | None = None
     topic: Topic | None = None
-    questions: int | None = Field(default=None, ge=1, le=8)
-    question_id: str | None = None
-    model: str | None = None
+    questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
+    question_id: str | None = Field(default=None, min_length=1, max_length=100)
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    level: Level = Field(default="senior", description="the level you are interviewing at: "
+                         "pm, senior or staff; the outline and the grading bar follow it")
+
+
+MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
 
 
 class AnswerBody(StrictBody):
-    text: str
-    turn: int | None = Field(default=None, ge=0, description="position of the turn answered")
+    # the schema says what the app checks itself, with a message a candidate can act on
+    text: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    turn: int | None = Field(default=None, ge=0, le=MAX_TURN, strict=True,
+                             description="position of the turn answered")
+
+
+class ClarifyBody(StrictBody):
+    text: str = Field(description="a clarifying question about the current question's scenario")
+
+
+class ClarificationOut(BaseModel):
+    asked: str
+    reply: str = Field(description="the scenario facts asked for, or a nudge to assume and go on")
+    current: CurrentOut | None = Field(description="the turn still waiting for an answer")
 
 
 class CurrentOut(BaseModel):
@@ -76,7 +95,7 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification"]
     question_id: str
     text: str
     criterion: str | None
@@ -89,6 +108,7 @@ class InterviewOut(InterviewState):
     mode: str
     area: str | None
     topic: str | None
+    level: str
     model: str
     created_at: str
     question_ids: list[str]
@@ -137,7 +157,8 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
-        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id)
+        plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id,
+                            body.level)
         service.models(model)
     except (PlanError, UnknownModel) as exc:
         raise HTTPException(422, str(exc)) from None
@@ -149,10 +170,31 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
             interview_id = service.create(plan, model, caller.owner_id)
             if idempotency_key:
                 service.store.idempotency.set_resource(scope, idempotency_key, interview_id)
-        return 201, await _after(service, service.advance(interview_id))
+        try:
+            return 201, _state(service, await service.advance(interview_id))
+        except ModelUnavailable as exc:
+            raise _CreatedButUnavailable(interview_id, exc) from None
 
     scope = f"create:{caller.owner_id}"  # one candidate's key never replays another's reply
-    return await idempotency.once(service.store, scope, idempotency_key, body, run)
+    try:
+        return await idempotency.once(service.store, scope, idempotency_key, body, run)
+    except _CreatedButUnavailable as exc:  # the interview exists: say which, so a retry
+        url = f"/api/interviews/{exc.interview_id}"  # reopens it instead of making another
+        return JSONResponse(
+            status_code=503, headers={"Location": url},
+            content={"detail": f"the model is unavailable: {exc.cause}. Interview "
+                               f"{exc.interview_id} was created and saved; open /interviews/"
+                               f"{exc.interview_id} to continue it when the model is back, "
+                               "rather than creating another.", "id": exc.interview_id})
+
+
+class _CreatedButUnavailable(Exception):
+    """The interview was created but its first question could not be asked."""
+
+    def __init__(self, interview_id: str, cause: ModelUnavailable):
+        super().__init__(str(cause))
+        self.interview_id = interview_id
+        self.cause = cause
 
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
@@ -179,6 +221,24 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                                   body, run)
 
 
+@router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
+async def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
+                            caller: ApiCaller) -> ClarificationOut:
+    """Ask about the scenario; the reply gives the facts asked for. The question stays open:
+    asking does not use up the answer."""
+    _load(service, interview_id, caller)
+    try:
+        reply = service.clarify(interview_id, body.text)
+    except BadAnswer as exc:
+        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
+                            str(exc)) from None
+    except (NotAwaitingAnswer, Conflict) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return ClarificationOut(asked=body.text, reply=reply,
+                            current=_current(service.current(service.store.load(interview_id))))
+
+
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
              dependencies=JSON_ONLY, responses=_errors(401, 404, 415, 429, 503))
 async def finish_interview(interview_id: str, request: Request, service: ServiceDep,
@@ -201,7 +261,7 @@ async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCalle
              for t in record.turns]
     return InterviewOut(id=record.id, status=record.status,
                         current=_current(service.current(record)), mode=plan.mode,
-                        area=plan.area, topic=plan.topic, model=record.model,
+                        area=plan.area, topic=plan.topic, level=plan.level, model=record.model,
                         created_at=record.created_at, question_ids=list(plan.question_ids),
                         turns=turns, usage=record.usage)
 

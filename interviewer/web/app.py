@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -33,6 +34,7 @@ from interviewer.storage import Store
 from interviewer.storage.recordings import Recordings
 from interviewer.web import account, api, csrf, faults, pages, speech, stream
 from interviewer.web.auth import SessionCookies, auth_mode
+from interviewer.web.bodylimit import ENVELOPE, BodyLimit, text_limit
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.secret import server_secret
@@ -103,12 +105,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return pages.render(request, "error.html", context, exc.status_code)
 
 
+MAX_FIELD_ERRORS = 5  # a body with 300,000 unknown keys gets a short answer, not 12 MB
+MAX_FIELD_NAME = 40
+
+
 def _field_errors(exc: RequestValidationError) -> str:
-    """Validation errors as one readable line: `field: problem; field: problem`."""
+    """Validation errors as one readable line: `field: problem; field: problem`, naming at
+    most a few fields, each cut short, so the reply never echoes a huge body back."""
+    errors = exc.errors()
     parts = []
-    for e in exc.errors():
+    for e in errors[:MAX_FIELD_ERRORS]:
         loc = ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path"))
+        if len(loc) > MAX_FIELD_NAME:
+            loc = loc[:MAX_FIELD_NAME] + "…"
         parts.append(f"{loc or 'body'}: {e['msg']}")
+    if len(errors) > MAX_FIELD_ERRORS:
+        parts.append(f"and {len(errors) - MAX_FIELD_ERRORS:,} more problems")
     return "; ".join(parts)
 
 
@@ -123,6 +135,13 @@ class _App(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(super().build_middleware_stack())
+
+
+def _body_limits(settings: Settings) -> Callable[[str], int]:
+    """Audio uploads may be as large as INTERVIEWER_MAX_AUDIO_MB; everything else carries text."""
+    text = text_limit(settings.max_answer_chars)
+    audio = settings.max_audio_mb * 1_000_000 + ENVELOPE
+    return lambda path: audio if path.endswith("/audio") else text
 
 
 def create_app(settings: Settings | None = None, service: Interviews | None = None,
@@ -158,6 +177,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.include_router(account.router)
     app.include_router(account.api_router)
     app.include_router(stream.router)
+    app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

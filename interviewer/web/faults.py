@@ -14,6 +14,8 @@ from interviewer.storage import Busy, StorageUnavailable
 
 NOT_SAVED = ("The interview store is unavailable ({}). Your answer was not saved: keep a copy "
              "and submit it again in a minute.")
+READ_ONLY = ("The interview store is unavailable ({}). Nothing was changed; try again in a "
+             "minute.")
 BUSY = ("This interview is still being worked on by another request ({}). Your answer is "
         "saved; reload in a moment.")
 
@@ -27,7 +29,8 @@ def _reply(request: Request, message: str) -> Response:
 
 
 async def _storage_failed(request: Request, exc: Exception) -> Response:
-    return _reply(request, NOT_SAVED.format(exc))
+    wording = READ_ONLY if request.method in ("GET", "HEAD") else NOT_SAVED
+    return _reply(request, wording.format(exc))
 
 
 async def _busy(request: Request, exc: Exception) -> Response:

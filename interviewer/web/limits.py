@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 
-from interviewer.models.registry import OFFLINE
 from interviewer.storage.shared import RateLog
 
 WINDOW = 60.0
@@ -44,12 +43,10 @@ class RateLimiter:
 
 
 def spend_wait(request: Request, model_name: str) -> int | None:
-    """Seconds this client must wait before spending model tokens again; None when it may.
+    """Seconds this client must wait before grading or asking again; None when it may.
 
-    Only model-backed requests count: the offline model spends nothing.
+    The offline model counts too: it spends no tokens, but its grading spends server CPU.
     """
-    if model_name == OFFLINE:
-        return None
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter.retry_after(request.client.host if request.client else "unknown")
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from interviewer import engine
 from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name, model_choices
@@ -69,15 +70,16 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep, ca
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
-                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = ""
-                ) -> Response:
+                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+                level: Annotated[str, Form()] = "senior") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
-            "question_id": question_id, "model": model}
+            "question_id": question_id, "model": model, "level": level}
     try:
         count = int(questions) if questions.strip() else None
         plan = service.plan(mode, area or None, topic or None, count,
-                            question_id if mode == "single" and question_id else None)
+                            question_id if mode == "single" and question_id else None,
+                            level or "senior")
         model = model or default_model_name(settings)
         service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
@@ -111,10 +113,15 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
                          caller: PageCaller, stream: str = "") -> Response:
     record = _record(service, interview_id, caller)
     notice = upcoming = None
+    streaming = stream == "1"
+    if streaming and not record.state.finished and engine.ungraded_question(record.state):
+        # the page says "grading" while its stream grades, then reloads to ask the next turn
+        return render(request, "interview.html", {
+            **views.interview_context(service, record), "error": None, "draft": "",
+            "notice": None, "grading": True, "stream_url": stream_url(interview_id)})
     if not record.state.finished and service.current(record) is None:
         # an answer is stored and waits for its grade and the next turn; with the page's
         # script on, grade now and let the page stream the turn in (interviewer.web.stream)
-        streaming = stream == "1"
         record, notice = await _advance(request, service, record, ask=not streaming)
         if streaming and notice is None:
             upcoming = upcoming_turn(service, record)
@@ -138,16 +145,34 @@ async def answer(request: Request, interview_id: str, service: ServiceDep, calle
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
+    seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
-        service.submit(interview_id, text, int(turn) if turn.isdigit() else None)
-        if recording and turn.isdigit():  # the answer began as a recording: keep its delivery
-            request.app.state.speech.attach(interview_id, recording, int(turn))
+        service.submit(interview_id, text, seq)
+        if recording and seq is not None:  # the answer began as a recording: keep its delivery
+            request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
         context = {**views.interview_context(service, record), "draft": text,
                    "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
     return _see_other(_page_url(interview_id, stream))
+
+
+@router.post("/interviews/{interview_id}/clarifications")
+async def clarification(request: Request, interview_id: str, service: ServiceDep,
+                        caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
+                        text: Annotated[str, Form()] = "") -> Response:
+    """Ask about the scenario; the page comes back with the reply and the question open."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id, caller)
+    try:
+        service.clarify(interview_id, text)
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#clarify")
 
 
 @router.post("/interviews/{interview_id}/finish")

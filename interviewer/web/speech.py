@@ -21,6 +21,7 @@ from interviewer.speech.audio import AudioError
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.recordings import Recording
 from interviewer.web import csrf
+from interviewer.web.api import _errors
 from interviewer.web.auth import ApiCaller, Caller, PageCaller
 from interviewer.web.limits import spend_wait
 
@@ -104,12 +105,7 @@ _EXPECTED = (AudioError, NotFound, NotAwaitingAnswer, Conflict)
 
 
 @api_router.post("/interviews/{interview_id}/answers/audio", response_model=SpokenAnswerOut,
-                 responses={400: {"description": "unreadable multipart body"},
-                            401: {"description": "no valid API token or session"},
-                            404: {"description": "no such interview of yours"},
-                            413: {"description": "recording too large or too long"},
-                            422: {"description": "not usable audio"},
-                            409: {"description": "not waiting for that answer"}})
+                 responses=_errors(400, 401, 404, 409, 413, 422, 429, 503))
 async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
                        caller: ApiCaller,
                        audio: Annotated[UploadFile, File(description="the spoken answer")],

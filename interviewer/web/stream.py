@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from interviewer import engine
 from interviewer.models.base import ModelUnavailable
 from interviewer.service import Current, Interviews
-from interviewer.storage import NotFound, Record, now
+from interviewer.storage import Busy, NotFound, Record, StorageUnavailable, now
 from interviewer.web.auth import PageCaller
 from interviewer.web.deps import ServiceDep
 from interviewer.web.limits import spend_wait
@@ -27,7 +27,10 @@ from interviewer.web.limits import spend_wait
 router = APIRouter(include_in_schema=False)
 UNAVAILABLE = ("The model is unavailable right now ({}). Your answer is saved; "
                "reload this page in a moment to continue.")
+STORE_DOWN = ("The interview store could not be used just now ({}). Your answer is saved; "
+              "reload this page in a moment to continue.")
 WAIT = "Too many model requests just now: reload this page in {} seconds to continue."
+GRADING = "Grading your answer… A slow model can take a minute or more."
 _running: set[asyncio.Task[str | None]] = set()  # turns still being written after a disconnect
 
 
@@ -65,6 +68,8 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
             return None
         except ModelUnavailable as exc:
             return UNAVAILABLE.format(exc)
+        except (StorageUnavailable, Busy) as exc:  # the answer was stored before this stream
+            return STORE_DOWN.format(exc)
         finally:
             queue.put_nowait(None)
 
@@ -78,6 +83,22 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
     if notice:
         yield sse({"message": notice}, "notice")
     yield sse({}, "done")
+
+
+async def grade_events(service: Interviews, interview_id: str) -> AsyncIterator[str]:
+    """A "grading" event at once, then "graded" when the stored answer has its grade; the
+    page then loads the next turn and streams it."""
+    yield sse({"message": GRADING}, "grading")
+    task = asyncio.create_task(service.advance(interview_id, ask=False))
+    _running.add(task)  # the grade is stored even if the browser goes away
+    task.add_done_callback(_running.discard)
+    try:
+        await task
+    except ModelUnavailable as exc:
+        yield sse({"message": UNAVAILABLE.format(exc)}, "notice")
+        yield sse({}, "done")
+        return
+    yield sse({}, "graded")
 
 
 def _calls_model(service: Interviews, record: Record) -> bool:
@@ -100,7 +121,10 @@ async def stream_turn(request: Request, interview_id: str, service: ServiceDep,
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
     wait = spend_wait(request, record.model) if _calls_model(service, record) else None
-    events = (_only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
-              if wait is not None else turn_events(service, interview_id))
+    grading = not record.state.finished and engine.ungraded_question(record.state) is not None
+    if wait is not None:
+        events = _only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
+    else:
+        events = (grade_events if grading else turn_events)(service, interview_id)
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -9,7 +9,7 @@ from interviewer.library import Library
 from interviewer.models.registry import OFFLINE, describe
 from interviewer.service import Current, Interviews
 from interviewer.storage import Record
-from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TOPIC_NAMES
+from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TARGET_NAMES, TOPIC_NAMES
 
 MODE_INFO = {
     "full": ("Full mock interview", "A loop mixing areas and topics, like a real onsite."),
@@ -32,8 +32,11 @@ def home_context(library: Library) -> dict[str, Any]:
         "modes": [{"value": m, "label": MODE_INFO[m][0], "help": MODE_INFO[m][1]} for m in MODES],
         "areas": any_option + [{"value": k, "label": v} for k, v in AREA_NAMES.items()],
         "topics": any_option + [{"value": k, "label": v} for k, v in TOPIC_NAMES.items()],
-        "questions": [{"id": q.id, "label": f"{AREA_NAMES[q.area]} · {TOPIC_NAMES[q.topic]}: "
-                       f"{_short(q.text)}"} for q in library.questions.values()],
+        "questions": [{"id": q.id, "label": f"{AREA_NAMES[q.area]} · {TOPIC_NAMES[q.topic]} · "
+                       f"{TARGET_NAMES[q.level]}: {_short(q.text)}"}
+                      for q in library.questions.values()],
+        "levels": [{"value": k, "label": TARGET_NAMES[k], "bar": bar.bar}
+                   for k, bar in library.levels.items()],
     }
 
 
@@ -56,7 +59,7 @@ def interview_summary(record: Record) -> dict[str, Any]:
 
 def transcript(record: Record) -> list[dict[str, Any]]:
     order = {qid: i + 1 for i, qid in enumerate(record.state.plan.question_ids)}
-    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text,
+    return [{"role": t.turn.role, "kind": t.turn.kind, "text": t.turn.text, "seq": t.seq,
              "question_number": order.get(t.turn.question_id, 0)} for t in record.turns]
 
 
@@ -75,6 +78,7 @@ def interview_context(service: Interviews, record: Record) -> dict[str, Any]:
         "turns": transcript(record),
         "current": current_view(service.current(record)),
         "progress": {"answered": answered, "total": len(record.state.plan.question_ids)},
+        "grading": False,  # True while the page's stream grades the stored answer
     }
 
 
@@ -82,6 +86,7 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     card = service.scorecard(record.id)
     data = card.model_dump()
     data["grader_label"] = grader_label(card.grader)
+    data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES}
 
 
@@ -117,6 +122,7 @@ def calibration_context(service: Interviews, owner: str) -> dict[str, Any]:
     return {"command": CALIBRATE_COMMAND, "report": {
         "model": report.model, "set_path": set_path, "created_at": created_at,
         "n_items": report.n, "ranking_accuracy": report.ranking, "confusion": report.confusion,
+        "fallbacks": report.fallbacks, "fallback_note": report.fallback_note(),
         "overall": {"qwk": overall.qwk, "spearman": overall.spearman, "exact": overall.exact,
                     "adjacent": overall.adjacent},
         "per_criterion": [{"criterion": cid, "n": a.n, "qwk": a.qwk, "spearman": a.spearman,

@@ -219,6 +219,19 @@
       }
     };
     source.addEventListener("done", stop);
+    /* A slow model may take minutes to grade: say so, then load the page that asks the next
+       turn (which streams it in the same way). */
+    source.addEventListener("grading", function (event) {
+      try {
+        el.textContent = JSON.parse(event.data).message; // text only, never HTML
+      } catch (e) {
+        return;
+      }
+    });
+    source.addEventListener("graded", function () {
+      source.close();
+      window.location.replace(window.location.pathname + "?stream=1");
+    });
     source.addEventListener("notice", function () {
       source.close();
       reloadWithoutStream(); // the plain page explains what happened; the answer is saved

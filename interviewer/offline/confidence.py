@@ -1,0 +1,40 @@
+"""Honest confidence: when the offline grader's own signals disagree, or the answer is written
+in a style it reads less reliably, it says its grade is uncertain and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interviewer.offline.analysis import Reading
+from interviewer.offline.lexicon import SPOKEN
+from interviewer.scoring import CriterionGrade, RedFlagHit
+
+SPOKEN_PER_100_WORDS = 2.0  # this many fillers per hundred words: a spoken transcript
+NOTES_SHARE = 0.75  # below this share of full sentences, much of the answer is notes
+CLOSE_CALL = 0.05  # relevance this close to a cut-off is a close call
+SPLIT = 2  # topic criteria this many levels apart disagree
+
+
+def uncertainty(answer: str, reading: Reading, grades: Sequence[CriterionGrade],
+                topic_ids: set[str], hits: Sequence[RedFlagHit],
+                cut_offs: Sequence[float]) -> list[str]:
+    """Plain reasons the grade may be off; empty when the grader's signals agree."""
+    reasons = []
+    n_words = max(1, len(answer.split()))
+    if len(SPOKEN.findall(answer)) * 100 / n_words >= SPOKEN_PER_100_WORDS:
+        reasons.append("It reads as spoken: fillers and self-corrections can hide substance "
+                       "from the offline grader, or run-on sentences can look deeper than they "
+                       "are.")
+    if reading.sentences and reading.prose_share < NOTES_SHARE:
+        reasons.append("Much of it is written as short notes, which the offline grader reads "
+                       "less reliably than full sentences.")
+    if any(abs(reading.relevance - c) < CLOSE_CALL for c in cut_offs):
+        reasons.append("Whether it stays on the question asked is a close call.")
+    topic = [g.score for g in grades if g.id in topic_ids]
+    if topic and max(topic) - min(topic) >= SPLIT:
+        reasons.append("Its topic criteria disagree sharply, so the overall hides a split "
+                       "between a strong part and a weak one.")
+    if hits and len(topic) > len(hits) and sorted(topic)[-1] >= 3:
+        reasons.append("A red flag lowered a grade the rest of the answer would have earned; "
+                       "check that the quoted sentence really proposes it.")
+    return reasons

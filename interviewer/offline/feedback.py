@@ -1,0 +1,60 @@
+"""What the offline grader says about one criterion, as a coach would say it: what worked in
+this answer and what to add next time. No counts, weights or scores: the page shows the score.
+
+"Missing" never contradicts the praise beside it: a concept the answer touched anywhere, or one
+a recipe note already credits, is not listed as missing."""
+
+from __future__ import annotations
+
+from interviewer.offline.analysis import Reading
+from interviewer.offline.criteria import Tally
+from interviewer.offline.matching import CompiledCriterion, content_stems
+
+MAX_PRAISED = 3
+MAX_TO_ADD = 2
+
+
+def _first_sentence(text: str) -> str:
+    text = text.strip()
+    end = text.find(". ")
+    return text if end < 0 else text[:end + 1]
+
+
+def _stems(text: str) -> set[str]:
+    return {s for s in content_stems(text) if len(s) > 3}
+
+
+def missing_concepts(ci: int, crit: CompiledCriterion, t: Tally, reading: Reading) -> list[str]:
+    """Concepts the answer did not touch at all, in rubric order."""
+    touched = set(t.credits)
+    for s in reading.sentences:
+        touched |= s.hard[ci] | s.near[ci]
+    noted = set().union(*(_stems(n) for n in t.notes)) if t.notes else set()
+    return [k.name for i, k in enumerate(crit.concepts)
+            if i not in touched and not (_stems(k.name) & noted)]
+
+
+def coach(crit: CompiledCriterion, t: Tally, score: int, missing: list[str], cap: str) -> str:
+    """One or two sentences: what worked, then what would lift it (or why it is held)."""
+    covered = [crit.concepts[k].name for k in sorted(t.credits, key=lambda k: -max(t.credits[k]))]
+    worked = covered[:MAX_PRAISED]
+    parts = []
+    if worked:
+        reasons = ", with reasons" if t.reasoned else ""
+        parts.append(f"What worked: you covered {'; '.join(worked)}{reasons}.")
+    parts.extend(f"{n[0].upper()}{n[1:]}." for n in t.notes)
+    if not parts:
+        parts.append(f"The answer did not yet speak to {crit.name.lower()}.")
+    if cap:
+        parts.append(cap)
+    elif score < 4 and missing:
+        parts.append(f"To lift it, work on: {'; '.join(missing[:MAX_TO_ADD])}.")
+    return " ".join(parts)
+
+
+def tip_for(crit: CompiledCriterion, score: int, missing: list[str]) -> str:
+    """The criterion's tip, led by what this answer lacked, so it changes with the answer."""
+    if missing and score < 4:
+        lead = f"Next time, work on: {'; '.join(missing[:MAX_TO_ADD])}."
+        return lead if score >= 3 else f"{lead} {_first_sentence(crit.tip)}"
+    return crit.tip.strip()
