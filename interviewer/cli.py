@@ -16,6 +16,7 @@ from interviewer.library import LibraryError, default_library, load_library
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
 from interviewer.settings import get_settings
+from interviewer.storage import LOCAL_OWNER
 from interviewer.taxonomy import AREAS, LEVELS, TOPICS
 
 app = typer.Typer(
@@ -54,11 +55,20 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     Open http://HOST:PORT, pick a mode, area and topic, and answer in the browser.
     Uses the offline model unless OPENAI_API_KEY (or INTERVIEWER_MODEL) says otherwise.
     """
+    import os
+
     import uvicorn
 
     from interviewer.web.app import create_app
+    from interviewer.web.auth import auth_mode, is_loopback
     from interviewer.web.proxies import parse_trusted, server_options
 
+    mode = auth_mode(get_settings(), host)
+    os.environ["INTERVIEWER_AUTH"] = mode  # so that every worker process decides alike
+    get_settings.cache_clear()
+    if mode == "local" and not is_loopback(host):
+        err.print(f"[yellow]INTERVIEWER_AUTH=local on {host}: everyone who reaches this server "
+                  "shares one owner and sees every interview[/yellow]")
     _open_store_or_exit()  # migrate once, and refuse a damaged database before listening
     options = server_options(parse_trusted(get_settings().trusted_proxies))
     target = create_app() if workers == 1 else "interviewer.web.app:create_app"
@@ -144,7 +154,7 @@ def practice(
     service = build_service(settings)
     try:
         plan = service.plan(mode, area, topic, questions, question, level)
-        interview_id = service.create(plan, model or default_model_name(settings))
+        interview_id = service.create(plan, model or default_model_name(settings), LOCAL_OWNER)
     except (engine.PlanError, UnknownModel) as exc:
         raise _fail(str(exc)) from None
     try:
@@ -410,7 +420,7 @@ def calibrate(
     (out / "calibration.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "calibration.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     build_service(settings).store.save_calibration(report.model, str(path),
-                                                   report.model_dump_json())
+                                                   report.model_dump_json(), LOCAL_OWNER)
     print(report.to_markdown())
     failed = report.thresholds_failed(min_qwk, min_spearman, min_ranking)
     for line in failed:

@@ -18,7 +18,7 @@ from interviewer.library import Library
 from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
-from interviewer.storage import Conflict, Duplicate, Record, Store, StoredTurn
+from interviewer.storage import LOCAL_OWNER, Conflict, Duplicate, Record, Store, StoredTurn
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
@@ -71,13 +71,22 @@ class Interviews:
         return frozenset(qid for record in self.store.list_recent(recent, owner=owner)
                          for qid in record.state.grades)
 
-    def create(self, plan: engine.Plan, model_name: str) -> str:
-        """Store a new interview; its first question comes from `advance`."""
+    def create(self, plan: engine.Plan, model_name: str, owner: str = LOCAL_OWNER) -> str:
+        """Store a new interview for `owner` (the routes name the caller's; the default, the
+        CLI's local owner, opens to no one when accounts are on); the first question comes
+        from `advance`."""
         self.models(model_name)  # fail now, not mid-interview, on an unknown model
-        return self.store.create(plan, model_name)
+        return self.store.create(plan, model_name, owner)
 
-    def load(self, interview_id: str) -> Record:
-        return self.store.load(interview_id)
+    def load(self, interview_id: str, owner: str) -> Record:
+        """The owner's interview; NotFound when it is someone else's, so that nobody can
+        learn whether another candidate's interview exists."""
+        return self.store.load(interview_id, owner)
+
+    def delete(self, interview_id: str, owner: str) -> None:
+        """Delete one of the owner's interviews for good."""
+        self.load(interview_id, owner)
+        self.store.delete_interview(interview_id)
 
     def validate_answer(self, text: str, what: str = "answer") -> str:
         """Reject what cannot be an answer (or a question), with a message a candidate can

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         from interviewer.web.proxies import parse_trusted
 
         return ",".join(parse_trusted(value))
+    auth: Literal["auto", "local", "accounts"] = Field(default="auto", alias="INTERVIEWER_AUTH")
 
     @property
     def has_api_key(self) -> bool:

@@ -114,6 +114,74 @@ def test_api_docs_render_offline_under_the_csp(browser, tmp_path: Path) -> None:
     assert not errors, errors
 
 
+def _sign_up(page, base: str, username: str) -> None:
+    page.goto(base + "/signup")
+    page.fill("#username", username)
+    page.fill("#password", "correct horse battery")
+    page.click("#signup-submit")
+    page.wait_for_url("**/account")
+
+
+def _start_one_question(page, base: str) -> str:
+    page.goto(base + "/")
+    page.click("label[for=mode-single]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#current-question-text")
+    return page.url.split("?")[0]
+
+
+def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "two.db"),
+                        INTERVIEWER_AUTH="accounts")
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        alice = browser.new_context()
+        bob = browser.new_context()
+        a = alice.new_page()
+        a.on("pageerror", lambda e: errors.append(str(e)))
+        _sign_up(a, base, "alice")
+        alices = _start_one_question(a, base)
+        a.fill("#answer", ANSWERS[0])
+        a.click("#submit-answer")
+        a.wait_for_load_state("networkidle")
+        iid = alices.rsplit("/", 1)[1]
+
+        b = bob.new_page()
+        bobs = _start_one_question(b, base)  # practised anonymously first
+        b.goto(base + "/signup")
+        assert b.is_checked("#keep")  # offered: keep the interview practised in this browser
+        b.fill("#username", "bob")
+        b.fill("#password", "correct horse battery")
+        b.click("#signup-submit")
+        b.wait_for_url("**/account")
+        b.goto(base + "/history")
+        history = b.inner_html("main")
+        assert bobs.rsplit("/", 1)[1] in history and iid not in history
+
+        assert b.goto(alices).status == 404
+        assert "We couldn’t find that page" in b.inner_text("main")
+        assert b.goto(alices + "/scorecard").status == 404
+        b.goto(base + "/")
+        token = b.get_attribute("input[name=csrf_token]", "value")
+        attempts = {
+            "stream": b.request.get(alices + "/stream"),
+            "answer": b.request.post(alices + "/answers",
+                                     form={"csrf_token": token, "text": "Not my interview."}),
+            "finish": b.request.post(alices + "/finish", form={"csrf_token": token}),
+            "api": b.request.get(f"{base}/api/interviews/{iid}"),
+            "api-finish": b.request.post(f"{base}/api/interviews/{iid}/finish"),
+        }
+        assert {k: r.status for k, r in attempts.items()} == dict.fromkeys(attempts, 404)
+        assert iid not in b.request.get(base + "/account/export").text()
+
+        a.goto(base + "/history")
+        assert iid in a.inner_html("main") and bobs.rsplit("/", 1)[1] not in a.inner_html("main")
+        a.goto(alices)
+        assert ANSWERS[0][:40] in a.inner_text("main")  # untouched by Bob's attempts
+        alice.close()
+        bob.close()
+
+
 def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) -> None:
     """A candidate asks about the scenario, reads the fact, and still answers the question."""
     settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "clarify.db"))

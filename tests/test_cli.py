@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from interviewer.cli import app
-from interviewer.storage import Store
+from interviewer.storage import LOCAL_OWNER, Store
 
 runner = CliRunner()
 
@@ -108,8 +108,9 @@ def test_practice_runs_a_whole_interview_in_the_terminal(tmp_path: Path, monkeyp
     assert result.exit_code == 0, result.output
     assert "Interviewer:" in result.output
     assert "Scorecard" in result.output and "offline grader" in result.output
-    record = Store(db).list_recent()[0]
-    assert record.status == "completed"
+    records, _ = Store(db).list_page(LOCAL_OWNER)
+    record = records[0]
+    assert record.status == "completed" and record.owner == LOCAL_OWNER  # the CLI's own
     stored = [t.turn.text for t in record.turns if t.turn.role == "candidate"]
     assert stored[0] == STRONG
     if finish_early:

@@ -57,7 +57,7 @@ def test_a_repeat_sent_while_grading_runs_is_recognised_and_stored_once(
         slow.release.set()
         await grading
         assert repeats == [False, False]
-        return [t.turn.role for t in mini_service.load(iid).turns]
+        return [t.turn.role for t in mini_service.store.load(iid).turns]
 
     roles = asyncio.run(scenario())
     assert roles.count("candidate") == 1

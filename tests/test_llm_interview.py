@@ -19,7 +19,7 @@ from interviewer.library import default_library
 from interviewer.models import llm
 from interviewer.scoring import Usage
 from interviewer.settings import Settings
-from interviewer.storage import Store
+from interviewer.storage import LOCAL_OWNER, Store
 from interviewer.web.app import build_service, create_app
 from tests.openai_server import (
     SCENE,
@@ -265,7 +265,8 @@ def test_databases_from_before_usage_gain_the_column(tmp_path: Path) -> None:
     store = Store(path)
     Store(path)  # a second start finds the column already there
     assert store.load("old").turns[0].usage is None
-    iid = store.create(Plan("single", None, None, ("q",)), "fake-gpt")
+    assert store.load("old").owner == LOCAL_OWNER  # made before owners: the local owner's
+    iid = store.create(Plan("single", None, None, ("q",)), "fake-gpt", "someone")
     store.add_turn(iid, 0, Turn("interviewer", "question", "q", "Why?"),
                    Usage(prompt_tokens=10, completion_tokens=2, cached_tokens=5))
     store.add_turn(iid, 1, Turn("candidate", "answer", "q", "Because."))

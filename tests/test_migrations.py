@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.engine import Plan, Turn
-from interviewer.storage import Store
+from interviewer.storage import LOCAL_OWNER, Store
 from interviewer.storage.migrate import MIGRATIONS, pending
 
 pytestmark = pytest.mark.both_backends
@@ -53,15 +53,16 @@ def test_a_database_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
     store = Store(path)
     record = store.load("old")
     assert [t.turn.text for t in record.turns] == ["Why?", "Because."]
-    assert store.latest_calibration() == ("2026-01-01", "set.jsonl", "{}")
+    assert store.latest_calibration(LOCAL_OWNER) == ("2026-01-01", "set.jsonl", "{}")
+    assert record.owner == LOCAL_OWNER  # made before owners: the CLI's and loopback browser's
     assert pending("sqlite", f"sqlite:///{path}") == []
     # the new tables are there and work on the old file
     assert store.leases.try_acquire("interview:old", "me", 30)
     # new interviews sort after the old one, and a second start changes nothing
-    store.create(Plan("single", None, None, ("q",)), "offline")
+    store.create(Plan("single", None, None, ("q",)), "offline", LOCAL_OWNER)
     store.close()
     again = Store(path)
-    assert [r.id for r in again.list_recent()][-1] == "old"
+    assert [r.id for r in again.list_page(LOCAL_OWNER)[0]][-1] == "old"
     assert again.load("old").turns[1].turn == Turn("candidate", "answer", "q", "Because.")
 
 

@@ -38,7 +38,7 @@ class SlowModel(FakeModel):
 
 
 def _answers(service: Interviews, iid: str) -> list[str]:
-    return [t.turn.text for t in service.load(iid).turns if t.turn.role == "candidate"]
+    return [t.turn.text for t in service.store.load(iid).turns if t.turn.role == "candidate"]
 
 
 @pytest.fixture
@@ -57,11 +57,11 @@ def test_two_processes_resuming_one_interview_ask_the_model_once(two) -> None:
 
     asyncio.run(race())
     assert len(model.turn_requests) == 1
-    assert [t.seq for t in one.load(iid).turns] == [0]
+    assert [t.seq for t in one.store.load(iid).turns] == [0]
     one.submit(iid, ANSWER)
     asyncio.run(race())
     assert len(model.grade_requests) == 1  # graded once, not once per process
-    assert one.load(iid).state.finished or len(model.turn_requests) == 2
+    assert one.store.load(iid).state.finished or len(model.turn_requests) == 2
 
 
 def test_a_resent_answer_without_turn_is_recorded_once(client: TestClient) -> None:

@@ -53,7 +53,9 @@ def test_by_default_no_one_is_trusted_and_made_up_addresses_share_one_allowance(
 
 def test_a_trusted_proxy_names_the_client_and_each_client_has_its_own_allowance(
         tmp_path: Path, fake_model: FakeModel) -> None:
-    settings = _settings(tmp_path, INTERVIEWER_TRUSTED_PROXIES="127.0.0.0/8")
+    # behind a proxy accounts are on by default; this test is about addresses, not sign-in
+    settings = _settings(tmp_path, INTERVIEWER_TRUSTED_PROXIES="127.0.0.0/8",
+                         INTERVIEWER_AUTH="local")
     app = create_app(settings, make_service(settings, default_library(), fake_model))
     with serve(app, **server_options(["127.0.0.0/8"])) as base:
         statuses = _statuses(base, ["203.0.113.1"] * 3 + ["203.0.113.2"] * 3)

@@ -65,7 +65,7 @@ class SpokenAnswers:
         return self.recordings.link(recording_id, interview_id, answer_turn + 1)
 
     def _question(self, interview_id: str, turn: int | None):
-        record = self.interviews.load(interview_id)
+        record = self.interviews.store.load(interview_id)  # the route checked the owner
         current = self.interviews.current(record)
         if turn is not None and (current is None or current.turn != turn):
             stored = record.turns[turn].turn if 0 <= turn < len(record.turns) else None

@@ -12,7 +12,7 @@ from interviewer.storage.errors import (
     StorageUnavailable,
 )
 from interviewer.storage.shared import Busy
-from interviewer.storage.store import Record, Store, StoredTurn, new_id, now
+from interviewer.storage.store import LOCAL_OWNER, Record, Store, StoredTurn, new_id, now
 
-__all__ = ["Busy", "Conflict", "Duplicate", "NotFound", "Record", "Store", "StorageCorrupt",
-           "StorageUnavailable", "StoredTurn", "new_id", "now"]
+__all__ = ["LOCAL_OWNER", "Busy", "Conflict", "Duplicate", "NotFound", "Record", "Store",
+           "StorageCorrupt", "StorageUnavailable", "StoredTurn", "new_id", "now"]

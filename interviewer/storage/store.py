@@ -11,10 +11,13 @@ from pathlib import Path
 
 from interviewer.engine import Plan, State, Turn
 from interviewer.scoring import AnswerGrade, Usage
-from interviewer.storage.backends import Database, Row, SQLiteDatabase, open_database
+from interviewer.storage.backends import Database, Row, SQLiteDatabase, Tx, open_database
 from interviewer.storage.errors import Conflict, Duplicate, NotFound
 from interviewer.storage.migrate import migrate
 from interviewer.storage.shared import Idempotency, Leases, RateLog, TokenSpend
+
+LOCAL_OWNER = "local"  # the CLI's interviews, and the browser's on a loopback-only server
+HISTORY_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Record:
     model: str
     state: State
     turns: list[StoredTurn]
-    owner: str | None = None
+    owner: str = LOCAL_OWNER
 
     @property
     def status(self) -> str:
@@ -50,17 +53,20 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _precise_now() -> str:
+    """An interview's creation time to the microsecond: History and the keyset cursor order
+    by it, so interviews made in the same second keep the order they were made in."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def new_id() -> str:
     """A random, unguessable interview id (160 bits)."""
     return secrets.token_urlsafe(20)
 
 
 def _owned(owner: str | None) -> tuple[str, tuple[str, ...]]:
-    """The SQL that limits a query to one owner's interviews; nothing when owner is None.
-
-    The owner column arrives with the identity migration; until a caller passes an owner,
-    no query mentions it.
-    """
+    """The SQL that limits a query to one owner's interviews; nothing when owner is None
+    (the service's own reads, after the route has checked the caller's owner)."""
     return ("", ()) if owner is None else (" AND owner = ?", (owner,))
 
 
@@ -89,16 +95,16 @@ class Store:
             raise NotImplementedError("back up PostgreSQL with pg_dump")
         self.db.backup(target)
 
-    def create(self, plan: Plan, model: str, owner: str | None = None,
+    def create(self, plan: Plan, model: str, owner: str = LOCAL_OWNER,
                interview_id: str | None = None) -> str:
+        """A new interview; the web routes always name the caller's owner. LOCAL_OWNER, the
+        CLI's, fails closed when accounts are on: no browser or token is ever given it."""
         interview_id = interview_id or new_id()
-        columns = "id, created_at, mode, area, topic, model, question_ids, level"
-        values: tuple = (interview_id, now(), plan.mode, plan.area, plan.topic, model,
-                         json.dumps(list(plan.question_ids)), plan.level)
-        if owner is not None:
-            columns, values = columns + ", owner", (*values, owner)
-        marks = ", ".join("?" * len(values))
-        self.db.execute(f"INSERT INTO interviews ({columns}) VALUES ({marks})", values)
+        self.db.execute(
+            "INSERT INTO interviews (id, created_at, mode, area, topic, model, question_ids,"
+            " level, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (interview_id, _precise_now(), plan.mode, plan.area, plan.topic, model,
+             json.dumps(list(plan.question_ids)), plan.level, owner))
         return interview_id
 
     def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
@@ -141,14 +147,16 @@ class Store:
     def finish(self, interview_id: str) -> None:
         self.db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))
 
-    def save_calibration(self, model: str, set_path: str, report_json: str) -> None:
-        self.db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report)"
-                        " VALUES (?, ?, ?, ?)", (now(), model, set_path, report_json))
+    def save_calibration(self, model: str, set_path: str, report_json: str,
+                         owner: str = LOCAL_OWNER) -> None:
+        self.db.execute("INSERT INTO calibration_reports (created_at, model, set_path, report,"
+                        " owner) VALUES (?, ?, ?, ?, ?)",
+                        (now(), model, set_path, report_json, owner))
 
-    def latest_calibration(self) -> tuple[str, str, str] | None:
-        """(created_at, set_path, report JSON) of the newest calibration run, if any."""
+    def latest_calibration(self, owner: str = LOCAL_OWNER) -> tuple[str, str, str] | None:
+        """(created_at, set_path, report JSON) of the owner's newest calibration run, if any."""
         row = self.db.fetchone("SELECT created_at, set_path, report FROM calibration_reports"
-                               " ORDER BY id DESC LIMIT 1")
+                               " WHERE owner = ? ORDER BY id DESC LIMIT 1", (owner,))
         return None if row is None else (row["created_at"], row["set_path"], row["report"])
 
     def load(self, interview_id: str, owner: str | None = None) -> Record:
@@ -166,11 +174,82 @@ class Store:
         return _record(row, turns, grades)
 
     def list_recent(self, limit: int = 50, owner: str | None = None) -> list[Record]:
+        """The newest interviews, of every owner unless one is named (tools and tests; the
+        web app lists one owner's page by page with `list_page`)."""
         where, extra = _owned(owner)
         ids = [r["id"] for r in self.db.fetchall(
             f"SELECT id FROM interviews WHERE 1 = 1{where}"
-            " ORDER BY created_at DESC, rowid DESC LIMIT ?", (*extra, limit))]
+            " ORDER BY created_at DESC, id DESC LIMIT ?", (*extra, limit))]
         return [self.load(i) for i in ids]
+
+    def list_page(self, owner: str, after: str | None = None, limit: int = HISTORY_PAGE
+                  ) -> tuple[list[Record], str | None]:
+        """One page of the owner's interviews, newest first, and the cursor of the next page.
+
+        Keyset pagination on (created_at, id): every page costs one index range scan however
+        deep it is, and interviews created meanwhile never shift a page's contents.
+        """
+        key = _cursor_key(after)
+        query, params = "SELECT id FROM interviews WHERE owner = ?", (owner,)
+        if key is not None:
+            # a row-value comparison seeks straight to the cursor in the owner's index, where
+            # `created_at < ? OR (created_at = ? AND id < ?)` would scan every newer row first
+            query += " AND (created_at, id) < (?, ?)"
+            params += key
+        ids = [r["id"] for r in self.db.fetchall(
+            query + " ORDER BY created_at DESC, id DESC LIMIT ?", (*params, limit + 1))]
+        records = [self.load(i) for i in ids[:limit]]
+        more = len(ids) > limit
+        return records, (f"{records[-1].created_at}~{records[-1].id}" if more else None)
+
+    def delete_interview(self, interview_id: str) -> None:
+        """Remove an interview with everything stored about it, in one transaction."""
+        with self.db.transaction(lock=f"interview:{interview_id}") as tx:
+            _delete_interviews(tx, "id = ?", (interview_id,))
+
+    def delete_owned(self, owner: str) -> None:
+        """Remove every interview and calibration run the owner has, in one transaction."""
+        with self.db.transaction(lock=f"owner:{owner}") as tx:
+            _delete_interviews(tx, "owner = ?", (owner,))
+            tx.execute("DELETE FROM calibration_reports WHERE owner = ?", (owner,))
+
+    def move_owned(self, from_owner: str, to_owner: str) -> int:
+        """Give everything `from_owner` has to `to_owner`; how many interviews moved."""
+        with self.db.transaction(lock=f"owner:{from_owner}") as tx:
+            moved = tx.execute("UPDATE interviews SET owner = ? WHERE owner = ?",
+                               (to_owner, from_owner))
+            tx.execute("UPDATE calibration_reports SET owner = ? WHERE owner = ?",
+                       (to_owner, from_owner))
+        return moved
+
+    def count_owned(self, owner: str) -> int:
+        row = self.db.fetchone("SELECT COUNT(*) AS n FROM interviews WHERE owner = ?", (owner,))
+        return int(row["n"]) if row else 0
+
+    def calibrations(self, owner: str) -> list[tuple[str, str, str]]:
+        """Every calibration run of the owner: (created_at, set_path, report JSON)."""
+        rows = self.db.fetchall("SELECT created_at, set_path, report FROM calibration_reports"
+                                " WHERE owner = ? ORDER BY id", (owner,))
+        return [(r["created_at"], r["set_path"], r["report"]) for r in rows]
+
+
+def _cursor_key(cursor: str | None) -> tuple[str, str] | None:
+    """A History cursor `created_at~id`; anything else means the first page."""
+    if not cursor or "~" not in cursor:
+        return None
+    created_at, _, interview_id = cursor.partition("~")
+    return created_at, interview_id
+
+
+def _delete_interviews(tx: Tx, where: str, params: tuple) -> None:
+    """Everything keyed by the chosen interviews: recordings (audio and transcripts), grades,
+    turns, spend and idempotent replies, then the interviews."""
+    ids = f"SELECT id FROM interviews WHERE {where}"
+    for table, column in (("recordings", "interview_id"), ("grades", "interview_id"),
+                          ("turns", "interview_id"), ("token_spend", "interview_id"),
+                          ("idempotency_keys", "resource")):
+        tx.execute(f"DELETE FROM {table} WHERE {column} IN ({ids})", params)
+    tx.execute(f"DELETE FROM interviews WHERE {where}", params)
 
 
 def _turn(row: Row) -> Turn:
@@ -190,6 +269,4 @@ def _record(row: Row, turns: list[Row], grades: list[Row]) -> Record:
     stored = [StoredTurn(t["seq"], _turn(t), t["created_at"],
                          Usage.model_validate_json(t["usage"]) if t["usage"] else None)
               for t in turns]
-    owner = _column(row, "owner")
-    return Record(row["id"], row["created_at"], row["model"], state, stored,
-                  owner if isinstance(owner, str) else None)
+    return Record(row["id"], row["created_at"], row["model"], state, stored, row["owner"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,7 @@ from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
 from interviewer.taxonomy import Area, Level, Topic
 from interviewer.web import idempotency
+from interviewer.web.auth import ApiCaller, Caller
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.idempotency import KeyHeader
 from interviewer.web.limits import check_spend, require_json
@@ -30,7 +31,8 @@ class ErrorOut(BaseModel):
 
 
 def _errors(*codes: int) -> dict[int | str, dict]:
-    meaning = {400: "unreadable body", 404: "no such interview", 409: "not waiting for that",
+    meaning = {400: "unreadable body", 401: "no valid API token or session",
+               404: "no such interview of yours", 409: "not waiting for that",
                413: "answer too long", 415: "body is not JSON", 422: "invalid input",
                429: "too many model requests", 503: "model unavailable; answer saved"}
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
@@ -126,9 +128,9 @@ def _state(service: ServiceDep, record: Record) -> InterviewState:
                           current=_current(service.current(record)))
 
 
-def _load(service: ServiceDep, interview_id: str) -> Record:
+def _load(service: ServiceDep, interview_id: str, caller: Caller) -> Record:
     try:
-        return service.load(interview_id)
+        return service.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, f"no interview with id {interview_id!r}") from None
 
@@ -148,10 +150,10 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 409, 415, 422, 429, 503))
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 409, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
-                           settings: SettingsDep, idempotency_key: KeyHeader = None
-                           ) -> JSONResponse:
+                           settings: SettingsDep, caller: ApiCaller,
+                           idempotency_key: KeyHeader = None) -> JSONResponse:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
     try:
@@ -165,16 +167,17 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
         check_spend(request, model)
         interview_id = claim.resource  # made by an earlier attempt with this key that failed
         if interview_id is None:
-            interview_id = service.create(plan, model)
+            interview_id = service.create(plan, model, caller.owner_id)
             if idempotency_key:
-                service.store.idempotency.set_resource("create", idempotency_key, interview_id)
+                service.store.idempotency.set_resource(scope, idempotency_key, interview_id)
         try:
             return 201, _state(service, await service.advance(interview_id))
         except ModelUnavailable as exc:
             raise _CreatedButUnavailable(interview_id, exc) from None
 
+    scope = f"create:{caller.owner_id}"  # one candidate's key never replays another's reply
     try:
-        return await idempotency.once(service.store, "create", idempotency_key, body, run)
+        return await idempotency.once(service.store, scope, idempotency_key, body, run)
     except _CreatedButUnavailable as exc:  # the interview exists: say which, so a retry
         url = f"/api/interviews/{exc.interview_id}"  # reopens it instead of making another
         return JSONResponse(
@@ -196,11 +199,12 @@ class _CreatedButUnavailable(Exception):
 
 @router.post("/interviews/{interview_id}/answers", response_model=InterviewState,
              dependencies=JSON_ONLY,
-             responses=_errors(400, 404, 409, 413, 415, 422, 429, 503))
+             responses=_errors(400, 401, 404, 409, 413, 415, 422, 429, 503))
 async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
-                        service: ServiceDep, idempotency_key: KeyHeader = None) -> JSONResponse:
+                        service: ServiceDep, caller: ApiCaller,
+                        idempotency_key: KeyHeader = None) -> JSONResponse:
     """Store an answer, grade it, and return what the interviewer asks next."""
-    record = _load(service, interview_id)
+    record = _load(service, interview_id, caller)
 
     async def run(_: Claimed) -> tuple[int, InterviewState]:
         try:
@@ -218,12 +222,12 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
 
 
 @router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
-             dependencies=JSON_ONLY, responses=_errors(400, 404, 409, 413, 415, 422))
-async def ask_clarification(interview_id: str, body: ClarifyBody,
-                            service: ServiceDep) -> ClarificationOut:
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
+async def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
+                            caller: ApiCaller) -> ClarificationOut:
     """Ask about the scenario; the reply gives the facts asked for. The question stays open:
     asking does not use up the answer."""
-    _load(service, interview_id)
+    _load(service, interview_id, caller)
     try:
         reply = service.clarify(interview_id, body.text)
     except BadAnswer as exc:
@@ -232,22 +236,24 @@ async def ask_clarification(interview_id: str, body: ClarifyBody,
     except (NotAwaitingAnswer, Conflict) as exc:
         raise HTTPException(409, str(exc)) from None
     return ClarificationOut(asked=body.text, reply=reply,
-                            current=_current(service.current(service.load(interview_id))))
+                            current=_current(service.current(service.store.load(interview_id))))
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(404, 415, 429, 503))
-async def finish_interview(interview_id: str, request: Request,
-                           service: ServiceDep) -> InterviewState:
+             dependencies=JSON_ONLY, responses=_errors(401, 404, 415, 429, 503))
+async def finish_interview(interview_id: str, request: Request, service: ServiceDep,
+                           caller: ApiCaller) -> InterviewState:
     """End the interview now; what was answered is graded."""
-    check_spend(request, _load(service, interview_id).model)
+    check_spend(request, _load(service, interview_id, caller).model)
     return await _after(service, service.finish(interview_id))
 
 
-@router.get("/interviews/{interview_id}", response_model=InterviewOut, responses=_errors(404))
-async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
+@router.get("/interviews/{interview_id}", response_model=InterviewOut,
+            responses=_errors(401, 404))
+async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                        ) -> InterviewOut:
     """The interview's status and every turn in order."""
-    record = _load(service, interview_id)
+    record = _load(service, interview_id, caller)
     plan = record.state.plan
     turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
                      question_id=t.turn.question_id, text=t.turn.text,
@@ -261,11 +267,51 @@ async def get_interview(interview_id: str, service: ServiceDep) -> InterviewOut:
 
 
 @router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
-            responses=_errors(404, 409))
-async def get_scorecard(interview_id: str, service: ServiceDep) -> Scorecard:
+            responses=_errors(401, 404, 409))
+async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
+                        ) -> Scorecard:
     """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
-    _load(service, interview_id)
+    _load(service, interview_id, caller)
     card = service.scorecard(interview_id)
     if not card.questions:
         raise HTTPException(409, "no answer has been graded yet: answer a question first")
     return card
+
+
+class InterviewSummary(BaseModel):
+    id: str
+    status: Literal["in_progress", "completed"]
+    mode: str
+    area: str | None
+    topic: str | None
+    model: str
+    created_at: str
+
+
+class InterviewPage(BaseModel):
+    interviews: list[InterviewSummary]
+    next: str | None = Field(description="pass as `after` for the next, older page; null on "
+                                         "the last page")
+
+
+@router.get("/interviews", response_model=InterviewPage, responses=_errors(401, 422))
+async def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = None,
+                          limit: int = Query(default=20, ge=1, le=100)) -> InterviewPage:
+    """Your interviews, newest first, a page at a time."""
+    records, cursor = service.store.list_page(caller.owner_id, after, limit)
+    rows = [InterviewSummary(id=r.id, status=r.status, mode=r.state.plan.mode,
+                             area=r.state.plan.area, topic=r.state.plan.topic, model=r.model,
+                             created_at=r.created_at) for r in records]
+    return InterviewPage(interviews=rows, next=cursor)
+
+
+@router.delete("/interviews/{interview_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=_errors(401, 404))
+async def delete_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                           ) -> Response:
+    """Delete one of your interviews, its answers and its grades, for good."""
+    try:
+        service.delete(interview_id, caller.owner_id)
+    except NotFound:
+        raise HTTPException(404, f"no interview with id {interview_id!r}") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp
 
 from interviewer import __version__, paths
+from interviewer.identity.accounts import Accounts
 from interviewer.library import Library, default_library
 from interviewer.models.registry import (
     ModelRegistry,
@@ -31,7 +32,8 @@ from interviewer.speech.answers import SpokenAnswers
 from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
 from interviewer.storage.recordings import Recordings
-from interviewer.web import api, csrf, faults, pages, speech, stream
+from interviewer.web import account, api, csrf, faults, pages, speech, stream
+from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.bodylimit import ENVELOPE, BodyLimit, text_limit
 from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
@@ -142,8 +144,10 @@ def _body_limits(settings: Settings) -> Callable[[str], int]:
     return lambda path: audio if path.endswith("/audio") else text
 
 
-def create_app(settings: Settings | None = None, service: Interviews | None = None) -> FastAPI:
-    """Build the app; tests pass their own settings and service."""
+def create_app(settings: Settings | None = None, service: Interviews | None = None,
+               host: str | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and service. `host` is the address the
+    server listens on: beyond loopback, candidates get accounts (INTERVIEWER_AUTH=auto)."""
     settings = settings or get_settings()
     app = _App(title="Platform PM Interview Coach", version=__version__,
                description="Mock interviews for Platform Product Managers with rubric "
@@ -154,18 +158,24 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.state.service = service or build_service(settings)
     with contextlib.suppress(UnknownModel):  # import and connect now, not on a user's request
         app.state.service.models(default_model_name(settings))
+    app.state.accounts = Accounts(app.state.service.store)
+    app.state.auth_mode = auth_mode(settings, host)
     app.state.speech = build_speech(app.state.service, settings)
     app.state.templates = _templates(settings)
+    app.state.templates.env.globals["accounts_on"] = app.state.auth_mode == "accounts"
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute,
                                          log=app.state.service.store.rate_log)
     app.mount("/static", StaticFiles(directory=str(paths.web_dir() / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=_docs_assets()), name="docs-assets")
     app.add_api_route("/docs", _docs, include_in_schema=False)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
+    app.add_middleware(SessionCookies)
     app.include_router(api.router)
     app.include_router(speech.api_router)
     app.include_router(speech.page_router)
     app.include_router(pages.router)
+    app.include_router(account.router)
+    app.include_router(account.api_router)
     app.include_router(stream.router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_exception_handler(HTTPException, _http_error)

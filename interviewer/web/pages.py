@@ -14,6 +14,7 @@ from interviewer.models.registry import UnknownModel, default_model_name, model_
 from interviewer.service import BadAnswer, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.web import csrf, views
+from interviewer.web.auth import PageCaller, account_name
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, spend_wait
 from interviewer.web.speech import spoken_by_question
@@ -27,15 +28,16 @@ MICROPHONE_HERE = "camera=(), microphone=(self), geolocation=(), interest-cohort
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200
            ) -> HTMLResponse:
     templates = request.app.state.templates
-    context = {"csrf_token": csrf.token_for(request), **context}
+    context = {"csrf_token": csrf.token_for(request), "account_name": account_name(request),
+               **context}
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     csrf.set_cookie(request, response)
     return response
 
 
-def _record(service: ServiceDep, interview_id: str) -> Record:
+def _record(service: ServiceDep, interview_id: str, caller: PageCaller) -> Record:
     try:
-        return service.load(interview_id)
+        return service.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
 
@@ -65,7 +67,7 @@ async def home(request: Request, service: ServiceDep, settings: SettingsDep) -> 
 
 
 @router.post("/interviews")
-async def start(request: Request, service: ServiceDep, settings: SettingsDep,
+async def start(request: Request, service: ServiceDep, settings: SettingsDep, caller: PageCaller,
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
@@ -91,7 +93,7 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep,
             "the number of questions must be a whole number from 1 to 8"
         return _home(request, service, settings, form, message[0].upper() + message[1:], 422)
     check_spend(request, model)
-    return _see_other(_page_url(service.create(plan, model), stream))
+    return _see_other(_page_url(service.create(plan, model, caller.owner_id), stream))
 
 
 def _page_url(interview_id: str, stream: str) -> str:
@@ -114,8 +116,8 @@ async def _advance(request: Request, service: ServiceDep, record: Record, ask: b
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
 async def interview_page(request: Request, interview_id: str, service: ServiceDep,
-                         stream: str = "", ask: str = "") -> Response:
-    record = _record(service, interview_id)
+                         caller: PageCaller, stream: str = "", ask: str = "") -> Response:
+    record = _record(service, interview_id, caller)
     notice = upcoming = None
     streaming = stream == "1"
     if streaming and not record.state.finished and engine.ungraded_question(record.state):
@@ -143,12 +145,12 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
 
 
 @router.post("/interviews/{interview_id}/answers")
-async def answer(request: Request, interview_id: str, service: ServiceDep,
+async def answer(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
                  csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
                  turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
-    record = _record(service, interview_id)
+    record = _record(service, interview_id, caller)
     seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
     try:
         service.submit(interview_id, text, seq)
@@ -166,11 +168,11 @@ async def answer(request: Request, interview_id: str, service: ServiceDep,
 
 @router.post("/interviews/{interview_id}/clarifications")
 async def clarification(request: Request, interview_id: str, service: ServiceDep,
-                        csrf_token: Annotated[str, Form()] = "",
+                        caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
                         text: Annotated[str, Form()] = "") -> Response:
     """Ask about the scenario; the page comes back with the reply and the question open."""
     csrf.verify(request, csrf_token)
-    record = _record(service, interview_id)
+    record = _record(service, interview_id, caller)
     try:
         service.clarify(interview_id, text)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
@@ -182,11 +184,11 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
 
 
 @router.post("/interviews/{interview_id}/finish")
-async def finish(request: Request, interview_id: str, service: ServiceDep,
+async def finish(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
                  csrf_token: Annotated[str, Form()] = "",
                  confirm: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
-    record = _record(service, interview_id)
+    record = _record(service, interview_id, caller)
     left = views.unanswered(record)
     if left and not confirm and not record.state.finished:  # a confirm step, with or without JS
         return render(request, "finish.html", {"interview": views.interview_summary(record),
@@ -200,18 +202,37 @@ async def finish(request: Request, interview_id: str, service: ServiceDep,
 
 
 @router.get("/interviews/{interview_id}/scorecard", response_class=HTMLResponse)
-async def scorecard(request: Request, interview_id: str, service: ServiceDep) -> HTMLResponse:
-    record = _record(service, interview_id)
+async def scorecard(request: Request, interview_id: str, service: ServiceDep,
+                    caller: PageCaller) -> HTMLResponse:
+    record = _record(service, interview_id, caller)
     context = {**views.scorecard_context(service, record),
                "delivery": spoken_by_question(request.app.state.speech, record)}
     return render(request, "scorecard.html", context)
 
 
 @router.get("/history", response_class=HTMLResponse)
-async def history(request: Request, service: ServiceDep) -> HTMLResponse:
-    return render(request, "history.html", {"interviews": views.history_rows(service)})
+async def history(request: Request, service: ServiceDep, caller: PageCaller,
+                  after: str | None = None) -> HTMLResponse:
+    """The caller's interviews, a page at a time (keyset pagination: any depth is cheap)."""
+    rows, cursor = views.history_rows(service, caller.owner_id, after)
+    return render(request, "history.html", {"interviews": rows, "next_cursor": cursor,
+                                            "paged": bool(after)})
+
+
+@router.post("/interviews/{interview_id}/delete")
+async def delete(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
+                 csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Delete one of the caller's interviews for good, then show History."""
+    csrf.verify(request, csrf_token)
+    try:
+        service.delete(interview_id, caller.owner_id)
+    except NotFound:
+        raise HTTPException(404, "There is no interview at this address.") from None
+    return _see_other("/history")
 
 
 @router.get("/calibration", response_class=HTMLResponse)
-async def calibration(request: Request, service: ServiceDep) -> HTMLResponse:
-    return render(request, "calibration.html", views.calibration_context(service))
+async def calibration(request: Request, service: ServiceDep, caller: PageCaller
+                      ) -> HTMLResponse:
+    return render(request, "calibration.html",
+                  views.calibration_context(service, caller.owner_id))

@@ -22,6 +22,7 @@ from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.recordings import Recording
 from interviewer.web import csrf
 from interviewer.web.api import _errors
+from interviewer.web.auth import ApiCaller, Caller, PageCaller
 from interviewer.web.limits import spend_wait
 
 
@@ -104,14 +105,15 @@ _EXPECTED = (AudioError, NotFound, NotAwaitingAnswer, Conflict)
 
 
 @api_router.post("/interviews/{interview_id}/answers/audio", response_model=SpokenAnswerOut,
-                 responses=_errors(400, 404, 409, 413, 422, 429, 503))
+                 responses=_errors(400, 401, 404, 409, 413, 422, 429, 503))
 async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
+                       caller: ApiCaller,
                        audio: Annotated[UploadFile, File(description="the spoken answer")],
                        turn: Annotated[int | None, Form(ge=0, le=10_000)] = None,
                        keep_audio: Annotated[bool, Form()] = False) -> SpokenAnswerOut:
     """Transcribe a spoken answer and store the transcript as the answer, then grade it.
     The audio is stored before it is transcribed; sending the same file again is safe."""
-    _owned(request, speech, interview_id)
+    _owned(speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
     try:
@@ -132,18 +134,19 @@ async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
 async def _advance(request: Request, speech: SpokenAnswers, interview_id: str) -> Record:
     """Grade the answer and ask the next turn, as the text route does; a model outage or an
     exhausted allowance leaves the stored answer waiting for the next request."""
-    record = speech.interviews.load(interview_id)
+    record = speech.interviews.store.load(interview_id)
     if spend_wait(request, record.model) is not None:
         return record
     try:
         return await speech.interviews.advance(interview_id)
     except ModelUnavailable:
-        return speech.interviews.load(interview_id)
+        return speech.interviews.store.load(interview_id)
 
 
-def _owned(request: Request, speech: SpokenAnswers, interview_id: str) -> None:
+def _owned(speech: SpokenAnswers, interview_id: str, caller: Caller) -> None:
+    """404 unless the interview is the caller's, as for an id that never existed."""
     try:
-        speech.interviews.load(interview_id)
+        speech.interviews.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, f"no interview with id {interview_id!r}") from None
 
@@ -151,12 +154,12 @@ def _owned(request: Request, speech: SpokenAnswers, interview_id: str) -> None:
 @page_router.post("/interviews/{interview_id}/transcribe")
 async def transcribe_for_page(request: Request, interview_id: str, speech: SpeechDep,
                               audio: Annotated[UploadFile, File()],
-                              csrf_token: Annotated[str, Form()] = "",
+                              caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
                               keep_audio: Annotated[str, Form()] = "") -> JSONResponse:
     """The recorder's upload: the transcript comes back for the answer box, not yet stored
     as the answer, so the candidate can correct it first."""
     csrf.verify(request, csrf_token)
-    _owned(request, speech, interview_id)
+    _owned(speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
     try:
@@ -171,16 +174,16 @@ async def transcribe_for_page(request: Request, interview_id: str, speech: Speec
 @page_router.post("/interviews/{interview_id}/audio", response_class=HTMLResponse)
 async def upload_for_page(request: Request, interview_id: str, speech: SpeechDep,
                           audio: Annotated[UploadFile, File()],
-                          csrf_token: Annotated[str, Form()] = "",
+                          caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
                           keep_audio: Annotated[str, Form()] = "") -> Response:
     """Without JavaScript: an uploaded recording is transcribed into the answer box."""
     from interviewer.web import pages, views
 
     csrf.verify(request, csrf_token)
-    _owned(request, speech, interview_id)
+    _owned(speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
-    record = speech.interviews.load(interview_id)
+    record = speech.interviews.store.load(interview_id)
     context = {**views.interview_context(speech.interviews, record), "error": None,
                "notice": None, "stream_url": None, "draft": "", "recording": None}
     try:

@@ -20,6 +20,7 @@ from interviewer import engine
 from interviewer.models.base import ModelUnavailable
 from interviewer.service import Current, Interviews
 from interviewer.storage import Busy, NotFound, Record, StorageUnavailable, now
+from interviewer.web.auth import PageCaller
 from interviewer.web.deps import ServiceDep
 from interviewer.web.limits import spend_wait
 
@@ -116,11 +117,11 @@ async def _only(events: list[str]) -> AsyncIterator[str]:
 
 
 @router.get("/interviews/{interview_id}/stream")
-async def stream_turn(request: Request, interview_id: str, service: ServiceDep
-                      ) -> StreamingResponse:
+async def stream_turn(request: Request, interview_id: str, service: ServiceDep,
+                      caller: PageCaller) -> StreamingResponse:
     """Stream the interview's next interviewer turn as server-sent events."""
     try:
-        record = service.load(interview_id)
+        record = service.load(interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
     wait = spend_wait(request, record.model) if _calls_model(service, record) else None

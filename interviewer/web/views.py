@@ -193,9 +193,12 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
             "exchanges": exchanges_by_question(record, service.library)}
 
 
-def history_rows(service: Interviews) -> list[dict[str, Any]]:
+def history_rows(service: Interviews, owner: str, after: str | None = None
+                 ) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the owner's History, and the cursor of the next page (None: the last)."""
+    records, cursor = service.store.list_page(owner, after)
     rows = []
-    for record in service.store.list_recent():
+    for record in records:
         card = service.scorecard(record.id)
         graded = bool(card.questions)
         rows.append({**interview_summary(record),
@@ -203,17 +206,17 @@ def history_rows(service: Interviews) -> list[dict[str, Any]]:
                      "hire_signal": card.hire_signal if graded else None,
                      "answered": len(card.questions),
                      "total": len(record.state.plan.question_ids)})
-    return rows
+    return rows, cursor
 
 
 CALIBRATE_COMMAND = "interviewer calibrate --model offline --set calibration/answers.jsonl"
 
 
-def calibration_context(service: Interviews) -> dict[str, Any]:
+def calibration_context(service: Interviews, owner: str) -> dict[str, Any]:
     """The latest calibration run, shaped for the page, or None when there is none yet."""
     from interviewer.calibration import CalibrationReport
 
-    latest = service.store.latest_calibration()
+    latest = service.store.latest_calibration(owner)
     if latest is None:
         return {"report": None, "command": CALIBRATE_COMMAND}
     created_at, set_path, raw = latest

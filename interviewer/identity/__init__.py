@@ -1,0 +1,1 @@
+"""Who owns what: owners, accounts, sessions, API tokens and sign-in throttling."""
