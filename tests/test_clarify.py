@@ -77,10 +77,10 @@ def test_asking_stores_the_question_first_and_keeps_the_turn_open(mini_service: 
     plan = mini_service.plan("single", question_id="q0-0")
     iid = mini_service.create(plan, "offline")
     asyncio.run(mini_service.advance(iid))
-    before = mini_service.current(mini_service.load(iid))
+    before = mini_service.current(mini_service.store.load(iid))
     reply = mini_service.clarify(iid, "What is the budget?")
     assert reply == "The budget for q0-0 is 10,000 dollars a month."
-    record = mini_service.load(iid)
+    record = mini_service.store.load(iid)
     assert [(t.turn.role, t.turn.kind) for t in record.turns] == [
         ("interviewer", "question"), ("candidate", "clarify"), ("interviewer", "clarification")]
     after = mini_service.current(record)
@@ -88,11 +88,11 @@ def test_asking_stores_the_question_first_and_keeps_the_turn_open(mini_service: 
     # the answer still goes to the question, with the turn number the page sent
     assert mini_service.submit(iid, "My answer, with the budget in mind.", before.turn)
     assert mini_service.submit(iid, "My answer, with the budget in mind.", before.turn) is False
-    record = mini_service.load(iid)
+    record = mini_service.store.load(iid)
     exchanges = exchanges_for(record.state.turns, "q0-0")
     assert [e.answer for e in exchanges] == ["My answer, with the budget in mind."]
     asyncio.run(mini_service.advance(iid))
-    grade = mini_service.load(iid).state.grades["q0-0"]
+    grade = mini_service.store.load(iid).state.grades["q0-0"]
     assert grade.answers == 1
 
 
