@@ -330,6 +330,7 @@ def check(root: Annotated[Path | None, typer.Option(
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
     _check_delivery_rules(root)
+    _check_conversation(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
 
 
@@ -343,6 +344,22 @@ def _check_delivery_rules(root: Path | None) -> None:
         return  # a library folder without speech rules uses the installed ones
     try:
         load_rules(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _check_conversation(root: Path | None) -> None:
+    """The interviewer's lines (prompts/conversation.yaml) load, and every placeholder in
+    them is one the interviewer fills in."""
+    from interviewer.conversation import check_conversation
+    from interviewer.paths import prompts_dir
+
+    path = (root / "prompts" if root else prompts_dir()) / "conversation.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without its own lines uses the installed ones
+    try:
+        check_conversation(path)
     except ValueError as exc:
         err.print(f"[red]✗[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from interviewer import conversation
 from interviewer.coaching import fix_first
 from interviewer.library import FollowUp, Library, Question, outline_at
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, TurnRequest
@@ -21,7 +22,7 @@ from interviewer.scoring import (
     Usage,
     hire_signal,
 )
-from interviewer.taxonomy import AREAS, LEVELS, TOPICS
+from interviewer.taxonomy import AREA_NAMES, AREAS, LEVELS, TOPIC_NAMES, TOPICS
 
 Mode = Literal["full", "area", "topic", "single"]
 MODES: tuple[str, ...] = ("full", "area", "topic", "single")
@@ -48,7 +49,7 @@ class Plan:
 @dataclass(frozen=True)
 class Turn:
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "clarify", "clarification"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
     question_id: str
     text: str
     criterion: str | None = None
@@ -136,8 +137,10 @@ def _pick_mixed(pool: list[Question], count: int, rng: random.Random) -> list[Qu
 def plan_interview(library: Library, mode: str = "full", area: str | None = None,
                    topic: str | None = None, count: int | None = None,
                    question_id: str | None = None, seed: int | None = None,
-                   level: str = "senior") -> Plan:
-    """Choose the questions for a full loop, an area drill, a topic drill or one question."""
+                   level: str = "senior", done: frozenset[str] = frozenset()) -> Plan:
+    """Choose the questions for a full loop, an area drill, a topic drill or one question.
+
+    Questions in `done` (already practised) are chosen only when too few others remain."""
     _check_choice("mode", mode, MODES)
     _check_choice("area", area, AREAS)
     _check_choice("topic", topic, TOPICS)
@@ -160,7 +163,11 @@ def plan_interview(library: Library, mode: str = "full", area: str | None = None
         raise PlanError(f"no questions match area={area} topic={topic}")
     if mode == "single":
         count = 1
-    chosen = _pick_mixed(pool, min(count, len(pool)), random.Random(seed))
+    rng = random.Random(seed)
+    fresh = [q for q in pool if q.id not in done]
+    chosen = _pick_mixed(fresh, min(count, len(fresh)), rng)
+    if len(chosen) < count:  # too few new ones: top up with practised ones
+        chosen += _pick_mixed([q for q in pool if q.id in done], count - len(chosen), rng)
     if mode == "single":  # one question: its own area and topic describe the session
         return Plan(mode, chosen[0].area, chosen[0].topic, (chosen[0].id,), level)
     return Plan(mode, area, topic, tuple(q.id for q in chosen), level)
@@ -224,6 +231,18 @@ def choose_follow_up(question: Question, grade: AnswerGrade, asked: list[str]) -
     return None
 
 
+def depth_probe(grade: AnswerGrade, asked: list[str], turn_index: int) -> FollowUp | None:
+    """A probe for depth on a strong answer (at or over the YAML's `probe_for_depth_at`, and
+    at the bar everywhere), asked once per question when nothing weaker needed a follow-up;
+    it targets the weightiest criterion."""
+    strong = grade.overall >= conversation.load_conversation().probe_for_depth_at
+    if asked or not grade.criteria or not strong or \
+            any(c.score < FOLLOW_UP_BELOW for c in grade.criteria):
+        return None
+    top = max(grade.criteria, key=lambda c: c.weight)
+    return FollowUp(criterion=top.id, text=conversation.depth_probe(turn_index))
+
+
 def _twist(question: Question, asked: list[str]) -> FollowUp | None:
     """A staged case's changed constraint: always the first follow-up, after the first answer.
 
@@ -246,7 +265,8 @@ def next_step(state: State, library: Library) -> Step:
         question = library.question(current)
         if grade is not None and NOT_GRADED not in grade.flags:
             asked_here = _follow_ups_asked(state, current)
-            fu = _twist(question, asked_here) or choose_follow_up(question, grade, asked_here)
+            fu = (_twist(question, asked_here) or choose_follow_up(question, grade, asked_here)
+                  or depth_probe(grade, asked_here, len(state.turns)))
             if fu is not None:
                 return AskFollowUp(question, fu, len(asked))
     if len(asked) >= len(ids):
@@ -262,10 +282,40 @@ def turn_request(state: State, step: AskQuestion | AskFollowUp, library: Library
     common = dict(interview_id=interview_id, question=q, rubric=rubric, number=step.number,
                   total=len(state.plan.question_ids))
     if isinstance(step, AskQuestion):
-        return TurnRequest(kind="question", seed_text=q.text, **common)
+        previous = _last_exchange(state)  # the answer the new question's opening refers to
+        return TurnRequest(kind="question", seed_text=q.text, exchanges=previous,
+                           lead_in=_lead_in(state, step, library, previous), **common)
+    exchanges = exchanges_for(state.turns, q.id)
     return TurnRequest(kind="follow_up", seed_text=step.follow_up.text,
                        criterion=rubric.criterion(step.follow_up.criterion),
-                       exchanges=exchanges_for(state.turns, q.id), **common)
+                       exchanges=exchanges, lead_in=_lead_in(state, step, library, exchanges),
+                       **common)
+
+
+def _last_exchange(state: State) -> list[Exchange]:
+    answered = [t for t in state.turns if t.kind == "answer"]
+    return exchanges_for(state.turns, answered[-1].question_id)[-1:] if answered else []
+
+
+def _lead_in(state: State, step: AskQuestion | AskFollowUp, library: Library,
+             exchanges: list[Exchange]) -> str:
+    """The opening before the first question; otherwise an acknowledgement of the last
+    answer, then a transition or a follow-up lead-in."""
+    if isinstance(step, AskQuestion) and step.number == 1:
+        kinds = [library.question(qid).kind for qid in state.plan.question_ids]
+        return conversation.opening(kinds, _focus(state.plan))
+    previous = exchanges[-1].answer if exchanges else None
+    kind = "question" if isinstance(step, AskQuestion) else "follow_up"
+    return conversation.lead_in(kind, step.number, previous, len(state.turns))
+
+
+def _focus(plan: Plan) -> str:
+    """What the interview is about, in the opening's words."""
+    if plan.topic and plan.mode == "topic":
+        return TOPIC_NAMES[plan.topic].lower()
+    if plan.area:
+        return AREA_NAMES[plan.area]
+    return "a mix of platform areas"
 
 
 def grade_request(state: State, question_id: str, library: Library,
@@ -314,6 +364,14 @@ def interviewer_turn(step: AskQuestion | AskFollowUp, text: str) -> Turn:
     if isinstance(step, AskQuestion):
         return Turn("interviewer", "question", step.question.id, text)
     return Turn("interviewer", "follow_up", step.question.id, text, step.follow_up.criterion)
+
+
+def closing_turn(state: State) -> Turn | None:
+    """The interviewer's close ("any questions for me?"), unless it was said already or no
+    question was ever asked."""
+    if not state.turns or any(t.kind == "close" for t in state.turns):
+        return None
+    return Turn("interviewer", "close", state.turns[-1].question_id, conversation.close_text())
 
 
 def _question_card(library: Library, qid: str, state: State) -> QuestionCard | None:

@@ -62,9 +62,14 @@ class Interviews:
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None,
-             level: str = "senior") -> engine.Plan:
+             level: str = "senior", done: frozenset[str] = frozenset()) -> engine.Plan:
         return engine.plan_interview(self.library, mode, area, topic, count, question_id,
-                                     level=level)
+                                     level=level, done=done)
+
+    def practised(self, owner: str | None = None, recent: int = 100) -> frozenset[str]:
+        """Questions answered in recent interviews, which a new plan avoids."""
+        return frozenset(qid for record in self.store.list_recent(recent, owner=owner)
+                         for qid in record.state.grades)
 
     def create(self, plan: engine.Plan, model_name: str, owner: str = LOCAL_OWNER) -> str:
         """Store a new interview for `owner` (the routes name the caller's; the default, the
@@ -185,7 +190,7 @@ class Interviews:
                          on_delta: DeltaSink | None) -> None:
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            self.store.finish(interview_id)
+            self._close(interview_id, state)
             return
         text = await self._phrase(state, step, model, interview_id, on_delta)
         usage = model.turn_usage(interview_id) if isinstance(model, Metered) else None
@@ -207,8 +212,15 @@ class Interviews:
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
             await self._grade(record, self.models(record.model))
-            self.store.finish(interview_id)
+            self._close(interview_id, record.state)
             return self.store.load(interview_id)
+
+    def _close(self, interview_id: str, state: State) -> None:
+        """End the interview with the interviewer's close, the same words for every model."""
+        close = engine.closing_turn(state)
+        if close is not None:
+            self.store.add_turn(interview_id, len(state.turns), close)
+        self.store.finish(interview_id)
 
     def scorecard(self, interview_id: str) -> Scorecard:
         """The scorecard; its usage is the whole interview's: every question asked and every

@@ -97,6 +97,9 @@ async def _advance_printing(service: Interviews, interview_id: str, show: Any,
     if started:
         console.print()
         _turn_note(console, record)
+    if record.turns and record.turns[-1].turn.kind == "close":  # said only once it ends
+        console.print("\n[bold cyan]Interviewer:[/bold cyan] ", end="")
+        console.print(record.turns[-1].turn.text, markup=False, highlight=False)
     return record
 
 

@@ -41,7 +41,7 @@ def test_a_whole_interview_with_follow_ups(client: TestClient, fake_model: FakeM
     assert [(t["role"], t["kind"]) for t in turns] == [
         ("interviewer", "question"), ("candidate", "answer"),
         ("interviewer", "follow_up"), ("candidate", "answer"),
-        ("interviewer", "question"), ("candidate", "answer")]
+        ("interviewer", "question"), ("candidate", "answer"), ("interviewer", "close")]
     assert turns[2]["criterion"] == "limit-design"
 
     card = client.get(f"/api/interviews/{iid}/scorecard").json()

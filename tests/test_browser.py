@@ -40,6 +40,29 @@ def _watched_page(browser, errors: list[str]):
     return page
 
 
+def _wait_for_next_turn(page, polls: int = 240) -> None:
+    """Until the scorecard or the close shows, or the next turn has streamed in whole with its
+    answer box: the page first says it is grading, reloads once graded, then streams it."""
+    from playwright.sync_api import Error
+
+    for _ in range(polls):
+        if page.url.endswith("/scorecard"):
+            return
+        try:
+            if page.query_selector("#complete-heading") is not None:
+                return  # the interview is over: its close and the candidate's questions
+            box = page.query_selector("#current-question-text")
+            if box is not None and page.query_selector("#answer") is not None:
+                text = box.text_content().strip()
+                if box.get_attribute("aria-busy") != "true" and len(text) > 20 \
+                        and not text.startswith("Grading your answer"):
+                    return
+        except Error:  # the page navigated while we looked (graded: it reloads itself)
+            pass
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the next turn never arrived: {page.url}")
+
+
 def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
     settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "browser.db"))
     errors: list[str] = []
@@ -53,24 +76,22 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
         page.click("label[for=mode-area]")
         page.select_option("select[name=area]", "api-products")
         page.fill("input[name=questions]", "2")
-        page.click("button[type=submit]")
+        page.click("button:has-text('Start interview')")
         page.wait_for_selector("#current-question-text")
         assert "Question 1 of 2" in page.inner_text("main")
         assert page.inner_text("#timer").strip()
         for answer in ANSWERS:
             if page.query_selector("#answer") is None:
                 break
-            page.fill("#answer", answer)
-            page.click("#submit-answer")
-            page.wait_for_load_state("networkidle")
-            if page.query_selector("#current-question-text"):
-                page.wait_for_function(
-                    "document.getElementById('current-question-text').textContent.trim()"
-                    ".length > 20")
+            _answer(page, answer)
         # follow-ups and later questions were streamed in from server-sent events
         assert any(u.endswith("/stream") for u in urls), urls
         if page.query_selector("#finish"):
             page.click("#finish")
+            if page.query_selector("#confirm-finish"):
+                page.click("#confirm-finish")
+        else:
+            page.click("text=See your scorecard")
         page.wait_for_url("**/scorecard")
         text = page.inner_text("main")
         assert "offline grader" in text
@@ -170,7 +191,7 @@ def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) ->
         page.goto(base + "/")
         page.click("label[for=mode-single]")
         page.select_option("select[name=question_id]", "api-payments-create-idempotency")
-        page.click("button[type=submit]")
+        page.click("button:has-text('Start interview')")
         page.wait_for_selector("#current-question-text")
         question = page.inner_text("#current-question-text")
         page.fill("#clarify", "Who sends the capture call today?")
@@ -188,6 +209,91 @@ def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) ->
         page.wait_for_load_state("networkidle")
         if page.query_selector("#finish"):
             page.click("#finish")
+            if page.query_selector("#confirm-finish"):
+                page.click("#confirm-finish")
+        else:
+            page.click("text=See your scorecard")
         page.wait_for_url("**/scorecard")
         assert ANSWERS[0].split(". ")[0] in page.inner_text("main")
     assert not errors, errors
+
+
+def _answer(page, text: str) -> None:
+    """Submit an answer and wait, through "Grading your answer…", for the next question to
+    be streamed in whole or for the interview to be complete."""
+    page.fill("#answer", text)
+    page.click("#submit-answer")
+    _wait_for_next_turn(page)
+
+
+def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
+    """The interviewer introduces itself, quotes each answer back, and closes by taking the
+    candidate's questions; the answer box has the focus whenever a question is up."""
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "loop.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        assert not page.is_visible("#question_id")  # a full mock has no question picker
+        page.click("label[for=mode-single]")
+        assert page.is_visible("#question_id") and not page.is_visible("#questions")
+        page.click("label[for=mode-topic]")
+        page.select_option("select[name=topic]", "rate-limiting")
+        page.fill("input[name=questions]", "2")
+        page.click("button:has-text('Start interview')")
+        page.wait_for_selector("#current-question-text")
+        page.wait_for_function(
+            "document.getElementById('current-question-text').textContent.includes('Hi, I')")
+        opening = page.inner_text("#current-question-text")
+        assert "two questions" in opening and "minutes" in opening
+        assert page.evaluate("document.activeElement.id") == "answer"
+        timer = page.inner_text("#timer")
+        assert "left of" in timer, timer  # a countdown to the target, from first sight
+        page.focus(".skip-link")
+        page.keyboard.press("Enter")  # "Skip to content" lands on the question
+        assert page.evaluate("document.activeElement.id") == "question"
+        assert "Building on what you said" not in page.inner_text("main")
+        _answer(page, "First I would talk to the developers. They get a 429 error "
+                      "with no Retry-After header, so clients hammer us.")
+        said = page.inner_text("#current-question-text")
+        assert "“They get a 429 error with no Retry-After header”" in said or \
+            "“First I would talk to the developers”" in said, said
+        assert "Building on what you said" not in said
+        assert page.evaluate("document.activeElement.id") == "answer"
+        for _ in range(8):
+            if page.query_selector("#answer") is None:
+                break
+            _answer(page, "I would cap each tenant at 500 requests per second and "
+                          "publish the limits in the docs.")
+        assert page.query_selector("#answer") is None
+        text = page.inner_text("main")
+        assert "Do you have any questions for me?" in text  # the close
+        assert "“I would cap each tenant at 500 requests per second”" in text or \
+            "“cap each tenant at 500 requests per second”" in text  # quoted back
+        page.fill("#ask", "What does a platform PM do in a typical week?")
+        page.click("button:has-text('Ask')")
+        assert "support threads" in page.inner_text("#close-answer")
+        assert not errors, errors
+
+
+def test_finishing_early_asks_for_confirmation(browser, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "confirm.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        page.click("label[for=mode-area]")
+        page.select_option("select[name=area]", "identity-auth")
+        page.fill("input[name=questions]", "3")
+        page.click("button:has-text('Start interview')")
+        page.wait_for_selector("#finish")
+        page.click("#finish")
+        assert "3 questions are still unanswered" in page.inner_text("main")
+        page.click("#keep-going")
+        page.wait_for_selector("#answer")
+        assert "Question 1 of 3" in page.inner_text("main")
+        page.click("#finish")
+        page.click("#confirm-finish")
+        page.wait_for_url("**/scorecard")
+        assert "3 questions were left unanswered" in page.inner_text("main")
+        assert not errors, errors

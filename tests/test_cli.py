@@ -117,3 +117,4 @@ def test_practice_runs_a_whole_interview_in_the_terminal(tmp_path: Path, monkeyp
         assert len(stored) == 1 and len(record.state.grades) == 1
     else:
         assert len(stored) >= 2 and len(record.state.grades) == 2
+        assert "Do you have any questions for me?" in result.output  # the close is said

@@ -84,8 +84,8 @@ def test_the_finish_form_refuses_a_forged_token(client: TestClient,
         assert response.status_code == 403
         assert EXPIRED in response.text
     assert _status(client, url) == "in_progress"
-    ok = client.post(f"{url}/finish", data={"csrf_token": _token(client.get(url).text)},
-                     follow_redirects=False)
+    ok = client.post(f"{url}/finish", data={"csrf_token": _token(client.get(url).text),
+                                            "confirm": "1"}, follow_redirects=False)
     assert ok.status_code == 303 and _status(client, url) == "completed"
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from interviewer import engine
+from interviewer import conversation, engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, PlanError, State, Turn
 from interviewer.library import Library
 from interviewer.scoring import AnswerGrade, CriterionGrade
@@ -84,9 +84,22 @@ def test_follow_up_targets_the_weakest_criterion(mini_library: Library) -> None:
     assert step.follow_up.criterion == "api-design-breadth"
 
 
-def test_no_follow_up_when_every_criterion_is_hire_or_better(mini_library: Library) -> None:
+def test_an_answer_at_the_bar_but_not_strong_moves_on(mini_library: Library) -> None:
     state = _one_answer(("q0-0", "q0-1"))
-    state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 3, "api-design-breadth": 4})
+    state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 3, "api-design-breadth": 3})
+    step = engine.next_step(state, mini_library)
+    assert isinstance(step, AskQuestion) and step.question.id == "q0-1"
+
+
+def test_a_strong_answer_gets_one_depth_probe_then_the_next_question(
+        mini_library: Library) -> None:
+    state = _one_answer(("q0-0", "q0-1"))
+    state.grades["q0-0"] = _grade("q0-0", {"api-design-depth": 4, "api-design-breadth": 4})
+    probe = engine.next_step(state, mini_library)
+    assert isinstance(probe, AskFollowUp)
+    assert probe.follow_up.text in conversation.load_conversation().depth_probes
+    state.turns += [engine.interviewer_turn(probe, probe.follow_up.text),
+                    Turn("candidate", "answer", "q0-0", "It would change if usage doubled.")]
     step = engine.next_step(state, mini_library)
     assert isinstance(step, AskQuestion)
     assert step.question.id == "q0-1"

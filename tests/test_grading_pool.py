@@ -135,3 +135,51 @@ def test_each_answer_is_read_up_to_the_sentence_budget(monkeypatch: pytest.Monke
     calls[0] = 0
     short = grade_answer(_request(library, "Cap each key. Return 429 with Retry-After."))
     assert calls[0] == 2 and not any("Only the first" in n for n in short.notes)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_grading_workers_leave_when_the_server_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    import httpx
+
+    from tests.live import free_port, start_app_process
+
+    port = free_port()
+    proc = start_app_process({"INTERVIEWER_DB": str(tmp_path / "k.db"),
+                              "INTERVIEWER_MODEL": "offline"}, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        iid = httpx.post(f"{base}/api/interviews", json={}, timeout=60).json()["id"]
+        answered = httpx.post(f"{base}/api/interviews/{iid}/answers",
+                              json={"text": "I would cap each key."}, timeout=60)
+        assert answered.status_code == 200
+        workers = _children(proc.pid)
+        assert workers  # the grade ran in a worker process
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 60  # a limit on waiting, not a measurement
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)

@@ -244,3 +244,11 @@ def test_calibrate_with_the_server_down_is_one_clear_line(
     assert "could not be reached" in lines[-1] and lines[-1].endswith("No report was written")
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "calibration.json").exists()
+
+
+def test_a_scorecard_with_nothing_graded_names_no_grader(mini_service: Any) -> None:
+    from interviewer.web.views import grader_label
+
+    iid = mini_service.create(mini_service.plan("single"), "fake")
+    card = mini_service.scorecard(iid)
+    assert card.grader == "" and grader_label(card.grader) == "not graded yet"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer import conversation
 from interviewer.library import Library
 from interviewer.llm.guard import turn_checks
 from interviewer.llm.schema import MAX_QUOTES, grade_reply_tokens
@@ -121,23 +122,23 @@ def test_grading_asks_for_a_reply_sized_to_the_schema(
 
 def test_a_trickling_stream_is_cut_at_one_total_deadline(
         server: FakeOpenAI, tmp_path: Path, mini_library: Library) -> None:
-    # a chunk every 10 ms never trips a per-read timeout; only a total deadline ends it
-    model = make_model(server, tmp_path, INTERVIEWER_REQUEST_TIMEOUT=0.5)
+    # a chunk every 20 ms never trips a per-read timeout; only a total deadline ends it
+    model = make_model(server, tmp_path, INTERVIEWER_REQUEST_TIMEOUT=3)
     request = turn_request(mini_library)
-    server.script(Reply.trickle(*["word "] * 3000, request.seed_text, interval=0.01))
+    server.script(Reply.trickle(*["."] * 30_000, request.seed_text, interval=0.02))
     assert phrase(model, request) == [request.seed_text]
     usage = model.turn_usage("iv")
     assert usage is not None
-    assert usage.note == ("the model did not answer within 0.5 seconds "
+    assert usage.note == ("the model did not answer within 3 seconds "
                           "(INTERVIEWER_REQUEST_TIMEOUT)")
     assert server.streams_finished == 0 and len(server.requests) == 1
 
 
 def test_a_timed_out_turn_is_not_retried(server: FakeOpenAI, tmp_path: Path, sleeps: Sleeps,
                                          mini_library: Library) -> None:
-    model = make_model(server, tmp_path, sleeps, INTERVIEWER_REQUEST_TIMEOUT=0.2)
+    model = make_model(server, tmp_path, sleeps, INTERVIEWER_REQUEST_TIMEOUT=2)
     request = turn_request(mini_library)
-    server.script(Reply(chunks=["Hello."], delay=60))
+    server.script(Reply(chunks=["Hello."], delay=600))
     assert phrase(model, request) == [request.seed_text]
     assert len(server.requests) == 1 and sleeps.waits == []
 
@@ -175,11 +176,13 @@ def test_a_garbled_follow_up_is_replaced_by_the_library_wording_with_the_reason(
         case: str, server: FakeOpenAI, tmp_path: Path, mini_library: Library) -> None:
     model = make_model(server, tmp_path)
     request = follow_up_request(mini_library)
+    request = request.model_copy(update={"lead_in": conversation.lead_in(
+        "follow_up", 1, request.exchanges[-1].answer, 2)})
     reply, reason = _garbled(request.seed_text)[case]
     server.script(reply)
     said = "".join(phrase(model, request))
-    assert said.endswith(request.seed_text) and said.startswith(("Let me", "Thanks", "Let's",
-                                                                  "Building"))
+    assert said == f"{request.lead_in} {request.seed_text}"  # the library's words, lead-in
+    assert "“" in request.lead_in  # which quotes the answer
     usage = model.turn_usage("iv")
     assert usage is not None and usage.note.startswith(reason)
 

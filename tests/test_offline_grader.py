@@ -971,8 +971,9 @@ def test_offline_model_phrases_and_grades(rubrics: dict[str, Rubric]) -> None:
     assert asked == q.text
     follow = asyncio.run(collect(TurnRequest(kind="follow_up", question=q, rubric=rubric,
                                              seed_text="What about retries?",
-                                             criterion=rubric.criterion("api-contract"))))
-    assert follow.endswith("What about retries?") and len(follow) > len("What about retries?")
+                                             criterion=rubric.criterion("api-contract"),
+                                             lead_in="You said “a key per charge”.")))
+    assert follow == "You said “a key per charge”. What about retries?"
     g = asyncio.run(model.grade(request(rubrics, "payments", ANSWERS["payments"]["strong"])))
     assert model.name == "offline" and g.grader == "offline"
 

@@ -41,7 +41,10 @@ def test_a_whole_interview_through_the_forms(client: TestClient, fake_model: Fak
             "csrf_token": _token(page), "text": answer,
             "turn": re.search(r'name="turn" value="(\d+)"', page).group(1)})
         assert response.status_code == 303
-    assert client.get(url, follow_redirects=False).headers["location"] == f"{url}/scorecard"
+    done = client.get(url, follow_redirects=False)
+    assert done.status_code == 200 and "Interview complete" in done.text
+    assert "Do you have any questions for me?" in done.text  # the close, in the transcript
+    assert f'href="{url}/scorecard"' in done.text
     card = client.get(f"{url}/scorecard").text
     assert "First answer about the API." in card
     assert "fake" in card
@@ -95,3 +98,79 @@ def test_unknown_interview_page_is_a_friendly_404(client: TestClient) -> None:
     response = client.get("/interviews/does-not-exist")
     assert response.status_code == 404
     assert "There is no interview at this address." in response.text
+
+
+def test_the_close_answers_the_candidates_question_from_the_yaml(client: TestClient) -> None:
+    url = _start(client, mode="area", area="api-products", questions="1")
+    page = client.get(url).text
+    client.post(f"{url}/answers", data={"csrf_token": _token(page), "text": "An answer.",
+                                        "turn": "0"})
+    asked = client.get(url, params={"ask": "How do you measure success here?"}).text
+    assert "How do you measure success here?" in asked
+    assert "Teams pick it when they could build their own" in asked
+    other = client.get(url, params={"ask": "<b>Qu'est-ce?</b>"}).text
+    assert "&lt;b&gt;Qu&#39;est-ce?&lt;/b&gt;" in other and "I can speak best to the role" in other
+
+
+def test_finishing_with_questions_left_asks_first(client: TestClient) -> None:
+    url = _start(client, mode="area", area="api-products", questions="3")
+    page = client.get(url).text
+    first = client.post(f"{url}/finish", data={"csrf_token": _token(page)},
+                        follow_redirects=False)
+    assert first.status_code == 200 and "3 questions are still unanswered" in first.text
+    assert 'name="confirm" value="1"' in first.text
+    assert "Question 1 of 3" in client.get(url).text  # nothing was finished
+    sure = client.post(f"{url}/finish", data={"csrf_token": _token(first.text), "confirm": "1"},
+                       follow_redirects=False)
+    assert sure.headers["location"] == f"{url}/scorecard"
+
+
+def test_a_resubmit_after_back_says_where_the_interview_is(client: TestClient) -> None:
+    url = _start(client, mode="area", area="api-products", questions="2")
+    page = client.get(url).text
+    sent = {"csrf_token": _token(page), "text": "First answer.", "turn": "0"}
+    client.post(f"{url}/answers", data=sent)
+    again = client.post(f"{url}/answers", data={**sent, "text": "An edited first answer."})
+    assert again.status_code == 409
+    assert "Turn 0" not in again.text
+    assert "moved on to question 2 of 2" in again.text
+    assert f'<a href="{url}">Go to where the interview is now</a>' in again.text
+    assert "An edited first answer." in again.text  # nothing typed is lost
+
+
+def test_one_question_with_nothing_picked_is_refused(client: TestClient) -> None:
+    token = _token(client.get("/").text)
+    response = client.post("/interviews", data={"csrf_token": token, "model": "fake",
+                                                "mode": "single", "question_id": ""})
+    assert response.status_code == 422
+    assert "pick a question for “One question”" in response.text.lower() or \
+        "Pick a question for “One question”" in response.text
+
+
+def test_the_home_page_groups_marks_and_offers_a_daily_question(
+        client: TestClient) -> None:
+    url = _start(client, mode="single", question_id="api-sms-tiered-rate-limits")
+    page = client.get(url).text
+    client.post(f"{url}/answers", data={"csrf_token": _token(page), "text": "An answer.",
+                                        "turn": "0"})
+    home = client.get("/").text
+    assert '<optgroup label="API products · Rate limiting">' in home
+    assert re.search(r'value="api-sms-tiered-rate-limits"[^>]*data-done[^>]*>✓ ', home)
+    assert "Question of the day" in home and 'id="daily-start"' in home
+    assert "OPENAI_API_KEY" not in home and "Calibration</a>" not in home.split("<main")[0]
+
+
+def test_the_scorecard_shows_every_exchange_in_order_with_its_time(
+        client: TestClient, fake_model: FakeModel) -> None:
+    url = _start(client, mode="single", question_id="api-sms-tiered-rate-limits")
+    fake_model.enqueue({"limit-design": 1}, {})
+    for answer in ["Use one limit.", "Then a token bucket per key."]:
+        page = client.get(url).text
+        client.post(f"{url}/answers", data={
+            "csrf_token": _token(page), "text": answer,
+            "turn": re.search(r'name="turn" value="(\d+)"', page).group(1)})
+    card = client.get(f"{url}/scorecard").text
+    said = card[card.index("The exchange"):]
+    assert said.index("Use one limit.") < said.index("Follow-up") < said.index(
+        "Then a token bucket per key.")
+    assert re.search(r"took \d+ s of a \d+ min \d\d s target", said)

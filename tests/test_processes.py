@@ -195,19 +195,30 @@ def test_the_token_cap_holds_across_processes(backend: str, tmp_path: Path,
 
 
 def test_a_stream_whose_store_fails_says_so_instead_of_breaking(
-        tmp_path: Path, fake_model: FakeModel) -> None:
+        tmp_path: Path, fake_model: FakeModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer.storage import StorageUnavailable
+    from interviewer.web.stream import grade_events, turn_events
+
     settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "s.db"))
     service = make_service(settings, default_library(), fake_model)
     with TestClient(create_app(settings, service)) as client:
-        offline = client.post("/api/interviews", json={"model": "offline"}).json()["id"]
-        limited = client.post("/api/interviews", json={"model": "fake"}).json()["id"]
-        service.submit(offline, ANSWER)
-        service.submit(limited, ANSWER)
+        iid = client.post("/api/interviews", json={"model": "fake"}).json()["id"]
+        service.submit(iid, ANSWER)
+
+        async def store_down(*args: object, **kwargs: object) -> None:
+            raise StorageUnavailable("disk I/O error")
+
+        monkeypatch.setattr(service, "advance", store_down)
+
+        async def events(stream: AsyncIterator[str]) -> str:
+            return "".join([event async for event in stream])
+
+        for stream in (grade_events, turn_events):  # grading, then asking the next turn
+            text = asyncio.run(events(stream(service, iid)))
+            assert "event: notice" in text and "could not be used" in text
+            assert "Your answer is saved" in text and text.endswith("event: done\ndata: {}\n\n")
+        # a stream that must first record its spend on a deleted database: a clear 503
+        monkeypatch.undo()
         (tmp_path / "s.db").unlink()
-        response = client.get(f"/interviews/{offline}/stream")
-        assert response.status_code == 200
-        assert "event: notice" in response.text and "could not be used" in response.text
-        assert "event: done" in response.text
-        # a model-backed stream records its spend first: that write fails, with a clear 503
-        refused = client.get(f"/interviews/{limited}/stream")
+        refused = client.get(f"/interviews/{iid}/stream")
         assert refused.status_code == 503 and "Nothing was changed" in refused.text

@@ -100,21 +100,28 @@ def test_the_stream_obeys_the_rate_limit_when_answers_skip_the_page(
 
     from fastapi.testclient import TestClient
 
-    settings = _settings(tmp_path)
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "s.db"),
+                        INTERVIEWER_RATE_LIMIT=3)
     app = create_app(settings, make_service(settings, default_library(), fake_model))
     with TestClient(app) as client:
         iid = client.post("/api/interviews", json={"model": "fake", "questions": 8}).json()["id"]
         token = re.search(r'name="csrf_token" value="([^"]+)"',
                           client.get("/").text).group(1)
-        notices = []
-        for turn in (0, 2):
+
+        def answer(turn: int) -> None:
             posted = client.post(f"/interviews/{iid}/answers", follow_redirects=False,
                                  data={"csrf_token": token, "text": f"answer {turn}",
                                        "turn": str(turn), "stream": "1"})
             assert posted.status_code == 303
-            notices += ["Too many model requests" in client.get(f"/interviews/{iid}/stream").text
-                        for _ in range(1 if turn == 0 else 10)]
-    # the create spent one of two allowances, the first stream the other; every later one waits
-    assert notices == [False] + [True] * 10
+
+        def stream_waits() -> bool:
+            return "Too many model requests" in client.get(f"/interviews/{iid}/stream").text
+
+        answer(0)
+        notices = [stream_waits(), stream_waits()]  # one stream grades, the next asks
+        answer(2)
+        notices += [stream_waits() for _ in range(10)]
+    # the create spent one of three allowances, the two streams the others; then all wait
+    assert notices == [False, False] + [True] * 10
     assert len(fake_model.grade_requests) == 1
     assert len(fake_model.turn_requests) == 2

@@ -54,7 +54,7 @@ def interviewer_messages(request: TurnRequest, exchanges: list[Exchange], omitte
                     topic_name=TOPIC_NAMES[request.question.topic])
     turn = render("interviewer_turn.j2", kind=request.kind, number=request.number,
                   total=request.total, seed_text=request.seed_text, criterion=request.criterion,
-                  exchanges=_fenced(exchanges, tag), omitted=omitted)
+                  exchanges=_fenced(exchanges, tag), omitted=omitted, lead_in=request.lead_in)
     return [{"role": "system", "content": system}, {"role": "user", "content": turn}]
 
 

@@ -30,6 +30,9 @@ class TurnRequest(BaseModel):
     exchanges: list[Exchange] = Field(default_factory=list)
     number: int = 1
     total: int = 1
+    # What the interviewer says before the library wording: the opening on the first
+    # question, otherwise an acknowledgement quoting the last answer and a transition.
+    lead_in: str = ""
 
 
 class GradeRequest(BaseModel):

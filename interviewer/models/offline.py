@@ -1,4 +1,5 @@
-"""The offline model: asks library questions as written and grades with the rubric matcher."""
+"""The offline model: asks library questions as written, with the conversation's lead-ins, and
+grades with the rubric matcher."""
 
 from __future__ import annotations
 
@@ -7,18 +8,6 @@ from collections.abc import AsyncIterator
 from interviewer.models.base import GradeRequest, TurnRequest
 from interviewer.offline.pool import GradingPool, shared_pool
 from interviewer.scoring import AnswerGrade
-
-_LEAD_INS = (
-    "Let me push on that a little.",
-    "Thanks, that helps. A follow-up:",
-    "Let's go one level deeper.",
-    "Building on what you said:",
-)
-
-
-def follow_up_lead_in(request: TurnRequest) -> str:
-    """A short, natural lead-in that varies with the follow-up's position, deterministically."""
-    return _LEAD_INS[(len(request.exchanges) + request.number) % len(_LEAD_INS)]
 
 
 class OfflineModel:
@@ -30,11 +19,9 @@ class OfflineModel:
         self._pool = pool
 
     async def phrase(self, request: TurnRequest) -> AsyncIterator[str]:
-        """Yield the interviewer's turn: the question itself, or a lead-in plus the follow-up."""
-        if request.kind == "follow_up":
-            yield f"{follow_up_lead_in(request)} {request.seed_text}"
-        else:
-            yield request.seed_text
+        """Yield the interviewer's turn: the lead-in (opening, or an acknowledgement that
+        quotes the last answer) and then the library's words."""
+        yield f"{request.lead_in} {request.seed_text}".strip()
 
     async def grade(self, request: GradeRequest) -> AnswerGrade:
         """Grade with the offline rubric matcher, in a worker process off the event loop."""

@@ -16,6 +16,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,10 +26,23 @@ from interviewer.offline.grader import grade_answer
 from interviewer.scoring import AnswerGrade
 
 Grader = Callable[[GradeRequest], AnswerGrade]
-# a fresh interpreter forks the workers: forking the server itself, with its threads and
-# open database, could copy a lock some other thread holds
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["interviewer.offline.grader"])
+# fresh interpreters: forking the server itself, with its threads and open database, could
+# copy a lock some other thread holds
+_CONTEXT = multiprocessing.get_context("spawn")
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _start_worker(parent: int) -> None:
+    """Runs first in each worker: load the grader now, not inside a grade's time budget, and
+    leave when the server is gone, even when it was killed and could not say so."""
+    import interviewer.offline.grader  # noqa: F401
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 class GradingTimeout(TimeoutError):
@@ -44,7 +58,9 @@ class _Worker:
 
     def run(self, grader: Grader, request: GradeRequest, budget: float) -> AnswerGrade:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=_CONTEXT)
+            self._executor = ProcessPoolExecutor(1, mp_context=_CONTEXT,
+                                                 initializer=_start_worker,
+                                                 initargs=(os.getpid(),))
             self._pid = self._executor.submit(os.getpid).result()  # started, before the budget
         future = self._executor.submit(grader, request)
         try:

@@ -95,7 +95,7 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "clarify", "clarification"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
     question_id: str
     text: str
     criterion: str | None

@@ -50,10 +50,11 @@ def _home(request: Request, service: ServiceDep, settings: SettingsDep,
           form: dict[str, str] | None = None, error: str | None = None,
           status_code: int = 200) -> HTMLResponse:
     default = default_model_name(settings)
-    notice = ("No OPENAI_API_KEY is set, so the offline model asks the library's questions "
-              "and the offline grader scores your answers without an LLM."
-              if default == "offline" else f"Interviews use {default} unless you pick another.")
-    context = {**views.home_context(service.library),
+    notice = ("Questions come from the built-in library, and your answers are graded on this "
+              "computer without an AI model." if default == "offline"
+              else f"The interviewer and the grader are the AI model {default}, unless you pick "
+                   "another below.")
+    context = {**views.home_context(service.library, service.practised()),
                "models": [{"value": v, "label": lbl} for v, lbl in model_choices(settings)],
                "default_model": default, "model_notice": notice, "form": form or {},
                "error": error}
@@ -71,15 +72,20 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep, ca
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
                 model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
-                level: Annotated[str, Form()] = "senior") -> Response:
+                level: Annotated[str, Form()] = "senior",
+                repeat: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
-            "question_id": question_id, "model": model, "level": level}
+            "question_id": question_id, "model": model, "level": level, "repeat": repeat}
     try:
-        count = int(questions) if questions.strip() else None
-        plan = service.plan(mode, area or None, topic or None, count,
-                            question_id if mode == "single" and question_id else None,
-                            level or "senior")
+        if mode == "single" and not question_id:
+            raise PlanError("pick a question for “One question”, or choose another type")
+        # each mode reads only its own fields; the others may still hold earlier choices
+        count = int(questions) if questions.strip() and mode != "single" else None
+        plan = service.plan(mode, (area or None) if mode == "area" else None,
+                            (topic or None) if mode == "topic" else None, count,
+                            question_id if mode == "single" else None, level or "senior",
+                            done=frozenset() if repeat else service.practised())
         model = model or default_model_name(settings)
         service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
@@ -110,7 +116,7 @@ async def _advance(request: Request, service: ServiceDep, record: Record, ask: b
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
 async def interview_page(request: Request, interview_id: str, service: ServiceDep,
-                         caller: PageCaller, stream: str = "") -> Response:
+                         caller: PageCaller, stream: str = "", ask: str = "") -> Response:
     record = _record(service, interview_id, caller)
     notice = upcoming = None
     streaming = stream == "1"
@@ -127,12 +133,12 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
             upcoming = upcoming_turn(service, record)
             if upcoming is None:
                 record = await service.advance(interview_id)  # nothing left to ask: it ends
-    if record.state.finished:
-        return _see_other(f"/interviews/{interview_id}/scorecard")
     context = {**views.interview_context(service, record), "error": None, "draft": "",
-               "notice": notice, "stream_url": None}
+               "notice": notice, "stream_url": None,
+               "close": views.close_context(ask) if record.state.finished else None}
     if upcoming is not None:
-        context.update(current=views.current_view(upcoming), stream_url=stream_url(interview_id))
+        context.update(current=views.current_view(upcoming, service.library),
+                       stream_url=stream_url(interview_id))
     response = render(request, "interview.html", context)
     response.headers["permissions-policy"] = MICROPHONE_HERE
     return response
@@ -151,10 +157,12 @@ async def answer(request: Request, interview_id: str, service: ServiceDep, calle
         if recording and seq is not None:  # the answer began as a recording: keep its delivery
             request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        context = {**views.interview_context(service, record), "draft": text,
-                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
-                   "stream_url": None}
-        return render(request, "interview.html", context, 422)
+        record = service.load(interview_id, caller.owner_id)
+        error, link = views.answer_error(exc, record, service)
+        context = {**views.interview_context(service, record), "draft": text, "error": error,
+                   "error_link": link, "notice": None, "stream_url": None, "close": None}
+        return render(request, "interview.html", context,
+                      422 if isinstance(exc, BadAnswer) else 409)
     return _see_other(_page_url(interview_id, stream))
 
 
@@ -177,9 +185,15 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
 
 @router.post("/interviews/{interview_id}/finish")
 async def finish(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
-                 csrf_token: Annotated[str, Form()] = "") -> Response:
+                 csrf_token: Annotated[str, Form()] = "",
+                 confirm: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
-    check_spend(request, _record(service, interview_id, caller).model)
+    record = _record(service, interview_id, caller)
+    left = views.unanswered(record)
+    if left and not confirm and not record.state.finished:  # a confirm step, with or without JS
+        return render(request, "finish.html", {"interview": views.interview_summary(record),
+                                               "left": left})
+    check_spend(request, record.model)
     try:
         await service.finish(interview_id)
     except ModelUnavailable:

@@ -98,6 +98,10 @@ async def grade_events(service: Interviews, interview_id: str) -> AsyncIterator[
         yield sse({"message": UNAVAILABLE.format(exc)}, "notice")
         yield sse({}, "done")
         return
+    except (StorageUnavailable, Busy) as exc:  # the answer was stored before this stream
+        yield sse({"message": STORE_DOWN.format(exc)}, "notice")
+        yield sse({}, "done")
+        return
     yield sse({}, "graded")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
+from interviewer import conversation
 from interviewer.engine import MODES
 from interviewer.library import Library
 from interviewer.models.registry import OFFLINE, describe
-from interviewer.service import Current, Interviews
+from interviewer.service import BadAnswer, Current, Interviews
 from interviewer.storage import Record
 from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TARGET_NAMES, TOPIC_NAMES
 
@@ -26,18 +28,38 @@ def grader_label(grader: str) -> str:
     return " and ".join(labels) or "not graded yet"
 
 
-def home_context(library: Library) -> dict[str, Any]:
+def home_context(library: Library, practised: frozenset[str] = frozenset(),
+                 today: date | None = None) -> dict[str, Any]:
     any_option = [{"value": "", "label": "Any"}]
     return {
         "modes": [{"value": m, "label": MODE_INFO[m][0], "help": MODE_INFO[m][1]} for m in MODES],
         "areas": any_option + [{"value": k, "label": v} for k, v in AREA_NAMES.items()],
         "topics": any_option + [{"value": k, "label": v} for k, v in TOPIC_NAMES.items()],
-        "questions": [{"id": q.id, "label": f"{AREA_NAMES[q.area]} · {TOPIC_NAMES[q.topic]} · "
-                       f"{TARGET_NAMES[q.level]}: {_short(q.text)}"}
-                      for q in library.questions.values()],
+        "question_groups": question_groups(library, practised),
+        "practised_count": len(practised & set(library.questions)),
+        "daily": daily_question(library, today or date.today()),
         "levels": [{"value": k, "label": TARGET_NAMES[k], "bar": bar.bar}
                    for k, bar in library.levels.items()],
     }
+
+
+def question_groups(library: Library, practised: frozenset[str]) -> list[dict[str, Any]]:
+    """The picker's questions grouped by area and topic, each marked if already practised."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for q in sorted(library.questions.values(), key=lambda q: (q.area, q.topic, q.id)):
+        done = q.id in practised
+        groups.setdefault((q.area, q.topic), []).append(
+            {"id": q.id, "text": q.text, "done": done,
+             "label": ("✓ " if done else "") + _short(q.text)})
+    return [{"label": f"{AREA_NAMES[a]} · {TOPIC_NAMES[t]}", "questions": qs}
+            for (a, t), qs in groups.items()]
+
+
+def daily_question(library: Library, today: date) -> dict[str, Any]:
+    """The same question for everyone on a given day, a new one the next."""
+    ordered = sorted(library.questions)
+    q = library.question(ordered[today.toordinal() % len(ordered)])
+    return {"id": q.id, "text": q.text, "area": AREA_NAMES[q.area], "topic": TOPIC_NAMES[q.topic]}
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -63,23 +85,103 @@ def transcript(record: Record) -> list[dict[str, Any]]:
              "question_number": order.get(t.turn.question_id, 0)} for t in record.turns]
 
 
-def current_view(cur: Current | None) -> dict[str, Any] | None:
+def _seconds_between(start: str, end: str) -> int | None:
+    try:
+        return max(0, int((datetime.fromisoformat(end) - datetime.fromisoformat(start))
+                          .total_seconds()))
+    except ValueError:
+        return None
+
+
+def exchanges_by_question(record: Record, library: Library) -> dict[str, list[dict[str, Any]]]:
+    """Every interviewer prompt on each question with the reply to it, in order, and how
+    long the reply took (from when the prompt was put to the candidate to the answer)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    prompt = None
+    for stored in record.turns:
+        turn = stored.turn
+        if turn.clarifying:  # scenario facts asked for; the answer still replies to the prompt
+            continue
+        if turn.role == "interviewer":
+            prompt = stored if turn.kind != "close" else None
+        elif prompt is not None:
+            out.setdefault(turn.question_id, []).append({
+                "kind": prompt.turn.kind, "prompt": prompt.turn.text, "answer": turn.text,
+                "seconds": _seconds_between(prompt.created_at, stored.created_at),
+                "target": _target(library, prompt.turn.kind, turn.question_id)})
+            prompt = None
+    return out
+
+
+def _target(library: Library, kind: str, question_id: str) -> int:
+    """The target time for a prompt: a follow-up's, or its question's kind's."""
+    if kind == "follow_up" or question_id not in library.questions:
+        return conversation.target_seconds("follow_up" if kind == "follow_up" else None)
+    return conversation.target_seconds(library.question(question_id).kind)
+
+
+def close_context(ask: str) -> dict[str, Any]:
+    """The close: the candidate's own question, if any, answered from conversation.yaml."""
+    ask = " ".join(ask.split())[:300]
+    reply = conversation.close_reply(ask) if ask else None
+    answer = reply.answer if reply else (conversation.close_fallback() if ask else "")
+    return {"ask": ask, "answer": answer,
+            "questions": [c.question for c in conversation.close_questions()]}
+
+
+def current_view(cur: Current | None, library: Library | None = None) -> dict[str, Any] | None:
     if cur is None:
         return None
+    target = _target(library, cur.kind, cur.question_id) if library else None
     return {"kind": cur.kind, "text": cur.text, "question_id": cur.question_id,
             "number": cur.number, "total": cur.total, "started_at": cur.started_at,
-            "turn": cur.turn}
+            "turn": cur.turn, "target": target}
 
 
 def interview_context(service: Interviews, record: Record) -> dict[str, Any]:
     answered = sum(1 for qid in record.state.plan.question_ids if qid in record.state.grades)
+    current = current_view(service.current(record), service.library)
     return {
         "interview": interview_summary(record),
         "turns": transcript(record),
-        "current": current_view(service.current(record)),
+        "current": current,
         "progress": {"answered": answered, "total": len(record.state.plan.question_ids)},
+        "pace": pace(record, service.library),
         "grading": False,  # True while the page's stream grades the stored answer
     }
+
+
+def pace(record: Record, library: Library) -> dict[str, int]:
+    """The interview's time budget and the time its answers have taken so far."""
+    kinds = [library.question(q).kind for q in record.state.plan.question_ids
+             if q in library.questions]
+    spent = sum(e["seconds"] or 0 for said in exchanges_by_question(record, library).values()
+                for e in said)
+    return {"budget": conversation.budget_seconds(kinds), "spent": spent}
+
+
+def unanswered(record: Record) -> int:
+    """Questions in the plan with no answer yet (the one on screen included)."""
+    answered = {t.turn.question_id for t in record.turns if t.turn.kind == "answer"}
+    return sum(1 for q in record.state.plan.question_ids if q not in answered)
+
+
+def answer_error(exc: Exception, record: Record, service: Interviews
+                 ) -> tuple[str, dict[str, str] | None]:
+    """What to tell a candidate whose answer was refused, and where to go next. A stale
+    form (sent again after Back) says where the interview is now, not a turn number."""
+    if isinstance(exc, BadAnswer):
+        return str(exc)[0].upper() + str(exc)[1:], None
+    if record.state.finished:
+        return ("This interview is already finished, so that answer was not added. Your text "
+                "is kept below.", {"href": f"/interviews/{record.id}/scorecard",
+                                   "label": "See your scorecard"})
+    cur = service.current(record)
+    where = (f"question {cur.number} of {cur.total}" if cur is not None
+             else "the next question, which is on its way")
+    return (f"That question was already answered (perhaps from a page opened with Back); the "
+            f"interview has moved on to {where}. Your text is kept in the box below.",
+            {"href": f"/interviews/{record.id}", "label": "Go to where the interview is now"})
 
 
 def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
@@ -87,7 +189,8 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     data = card.model_dump()
     data["grader_label"] = grader_label(card.grader)
     data["level_label"] = TARGET_NAMES.get(card.level, card.level)
-    return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES}
+    return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
+            "exchanges": exchanges_by_question(record, service.library)}
 
 
 def history_rows(service: Interviews, owner: str, after: str | None = None

@@ -31,29 +31,90 @@
     return Date.parse(s);
   }
 
-  /* 1. The per-question timer, counting up as mm:ss. */
+  function clock(secs) {
+    var h = Math.floor(secs / 3600);
+    var mmss = pad(Math.floor((secs % 3600) / 60)) + ":" + pad(secs % 60);
+    return h ? h + ":" + mmss : mmss;
+  }
+
+  /* When this browser first showed a turn: the timer counts from then, not from when the
+     server wrote the question, so a reload or a late return does not eat the time. */
+  function firstSeen(key) {
+    var store = storage();
+    var now = Date.now();
+    if (!store || !key) return now;
+    var saved = parseInt(store.getItem("ppm-seen:" + key) || "", 10);
+    if (!isNaN(saved) && saved <= now) return saved;
+    try {
+      store.setItem("ppm-seen:" + key, String(now));
+    } catch (e) {
+      /* quota: count from now */
+    }
+    return now;
+  }
+
+  /* 1. The per-question countdown to the target time; past it, the overtime counts up.
+        Nothing is enforced: the answer box stays open. */
   function startTimer() {
     var el = document.getElementById("timer");
     if (!el) return;
-    var started = parseUtc(el.getAttribute("data-started-at"));
-    if (isNaN(started)) return; // keep the server's "Question started at HH:MM UTC"
-    var fallback = el.textContent.trim();
-    el.setAttribute("title", fallback);
-    var interval = null;
+    var target = parseInt(el.getAttribute("data-target") || "", 10);
+    var started = firstSeen(el.getAttribute("data-seen-key"));
+    var targetText = isNaN(target) ? "" : " of " + clock(target);
     function tick() {
       var secs = Math.max(0, Math.floor((Date.now() - started) / 1000));
-      if (secs >= 86400) {
-        // A question left open for a day: a running clock means nothing, keep the start time.
-        el.textContent = fallback;
-        window.clearInterval(interval);
-        return;
+      if (isNaN(target)) {
+        el.textContent = clock(secs) + " on this question";
+      } else if (secs <= target) {
+        el.textContent = clock(target - secs) + " left" + targetText;
+      } else {
+        el.textContent = "Over by " + clock(secs - target) + targetText + ": wrap up when ready";
+        el.classList.add("timer-over");
       }
-      var h = Math.floor(secs / 3600);
-      var clock = pad(Math.floor((secs % 3600) / 60)) + ":" + pad(secs % 60);
-      el.textContent = (h ? h + ":" + clock : clock) + " on this question";
     }
-    interval = window.setInterval(tick, 1000);
+    window.setInterval(tick, 1000);
     tick();
+  }
+
+  /* Stored times are UTC; show them in the reader's own time zone. */
+  function localTimes() {
+    Array.prototype.forEach.call(document.querySelectorAll("time[data-local]"), function (el) {
+      var at = parseUtc(el.getAttribute("datetime"));
+      if (isNaN(at)) return;
+      el.setAttribute("title", el.textContent.trim());
+      el.textContent = new Date(at).toLocaleString(undefined, {
+        year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"
+      });
+    });
+  }
+
+  /* The answer box takes the focus when a question appears (autofocus does it without
+     script; this covers a page restored from the Back cache). */
+  function focusAnswer() {
+    var box = document.getElementById("answer");
+    if (box && document.activeElement !== box && !document.querySelector("main .callout-error")) {
+      box.focus({ preventScroll: true });
+    }
+  }
+
+  /* The question picker: typing filters its options, groups and all. */
+  function filterQuestions() {
+    var input = document.getElementById("question-filter");
+    var select = document.getElementById("question_id");
+    if (!input || !select) return;
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        var shown = 0;
+        Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+          var text = (group.label + " " + option.title + " " + option.textContent).toLowerCase();
+          option.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+          if (!option.hidden) shown += 1;
+        });
+        group.hidden = shown === 0;
+      });
+    });
   }
 
   /* 2. Forms marked data-once submit only once: the button is disabled after the first click. */
@@ -271,7 +332,10 @@
 
   function init() {
     showCurrentQuestion();
+    localTimes();
     startTimer();
+    focusAnswer();
+    filterQuestions();
     guardDoubleSubmit();
     enhanceAnswer();
     optIntoStreaming();

@@ -1,0 +1,79 @@
+"""Realistic model output, replayed: grading replies that a capable stand-in model
+(Claude, Anthropic) wrote for 18 recorded grading requests on two blind-holdout questions go
+back through the real SDK path, quote checks, caps and red flags. See calibration/replay.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from interviewer.calibration_fit import with_map
+from interviewer.llm.score_map import fit
+
+HERE = Path(__file__).parent / "fixtures" / "replay"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def replay():
+    spec = importlib.util.spec_from_file_location("replay", ROOT / "calibration" / "replay.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def graded(replay, tmp_path_factory):
+    from interviewer.models import llm
+
+    llm.forget_servers()
+    missing: list[str] = []
+    server = replay.replay_server(replay.load_replies(HERE / "replies.jsonl"), missing)
+    maps = tmp_path_factory.mktemp("maps") / "none.json"
+    try:
+        items, _, report = asyncio.run(replay._calibrate(HERE / "items.jsonl", server,
+                                                         "stand-in", maps, raw=True))
+    finally:
+        server.stop()
+        llm.forget_servers()
+    return items, report, missing
+
+
+def test_every_recorded_request_finds_its_reply(graded):
+    items, report, missing = graded
+    assert missing == [], "the grading prompt's question or answer fencing changed"
+    assert report.n == len(items) == 16
+    assert [r.id for r in report.items if r.fallback] == []
+    assert all(r.detail.grader == "openai:stand-in" for r in report.items)
+
+
+def test_quotes_are_verified_and_injections_flagged(graded):
+    items, report, _ = graded
+    for r in report.items:
+        answer = next(i.answer for i in items if i.id == r.id)
+        for c in r.detail.criteria:
+            assert all(q in answer or q.lower() in answer.lower() for q in c.evidence) or \
+                not c.evidence
+            if not c.evidence:
+                assert c.score <= 2  # a score without a verified quote is capped
+    injections = [r for r in report.items if r.kind == "injection"]
+    assert injections and all("instructions-to-grader" in r.flags for r in injections)
+    assert all(r.grade <= r.clean_grade + 0.25 for r in injections)
+
+
+def test_realistic_output_ranks_and_the_map_keeps_the_order(graded):
+    items, report, _ = graded
+    assert report.ranking >= 0.8  # measured 2026-11-30 on these 16 answers; see README
+    pairs = {}
+    for r in report.items:
+        for c in r.detail.criteria:
+            if c.id in r.label_criteria:
+                pairs.setdefault(c.id, []).append((c.score, r.label_criteria[c.id]))
+    after = with_map(report, items, fit(pairs, "stand-in", "fixture"))
+    assert after.ranking >= report.ranking - 0.05
+    wrong = [r for r in after.items if r.kind == "wrong-design"]
+    assert wrong and all(r.grade <= 2.0 for r in wrong)
