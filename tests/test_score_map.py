@@ -21,6 +21,12 @@ def test_violations_are_pooled_so_the_map_never_reverses_the_order():
     assert isotonic([(2, 3), (2, 3), (3, 2), (3, 2)]) == {1: 1.0, 2: 2.5, 3: 2.5, 4: 4.0}
 
 
+def test_filled_levels_keep_the_order_of_rounded_neighbours():
+    # 3.99996 rounds to 4.0; the levels above it must not fall back to 3.99996
+    table = isotonic([(1, 3.99996)])
+    assert [table[lv] for lv in (1, 2, 3, 4)] == [4.0, 4.0, 4.0, 4.0]
+
+
 def test_a_level_without_data_sits_between_its_neighbours():
     assert isotonic([(1, 1), (3, 3)]) == {1: 1.0, 2: 2.0, 3: 3.0, 4: 4.0}
     assert isotonic([(1, 2)])[4] == 4.0 and isotonic([(4, 2)])[1] == 1.0
@@ -46,7 +52,8 @@ def test_maps_are_stored_per_model_and_survive_a_reload(tmp_path):
     assert set(maps) == {"a", "b"} and maps["a"].apply("c", 1) == 2
 
 
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=1, max_size=200))
+@given(st.lists(st.tuples(st.integers(1, 4), st.floats(1, 4, allow_nan=False)), min_size=1,
+                max_size=200))
 def test_the_fit_is_always_monotone_and_within_the_labels(points):
     table = isotonic(points)
     values = [table[lv] for lv in (1, 2, 3, 4)]

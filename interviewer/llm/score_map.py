@@ -67,10 +67,11 @@ def isotonic(points: Iterable[tuple[int, float]]) -> dict[int, float]:
 
 
 def _fill(fitted: Mapping[int, float]) -> dict[int, float]:
+    fitted = {lv: round(v, 4) for lv, v in fitted.items()}  # round first: fills stay in order
     out: dict[int, float] = {}
     for lv in LEVELS:
         if lv in fitted:
-            out[lv] = round(fitted[lv], 4)
+            out[lv] = fitted[lv]
             continue
         below = [fitted[x] for x in LEVELS if x < lv and x in fitted]
         above = [fitted[x] for x in LEVELS if x > lv and x in fitted]
