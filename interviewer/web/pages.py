@@ -157,7 +157,7 @@ async def answer(request: Request, interview_id: str, service: ServiceDep, calle
         if recording and seq is not None:  # the answer began as a recording: keep its delivery
             request.app.state.speech.attach(interview_id, recording, seq)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        record = service.load(interview_id)
+        record = service.load(interview_id, caller.owner_id)
         error, link = views.answer_error(exc, record, service)
         context = {**views.interview_context(service, record), "draft": text, "error": error,
                    "error_link": link, "notice": None, "stream_url": None, "close": None}
