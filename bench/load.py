@@ -42,7 +42,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.live import free_port  # noqa: E402
+from tests.live import free_port, wait_until_up  # noqa: E402
 from tests.openai_server import FakeOpenAI, Reply, auto_reply  # noqa: E402
 
 ANSWER = ("I would first ask which developers depend on this and what they need, because the "
@@ -77,15 +77,10 @@ def _start_app(model: str, base_url: str | None, port: int, db: str, workers: in
                              str(port), "--workers", str(workers)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=log.open("w"),
                             start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise SystemExit(f"the app did not start; see {log}")
+    try:
+        return wait_until_up(proc, port)
+    except RuntimeError:
+        raise SystemExit(f"the app did not start; see {log}") from None
 
 
 def _cpu_seconds(pgid: int) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,12 +49,26 @@ def start_app_process(env: dict[str, str], port: int, stderr: object = None
     proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
                              str(port)], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=stderr if stderr is not None else subprocess.DEVNULL)
-    deadline = time.monotonic() + 90  # a busy 2-core machine can take long to start one
-    while time.monotonic() < deadline:
+    return wait_until_up(proc, port, seconds=90)
+
+
+def wait_until_up(proc: subprocess.Popen, port: int, seconds: float = 120
+                  ) -> subprocess.Popen:
+    """`proc` once the app answers on `port` (a busy 2-core machine can take a while to
+    start one); if it exits or stays silent, it is killed, with its whole process group
+    when it leads one, and RuntimeError says so."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
                 return proc
         except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
+            time.sleep(0.2)
+    try:
+        if os.getpgid(proc.pid) == proc.pid:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except ProcessLookupError:
+        pass
     raise RuntimeError("the app did not start")

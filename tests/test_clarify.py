@@ -16,7 +16,7 @@ from interviewer.cli import app
 from interviewer.engine import exchanges_for
 from interviewer.library import default_library
 from interviewer.service import Interviews, NotAwaitingAnswer
-from interviewer.storage import Store
+from interviewer.storage import LOCAL_OWNER, Store
 
 LIBRARY = default_library()
 PAYMENTS = LIBRARY.question("api-payments-create-idempotency")
@@ -77,10 +77,10 @@ def test_asking_stores_the_question_first_and_keeps_the_turn_open(mini_service: 
     plan = mini_service.plan("single", question_id="q0-0")
     iid = mini_service.create(plan, "offline")
     asyncio.run(mini_service.advance(iid))
-    before = mini_service.current(mini_service.load(iid))
+    before = mini_service.current(mini_service.load(iid, LOCAL_OWNER))
     reply = mini_service.clarify(iid, "What is the budget?")
     assert reply == "The budget for q0-0 is 10,000 dollars a month."
-    record = mini_service.load(iid)
+    record = mini_service.load(iid, LOCAL_OWNER)
     assert [(t.turn.role, t.turn.kind) for t in record.turns] == [
         ("interviewer", "question"), ("candidate", "clarify"), ("interviewer", "clarification")]
     after = mini_service.current(record)
@@ -88,11 +88,11 @@ def test_asking_stores_the_question_first_and_keeps_the_turn_open(mini_service: 
     # the answer still goes to the question, with the turn number the page sent
     assert mini_service.submit(iid, "My answer, with the budget in mind.", before.turn)
     assert mini_service.submit(iid, "My answer, with the budget in mind.", before.turn) is False
-    record = mini_service.load(iid)
+    record = mini_service.load(iid, LOCAL_OWNER)
     exchanges = exchanges_for(record.state.turns, "q0-0")
     assert [e.answer for e in exchanges] == ["My answer, with the budget in mind."]
     asyncio.run(mini_service.advance(iid))
-    grade = mini_service.load(iid).state.grades["q0-0"]
+    grade = mini_service.load(iid, LOCAL_OWNER).state.grades["q0-0"]
     assert grade.answers == 1
 
 

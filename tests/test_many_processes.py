@@ -10,13 +10,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.live import free_port
+from tests.live import free_port, wait_until_up
 from tests.openai_server import FakeOpenAI
 from tests.test_crash import ANSWERS, Gate, _post_quietly
 
@@ -28,25 +27,10 @@ def _server(db: str, base_url: str, port: int) -> subprocess.Popen:
     env = {"INTERVIEWER_DB": db, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "test-key",
            "INTERVIEWER_MODEL": "fake-gpt", "INTERVIEWER_REQUEST_TIMEOUT": "120",
            "INTERVIEWER_MAX_RETRIES": "0", "INTERVIEWER_LEASE_SECONDS": LEASE}
-    return _wait_until_up(subprocess.Popen(
+    return wait_until_up(subprocess.Popen(
         [sys.executable, "-m", "interviewer.cli", "serve", "--port", str(port)],
         env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True), port)
-
-
-def _wait_until_up(proc: subprocess.Popen, port: int) -> subprocess.Popen:
-    """Two servers starting at once on a busy 2-core machine can take a while."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            break
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise RuntimeError("the app did not start")
 
 
 def _candidate_answers(base: str, iid: str) -> list[str]:
@@ -102,7 +86,7 @@ def test_sigkill_of_either_process_mid_grade_loses_and_duplicates_nothing(
 
 
 def _start_workers(db: str, port: int) -> subprocess.Popen:
-    return _wait_until_up(subprocess.Popen(
+    return wait_until_up(subprocess.Popen(
         [sys.executable, "-m", "interviewer.cli", "serve", "--port", str(port), "--workers", "2"],
         env={**os.environ, "INTERVIEWER_DB": db, "INTERVIEWER_MODEL": "offline"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True), port)
