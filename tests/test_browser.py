@@ -193,6 +193,7 @@ def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) ->
         page.select_option("select[name=question_id]", "api-payments-create-idempotency")
         page.click("button:has-text('Start interview')")
         page.wait_for_selector("#current-question-text")
+        _wait_for_next_turn(page)  # streamed in: the whole turn before reading it
         question = page.inner_text("#current-question-text")
         page.fill("#clarify", "Who sends the capture call today?")
         page.click("#ask-clarification")
@@ -242,8 +243,7 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         page.fill("input[name=questions]", "2")
         page.click("button:has-text('Start interview')")
         page.wait_for_selector("#current-question-text")
-        page.wait_for_function(
-            "document.getElementById('current-question-text').textContent.includes('Hi, I')")
+        _wait_for_next_turn(page)
         opening = page.inner_text("#current-question-text")
         assert "two questions" in opening and "minutes" in opening
         assert page.evaluate("document.activeElement.id") == "answer"

@@ -14,7 +14,7 @@ from interviewer.models.registry import UnknownModel, default_model_name, model_
 from interviewer.service import BadAnswer, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.web import csrf, views
-from interviewer.web.auth import PageCaller, account_name
+from interviewer.web.auth import PageCaller, account_name, from_cookie
 from interviewer.web.deps import ServiceDep, SettingsDep
 from interviewer.web.limits import check_spend, spend_wait
 from interviewer.web.speech import spoken_by_question
@@ -48,13 +48,14 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _home(request: Request, service: ServiceDep, settings: SettingsDep,
           form: dict[str, str] | None = None, error: str | None = None,
-          status_code: int = 200) -> HTMLResponse:
+          status_code: int = 200, owner: str | None = None) -> HTMLResponse:
     default = default_model_name(settings)
     notice = ("Questions come from the built-in library, and your answers are graded on this "
               "computer without an AI model." if default == "offline"
               else f"The interviewer and the grader are the AI model {default}, unless you pick "
                    "another below.")
-    context = {**views.home_context(service.library, service.practised()),
+    practised = service.practised(owner) if owner else frozenset()
+    context = {**views.home_context(service.library, practised),
                "models": [{"value": v, "label": lbl} for v, lbl in model_choices(settings)],
                "default_model": default, "model_notice": notice, "form": form or {},
                "error": error}
@@ -63,7 +64,8 @@ def _home(request: Request, service: ServiceDep, settings: SettingsDep,
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, service: ServiceDep, settings: SettingsDep) -> HTMLResponse:
-    return _home(request, service, settings)
+    caller = from_cookie(request)  # the home page hands out no session of its own
+    return _home(request, service, settings, owner=caller.owner_id if caller else None)
 
 
 @router.post("/interviews")
@@ -85,13 +87,14 @@ async def start(request: Request, service: ServiceDep, settings: SettingsDep, ca
         plan = service.plan(mode, (area or None) if mode == "area" else None,
                             (topic or None) if mode == "topic" else None, count,
                             question_id if mode == "single" else None, level or "senior",
-                            done=frozenset() if repeat else service.practised())
+                            done=frozenset() if repeat else service.practised(caller.owner_id))
         model = model or default_model_name(settings)
         service.models(model)
     except ValueError as exc:  # PlanError, UnknownModel and a non-numeric count
         message = str(exc) if isinstance(exc, PlanError | UnknownModel) else \
             "the number of questions must be a whole number from 1 to 8"
-        return _home(request, service, settings, form, message[0].upper() + message[1:], 422)
+        return _home(request, service, settings, form, message[0].upper() + message[1:], 422,
+                     caller.owner_id)
     check_spend(request, model)
     return _see_other(_page_url(service.create(plan, model, caller.owner_id), stream))
 
