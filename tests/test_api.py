@@ -24,7 +24,21 @@ def test_create_returns_the_first_question(client: TestClient) -> None:
     assert len(data["id"]) >= 22  # at least 128 random bits, url-safe
 
 
-def test_a_whole_interview_with_follow_ups(client: TestClient, fake_model: FakeModel) -> None:
+def _no_staged_questions(client: TestClient, monkeypatch, topic: str) -> None:
+    """Plan this topic's first two questions without a staged twist, so the turns are known
+    (a randomly drawn staged case adds its twist as the first follow-up)."""
+    from interviewer.engine import Plan
+
+    service = client.app.state.service
+    plain = tuple(q.id for q in service.library.questions.values()
+                  if q.topic == topic and not q.twist)[:2]
+    monkeypatch.setattr(service, "plan",
+                        lambda *a, **k: Plan("topic", None, topic, plain))
+
+
+def test_a_whole_interview_with_follow_ups(client: TestClient, fake_model: FakeModel,
+                                           monkeypatch) -> None:
+    _no_staged_questions(client, monkeypatch, "rate-limiting")
     data = _start(client, mode="topic", topic="rate-limiting", questions=2)
     iid, first = data["id"], data["current"]["question_id"]
     fake_model.enqueue({"limit-design": 1}, {}, {})  # weak first answer, then fine
