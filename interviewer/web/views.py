@@ -190,7 +190,9 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     data["grader_label"] = grader_label(card.grader)
     data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
-            "exchanges": exchanges_by_question(record, service.library)}
+            "exchanges": exchanges_by_question(record, service.library),
+            "attempts": service.store.graded_counts(record.owner,
+                                                    list(record.state.plan.question_ids))}
 
 
 def history_rows(service: Interviews, owner: str, after: str | None = None
