@@ -4,6 +4,7 @@ answers would be: stored, graded by the scripted fake model, finished."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from interviewer.service import Interviews
 from interviewer.storage import LOCAL_OWNER
@@ -26,7 +27,10 @@ def answer_one(service: Interviews, fake: FakeModel, question_id: str, answer: s
                scores: dict[str, int] | None = None, owner: str = LOCAL_OWNER) -> str:
     """A finished one-question interview graded with `scores` (others at the fake's
     default); its id."""
-    return asyncio.run(_one_question(service, fake, question_id, answer, scores or {}, owner))
+    # in a thread of its own: a browser test's driver may already run an event loop here
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _one_question(service, fake, question_id, answer,
+                                                      scores or {}, owner)).result()
 
 
 def criteria_of(service: Interviews, question_id: str) -> list[str]:

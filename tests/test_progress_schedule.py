@@ -181,3 +181,15 @@ def test_a_criterion_only_one_attempt_was_graded_on_is_new_or_gone() -> None:
 ])
 def test_moved_quotes(mine: list[str], theirs: list[str], expected: tuple[str, ...]) -> None:
     assert moved(mine, theirs) == expected
+
+
+def test_chart_geometry_puts_higher_scores_higher_and_dates_at_the_ends() -> None:
+    from interviewer.progress.charts import HEIGHT, TOP, line_chart
+
+    chart = line_chart(series("c", 1, 4, 2.5))
+    assert [p.y for p in chart.points] == [HEIGHT - 24, TOP, (HEIGHT - 24 + TOP) / 2]
+    assert [p.x for p in chart.points] == [30, 169, 308]
+    assert chart.line == "30.0,126.0 169.0,12.0 308.0,69.0"
+    assert [(a, d) for _, a, d in chart.dates] == [("start", "2026-11-27"), ("end", "2026-11-29")]
+    one = line_chart(series("c", 3))
+    assert [p.x for p in one.points] == [169] and [a for _, a, _ in one.dates] == ["middle"]

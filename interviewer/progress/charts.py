@@ -30,6 +30,7 @@ class Chart:
     name: str
     points: tuple[ChartPoint, ...]
     grid: tuple[tuple[int, float], ...]  # (score level, y) for each horizontal line
+    dates: tuple[tuple[float, str, str], ...] = ()  # (x, text-anchor, date) under the axis
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -61,4 +62,15 @@ def line_chart(series: Series) -> Chart:
     points = tuple(ChartPoint(x_for(i, n), y_for(p.score), p.score, p.at.isoformat(),
                               p.interview_id) for i, p in enumerate(series.points))
     grid = tuple((level, y_for(level)) for level in range(int(HIGH), int(LOW) - 1, -1))
-    return Chart(series.key, series.name, points, grid)
+    return Chart(series.key, series.name, points, grid, date_labels(points))
+
+
+def date_labels(points: tuple[ChartPoint, ...]) -> tuple[tuple[float, str, str], ...]:
+    """The first and the latest point's dates, at the two ends of the time axis."""
+    if not points:
+        return ()
+    first, last = points[0].when[:10], points[-1].when[:10]
+    if len(points) == 1 or first == last:
+        return ((points[0].x if len(points) == 1 else (LEFT + WIDTH - RIGHT) / 2, "middle",
+                 first),)
+    return ((LEFT, "start", first), (WIDTH - RIGHT, "end", last))
