@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from interviewer.library import default_library
 from interviewer.settings import Settings
@@ -188,3 +192,28 @@ def test_another_owner_sees_none_of_it(two, fake_model: FakeModel) -> None:
     retry = bob.post(f"/interviews/{a1}/retry", data={"csrf_token": token, "question_id": Q1})
     assert retry.status_code == 404
     assert service.store.count_owned(bob_owner) == 0  # Bob's retry started nothing
+
+
+def test_compare_and_retry_take_any_text_without_an_error_page(
+        client: TestClient, fake_model: FakeModel) -> None:
+    """Whatever arrives in the address or the form, the answer is the page, a 404 or a 303 to
+    the caller's own new interview: never a server error, never someone else's data."""
+    service = client.app.state.service
+    iid = answer_one(service, fake_model, Q1, "A first attempt.")
+    token = _token(client.get("/progress").text)
+    text = st.text(max_size=60)
+
+    @hypothesis.settings(max_examples=60, deadline=None,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(question=st.one_of(st.just(Q1), text), before=st.one_of(st.just(iid), text),
+           after=st.one_of(st.just(iid), text), asked=st.one_of(st.just(Q1), text))
+    def check(question: str, before: str, after: str, asked: str) -> None:
+        page = client.get(f"/progress/questions/{quote(question, safe='')}",
+                          params={"before": before, "after": after})
+        mine = question == Q1 and before in ("", iid) and after in ("", iid)
+        assert page.status_code == (200 if mine else 404), (question, before, after)
+        retried = client.post(f"/interviews/{iid}/retry", follow_redirects=False,
+                              data={"csrf_token": token, "question_id": asked})
+        assert retried.status_code == (303 if asked == Q1 else 404)
+
+    check()

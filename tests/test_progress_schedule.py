@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interviewer.library import Library
 from interviewer.progress import schedule
 from interviewer.progress.attempts import Attempt, CriterionScore
-from interviewer.progress.compare import compare, moved
+from interviewer.progress.compare import compare, moved, quote_key
 from interviewer.progress.schedule import Item, choose_question, interval_days, priority
 from interviewer.progress.trends import Point, Series, criterion_series, topic_series
 
@@ -176,7 +178,7 @@ def test_a_criterion_only_one_attempt_was_graded_on_is_new_or_gone() -> None:
 
 @pytest.mark.parametrize(("mine", "theirs", "expected"), [
     (["A b.", "C"], ["a  B"], ("C",)),   # spacing, case and a closing stop do not count
-    (["X", "X", " "], [], ("X",)),         # each once, blanks never
+    (["X", "x.", " ", "."], [], ("X",)),   # each once, blanks never
     ([], ["Y"], ()),
 ])
 def test_moved_quotes(mine: list[str], theirs: list[str], expected: tuple[str, ...]) -> None:
@@ -193,3 +195,14 @@ def test_chart_geometry_puts_higher_scores_higher_and_dates_at_the_ends() -> Non
     assert [(a, d) for _, a, d in chart.dates] == [("start", "2026-11-27"), ("end", "2026-11-29")]
     one = line_chart(series("c", 3))
     assert [p.x for p in one.points] == [169] and [a for _, a, _ in one.dates] == ["middle"]
+
+
+@given(mine=st.lists(st.text(max_size=30), max_size=6),
+       theirs=st.lists(st.text(max_size=30), max_size=6))
+def test_a_quote_moves_one_way_only(mine: list[str], theirs: list[str]) -> None:
+    """Quotes come from candidates' answers: whatever they say, a quote is never both gained
+    and lost, and each moved quote is one of the attempt's own."""
+    gained, lost = moved(mine, theirs), moved(theirs, mine)
+    assert set(gained) <= set(mine) and set(lost) <= set(theirs)
+    assert not {quote_key(q) for q in gained} & {quote_key(q) for q in lost}
+    assert len({quote_key(q) for q in gained}) == len(gained)  # each said once

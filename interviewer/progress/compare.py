@@ -47,17 +47,19 @@ class Comparison:
         return round(self.after.overall - self.before.overall, 2)
 
 
-def _key(quote: str) -> str:
+def quote_key(quote: str) -> str:
     """Quotes match whatever their spacing, case and closing punctuation."""
     return " ".join(quote.lower().split()).rstrip(".!?;,")
 
 
 def moved(mine: Sequence[str], theirs: Sequence[str]) -> tuple[str, ...]:
     """The quotes in `mine` that `theirs` does not have, in order, each once."""
-    other = {_key(q) for q in theirs}
+    seen = {quote_key(q) for q in theirs}
     out: list[str] = []
     for quote in mine:
-        if quote.strip() and _key(quote) not in other and quote not in out:
+        key = quote_key(quote)
+        if key and key not in seen:
+            seen.add(key)
             out.append(quote)
     return tuple(out)
 
