@@ -61,6 +61,7 @@ def test_progress_after_several_interviews(client: TestClient, fake_model: FakeM
     assert 'href="/progress/questions/' + Q1 + '"' in page  # two attempts: compare them
 
 
+@pytest.mark.both_backends  # its interview is moved into the past in the database
 def test_the_suggestion_starts_its_practice_in_one_click(client: TestClient,
                                                          fake_model: FakeModel) -> None:
     service = client.app.state.service
@@ -79,6 +80,7 @@ def test_the_suggestion_starts_its_practice_in_one_click(client: TestClient,
     assert service.store.load(iid).state.plan.question_ids == (Q1,)
 
 
+@pytest.mark.both_backends
 def test_retry_from_the_scorecard_and_compare_the_attempts(client: TestClient,
                                                            fake_model: FakeModel) -> None:
     service = client.app.state.service
@@ -175,6 +177,7 @@ def _owner(client: TestClient) -> str:
     return owner
 
 
+@pytest.mark.both_backends
 def test_another_owner_sees_none_of_it(two, fake_model: FakeModel) -> None:
     app, alice, bob = two
     service = app.state.service
