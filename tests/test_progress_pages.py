@@ -58,6 +58,7 @@ def test_progress_after_several_interviews(client: TestClient, fake_model: FakeM
     mine = next(c for c in charts if f"<title id=\"criterion-{first}-title\">{name}" in c)
     assert re.search(r": 1\.0, \d{4}-\d\d-\d\d: 3\.0", mine) and "<polyline" in mine
     assert "Weakest criteria" in page and "Next suggested practice" in page
+    assert "Your practice schedule" in page
     assert 'href="/progress/questions/' + Q1 + '"' in page  # two attempts: compare them
 
 
@@ -69,6 +70,10 @@ def test_the_suggestion_starts_its_practice_in_one_click(client: TestClient,
     backdate(service, answer_one(service, fake_model, Q1, "A short answer.", {weak: 1}), 3)
     page = client.get("/progress").text
     assert "was last practised 3 days ago" in page  # three times its one-day interval
+    queue = re.search(r'<table class="history-table queue-table">.*?</table>', page, re.S)
+    assert queue is not None
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", queue.group(0), re.S).group(1)
+    assert "overdue by 2.0 days" in first_row  # first in the schedule
     form = re.search(r'<section class="panel panel-accent next-practice".*?</form>', page, re.S)
     assert form is not None
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(0)))

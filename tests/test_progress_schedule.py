@@ -206,3 +206,12 @@ def test_a_quote_moves_one_way_only(mine: list[str], theirs: list[str]) -> None:
     assert set(gained) <= set(mine) and set(lost) <= set(theirs)
     assert not {quote_key(q) for q in gained} & {quote_key(q) for q in lost}
     assert len({quote_key(q) for q in gained}) == len(gained)  # each said once
+
+
+@pytest.mark.parametrize(("item", "due"), [
+    (crit("a", 1.0, 3), -2.0),   # a 1-day interval, left 3 days: overdue by 2
+    (crit("b", 4.0, 3), 5.0),    # an 8-day interval, 3 days gone: due in 5
+    (crit("c", None, None), 0.0),
+])
+def test_due_in_days(item: Item, due: float) -> None:
+    assert schedule.due_in_days(item, NOW) == due

@@ -14,6 +14,7 @@ from interviewer.progress.trends import Series, criterion_series, topic_series
 from interviewer.storage import Record, Store
 
 HISTORY = 200  # the newest interviews the page reads; older ones no longer steer practice
+QUEUE = 5  # how much of the schedule the page shows
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Overview:
     weakest: list[Item]
     suggestion: Suggestion | None
     interviews: int
+    queue: list[tuple[Item, float]]  # the most urgent items and days until each is due
 
     @property
     def empty(self) -> bool:
@@ -37,8 +39,9 @@ def build(records: Iterable[Record], library: Library, now: datetime) -> Overvie
     criteria, topics = criterion_series(attempts), topic_series(attempts)
     items = schedule.items(topics, criteria)
     suggestion = schedule.next_practice(items, attempts, library, now) if attempts else None
+    queue = [(i, schedule.due_in_days(i, now)) for i in schedule.ranked(items, now)[:QUEUE]]
     return Overview(attempts, criteria, topics, schedule.weakest_criteria(items), suggestion,
-                    len({a.interview_id for a in attempts}))
+                    len({a.interview_id for a in attempts}), queue if attempts else [])
 
 
 def for_owner(store: Store, library: Library, owner: str, now: datetime | None = None

@@ -72,6 +72,13 @@ def items(topic_trends: Sequence[Series], criterion_trends: Sequence[Series],
             + [item_from("criterion", s) for s in criterion_trends])
 
 
+def due_in_days(item: Item, now: datetime) -> float:
+    """Days until the item is due: negative when overdue, 0 for one never practised."""
+    if item.mastery is None or item.last is None:
+        return 0.0
+    return round(interval_days(item.mastery) - days_since(item.last, now), 1)
+
+
 def ranked(candidates: Sequence[Item], now: datetime) -> list[Item]:
     """Most urgent first; at equal urgency the weaker, then the longer unpractised."""
     return sorted(candidates, key=lambda i: (-priority(i, now), _mastery(i),

@@ -62,6 +62,8 @@ def progress_context(overview: Overview) -> dict[str, Any]:
         "weakest": [_item(i) for i in overview.weakest],
         "suggestion": _suggestion(overview.suggestion),
         "questions": question_rows(overview.attempts),
+        "queue": [{**_item(item), "kind": item.kind, "due_in": due}
+                  for item, due in overview.queue],
     }
 
 
