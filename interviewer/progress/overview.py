@@ -25,7 +25,8 @@ class Overview:
     weakest: list[Item]
     suggestion: Suggestion | None
     interviews: int
-    queue: list[tuple[Item, float]]  # the most urgent items and days until each is due
+    queue: list[tuple[Item, float]]  # the most urgent practised items, days until each is due
+    new_topics: list[str]  # topics never practised, each due now
 
     @property
     def empty(self) -> bool:
@@ -39,9 +40,11 @@ def build(records: Iterable[Record], library: Library, now: datetime) -> Overvie
     criteria, topics = criterion_series(attempts), topic_series(attempts)
     items = schedule.items(topics, criteria)
     suggestion = schedule.next_practice(items, attempts, library, now) if attempts else None
-    queue = [(i, schedule.due_in_days(i, now)) for i in schedule.ranked(items, now)[:QUEUE]]
+    practised = [i for i in items if i.mastery is not None]
+    queue = [(i, schedule.due_in_days(i, now)) for i in schedule.ranked(practised, now)[:QUEUE]]
     return Overview(attempts, criteria, topics, schedule.weakest_criteria(items), suggestion,
-                    len({a.interview_id for a in attempts}), queue if attempts else [])
+                    len({a.interview_id for a in attempts}), queue,
+                    [i.name for i in items if i.mastery is None])
 
 
 def for_owner(store: Store, library: Library, owner: str, now: datetime | None = None

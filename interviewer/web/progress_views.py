@@ -64,6 +64,7 @@ def progress_context(overview: Overview) -> dict[str, Any]:
         "questions": question_rows(overview.attempts),
         "queue": [{**_item(item), "kind": item.kind, "due_in": due}
                   for item, due in overview.queue],
+        "new_topics": overview.new_topics,
     }
 
 
