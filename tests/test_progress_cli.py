@@ -48,6 +48,11 @@ def test_progress_prints_trends_weakest_and_the_next_practice(
     assert "  API design                         2.3 → 2.6  up 0.3" in out  # weighted overall
     weakest = out.index("Weakest criteria")
     assert out[weakest + 1].startswith(f"  1. {name}: 1.5 (last practised ")
+    schedule = out[out.index("Practice schedule (most overdue first)") + 1]
+    assert schedule == f"  {name + ' (criterion)':<46} 1.5  overdue by 2.6 days"
+    assert "  Not practised yet, due now: Versioning, Rate limiting, Observability, " \
+        "System architecture, Developers as customers, Trade-offs, Success metrics, " \
+        "Platform strategy" in out
     tail = out[out.index("Next suggested practice"):]
     assert tail[1].startswith(f"  {name} averages 1.5 of 4 over your last 2 interviews and "
                               "was last practised 4 days ago")

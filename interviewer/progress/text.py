@@ -31,6 +31,13 @@ def lines(overview: Overview) -> list[str]:
     for i, item in enumerate(overview.weakest, 1):
         last = item.last.date().isoformat() if item.last else "never"
         out.append(f"  {i}. {item.name}: {item.mastery:.1f} (last practised {last})")
+    out += ["", "Practice schedule (most overdue first)"]
+    for item, due in overview.queue:
+        when = f"overdue by {-due:.1f} days" if due < 0 else \
+            "due now" if due == 0 else f"due in {due:.1f} days"
+        out.append(f"  {item.name + ' (' + item.kind + ')':<46} {item.mastery:.1f}  {when}")
+    if overview.new_topics:
+        out.append(f"  Not practised yet, due now: {', '.join(overview.new_topics)}")
     s = overview.suggestion
     if s is not None:
         out += ["", "Next suggested practice", f"  {s.reason}",
