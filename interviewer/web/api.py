@@ -95,7 +95,8 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close",
+                  "close_question", "close_answer"]
     question_id: str
     text: str
     criterion: str | None
