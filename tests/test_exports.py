@@ -8,10 +8,18 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from interviewer.engine import Plan, State, Turn, build_scorecard
+from interviewer.exports import render
+from interviewer.exports.document import build
+from interviewer.library import default_library
+from interviewer.scoring import AnswerGrade, CriterionGrade, RedFlagHit
+from interviewer.storage import Record, StoredTurn
+from interviewer.web.views import exchanges_by_question
 from tests.fakes import FakeModel
 
 QID = "api-sms-tiered-rate-limits"
@@ -139,7 +147,7 @@ def test_exports_of_an_unknown_interview_are_404(client: TestClient) -> None:
 
 
 def test_the_timer_counts_from_when_the_candidate_first_saw_the_question(
-        client: TestClient, settings) -> None:
+        client: TestClient) -> None:
     """Not from when the server wrote the question, and the same on a second device."""
     page = client.get("/").text
     url = client.post("/interviews", follow_redirects=False, data={
@@ -170,3 +178,75 @@ def test_the_timer_counts_from_when_the_candidate_first_saw_the_question(
     (took,) = [e["seconds"] for e in doc["questions"][0]["exchanges"]]
     assert 100 <= took < 160  # from the first sight, not from the hour-old creation
     assert json.dumps(doc)  # plain data throughout
+
+
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+
+
+def _record(answer: str, follow_up_answer: str, asked: str) -> Record:
+    """An interview in memory with the given words everywhere a candidate writes."""
+    library = default_library()
+    q = library.question(QID)
+    said = [Turn("interviewer", "question", QID, q.text),
+            Turn("candidate", "answer", QID, answer),
+            Turn("interviewer", "follow_up", QID, q.follow_ups[0].text, "limit-design"),
+            Turn("candidate", "answer", QID, follow_up_answer),
+            Turn("interviewer", "close", QID, "Any questions for me?"),
+            Turn("candidate", "close_question", QID, asked),
+            Turn("interviewer", "close_answer", QID, "A reply.")]
+    criteria = [CriterionGrade(id=c.id, name=c.name, score=2, evidence=[answer, asked],
+                               feedback=follow_up_answer, missing=asked, tip=c.tip)
+                for c in library.rubric_for(q).criteria]
+    grade = AnswerGrade(question_id=QID, criteria=criteria, grader="offline", notes=[asked],
+                        red_flags=[RedFlagHit(id="x", name="Blame", criterion="limit-design",
+                                              cap=2, quote=answer, why="It hurts.")])
+    state = State(plan=Plan("single", q.area, q.topic, (QID,)), turns=said,
+                  grades={QID: grade}, finished=True)
+    stamp = "2026-01-01T00:00:00+00:00"
+    return Record("r" * 27, stamp, "offline", state,
+                  [StoredTurn(i, t, stamp, None, stamp) for i, t in enumerate(said)])
+
+
+@settings(max_examples=15, deadline=None)
+@given(answer=TEXT, follow_up_answer=TEXT, asked=TEXT)
+def test_any_text_a_candidate_writes_exports_in_every_format(answer: str, follow_up_answer: str,
+                                                             asked: str) -> None:
+    """Emoji, CJK, right-to-left text, control characters, Markdown: no export raises, and
+    Markdown and JSON keep every character."""
+    record = _record(answer, follow_up_answer, asked)
+    library = default_library()
+    doc = build(record, build_scorecard(record.id, record.state, library),
+                exchanges_by_question(record, library))
+    md = render(doc, "md").body.decode("utf-8")
+    for line in answer.splitlines():
+        assert f"> {line}".rstrip() in md
+    back = json.loads(render(doc, "json").body)
+    assert back["transcript"][1]["text"] == answer
+    assert back["transcript"][5]["text"] == asked
+    pdf = PdfReader(io.BytesIO(render(doc, "pdf").body))
+    assert "Transcript" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_the_cli_exports_each_format(client: TestClient, fake_model: FakeModel, backend: str,
+                                     monkeypatch, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from interviewer.cli import app
+
+    iid = finished_interview(client, fake_model).rsplit("/", 1)[1]
+    monkeypatch.setenv("INTERVIEWER_DB", backend)  # the database the app used
+    runner = CliRunner()
+    md = runner.invoke(app, ["export", iid, "--format", "md"])
+    assert md.exit_code == 0, md.output
+    assert md.stdout.startswith("# Scorecard") and FIRST in md.stdout and ASK in md.stdout
+    out = tmp_path / "card.json"
+    js = runner.invoke(app, ["export", iid, "--format", "json", "--output", str(out)])
+    assert js.exit_code == 0 and json.loads(out.read_text())["interview"]["id"] == iid
+    monkeypatch.chdir(tmp_path)
+    pdf = runner.invoke(app, ["export", iid, "--format", "pdf"])
+    assert pdf.exit_code == 0 and f"interview-{iid}.pdf" in pdf.stdout
+    assert (tmp_path / f"interview-{iid}.pdf").read_bytes().startswith(b"%PDF-")
+    bad = runner.invoke(app, ["export", iid, "--format", "docx"])
+    assert bad.exit_code == 2 and "choose one of: md, json, pdf" in bad.output
+    missing = runner.invoke(app, ["export", "nope", "--format", "md"])
+    assert missing.exit_code == 2 and "no interview with id 'nope'" in missing.output
