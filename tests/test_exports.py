@@ -250,3 +250,11 @@ def test_the_cli_exports_each_format(client: TestClient, fake_model: FakeModel, 
     assert bad.exit_code == 2 and "choose one of: md, json, pdf" in bad.output
     missing = runner.invoke(app, ["export", "nope", "--format", "md"])
     assert missing.exit_code == 2 and "no interview with id 'nope'" in missing.output
+
+
+def test_a_script_sees_the_question_when_the_api_hands_it_over(client: TestClient) -> None:
+    created = client.post("/api/interviews", json={"model": "fake", "mode": "single",
+                                                   "question_id": QID})
+    assert created.status_code == 201 and created.json()["current"]["turn"] == 0
+    record = client.app.state.service.store.load(created.json()["id"])
+    assert record.turns[0].seen_at is not None

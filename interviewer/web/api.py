@@ -125,6 +125,7 @@ def _current(cur: Current | None) -> CurrentOut | None:
 
 
 def _state(service: ServiceDep, record: Record) -> InterviewState:
+    record = service.mark_seen(record)  # the client is shown the turn: its time starts now
     return InterviewState(id=record.id, status=record.status,
                           current=_current(service.current(record)))
 
@@ -254,7 +255,7 @@ async def finish_interview(interview_id: str, request: Request, service: Service
 async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
                         ) -> InterviewOut:
     """The interview's status and every turn in order."""
-    record = _load(service, interview_id, caller)
+    record = service.mark_seen(_load(service, interview_id, caller))
     plan = record.state.plan
     turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
                      question_id=t.turn.question_id, text=t.turn.text,
