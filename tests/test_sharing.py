@@ -113,3 +113,19 @@ def test_exports_and_share_links_are_the_owners_alone(alice: TestClient, bob: Te
     assert {k: r.status_code for k, r in tries.items()} == dict.fromkeys(tries, 404)
     assert bob.get(shared).status_code == 200  # the link itself still works for anyone
     assert alice.get(f"{url}/export.md").status_code == 200
+
+
+def test_the_api_export_is_the_owners_alone(alice: TestClient, bob: TestClient,
+                                            fake_model: FakeModel) -> None:
+    from tests.test_ownership import _api_token
+
+    url = finished_interview(alice, fake_model)
+    iid = url.rsplit("/", 1)[1]
+    as_alice = {"Authorization": f"Bearer {_api_token(alice)}"}
+    as_bob = {"Authorization": f"Bearer {_api_token(bob)}"}
+    mine = alice.get(f"/api/interviews/{iid}/export", headers=as_alice)
+    assert mine.status_code == 200
+    assert mine.json()["transcript"] == alice.get(f"{url}/export.json").json()["transcript"]
+    refused = bob.get(f"/api/interviews/{iid}/export", headers=as_bob)
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": f"no interview with id {iid!r}"}

@@ -29,6 +29,10 @@ def font_file() -> Path:
 
 
 class _Pdf(FPDF):
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._widths: dict[tuple[str, float], float] = {}
+
     def footer(self) -> None:
         self.set_y(-12)
         self._style("", 8, GREY)
@@ -53,10 +57,49 @@ class _Pdf(FPDF):
     def para(self, text: str, style: str = "", size: float = 10, color=INK, indent: float = 0,
              gap: float = 1.5) -> None:
         self._style(style, size, color)
-        self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, size * 0.5, self.drawable(text),
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        width = self.epw - indent
+        for line in self.wrap(self.drawable(text), width - 2 * self.c_margin):
+            self.set_x(self.l_margin + indent)
+            self.cell(width, size * 0.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(gap)
+
+    def width_of(self, word: str) -> float:
+        """A word's width at the current size, remembered: fpdf2's own line breaking
+        measures each line again for every character added, which takes seconds on a full
+        loop's transcript, where measuring each word once takes milliseconds."""
+        key = (word, self.font_size_pt)
+        if key not in self._widths:
+            self._widths[key] = self.get_string_width(word)
+        return self._widths[key]
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Greedy line breaking at spaces; a word longer than a line is cut where it fills it."""
+        lines: list[str] = []
+        space = self.width_of(" ")
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in self._pieces(paragraph.split(" "), width):
+                needed = self.width_of(word) + (space if line else 0.0)
+                if line and used + needed > width:
+                    lines.append(line)
+                    line, used = word, self.width_of(word)
+                else:
+                    line, used = (f"{line} {word}" if line else word), used + needed
+            lines.append(line)
+        return lines
+
+    def _pieces(self, words: list[str], width: float) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            while self.width_of(word) > width and len(word) > 1:
+                cut, used = 0, 0.0
+                while cut < len(word) and used + self.width_of(word[cut]) <= width:
+                    used += self.width_of(word[cut])
+                    cut += 1
+                out.append(word[:max(cut, 1)])
+                word = word[max(cut, 1):]
+            out.append(word)
+        return out
 
     def heading(self, text: str, size: float) -> None:
         if self.get_y() > self.h - 40:  # keep a heading with what follows it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -278,6 +278,17 @@ async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCalle
     if not card.questions:
         raise HTTPException(409, "no answer has been graded yet: answer a question first")
     return card
+
+
+@router.get("/interviews/{interview_id}/export", responses=_errors(401, 404))
+async def export_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                           ) -> dict[str, Any]:
+    """The whole interview to keep: every turn in order, and per question the scores,
+    evidence, gaps, outline and red flags; the same document as the page's `export.json`
+    (Markdown and PDF: `/interviews/{id}/export.md` and `.pdf` in a signed-in browser)."""
+    from interviewer.exports.document import of_record
+
+    return of_record(service, _load(service, interview_id, caller))
 
 
 class InterviewSummary(BaseModel):

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from interviewer.exports import FORMATS, render
 from interviewer.exports.document import of_record
@@ -36,15 +37,18 @@ def _owned(service: ServiceDep, interview_id: str, caller: PageCaller) -> Record
         raise HTTPException(404, "There is no interview at this address.") from None
 
 
-def _export(service: ServiceDep, interview_id: str, caller: PageCaller, fmt: str) -> Response:
-    done = render(of_record(service, _owned(service, interview_id, caller)), fmt)
+async def _export(service: ServiceDep, interview_id: str, caller: PageCaller, fmt: str
+                  ) -> Response:
+    doc = of_record(service, _owned(service, interview_id, caller))
+    # laying out a PDF takes CPU time: a worker thread keeps the event loop serving others
+    done = await run_in_threadpool(render, doc, fmt)
     return Response(done.body, media_type=done.media_type, headers={
         **PRIVATE, "content-disposition": f'attachment; filename="{done.filename}"'})
 
 
 def _add_export_route(fmt: str) -> None:
     async def export(interview_id: str, service: ServiceDep, caller: PageCaller) -> Response:
-        return _export(service, interview_id, caller, fmt)
+        return await _export(service, interview_id, caller, fmt)
 
     export.__name__ = f"export_{fmt}"
     router.add_api_route(f"/interviews/{{interview_id}}/export.{fmt}", export, methods=["GET"])
