@@ -54,6 +54,9 @@ def _share(client: TestClient, url: str) -> str:
 def test_a_share_link_opens_a_read_only_scorecard_until_revoked(
         alice: TestClient, fake_model: FakeModel, app: FastAPI) -> None:
     url = finished_interview(alice, fake_model)
+    forged = alice.post(f"{url}/shares", data={"csrf_token": "made-up"})
+    assert forged.status_code == 403 and not alice.app.state.service.store.shares.of_interview(
+        url.rsplit("/", 1)[1])
     shared = _share(alice, url)
     token = shared.removeprefix("/shared/")
     assert len(token) >= 40  # 32 random bytes: 256 bits
