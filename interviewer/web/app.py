@@ -32,7 +32,17 @@ from interviewer.speech.answers import SpokenAnswers
 from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
 from interviewer.storage.recordings import Recordings
-from interviewer.web import account, api, csrf, faults, pages, progress, speech, stream
+from interviewer.web import (
+    account,
+    api,
+    csrf,
+    faults,
+    pages,
+    progress,
+    sharing,
+    speech,
+    stream,
+)
 from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.bodylimit import ENVELOPE, BodyLimit, text_limit
 from interviewer.web.limits import RateLimiter
@@ -175,6 +185,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.include_router(speech.page_router)
     app.include_router(pages.router)
     app.include_router(progress.router)
+    app.include_router(sharing.router)
     app.include_router(account.router)
     app.include_router(account.api_router)
     app.include_router(stream.router)
