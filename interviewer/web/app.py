@@ -52,8 +52,9 @@ from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API docs · Platform PM Interview Coach</title>
-<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css">
+<link rel="stylesheet" href="/static/docs.css"></head>
+<body><main id="swagger-ui"></main>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
 <script src="/static/docs.js"></script></body></html>
 """
