@@ -24,8 +24,11 @@ PAGES = {
     "/": ("home", "home with an error"),
     "/interviews/{interview_id}": ("interview in progress", "finish confirmation",
                                    "interview finished"),
-    "/interviews/{interview_id}/scorecard": ("scorecard",),
+    "/interviews/{interview_id}/scorecard": ("scorecard", "scorecard with a share link"),
     "/history": ("history",),
+    "/progress": ("progress",),
+    "/progress/questions/{question_id}": ("compare attempts",),
+    "/shared/{token}": ("shared scorecard",),
     "/calibration": ("calibration",),
     "/docs": ("docs", "docs, an operation open"),
     "/signup": ("sign-up",),
@@ -37,6 +40,9 @@ ERROR_PAGES = ("404",)  # served for any unknown path
 NOT_PAGES = {
     "/interviews/{interview_id}/stream": "server-sent events",
     "/account/export": "a JSON download",
+    "/interviews/{interview_id}/export.md": "a Markdown download",
+    "/interviews/{interview_id}/export.json": "a JSON download",
+    "/interviews/{interview_id}/export.pdf": "a PDF download",
     "/favicon.ico": "an image",
     "/openapi.json": "the OpenAPI document",
 }
@@ -99,6 +105,27 @@ def _save_calibration(app, tmp_path: Path) -> None:
                                    LOCAL_OWNER)
 
 
+def _answer_all(page) -> None:
+    """Answer every question and follow-up until the interview closes."""
+    for _ in range(12):
+        if page.query_selector("#answer") is None:
+            break
+        _answer(page, ANSWERS[0])
+    page.wait_for_selector("#complete-heading")
+
+
+def _shared_pages(page, found: dict[str, list]) -> None:
+    """From a scorecard: the scorecard with a live share link, and the read-only page the
+    link opens."""
+    card = page.url
+    page.click("#create-share")
+    page.wait_for_selector("#new-share-url")
+    found["scorecard with a share link"] = sweep(page)
+    page.goto(page.input_value("#new-share-url"))
+    found["shared scorecard"] = sweep(page)
+    page.goto(card)
+
+
 def _local_pages(page, base: str) -> dict[str, list]:
     """Every page a candidate sees on a local server, swept as it is reached."""
     found = {}
@@ -120,15 +147,21 @@ def _local_pages(page, base: str) -> dict[str, list]:
     found["finish confirmation"] = sweep(page)
     page.click("#keep-going")
     page.wait_for_selector("#answer")
-    for _ in range(12):
-        if page.query_selector("#answer") is None:
-            break
-        _answer(page, ANSWERS[0])
-    page.wait_for_selector("#complete-heading")
+    _answer_all(page)
     found["interview finished"] = sweep(page)
     page.goto(page.url.split("?")[0] + "/scorecard")
     found["scorecard"] = sweep(page)
-    for name, path in [("history", "/history"), ("calibration", "/calibration"),
+    _shared_pages(page, found)
+    page.click(".retry-question >> nth=0")  # a second attempt, to compare with the first
+    page.wait_for_selector("#current-question-text")
+    _wait_for_next_turn(page)
+    _answer_all(page)
+    page.goto(page.url.split("?")[0] + "/scorecard")
+    page.click(".compare-attempts")
+    page.wait_for_url("**/progress/questions/**")
+    found["compare attempts"] = sweep(page)
+    for name, path in [("history", "/history"), ("progress", "/progress"),
+                       ("calibration", "/calibration"),
                        ("404", "/no-such-page"), ("docs", "/docs")]:
         page.goto(base + path)
         if name == "docs":
