@@ -53,13 +53,15 @@ class Shot:
 
     file: str
     caption: str
+    start: str | None = None  # a selector: the shot begins at this element, not the page top
 
 
 INTERVIEW = Shot("interview.png", "An interview in progress: the interviewer quotes the "
                                   "answer back and asks a follow-up")
 SCORECARD = Shot("scorecard.png", "The scorecard: a score per criterion, with the candidate's "
                                   "own words as evidence")
-PROGRESS = Shot("progress.png", "Progress over several interviews")
+PROGRESS = Shot("progress.png", "Progress: each criterion's trend across interviews",
+                start="section:has(> #criteria-heading)")
 SHOTS = (INTERVIEW, SCORECARD, PROGRESS)
 
 
@@ -136,11 +138,15 @@ def _interview(page, base: str, answers: list[str], shoot: bool) -> str:
 
 
 def save(page, shot: Shot) -> Path:
-    """The page's top, at most MAX_HEIGHT tall, as an optimised PNG."""
-    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+    """The page from its top (or from `shot.start`), at most MAX_HEIGHT tall, as an optimised
+    PNG."""
+    top = 0
+    if shot.start and page.query_selector(shot.start):
+        top = max(0, page.locator(shot.start).first.bounding_box()["y"] - 24)
+    height = min(page.evaluate("document.documentElement.scrollHeight") - top, MAX_HEIGHT)
     path = OUT / shot.file
     page.screenshot(path=str(path), full_page=True,
-                    clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
+                    clip={"x": 0, "y": top, "width": VIEWPORT["width"], "height": height})
     optimise(path)
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
     return path

@@ -33,6 +33,7 @@ def test_the_script_shoots_the_interview_the_scorecard_and_progress() -> None:
     assert shots.OUT == ROOT / "docs" / "screenshots"
     assert shots.progress_path(True) == "/progress"
     assert shots.progress_path(False) == "/history"  # before the Progress page existed
+    assert shots.PROGRESS.start and "criteria-heading" in shots.PROGRESS.start  # its charts
 
 
 def test_the_committed_screenshots_are_small_and_in_the_readme() -> None:
