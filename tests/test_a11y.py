@@ -29,7 +29,7 @@ PAGES = {
     "/progress": ("progress",),
     "/progress/questions/{question_id}": ("compare attempts",),
     "/shared/{token}": ("shared scorecard",),
-    "/calibration": ("calibration",),
+    "/calibration": ("calibration", "calibration, every heat level"),
     "/docs": ("docs", "docs, an operation open"),
     "/signup": ("sign-up",),
     "/signin": ("sign-in",),
@@ -114,6 +114,18 @@ def _answer_all(page) -> None:
     page.wait_for_selector("#complete-heading")
 
 
+def _every_heat_level(page) -> dict[str, list]:
+    """The confusion matrix's cells take a colour by their share of a row, which depends on
+    the data; here its first six cells are given each of the six colours in turn, with two
+    digits (axe skips a single character as too short to judge), so every colour is checked
+    for contrast in both schemes."""
+    page.evaluate("""() => document.querySelectorAll('.confusion tbody td').forEach(
+        (cell, i) => { if (i < 6) { cell.className = 'heat-' + i; cell.textContent = 12 + i; }
+        })""")
+    assert all(page.locator(f".confusion td.heat-{level}").count() for level in range(6))
+    return sweep(page)
+
+
 def _shared_pages(page, found: dict[str, list]) -> None:
     """From a scorecard: the scorecard with a live share link, and the read-only page the
     link opens."""
@@ -167,6 +179,8 @@ def _local_pages(page, base: str) -> dict[str, list]:
         if name == "docs":
             page.wait_for_selector(".opblock")
         found[name] = sweep(page)
+        if name == "calibration":
+            found["calibration, every heat level"] = _every_heat_level(page)
     page.click(".opblock-summary-control >> nth=0")  # an operation open, ready to try out
     page.click("button.try-out__btn")
     page.wait_for_selector("button.execute")
