@@ -140,6 +140,7 @@ def _shared_pages(page, found: dict[str, list]) -> None:
 
 def _local_pages(page, base: str) -> dict[str, list]:
     """Every page a candidate sees on a local server, swept as it is reached."""
+    page.set_default_timeout(90_000)  # a CI machine busy with other suites grades slowly
     found = {}
     page.goto(base + "/")
     found["home"] = sweep(page)
