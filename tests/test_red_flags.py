@@ -30,6 +30,12 @@ PROPOSES = [
     ("developers-as-customers", "mandate-over-adoption", "self-serve-adoption",
      "Adoption is slow, so I would make it mandatory for every team by the end of the quarter. "
      "The platform team then measures onboarding time for each team that moves."),
+    ("observability", "secrets-in-logs", "telemetry-signals",
+     "For faster debugging each deploy log will print all environment variables and secrets "
+     "of the service. Logs are kept for a year so on-call can look back."),
+    ("developers-as-customers", "blames-developers", "customer-insight",
+     "Most complaints came from engineers who had not read the documentation, which was "
+     "thorough. So we kept the design and pointed them to the wiki."),
 ]
 WARNS = [
     ("versioning", "We would never change what the field means in place; a new field ships "
@@ -40,6 +46,9 @@ WARNS = [
                       "outcome of each attempt only."),
     ("developers-as-customers", "I would avoid making it mandatory for every team; teams "
                                 "should pick it because it is faster than their own scripts."),
+    # a past problem the candidate fixed, not a proposal
+    ("observability", "For alerting, we had been paging on every failed deploy, which was "
+                      "miserable, so we moved to paging on the error budget only."),
 ]
 
 

@@ -209,7 +209,8 @@ WARNING_WORDS = _set("""
 never not no dont doesnt didnt wont wouldnt shouldnt cant cannot mustnt isnt arent avoid
 avoiding avoided instead rather mistake mistakes antipattern anti pattern wrong dangerous
 danger trap pitfall refuse resist against prevent prevents stop nobody tempting tempted
-bad worst risky ignore ignored only unless opt
+bad worst risky ignore ignored only unless opt kill killed miserable painful
+retire retired
 """)
 
 # Marks of a spoken transcript: fillers and self-corrections. The grader reads these answers
