@@ -35,7 +35,7 @@ THIN_FLAG = "thin"
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 # (coverage below, overall ceiling): how far an answer that covers little of the outline can go
-OUTLINE_CEILINGS = ((0.18, 1.5), (0.25, 2.0))
+OUTLINE_CEILINGS = ((0.25, 1.5),)
 # ...unless the answer both acts on the scenario (mean engagement at least this) and explains
 # this many of the topic's own concepts: a real answer in the candidate's own words (a story,
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
