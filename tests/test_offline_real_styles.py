@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import default_library
+from interviewer.library import Rubric, default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline import grade_answer
-from interviewer.offline.analysis import without_speech_fillers
+from interviewer.offline.analysis import read_answer, without_speech_fillers
+from interviewer.offline.matching import compiled
 from interviewer.offline.text import split_sentences
 from interviewer.scoring import AnswerGrade
 from interviewer.speech.delivery import load_rules, without_fillers
+
+
+def load_rubrics_for(topic: str) -> Rubric:
+    return default_library().rubrics[topic]
 
 
 def grade_library(question_id: str, answer: str) -> AnswerGrade:
@@ -124,3 +129,15 @@ def test_a_real_story_in_its_own_words_is_not_held_down_by_the_outline_ceiling()
 def test_an_essay_beside_the_question_is_still_held_down() -> None:
     grade = grade_library("ml-hard-to-reverse-bet", ADJACENT_ESSAY)
     assert grade.overall <= 1.5
+
+
+def test_a_spoken_opener_is_not_reasoning_or_a_signpost() -> None:
+    rubric = compiled(load_rubrics_for("rate-limiting"))
+    said = read_answer("so yeah, the gateway sits in front of every service.\n"
+                       "okay so first, we cap each key.\n"
+                       "The gateway sits in front so that retries stay cheap.", rubric,
+                       frozenset())
+    opener, signposted, reasoned = said.sentences
+    assert not opener.reasoning
+    assert signposted.signpost  # "first" still opens it once the "okay so" is set aside
+    assert reasoned.reasoning

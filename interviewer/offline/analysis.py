@@ -28,6 +28,7 @@ from interviewer.offline.lexicon import (
     ROLE_WORDS,
     SIGNPOSTS,
     SPECIFIC,
+    SPOKEN_OPENERS,
     VAGUE_WORDS,
 )
 from interviewer.offline.matching import (
@@ -251,6 +252,7 @@ def without_speech_fillers(text: str) -> str:
 
 def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Analysed:
     text = without_speech_fillers(s.text)
+    core = SPOKEN_OPENERS.sub("", text)
     ws = without_fillers(words(text), load_rules().fillers)
     stems = [stem(w) for w in ws]
     where = positions(stems)
@@ -267,10 +269,10 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
         n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
         quality=quality, engaged=engagement(text, terse), expository=expository(text),
         voiced=voiced(text), addressed=addressed(text),
-        reasoning=bool(REASONING.search(text)), specific=bool(SPECIFIC.search(text)),
+        reasoning=bool(REASONING.search(core)), specific=bool(SPECIFIC.search(text)),
         contrast=bool(CONTRAST.search(text)), decision=bool(DECISION.search(text)),
         hedge=bool(HEDGE.search(text)),
-        signpost=bool(SIGNPOSTS.search(text)),
+        signpost=bool(SIGNPOSTS.search(core)),
         padding=bool(PADDING.search(text)) and len(content & asked) < 2,
         asked=bool(content & asked), hard=hard, near=near,
         scenario=_scenario(rubric, where, content, asked, hard, near),

@@ -35,6 +35,7 @@ class Words(BaseModel):
     everyday_words: str
     vague_words: str
     warning_words: str
+    spoken_openers: str
 
     @field_validator("*")
     @classmethod
@@ -123,6 +124,11 @@ ROLE_WORDS = _set(_W.role_words)
 EVERYDAY_WORDS = _set(_W.everyday_words)
 VAGUE_WORDS = _set(_W.vague_words)
 WARNING_WORDS = _set(_W.warning_words)
+# Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
+# before looking for reasons and signposts: a leading "so" is not a "so that".
+SPOKEN_OPENERS = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(_set(_W.spoken_openers))) + r")\b[,.]?\s*)+",
+    re.IGNORECASE)
 
 REASONING = _words_pattern(_P.reasoning)
 SPECIFIC = _words_pattern(_P.specific)
