@@ -184,3 +184,16 @@ def test_a_red_flag_every_topic_shares_caps_all_the_topic_criteria() -> None:
     topic = [c for c in grade.criteria if c.id not in ("structure", "trade-offs")]
     assert topic and all(c.score <= 2 and c.feedback.startswith("Red flag") for c in topic)
     assert grade.overall <= 1.5
+
+
+def test_a_warning_word_far_from_the_cue_does_not_hide_the_flag() -> None:
+    """A long sentence may say "no" about something else; only a warning near the cue
+    turns it into a warning against the mistake."""
+    answer = ("For replay we keep everything in the warehouse, including full raw payloads "
+              "with emails and phone numbers of every user who signed up, so no access request "
+              "is ever needed. Collection writes to both destinations at once.")
+    grade = grade_answer(_request("system-architecture", answer))
+    assert any(h.id == "personal-data-exposed" for h in grade.red_flags)
+    near = answer.replace("including full raw payloads", "never including full raw payloads")
+    assert not any(h.id == "personal-data-exposed"
+                   for h in grade_answer(_request("system-architecture", near)).red_flags)
