@@ -121,12 +121,12 @@ def _requires(text: str, word: str, conditional: list[str]) -> bool:
 
 
 def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaFile) -> list[str]:
-    """Rubric bars that name a mechanism the question's medium cannot have.
+    """Rubric bars (levels and tips) that name a mechanism the question's medium cannot have.
 
-    One line per rubric level and medium, naming how many questions it would be applied to,
+    One line per rubric level or tip and medium, naming how many questions it would be applied to,
     so a rubric author sees the bar to rewrite (or to scope with `applies_to`).
     """
-    hits: dict[tuple[str, str, int, str, str], list[str]] = {}
+    hits: dict[tuple[str, str, str, str, str], list[str]] = {}
     for q in questions:
         rubric = rubrics.get(q.topic)
         if rubric is None:
@@ -134,17 +134,19 @@ def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaF
         for criterion in rubric.criteria:
             if criterion.applies_to and q.medium not in criterion.applies_to:
                 continue
-            for level, text in criterion.levels.items():
+            bars = {f"levels[{level}]": text for level, text in criterion.levels.items()}
+            bars["tip"] = criterion.tip  # the scorecard shows it beside the grade
+            for field, text in bars.items():
                 for m in media.mechanisms:
                     if q.medium in m.fits or not any(_requires(text, w, media.conditional)
                                                      for w in m.words):
                         continue
-                    hits.setdefault((q.topic, criterion.id, level, m.name, q.medium),
+                    hits.setdefault((q.topic, criterion.id, field, m.name, q.medium),
                                     []).append(q.id)
-    return [f"{topic}.yaml: {cid}.levels[{level}] names {mech!r}, which does not fit "
+    return [f"{topic}.yaml: {cid}.{field} names {mech!r}, which does not fit "
             f"medium {medium!r} ({len(ids)} question(s), e.g. {ids[0]}); rewrite the bar "
             "or scope the criterion with applies_to"
-            for (topic, cid, level, mech, medium), ids in sorted(hits.items())]
+            for (topic, cid, field, mech, medium), ids in sorted(hits.items())]
 
 
 def _names(text: str, word: str) -> bool:
