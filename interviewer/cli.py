@@ -318,6 +318,21 @@ def questions(
 
 
 @app.command()
+def progress() -> None:
+    """Show how each criterion and topic moved over your interviews, your weakest criteria
+    and the practice to do next (the web page's Progress, for this machine's interviews).
+
+    \b
+    Example:
+      interviewer progress
+    """
+    from interviewer.progress import overview, text
+    from interviewer.web.app import build_service
+
+    service = build_service(get_settings())
+    print("\n".join(text.lines(overview.for_owner(service.store, service.library,
+                                                  LOCAL_OWNER))))
+
 def export(
     interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
     fmt: Annotated[str, typer.Option("--format", help="md, json or pdf.")] = "md",

@@ -235,6 +235,18 @@ class Store:
         row = self.db.fetchone("SELECT COUNT(*) AS n FROM interviews WHERE owner = ?", (owner,))
         return int(row["n"]) if row else 0
 
+    def graded_counts(self, owner: str, question_ids: list[str]) -> dict[str, int]:
+        """How many of the owner's interviews graded each question: more than one means the
+        scorecard can offer to compare attempts."""
+        if not question_ids:
+            return {}
+        marks = ", ".join("?" for _ in question_ids)
+        rows = self.db.fetchall(
+            "SELECT g.question_id AS qid, COUNT(*) AS n FROM grades g JOIN interviews i"
+            f" ON i.id = g.interview_id WHERE i.owner = ? AND g.question_id IN ({marks})"
+            " GROUP BY g.question_id", (owner, *question_ids))
+        return {r["qid"]: int(r["n"]) for r in rows}
+
     def calibrations(self, owner: str) -> list[tuple[str, str, str]]:
         """Every calibration run of the owner: (created_at, set_path, report JSON)."""
         rows = self.db.fetchall("SELECT created_at, set_path, report FROM calibration_reports"

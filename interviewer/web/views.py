@@ -193,6 +193,8 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
             "exchanges": exchanges_by_question(record, service.library),
+            "attempts": service.store.graded_counts(record.owner,
+                                                    list(record.state.plan.question_ids)),
             "close": close_context(record), **share_context(service, record)}
 
 
