@@ -333,6 +333,7 @@ def progress() -> None:
     print("\n".join(text.lines(overview.for_owner(service.store, service.library,
                                                   LOCAL_OWNER))))
 
+
 @app.command()
 def export(
     interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
