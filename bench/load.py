@@ -149,7 +149,9 @@ async def _interview(client: httpx.AsyncClient, args: argparse.Namespace, latenc
 
 async def _drive(port: int, args: argparse.Namespace, latency: float) -> tuple[Results, float]:
     results = Results()
-    limits = httpx.Limits(max_connections=args.interviews + 10)
+    # idle connections are dropped a second before uvicorn's 5 s keep-alive would close them,
+    # or a request sent just as the server closes its connection fails with a ReadError
+    limits = httpx.Limits(max_connections=args.interviews + 10, keepalive_expiry=4.0)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                  timeout=120) as client:
         start = time.perf_counter()
