@@ -37,16 +37,6 @@ class Tx(ABC):
     @abstractmethod
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
-    def queue(self, sql: str, params: Sequence[Any] = ()) -> None:
-        """Run a statement whose result nobody reads. On PostgreSQL it is sent with the next
-        statement that needs an answer, or with COMMIT: one network round trip, not one
-        each."""
-        self.execute(sql, params)
-
-    def fetch_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
-        """The rows of several queries, sent together where the database allows."""
-        return [self.fetchall(sql, params) for sql, params in queries]
-
 
 class Database(ABC):
     dialect: str
@@ -195,58 +185,28 @@ def _pg_sql(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-@contextmanager
-def _pg_errors() -> Iterator[None]:
-    """psycopg's errors as the store's: a taken key is Duplicate, anything else Unavailable."""
-    import psycopg
-
-    try:
-        yield
-    except psycopg.IntegrityError as exc:
-        raise Duplicate(str(exc)) from exc
-    except psycopg.Error as exc:
-        raise StorageUnavailable(f"the database could not be used: {exc}") from exc
-
-
 class _PgTx(Tx):
-    """Statements on one connection. Inside a transaction the connection is in pipeline mode
-    (`pipeline`): statements are sent without waiting, and their results come back when one
-    is read, so `queue`d writes and COMMIT share round trips."""
-
-    def __init__(self, conn: Any, pipeline: Any = None):
+    def __init__(self, conn: Any):
         self.conn = conn
-        self.pipeline = pipeline
 
     def _run(self, sql: str, params: Sequence[Any]) -> Any:
-        with _pg_errors():
+        import psycopg
+
+        try:
             return self.conn.execute(_pg_sql(sql), tuple(params))
+        except psycopg.IntegrityError as exc:
+            raise Duplicate(str(exc)) from exc
+        except psycopg.Error as exc:
+            raise StorageUnavailable(f"the database could not be used: {exc}") from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cursor = self._run(sql, params)
-        if self.pipeline is not None:
-            with _pg_errors():
-                self.pipeline.sync()  # the row count is known only once the result is back
-        return cursor.rowcount
-
-    def queue(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._run(sql, params)
+        return self._run(sql, params).rowcount
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        cursor = self._run(sql, params)
-        with _pg_errors():
-            return cursor.fetchone()
+        return self._run(sql, params).fetchone()
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        cursor = self._run(sql, params)
-        with _pg_errors():
-            return cursor.fetchall()
-
-    def fetch_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
-        cursors = [self.conn.cursor() for _ in queries]
-        with _pg_errors():
-            for cursor, (sql, params) in zip(cursors, queries, strict=True):
-                cursor.execute(_pg_sql(sql), tuple(params))
-            return [cursor.fetchall() for cursor in cursors]  # one round trip for all
+        return self._run(sql, params).fetchall()
 
 
 class PostgresDatabase(Database):
@@ -285,16 +245,13 @@ class PostgresDatabase(Database):
         from psycopg_pool import PoolTimeout
 
         try:
-            with self._pool.connection() as conn, conn.pipeline() as pipeline, \
-                    conn.transaction():
-                tx = _PgTx(conn, pipeline)
+            with self._pool.connection() as conn, conn.transaction():
+                tx = _PgTx(conn)
                 if lock is not None:
-                    tx.queue("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock,))
+                    tx.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock,))
                 yield tx
         except PoolTimeout as exc:
             raise StorageUnavailable("no database connection was free in time") from exc
-        except psycopg.IntegrityError as exc:  # a queued insert met a taken key at COMMIT
-            raise Duplicate(str(exc)) from exc
         except psycopg.Error as exc:  # BEGIN or COMMIT failed, or the connection broke
             raise StorageUnavailable(f"the database could not be used: {exc}") from exc
 

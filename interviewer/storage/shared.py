@@ -168,15 +168,15 @@ class RateLog:
         self._calls += 1
         with self.db.transaction(lock=f"rate:{client}") as tx:
             if self._calls % 500 == 0:  # clients that went quiet leave no rows behind
-                tx.queue("DELETE FROM rate_events WHERE at <= ?", (now - self.WINDOW,))
+                tx.execute("DELETE FROM rate_events WHERE at <= ?", (now - self.WINDOW,))
             else:
-                tx.queue("DELETE FROM rate_events WHERE client = ? AND at <= ?",
+                tx.execute("DELETE FROM rate_events WHERE client = ? AND at <= ?",
                            (client, now - self.WINDOW))
             row = tx.fetchone("SELECT COUNT(*) AS n, MIN(at) AS first FROM rate_events"
                               " WHERE client = ?", (client,))
             if row["n"] >= per_minute:
                 return max(1, math.ceil(row["first"] + self.WINDOW - now))
-            tx.queue("INSERT INTO rate_events (client, at) VALUES (?, ?)", (client, now))
+            tx.execute("INSERT INTO rate_events (client, at) VALUES (?, ?)", (client, now))
             return None
 
 

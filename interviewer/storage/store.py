@@ -142,13 +142,13 @@ class Store:
         """Store the grade; with `usage_seq`, also record what grading cost on that turn (the
         answer graded), in the same transaction: one commit per grade, not two."""
         with self.db.transaction() as tx:
-            tx.queue(
+            tx.execute(
                 "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
                 " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
                 (interview_id, grade.question_id, grade.model_dump_json(), now()))
             if usage_seq is not None:
-                tx.queue("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
+                tx.execute("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
                            (grade.usage.model_dump_json(), interview_id, usage_seq))
 
     def finish(self, interview_id: str) -> None:
@@ -169,14 +169,16 @@ class Store:
     def load(self, interview_id: str, owner: str | None = None) -> Record:
         """The interview; NotFound if there is none, or none that `owner` may see."""
         where, extra = _owned(owner)
-        with self.db.transaction(write=False) as tx:  # one round trip on PostgreSQL
-            rows, turns, grades = tx.fetch_together([
-                (f"SELECT * FROM interviews WHERE id = ?{where}", (interview_id, *extra)),
-                ("SELECT * FROM turns WHERE interview_id = ? ORDER BY seq", (interview_id,)),
-                ("SELECT grade FROM grades WHERE interview_id = ?", (interview_id,))])
-        if not rows:  # what else was read is dropped unseen: another owner's stays unknown
-            raise NotFound(interview_id)
-        return _record(rows[0], turns, grades)
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone(f"SELECT * FROM interviews WHERE id = ?{where}",
+                              (interview_id, *extra))
+            if row is None:
+                raise NotFound(interview_id)
+            turns = tx.fetchall("SELECT * FROM turns WHERE interview_id = ? ORDER BY seq",
+                                (interview_id,))
+            grades = tx.fetchall("SELECT grade FROM grades WHERE interview_id = ?",
+                                 (interview_id,))
+        return _record(row, turns, grades)
 
     def list_recent(self, limit: int = 50, owner: str | None = None) -> list[Record]:
         """The newest interviews, of every owner unless one is named (tools and tests; the
