@@ -333,6 +333,8 @@ def progress() -> None:
     print("\n".join(text.lines(overview.for_owner(service.store, service.library,
                                                   LOCAL_OWNER))))
 
+
+@app.command()
 def export(
     interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
     fmt: Annotated[str, typer.Option("--format", help="md, json or pdf.")] = "md",
