@@ -210,6 +210,9 @@ def test_compare_and_retry_take_any_text_without_an_error_page(
     iid = answer_one(service, fake_model, Q1, "A first attempt.")
     token = _token(client.get("/progress").text)
     text = st.text(max_size=60)
+    # a retry counts against the client's 30 model requests a minute; dozens of examples in
+    # a few seconds would meet that limit, which test_security checks on its own
+    client.app.state.rate_limiter.per_minute = 10_000
 
     @hypothesis.settings(max_examples=60, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture])
