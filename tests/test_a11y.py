@@ -24,7 +24,8 @@ PAGES = {
     "/": ("home", "home with an error"),
     "/interviews/{interview_id}": ("interview in progress", "finish confirmation",
                                    "interview finished"),
-    "/interviews/{interview_id}/scorecard": ("scorecard",),
+    "/interviews/{interview_id}/scorecard": ("scorecard", "scorecard with a new share link"),
+    "/shared/{token}": ("shared scorecard",),
     "/history": ("history",),
     "/calibration": ("calibration",),
     "/docs": ("docs", "docs, an operation open"),
@@ -33,18 +34,17 @@ PAGES = {
     "/account": ("account",),
     "/progress": ("progress", "progress, nothing practised yet"),
     "/progress/questions/{question_id}": ("compare attempts",),
-    "/shared/{token}": ("shared scorecard",),
 }
 ERROR_PAGES = ("404",)  # served for any unknown path
 # GET routes that are not HTML pages, and why.
 NOT_PAGES = {
     "/interviews/{interview_id}/stream": "server-sent events",
     "/account/export": "a JSON download",
-    "/favicon.ico": "an image",
-    "/openapi.json": "the OpenAPI document",
     "/interviews/{interview_id}/export.md": "a Markdown download",
     "/interviews/{interview_id}/export.json": "a JSON download",
     "/interviews/{interview_id}/export.pdf": "a PDF download",
+    "/favicon.ico": "an image",
+    "/openapi.json": "the OpenAPI document",
 }
 
 
@@ -136,6 +136,8 @@ def _local_pages(page, base: str) -> dict[str, list]:
     found["scorecard"] = sweep(page)
     scorecard = page.url
     page.click("#create-share")
+    page.wait_for_selector("#new-share-url")
+    found["scorecard with a new share link"] = sweep(page)
     page.goto(page.input_value("#new-share-url"))
     found["shared scorecard"] = sweep(page)
     page.goto(scorecard)
