@@ -26,7 +26,7 @@ PAGES = {
                                    "interview finished"),
     "/interviews/{interview_id}/scorecard": ("scorecard", "scorecard with a share link"),
     "/history": ("history",),
-    "/progress": ("progress",),
+    "/progress": ("progress, nothing practised yet", "progress"),
     "/progress/questions/{question_id}": ("compare attempts",),
     "/shared/{token}": ("shared scorecard",),
     "/calibration": ("calibration", "calibration, every heat level"),
@@ -142,6 +142,8 @@ def _local_pages(page, base: str) -> dict[str, list]:
     """Every page a candidate sees on a local server, swept as it is reached."""
     page.set_default_timeout(90_000)  # a CI machine busy with other suites grades slowly
     found = {}
+    page.goto(base + "/progress")
+    found["progress, nothing practised yet"] = sweep(page)
     page.goto(base + "/")
     found["home"] = sweep(page)
     page.click("label[for=mode-single]")
