@@ -12,6 +12,8 @@ from interviewer.engine import Plan, Turn
 from interviewer.llm.ledger import Ledger, TokenCapReached
 from interviewer.scoring import Usage
 from interviewer.storage import Conflict, NotFound, StorageCorrupt, StorageUnavailable, Store
+from interviewer.storage.backends import _redact
+from interviewer.storage.recordings import Recordings
 from interviewer.storage.shared import Claimed, InProgress, KeyReused, Replay
 
 pytestmark = pytest.mark.both_backends
@@ -123,6 +125,29 @@ def test_the_token_cap_counts_spend_from_every_process_and_restart(backend: str)
     b.resume("iv", 500)  # storage's figure never lowers the count
     assert Ledger(1000, Store(backend).token_spend).spent("iv") == 900
 
+
+
+def test_a_recording_keeps_its_audio_only_when_the_candidate_asked(backend: str) -> None:
+    """The privacy promise: once transcribed, the audio is gone unless it was to be kept."""
+    store = Store(backend)
+    recordings = Recordings(store.db)
+    iid = store.create(PLAN, "offline")
+    kept = recordings.receive(iid, 0, b"RIFF kept", "kept.wav", keep_audio=True)
+    dropped = recordings.receive(iid, 0, b"RIFF dropped", "dropped.wav", keep_audio=False)
+    assert recordings.audio(kept.id) == b"RIFF kept"  # stored before transcription
+    assert recordings.audio(dropped.id) == b"RIFF dropped"
+    for recording in (kept, dropped):
+        recordings.transcribed(recording.id, "test", "words", [], 1.0, {})
+    assert recordings.audio(kept.id) == b"RIFF kept"
+    assert recordings.audio(dropped.id) is None
+    assert recordings.audio("no-such-recording") is None
+
+
+def test_a_database_url_in_a_message_never_shows_its_password() -> None:
+    assert _redact("postgresql://app:s3cret@db:5432/iv") == "postgresql://app:***@db:5432/iv"
+    assert _redact("postgresql://app:p@ss@db/iv") == "postgresql://app:***@db/iv"
+    assert _redact("postgresql://app@db/iv") == "postgresql://app@db/iv"  # no password
+    assert _redact("postgresql://db/iv") == "postgresql://db/iv"
 
 # --- SQLite file faults -----------------------------------------------------------------------
 
