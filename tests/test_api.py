@@ -125,12 +125,31 @@ def test_bad_create_requests_are_422_naming_the_problem(client: TestClient) -> N
              ({"questions": 9}, "less than or equal to 8"), ({"mode": "x"}, "'full'"),
              ({"colour": "red"}, "Extra inputs are not permitted"),
              ({"mode": "area"}, "an area drill needs an area"),
-             ({"model": "gpt-x"}, "needs OPENAI_API_KEY"),
-             ({"question_id": "nope"}, "unknown question id 'nope'")]
+             ({"model": " "}, "should match pattern")]
     for body, expected in cases:
         response = client.post("/api/interviews", json=body)
         assert response.status_code == 422, body
         assert expected in response.text, (body, response.text)
+
+
+def test_a_well_formed_create_naming_what_the_server_lacks_is_404(client: TestClient) -> None:
+    """An unknown question or model is well formed (the schema cannot list them), so it is
+    not a 422: it names something this server does not have."""
+    cases = [({"model": "gpt-x"}, "needs OPENAI_API_KEY"),
+             ({"question_id": "nope"}, "no question with id 'nope'"),
+             ({"question_id": "nope", "mode": "area"}, "no question with id 'nope'")]
+    for body, expected in cases:
+        response = client.post("/api/interviews", json=body)
+        assert response.status_code == 404, (body, response.text)
+        assert expected in response.json()["detail"], (body, response.text)
+    assert client.app.state.service.store.list_recent() == []  # nothing was created
+    documented = client.get("/openapi.json").json()["paths"]["/api/interviews"]["post"]
+    assert "404" in documented["responses"]
+
+
+def test_the_schema_says_a_local_server_needs_no_credential(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/interviews"]["post"]
+    assert {"HTTPBearer": []} in operation["security"] and {} in operation["security"]
 
 
 def test_bad_answers_are_rejected_and_nothing_is_stored(client: TestClient) -> None:

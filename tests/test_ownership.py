@@ -62,6 +62,11 @@ def app(accounts_settings: Settings, fake_model: FakeModel) -> FastAPI:
                                                       fake_model))
 
 
+def test_with_accounts_on_the_schema_says_the_api_needs_a_credential(app: FastAPI) -> None:
+    operation = app.openapi()["paths"]["/api/interviews"]["post"]
+    assert operation["security"] == [{"HTTPBearer": []}]
+
+
 @pytest.fixture
 def alice(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:

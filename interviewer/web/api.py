@@ -32,7 +32,8 @@ class ErrorOut(BaseModel):
 
 def _errors(*codes: int) -> dict[int | str, dict]:
     meaning = {400: "unreadable body", 401: "no valid API token or session",
-               404: "no such interview of yours", 409: "not waiting for that",
+               404: "no such interview of yours (creating one: no such question or model)",
+               409: "not waiting for that, or an Idempotency-Key reused with another body",
                413: "answer too long", 415: "body is not JSON", 422: "invalid input",
                429: "too many model requests", 503: "model unavailable; answer saved"}
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
@@ -52,7 +53,7 @@ class CreateInterview(StrictBody):
     topic: Topic | None = None
     questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
     question_id: str | None = Field(default=None, min_length=1, max_length=100)
-    model: str | None = Field(default=None, min_length=1, max_length=200)
+    model: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S")
     level: Level = Field(default="senior", description="the level you are interviewing at: "
                          "pm, senior or staff; the outline and the grading bar follow it")
 
@@ -150,17 +151,24 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 401, 409, 415, 422, 429, 503))
+             dependencies=JSON_ONLY,
+             responses=_errors(400, 401, 404, 409, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
                            settings: SettingsDep, caller: ApiCaller,
                            idempotency_key: KeyHeader = None) -> JSONResponse:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
+    if body.question_id is not None and body.question_id not in service.library.questions:
+        raise HTTPException(404, f"no question with id {body.question_id!r}; "
+                                 "`interviewer questions` lists them")
+    try:
+        service.models(model)
+    except UnknownModel as exc:  # well formed, but this server has no such model to offer
+        raise HTTPException(404, str(exc)) from None
     try:
         plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id,
                             body.level)
-        service.models(model)
-    except (PlanError, UnknownModel) as exc:
+    except PlanError as exc:
         raise HTTPException(422, str(exc)) from None
 
     async def run(claim: Claimed) -> tuple[int, InterviewState]:

@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
@@ -135,6 +136,17 @@ class _App(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(super().build_middleware_stack())
+
+    def openapi(self) -> dict[str, Any]:
+        """The schema, saying that a credential is optional (`{}` among the security
+        requirements) unless accounts are on: a client that reads it must not believe a
+        local server demands a token that it in fact never asks for."""
+        schema = super().openapi()
+        if self.state.auth_mode != "accounts":
+            for operation in (op for path in schema["paths"].values() for op in path.values()):
+                if operation.get("security") and {} not in operation["security"]:
+                    operation["security"].append({})
+        return schema
 
 
 def _body_limits(settings: Settings) -> Callable[[str], int]:
