@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,11 +100,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail
     if exc.status_code == 400 and detail == "There was an error parsing the body":
         detail = "the request body could not be read: send JSON encoded as UTF-8"
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}),
+                   "Allow": _allowed_methods(request, (headers or {}).get("Allow", ""))}
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status_code=exc.status_code,
-                            headers=exc.headers)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
     context = {"status_code": exc.status_code, "message": detail}
     return pages.render(request, "error.html", context, exc.status_code)
+
+
+def _allowed_methods(request: Request, given: str) -> str:
+    """Every method the schema lists for this path. Starlette names only the first route's,
+    and a path such as /api/interviews has one route for GET and another for POST."""
+    methods = {method.upper() for template, operations in request.app.openapi()["paths"].items()
+               if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), request.url.path)
+               for method in operations}
+    return ", ".join(sorted(methods)) if methods else given
 
 
 MAX_FIELD_ERRORS = 5  # a body with 300,000 unknown keys gets a short answer, not 12 MB
