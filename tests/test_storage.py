@@ -143,6 +143,17 @@ def test_a_recording_keeps_its_audio_only_when_the_candidate_asked(backend: str)
     assert recordings.audio("no-such-recording") is None
 
 
+def test_a_store_backs_up_sqlite_itself_and_points_postgresql_at_pg_dump(
+        backend: str, tmp_path: Path) -> None:
+    store = Store(backend)
+    iid = store.create(PLAN, "offline")
+    if store.dialect == "sqlite":
+        store.backup(tmp_path / "copy.db")
+        assert Store(tmp_path / "copy.db").load(iid).id == iid
+    else:
+        with pytest.raises(NotImplementedError, match="pg_dump"):
+            store.backup(tmp_path / "copy.db")
+
 def test_a_database_url_in_a_message_never_shows_its_password() -> None:
     assert _redact("postgresql://app:s3cret@db:5432/iv") == "postgresql://app:***@db:5432/iv"
     assert _redact("postgresql://app:p@ss@db/iv") == "postgresql://app:***@db/iv"
