@@ -318,6 +318,59 @@ def questions(
 
 
 @app.command()
+def progress() -> None:
+    """Show how each criterion and topic moved over your interviews, your weakest criteria
+    and the practice to do next (the web page's Progress, for this machine's interviews).
+
+    \b
+    Example:
+      interviewer progress
+    """
+    from interviewer.progress import overview, text
+    from interviewer.web.app import build_service
+
+    service = build_service(get_settings())
+    print("\n".join(text.lines(overview.for_owner(service.store, service.library,
+                                                  LOCAL_OWNER))))
+
+def export(
+    interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
+    fmt: Annotated[str, typer.Option("--format", help="md, json or pdf.")] = "md",
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Where to write it. Default: md and json to the terminal, "
+                         "pdf to interview-ID.pdf here.")] = None,
+) -> None:
+    """Export an interview's scorecard with its whole transcript, as the web page does.
+
+    \b
+    Example:
+      interviewer export hGxAcVAdE1CSlh0N --format pdf --output mock.pdf
+    """
+    from interviewer.exports import FORMATS, render
+    from interviewer.exports.document import of_record
+    from interviewer.storage import NotFound
+    from interviewer.web.app import build_service
+
+    _choice("format", fmt, FORMATS)
+    _open_store_or_exit()
+    service = build_service(get_settings())
+    try:  # the CLI speaks for whoever holds the database, as `backup` does
+        record = service.store.load(interview_id)
+    except NotFound:
+        raise _fail(f"no interview with id {interview_id!r}; History lists them") from None
+    done = render(of_record(service, record), fmt)
+    if output is None and fmt != "pdf":
+        sys.stdout.write(done.body.decode("utf-8"))
+        return
+    target = output or Path(done.filename)
+    try:
+        target.write_bytes(done.body)
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror or exc}", 1) from None
+    print(f"Wrote {target}.")
+
+
+@app.command()
 def check(root: Annotated[Path | None, typer.Option(
         help="Folder holding prompts/ and rubrics/ (default: the installed library).")] = None
           ) -> None:

@@ -49,18 +49,21 @@ class Plan:
 @dataclass(frozen=True)
 class Turn:
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close",
+                  "close_question", "close_answer"]
     question_id: str
     text: str
     criterion: str | None = None
 
     @property
     def clarifying(self) -> bool:
-        """A clarifying question or its reply: part of the conversation, never an answer."""
-        return self.kind in CLARIFY_KINDS
+        """A clarifying question or its reply, or after the close a question about the role
+        and its answer: part of the conversation, never an answer that is graded."""
+        return self.kind in CLARIFY_KINDS or self.kind in CLOSE_KINDS
 
 
 CLARIFY_KINDS = ("clarify", "clarification")
+CLOSE_KINDS = ("close_question", "close_answer")  # "any questions for me?" and its replies
 
 
 def main_turns(turns: list[Turn]) -> list[Turn]:
@@ -74,7 +77,7 @@ def clarifications_for(turns: list[Turn], question_id: str) -> list[Exchange]:
     out: list[Exchange] = []
     asked: str | None = None
     for t in turns:
-        if t.question_id != question_id or not t.clarifying:
+        if t.question_id != question_id or t.kind not in CLARIFY_KINDS:
             continue
         if t.kind == "clarify":
             asked = t.text

@@ -10,15 +10,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from interviewer import clarify, engine
+from interviewer import clarify, conversation, engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
 from interviewer.library import Library
 from interviewer.llm.ledger import Metered
 from interviewer.models.base import InterviewModel, ModelUnavailable
 from interviewer.scoring import Scorecard
-from interviewer.storage import LOCAL_OWNER, Conflict, Duplicate, Record, Store, StoredTurn
+from interviewer.storage import (
+    LOCAL_OWNER,
+    Conflict,
+    Duplicate,
+    Record,
+    Store,
+    StoredTurn,
+    now,
+)
 
 ModelFactory = Callable[[str], InterviewModel]
 DeltaSink = Callable[[str], Awaitable[None]]
@@ -146,6 +154,35 @@ class Interviews:
         self._add(interview_id, seq + 1, Turn("interviewer", "clarification", qid, answer))
         return answer
 
+    def ask_after_close(self, interview_id: str, text: str) -> str:
+        """Store the candidate's question about the role, asked after the close, then store
+        and return the interviewer's reply from `conversation.yaml`, so the finished page,
+        the scorecard and the exports keep the whole conversation."""
+        text = " ".join(self.validate_answer(text, "question").split())
+        record = self.store.load(interview_id)
+        if not record.state.finished:
+            raise NotAwaitingAnswer("questions about the role come at the end: finish the "
+                                    "interview first")
+        qid = record.turns[-1].turn.question_id if record.turns else ""
+        seq = _next_seq(record)
+        self._add(interview_id, seq, Turn("candidate", "close_question", qid, text))
+        reply = conversation.close_reply(text)
+        answer = reply.answer if reply else conversation.close_fallback()
+        self._add(interview_id, seq + 1, Turn("interviewer", "close_answer", qid, answer))
+        return answer
+
+    def mark_seen(self, record: Record) -> Record:
+        """Note that the candidate now sees the turn waiting for an answer, the first time
+        only; the returned record carries it, for the page being rendered."""
+        seq = _open_turn_seq(record)
+        if seq is None or record.turns[seq].seen_at is not None:
+            return record
+        seen = now()
+        self.store.mark_seen(record.id, seq, seen)
+        turns = list(record.turns)
+        turns[seq] = replace(turns[seq], seen_at=seen)
+        return replace(record, turns=turns)
+
     def _add(self, interview_id: str, seq: int, turn: Turn) -> None:
         try:
             self.store.add_turn(interview_id, seq, turn)
@@ -238,7 +275,8 @@ class Interviews:
         asked = [t for t in record.state.turns[: seq + 1] if t.kind == "question"]
         return Current(kind=stored.turn.kind, text=stored.turn.text,
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
-                       total=len(record.state.plan.question_ids), started_at=stored.created_at)
+                       total=len(record.state.plan.question_ids),
+                       started_at=stored.seen_at or stored.created_at)
 
 
 def _main(record: Record) -> list[StoredTurn]:

@@ -108,11 +108,15 @@ def test_the_close_answers_the_candidates_question_from_the_yaml(client: TestCli
     page = client.get(url).text
     client.post(f"{url}/answers", data={"csrf_token": _token(page), "text": "An answer.",
                                         "turn": "0"})
-    asked = client.get(url, params={"ask": "How do you measure success here?"}).text
-    assert "How do you measure success here?" in asked
-    assert "Teams pick it when they could build their own" in asked
-    other = client.get(url, params={"ask": "<b>Qu'est-ce?</b>"}).text
-    assert "&lt;b&gt;Qu&#39;est-ce?&lt;/b&gt;" in other and "I can speak best to the role" in other
+    done = client.get(url).text
+    for ask in ("How do you measure success here?", "<b>Qu'est-ce?</b>"):
+        sent = client.post(f"{url}/close-questions", follow_redirects=False,
+                           data={"csrf_token": _token(done), "text": ask})
+        assert sent.status_code == 303
+    asked = client.get(url).text  # both kept, in the order asked, each with its answer
+    assert asked.index("How do you measure success here?") < asked.index(
+        "Teams pick it when they could build their own") < asked.index(
+        "&lt;b&gt;Qu&#39;est-ce?&lt;/b&gt;") < asked.index("I can speak best to the role")
 
 
 def test_finishing_with_questions_left_asks_first(client: TestClient) -> None:

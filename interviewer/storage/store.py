@@ -15,6 +15,7 @@ from interviewer.storage.backends import Database, Row, SQLiteDatabase, Tx, open
 from interviewer.storage.errors import Conflict, Duplicate, NotFound
 from interviewer.storage.migrate import migrate
 from interviewer.storage.shared import Idempotency, Leases, RateLog, TokenSpend
+from interviewer.storage.shares import ShareLinks
 
 LOCAL_OWNER = "local"  # the CLI's interviews, and the browser's on a loopback-only server
 HISTORY_PAGE = 20
@@ -26,6 +27,7 @@ class StoredTurn:
     turn: Turn
     created_at: str
     usage: Usage | None = None  # model tokens and cost: asking this turn, or grading an answer
+    seen_at: str | None = None  # an interviewer turn: when the candidate first saw it
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Store:
         self.idempotency = Idempotency(self.db)
         self.rate_log = RateLog(self.db)
         self.token_spend = TokenSpend(self.db)
+        self.shares = ShareLinks(self.db)
 
     @property
     def dialect(self) -> str:
@@ -115,6 +118,12 @@ class Store:
             " created_at, usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (interview_id, seq, turn.role, turn.kind, turn.question_id, turn.text,
              turn.criterion, now(), usage.model_dump_json() if usage else None))
+
+    def mark_seen(self, interview_id: str, seq: int, at: str | None = None) -> None:
+        """Record that the candidate now sees the turn at `seq`, unless they saw it before:
+        the answer's time counts from the first sight, on whichever device."""
+        self.db.execute("UPDATE turns SET seen_at = ? WHERE interview_id = ? AND seq = ?"
+                        " AND seen_at IS NULL", (at or now(), interview_id, seq))
 
     def set_usage(self, interview_id: str, seq: int, usage: Usage) -> None:
         """Record what a turn cost; for an answer, what grading it cost."""
@@ -226,6 +235,18 @@ class Store:
         row = self.db.fetchone("SELECT COUNT(*) AS n FROM interviews WHERE owner = ?", (owner,))
         return int(row["n"]) if row else 0
 
+    def graded_counts(self, owner: str, question_ids: list[str]) -> dict[str, int]:
+        """How many of the owner's interviews graded each question: more than one means the
+        scorecard can offer to compare attempts."""
+        if not question_ids:
+            return {}
+        marks = ", ".join("?" for _ in question_ids)
+        rows = self.db.fetchall(
+            "SELECT g.question_id AS qid, COUNT(*) AS n FROM grades g JOIN interviews i"
+            f" ON i.id = g.interview_id WHERE i.owner = ? AND g.question_id IN ({marks})"
+            " GROUP BY g.question_id", (owner, *question_ids))
+        return {r["qid"]: int(r["n"]) for r in rows}
+
     def calibrations(self, owner: str) -> list[tuple[str, str, str]]:
         """Every calibration run of the owner: (created_at, set_path, report JSON)."""
         rows = self.db.fetchall("SELECT created_at, set_path, report FROM calibration_reports"
@@ -246,6 +267,7 @@ def _delete_interviews(tx: Tx, where: str, params: tuple) -> None:
     turns, spend and idempotent replies, then the interviews."""
     ids = f"SELECT id FROM interviews WHERE {where}"
     for table, column in (("recordings", "interview_id"), ("grades", "interview_id"),
+                          ("share_links", "interview_id"),
                           ("turns", "interview_id"), ("token_spend", "interview_id"),
                           ("idempotency_keys", "resource")):
         tx.execute(f"DELETE FROM {table} WHERE {column} IN ({ids})", params)
@@ -267,6 +289,7 @@ def _record(row: Row, turns: list[Row], grades: list[Row]) -> Record:
     state = State(plan=plan, turns=[_turn(t) for t in turns],
                   grades={g.question_id: g for g in parsed}, finished=bool(row["finished"]))
     stored = [StoredTurn(t["seq"], _turn(t), t["created_at"],
-                         Usage.model_validate_json(t["usage"]) if t["usage"] else None)
+                         Usage.model_validate_json(t["usage"]) if t["usage"] else None,
+                         _column(t, "seen_at"))  # type: ignore[arg-type]
               for t in turns]
     return Record(row["id"], row["created_at"], row["model"], state, stored, row["owner"])

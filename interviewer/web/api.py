@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -119,7 +119,8 @@ class InterviewState(BaseModel):
 class TurnOut(BaseModel):
     seq: int
     role: Literal["interviewer", "candidate"]
-    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close"]
+    kind: Literal["question", "follow_up", "answer", "clarify", "clarification", "close",
+                  "close_question", "close_answer"]
     question_id: str
     text: str
     criterion: str | None
@@ -148,6 +149,7 @@ def _current(cur: Current | None) -> CurrentOut | None:
 
 
 def _state(service: ServiceDep, record: Record) -> InterviewState:
+    record = service.mark_seen(record)  # the client is shown the turn: its time starts now
     return InterviewState(id=record.id, status=record.status,
                           current=_current(service.current(record)))
 
@@ -287,7 +289,7 @@ async def finish_interview(interview_id: str, request: Request, service: Service
 async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
                         ) -> InterviewOut:
     """The interview's status and every turn in order."""
-    record = _load(service, interview_id, caller)
+    record = service.mark_seen(_load(service, interview_id, caller))
     plan = record.state.plan
     turns = [TurnOut(seq=t.seq, role=t.turn.role, kind=t.turn.kind,
                      question_id=t.turn.question_id, text=t.turn.text,
@@ -310,6 +312,17 @@ async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCalle
     if not card.questions:
         raise HTTPException(409, "no answer has been graded yet: answer a question first")
     return card
+
+
+@router.get("/interviews/{interview_id}/export", responses=_errors(401, 404))
+async def export_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+                           ) -> dict[str, Any]:
+    """The whole interview to keep: every turn in order, and per question the scores,
+    evidence, gaps, outline and red flags; the same document as the page's `export.json`
+    (Markdown and PDF: `/interviews/{id}/export.md` and `.pdf` in a signed-in browser)."""
+    from interviewer.exports.document import of_record
+
+    return of_record(service, _load(service, interview_id, caller))
 
 
 class InterviewSummary(BaseModel):

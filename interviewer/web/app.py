@@ -34,7 +34,17 @@ from interviewer.speech.answers import SpokenAnswers
 from interviewer.speech.transcribe import build_transcriber
 from interviewer.storage import Store
 from interviewer.storage.recordings import Recordings
-from interviewer.web import account, api, csrf, faults, pages, speech, stream
+from interviewer.web import (
+    account,
+    api,
+    csrf,
+    faults,
+    pages,
+    progress,
+    sharing,
+    speech,
+    stream,
+)
 from interviewer.web.auth import SessionCookies, auth_mode
 from interviewer.web.bodylimit import ENVELOPE, BodyLimit, text_limit
 from interviewer.web.limits import RateLimiter
@@ -44,8 +54,9 @@ from interviewer.web.security import SecurityHeaders
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API docs · Platform PM Interview Coach</title>
-<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css">
+<link rel="stylesheet" href="/static/docs.css"></head>
+<body><main id="swagger-ui"></main>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
 <script src="/static/docs.js"></script></body></html>
 """
@@ -199,6 +210,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.include_router(speech.api_router)
     app.include_router(speech.page_router)
     app.include_router(pages.router)
+    app.include_router(progress.router)
+    app.include_router(sharing.router)
     app.include_router(account.router)
     app.include_router(account.api_router)
     app.include_router(stream.router)

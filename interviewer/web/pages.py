@@ -119,7 +119,7 @@ async def _advance(request: Request, service: ServiceDep, record: Record, ask: b
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
 async def interview_page(request: Request, interview_id: str, service: ServiceDep,
-                         caller: PageCaller, stream: str = "", ask: str = "") -> Response:
+                         caller: PageCaller, stream: str = "") -> Response:
     record = _record(service, interview_id, caller)
     notice = upcoming = None
     streaming = stream == "1"
@@ -136,9 +136,11 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
             upcoming = upcoming_turn(service, record)
             if upcoming is None:
                 record = await service.advance(interview_id)  # nothing left to ask: it ends
+    if upcoming is None:
+        record = service.mark_seen(record)  # the timer counts from the first sight, anywhere
     context = {**views.interview_context(service, record), "error": None, "draft": "",
                "notice": notice, "stream_url": None,
-               "close": views.close_context(ask) if record.state.finished else None}
+               "close": views.close_context(record) if record.state.finished else None}
     if upcoming is not None:
         context.update(current=views.current_view(upcoming, service.library),
                        stream_url=stream_url(interview_id))
@@ -184,6 +186,24 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
                    "stream_url": None}
         return render(request, "interview.html", context, 422)
     return _see_other(f"/interviews/{interview_id}#clarify")
+
+
+@router.post("/interviews/{interview_id}/close-questions")
+async def close_question(request: Request, interview_id: str, service: ServiceDep,
+                         caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
+                         text: Annotated[str, Form()] = "") -> Response:
+    """A question about the role, after the close: stored with its answer in the transcript."""
+    csrf.verify(request, csrf_token)
+    record = _record(service, interview_id, caller)
+    try:
+        service.ask_after_close(interview_id, text[:300])
+    except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
+        context = {**views.interview_context(service, record), "draft": "",
+                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+                   "stream_url": None,
+                   "close": views.close_context(record) if record.state.finished else None}
+        return render(request, "interview.html", context, 422)
+    return _see_other(f"/interviews/{interview_id}#your-questions")
 
 
 @router.post("/interviews/{interview_id}/finish")

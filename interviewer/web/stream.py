@@ -64,7 +64,8 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
 
     async def produce() -> str | None:
         try:
-            await service.advance(interview_id, on_delta=queue.put)
+            # the candidate watched the new turn arrive: its time counts from now
+            service.mark_seen(await service.advance(interview_id, on_delta=queue.put))
             return None
         except ModelUnavailable as exc:
             return UNAVAILABLE.format(exc)

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from interviewer import conversation
-from interviewer.engine import MODES
+from interviewer.engine import CLOSE_KINDS, MODES
 from interviewer.library import Library
 from interviewer.models.registry import OFFLINE, describe
 from interviewer.service import BadAnswer, Current, Interviews
-from interviewer.storage import Record
+from interviewer.storage import Record, now
 from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TARGET_NAMES, TOPIC_NAMES
 
 MODE_INFO = {
@@ -107,7 +107,8 @@ def exchanges_by_question(record: Record, library: Library) -> dict[str, list[di
         elif prompt is not None:
             out.setdefault(turn.question_id, []).append({
                 "kind": prompt.turn.kind, "prompt": prompt.turn.text, "answer": turn.text,
-                "seconds": _seconds_between(prompt.created_at, stored.created_at),
+                "seconds": _seconds_between(prompt.seen_at or prompt.created_at,
+                                            stored.created_at),
                 "target": _target(library, prompt.turn.kind, turn.question_id)})
             prompt = None
     return out
@@ -120,13 +121,13 @@ def _target(library: Library, kind: str, question_id: str) -> int:
     return conversation.target_seconds(library.question(question_id).kind)
 
 
-def close_context(ask: str) -> dict[str, Any]:
-    """The close: the candidate's own question, if any, answered from conversation.yaml."""
-    ask = " ".join(ask.split())[:300]
-    reply = conversation.close_reply(ask) if ask else None
-    answer = reply.answer if reply else (conversation.close_fallback() if ask else "")
-    return {"ask": ask, "answer": answer,
-            "questions": [c.question for c in conversation.close_questions()]}
+def close_context(record: Record) -> dict[str, Any]:
+    """The close: the questions the candidate asked about the role, each with its answer
+    from conversation.yaml (stored in the transcript), and the common ones to pick from."""
+    said = [t.turn for t in record.turns if t.turn.kind in CLOSE_KINDS]
+    asked = [{"ask": q.text, "answer": a.text} for q, a in zip(said[::2], said[1::2],
+                                                               strict=False)]
+    return {"asked": asked, "questions": [c.question for c in conversation.close_questions()]}
 
 
 def current_view(cur: Current | None, library: Library | None = None) -> dict[str, Any] | None:
@@ -135,6 +136,7 @@ def current_view(cur: Current | None, library: Library | None = None) -> dict[st
     target = _target(library, cur.kind, cur.question_id) if library else None
     return {"kind": cur.kind, "text": cur.text, "question_id": cur.question_id,
             "number": cur.number, "total": cur.total, "started_at": cur.started_at,
+            "elapsed": _seconds_between(cur.started_at, now()) or 0,
             "turn": cur.turn, "target": target}
 
 
@@ -190,7 +192,19 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     data["grader_label"] = grader_label(card.grader)
     data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
-            "exchanges": exchanges_by_question(record, service.library)}
+            "exchanges": exchanges_by_question(record, service.library),
+            "attempts": service.store.graded_counts(record.owner,
+                                                    list(record.state.plan.question_ids)),
+            "close": close_context(record), **share_context(service, record)}
+
+
+def share_context(service: Interviews, record: Record) -> dict[str, Any]:
+    """The scorecard's share panel: when each live link was made (a link's address is shown
+    once, right after it is made: only a hash of its token is kept); `shared` is True on
+    the read-only page a link opens, which has no owner controls."""
+    return {"shares": [{"id": s.id, "created_at": s.created_at}
+                       for s in service.store.shares.of_interview(record.id)],
+            "new_share_url": None, "shared": False}
 
 
 def history_rows(service: Interviews, owner: str, after: str | None = None

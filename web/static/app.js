@@ -37,20 +37,12 @@
     return h ? h + ":" + mmss : mmss;
   }
 
-  /* When this browser first showed a turn: the timer counts from then, not from when the
-     server wrote the question, so a reload or a late return does not eat the time. */
-  function firstSeen(key) {
-    var store = storage();
-    var now = Date.now();
-    if (!store || !key) return now;
-    var saved = parseInt(store.getItem("ppm-seen:" + key) || "", 10);
-    if (!isNaN(saved) && saved <= now) return saved;
-    try {
-      store.setItem("ppm-seen:" + key, String(now));
-    } catch (e) {
-      /* quota: count from now */
-    }
-    return now;
+  /* When the candidate first saw this turn, on any device: the server records the first sight
+     and sends the seconds since, so a reload or another browser does not restart the clock
+     (and no clock difference between the two machines matters). */
+  function firstSeen(elapsed) {
+    var secs = parseInt(elapsed || "", 10);
+    return Date.now() - (isNaN(secs) || secs < 0 ? 0 : secs) * 1000;
   }
 
   /* 1. The per-question countdown to the target time; past it, the overtime counts up.
@@ -59,7 +51,7 @@
     var el = document.getElementById("timer");
     if (!el) return;
     var target = parseInt(el.getAttribute("data-target") || "", 10);
-    var started = firstSeen(el.getAttribute("data-seen-key"));
+    var started = firstSeen(el.getAttribute("data-elapsed"));
     var targetText = isNaN(target) ? "" : " of " + clock(target);
     function tick() {
       var secs = Math.max(0, Math.floor((Date.now() - started) / 1000));

@@ -1,0 +1,81 @@
+"""Keep and share in a real headless Chromium: download the three exports from the
+scorecard, then open a share link as someone else and see it die when revoked."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from interviewer.settings import Settings
+from interviewer.web.app import create_app
+from tests.live import serve
+from tests.test_browser import _answer, _watched_page, browser  # noqa: F401 (a fixture)
+
+ANSWER = ("I would key each limit on the sender number, because carriers cap each one, and "
+          "return 429 with Retry-After so clients back off instead of hammering us.")
+ASK = "What does a platform PM do in a typical week?"
+
+
+def _download(page, selector: str, tmp_path: Path) -> bytes:
+    with page.expect_download() as info:
+        page.click(selector)
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target.read_bytes()
+
+
+def test_exports_download_and_a_share_link_is_revoked(browser, tmp_path: Path) -> None:  # noqa: F811
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "keep.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        page.click("label[for=mode-single]")
+        page.select_option("select[name=question_id]", "api-sms-tiered-rate-limits")
+        page.click("button:has-text('Start interview')")
+        page.wait_for_selector("#current-question-text")
+        for _ in range(4):
+            if page.query_selector("#answer") is None:
+                break
+            _answer(page, ANSWER)
+        page.fill("#ask", ASK)
+        page.click("button:has-text('Ask')")
+        assert "support threads" in page.inner_text("#close-answer")
+        page.click("text=See your scorecard")
+        page.wait_for_url("**/scorecard")
+        iid = page.url.rsplit("/", 2)[1]
+
+        md = _download(page, "#export-md", tmp_path).decode("utf-8")
+        assert md.startswith("# Scorecard") and ANSWER in md and ASK in md
+        doc = json.loads(_download(page, "#export-json", tmp_path))
+        assert doc["interview"]["id"] == iid and doc["transcript"][1]["text"] == ANSWER
+        assert doc["result"]["grader"] == "offline"
+        pdf = PdfReader(io.BytesIO(_download(page, "#export-pdf", tmp_path)))
+        text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+        assert "Graded by the offline grader" in text and "sender number" in text
+        assert (tmp_path / f"interview-{iid}.pdf").exists()
+
+        page.click("#create-share")
+        shared_url = page.input_value("#new-share-url")
+        assert shared_url.startswith(base + "/shared/")
+        stranger = browser.new_context()  # another person: no cookie of the candidate's
+        other = stranger.new_page()
+        other.on("pageerror", lambda e: errors.append(str(e)))
+        assert other.goto(shared_url).status == 200
+        main = other.inner_text("main")
+        assert "read-only copy" in main and "sender number" in main and ASK in main
+        assert other.query_selector("main form") is None
+        assert other.query_selector("#export-md") is None
+        assert other.get_attribute("meta[name=robots]", "content") == "noindex, nofollow"
+
+        page.goto(base + f"/interviews/{iid}/scorecard")
+        page.click("#share button:has-text('Revoke')")
+        page.wait_for_url("**/scorecard#share")
+        assert page.query_selector("#share button:has-text('Revoke')") is None
+        assert other.goto(shared_url).status == 404
+        assert "revoked" in other.inner_text("main")
+        stranger.close()
+    assert not errors, errors

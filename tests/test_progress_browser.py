@@ -1,0 +1,109 @@
+"""Coaching over weeks in a real headless Chromium: a retry and its comparison (offline
+grader), and the Progress page after several interviews with its charts drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from interviewer.library import default_library
+from interviewer.settings import Settings
+from interviewer.web.app import create_app
+from tests.conftest import make_service
+from tests.fakes import FakeModel
+from tests.live import serve
+from tests.progress_seed import answer_one, backdate, criteria_of
+from tests.test_browser import _answer, _wait_for_next_turn, _watched_page, browser  # noqa: F401
+
+Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
+WEAK = "I would add an endpoint to create payments and return the result."
+STRONG = ("First I would ask who the merchants are and what they need. I assume requests time "
+          "out on 3G and get retried, so the create call takes an idempotency key and a retry "
+          "with the same key returns the first result instead of charging twice. The trade-off "
+          "is storing keys for a day, which costs storage but protects merchants from double "
+          "charges. I would measure duplicate charges per thousand payments.")
+
+
+def _finish(page) -> None:
+    """Finish from wherever the interview is, confirming if a question is left."""
+    if page.url.endswith("/scorecard"):
+        return
+    if page.query_selector("#finish"):
+        page.click("#finish")
+        if page.query_selector("#confirm-finish"):
+            page.click("#confirm-finish")
+    else:
+        page.click("text=See your scorecard")
+    page.wait_for_url("**/scorecard")
+
+
+def test_retry_a_question_and_compare_the_attempts(browser, tmp_path: Path) -> None:  # noqa: F811
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "retry.db"))
+    errors: list[str] = []
+    with serve(create_app(settings)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        page.click("label[for=mode-single]")
+        page.select_option("select[name=question_id]", Q1)
+        page.click("button:has-text('Start interview')")
+        page.wait_for_selector("#current-question-text")
+        _wait_for_next_turn(page)
+        _answer(page, WEAK)
+        _finish(page)
+        first_card = page.url
+        assert page.query_selector(".compare-attempts") is None  # one attempt: nothing yet
+        page.click(".retry-question")
+        page.wait_for_selector("#current-question-text")
+        _wait_for_next_turn(page)
+        assert page.url.split("?")[0] != first_card.removesuffix("/scorecard")
+        assert "create and capture a payment" in page.inner_text("#current-question-text")
+        _answer(page, STRONG)
+        _finish(page)
+        page.click(".compare-attempts")
+        page.wait_for_url(f"**/progress/questions/{Q1}")
+        assert "Attempt 1 and attempt 2" in page.inner_text("h2#compare-heading")
+        assert "up" in page.inner_text("#overall-move")  # the stronger answer scored higher
+        moved_up = page.query_selector_all(".compare-criterion.move-up")
+        assert moved_up, page.inner_text("main")
+        gained = " ".join(q.inner_text() for q in page.query_selector_all(
+            ".move-up .quotes-gained blockquote"))
+        assert "idempotency key" in gained  # a quote from the retry that earned credit
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(tmp_path / "compare-phone.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> None:  # noqa: F811
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "progress.db"))
+    fake = FakeModel()
+    service = make_service(settings, default_library(), fake)
+    weak = criteria_of(service, Q1)[0]
+    for days, score in ((9, 1), (6, 2), (3, 2)):
+        backdate(service, answer_one(service, fake, Q1, f"Go {days}.", {weak: score}), days)
+    # the webhook question is graded on the same criterion, at the fake's default 3
+    backdate(service, answer_one(service, fake, Q2, "Webhooks retry with backoff."), 1)
+    errors: list[str] = []
+    with serve(create_app(settings, service)) as base:
+        page = _watched_page(browser, errors)
+        page.goto(base + "/")
+        page.click("nav >> text=Progress")
+        page.wait_for_url("**/progress")
+        charts = page.query_selector_all("svg.chart")
+        assert len(charts) >= 4
+        weak_chart = page.query_selector(f"svg[aria-labelledby='criterion-{weak}-title "
+                                         f"criterion-{weak}-desc']")
+        assert weak_chart is not None
+        points = weak_chart.query_selector_all("circle.chart-point")
+        assert [p.get_attribute("data-score") for p in points] == ["1.0", "2.0", "2.0", "3.0"]
+        assert weak_chart.query_selector("polyline.chart-line") is not None
+        heights = [float(p.get_attribute("cy")) for p in points]
+        assert heights[0] > heights[1] == heights[2] > heights[3]  # higher scores are drawn higher
+        box = weak_chart.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 80  # drawn, visible
+        desc = page.text_content(f"#criterion-{weak}-desc")  # what a screen reader hears
+        assert desc.startswith("4 interviews, oldest first.") and desc.endswith(": 3.0.")
+        page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
+        page.click("#start-suggested")
+        page.wait_for_selector("#current-question-text")
+        _wait_for_next_turn(page)
+        assert "/interviews/" in page.url
+    assert not errors, errors
