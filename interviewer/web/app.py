@@ -64,9 +64,10 @@ DOCS_PAGE = """<!doctype html>
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
     """The service over the configured database and models."""
-    return Interviews(Store(settings.db_target()), library or default_library(),
-                      ModelRegistry(settings), settings.max_answer_chars,
-                      lease_seconds=settings.lease_seconds)
+    store = Store(settings.db_target())
+    store.idempotency.keep_seconds = settings.idempotency_hours * 3600
+    return Interviews(store, library or default_library(), ModelRegistry(settings),
+                      settings.max_answer_chars, lease_seconds=settings.lease_seconds)
 
 
 def build_speech(service: Interviews, settings: Settings) -> SpokenAnswers:
