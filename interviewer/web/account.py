@@ -14,6 +14,7 @@ from interviewer.identity.accounts import Accounts, Throttled
 from interviewer.identity.credentials import MIN_PASSWORD, BadCredentials
 from interviewer.identity.export import export_owner
 from interviewer.web import csrf
+from interviewer.web.api import ErrorOut
 from interviewer.web.auth import ApiCaller, Caller, PageCaller, clear_session, set_session
 from interviewer.web.deps import ServiceDep
 from interviewer.web.limits import require_json
@@ -186,11 +187,15 @@ class DeleteAccountBody(BaseModel):
                           description="your password, to confirm, as on the account page")
 
 
+_DELETE_ERRORS = {400: "unreadable body", 401: "no valid API token or session",
+                  403: "the password does not match",
+                  404: "accounts are off on this server", 415: "body is not JSON",
+                  422: "invalid input", 429: "too many failed confirmations"}
+
+
 @api_router.delete("/account", status_code=204, dependencies=[Depends(require_json)],
-                   responses={401: {"description": "no valid API token or session"},
-                              403: {"description": "the password does not match"},
-                              404: {"description": "accounts are off on this server"},
-                              429: {"description": "too many failed confirmations"}})
+                   responses={code: {"model": ErrorOut, "description": meaning}
+                              for code, meaning in _DELETE_ERRORS.items()})
 async def delete_account_api(request: Request, body: DeleteAccountBody, caller: ApiCaller
                              ) -> Response:
     """Delete your account and all its data (interviews, answers, grades, calibration runs,
