@@ -121,12 +121,12 @@ def _requires(text: str, word: str, conditional: list[str]) -> bool:
 
 
 def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaFile) -> list[str]:
-    """Rubric bars that name a mechanism the question's medium cannot have.
+    """Rubric bars (levels and tips) that name a mechanism the question's medium cannot have.
 
-    One line per rubric level and medium, naming how many questions it would be applied to,
+    One line per rubric level or tip and medium, naming how many questions it would be applied to,
     so a rubric author sees the bar to rewrite (or to scope with `applies_to`).
     """
-    hits: dict[tuple[str, str, int, str, str], list[str]] = {}
+    hits: dict[tuple[str, str, str, str, str], list[str]] = {}
     for q in questions:
         rubric = rubrics.get(q.topic)
         if rubric is None:
@@ -134,17 +134,61 @@ def medium_problems(questions: list[Any], rubrics: dict[str, Any], media: MediaF
         for criterion in rubric.criteria:
             if criterion.applies_to and q.medium not in criterion.applies_to:
                 continue
-            for level, text in criterion.levels.items():
+            bars = {f"levels[{level}]": text for level, text in criterion.levels.items()}
+            bars["tip"] = criterion.tip  # the scorecard shows it beside the grade
+            for field, text in bars.items():
                 for m in media.mechanisms:
                     if q.medium in m.fits or not any(_requires(text, w, media.conditional)
                                                      for w in m.words):
                         continue
-                    hits.setdefault((q.topic, criterion.id, level, m.name, q.medium),
+                    hits.setdefault((q.topic, criterion.id, field, m.name, q.medium),
                                     []).append(q.id)
-    return [f"{topic}.yaml: {cid}.levels[{level}] names {mech!r}, which does not fit "
+    return [f"{topic}.yaml: {cid}.{field} names {mech!r}, which does not fit "
             f"medium {medium!r} ({len(ids)} question(s), e.g. {ids[0]}); rewrite the bar "
             "or scope the criterion with applies_to"
-            for (topic, cid, level, mech, medium), ids in sorted(hits.items())]
+            for (topic, cid, field, mech, medium), ids in sorted(hits.items())]
+
+
+def _names(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def _criteria_by_file(rubrics: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Every criterion once, under the file it is written in: a criterion every rubric shares
+    comes from common.yaml."""
+    every = [[*r.criteria, *(c for extra in r.kind_criteria.values() for c in extra)]
+             for r in rubrics.values()]
+    shared = set.intersection(*({c.id for c in cs} for cs in every)) if every else set()
+    out: dict[tuple[str, str], Any] = {}
+    for topic, criteria in zip(rubrics, every, strict=True):
+        for c in criteria:
+            out.setdefault(("common.yaml" if c.id in shared else f"{topic}.yaml", c.id), c)
+    return out
+
+
+def concept_problems(rubrics: dict[str, Any], media: MediaFile) -> list[str]:
+    """Concepts that would coach a mechanism on a medium it does not fit.
+
+    A concept applies to the media in its `applies_to`, narrowed by its criterion's (empty
+    means every medium). If one of its phrasings (or its name) names a mechanism from
+    media.yaml, every medium it applies to must be one the mechanism fits: otherwise a batch
+    answer is told to add "429 and Retry-After"."""
+    everywhere = list(media.media)
+    out = []
+    for (where, cid), criterion in _criteria_by_file(rubrics).items():
+        for concept in criterion.concepts:
+            scope = [m for m in concept.applies_to or everywhere
+                     if not criterion.applies_to or m in criterion.applies_to]
+            for m in media.mechanisms:
+                said = next((t for t in (concept.name, *concept.phrases)
+                             if any(_names(t, w) for w in m.words)), None)
+                wrong = [medium for medium in scope if medium not in m.fits]
+                if said is not None and wrong:
+                    out.append(f"{where}: {cid}.concepts ({concept.name}): {said!r} names "
+                               f"{m.name!r}, which does not fit medium {', '.join(wrong)}; "
+                               f"scope the concept to the media it fits ({', '.join(m.fits)}) "
+                               "with applies_to, or drop the phrase")
+    return out
 
 
 def follow_up_problems(questions: list[Any], rubrics: dict[str, Any]) -> list[str]:
@@ -171,4 +215,5 @@ def check_bank(root: Path, questions: list[Any], rubrics: dict[str, Any],
     media = _read(prompts / "media.yaml", MediaFile, problems)
     if media is not None:
         problems.extend(medium_problems(questions, rubrics, media))
+        problems.extend(concept_problems(rubrics, media))
     problems.extend(follow_up_problems(questions, rubrics))

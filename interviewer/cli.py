@@ -333,6 +333,8 @@ def progress() -> None:
     print("\n".join(text.lines(overview.for_owner(service.store, service.library,
                                                   LOCAL_OWNER))))
 
+
+@app.command()
 def export(
     interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
     fmt: Annotated[str, typer.Option("--format", help="md, json or pdf.")] = "md",
@@ -384,6 +386,7 @@ def check(root: Annotated[Path | None, typer.Option(
         raise typer.Exit(1) from None
     _check_delivery_rules(root)
     _check_conversation(root)
+    _check_offline_lexicon(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
 
 
@@ -397,6 +400,22 @@ def _check_delivery_rules(root: Path | None) -> None:
         return  # a library folder without speech rules uses the installed ones
     try:
         load_rules(path)
+    except ValueError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _check_offline_lexicon(root: Path | None) -> None:
+    """The offline grader's vocabulary (prompts/offline/lexicon.yaml) loads: every list has
+    words and every pattern compiles."""
+    from interviewer.offline.lexicon import load_lexicon
+    from interviewer.paths import prompts_dir
+
+    path = (root / "prompts" if root else prompts_dir()) / "offline" / "lexicon.yaml"
+    if root is not None and not path.exists():
+        return  # a library folder without its own lexicon uses the installed one
+    try:
+        load_lexicon(path)
     except ValueError as exc:
         err.print(f"[red]✗[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from interviewer.scoring import QuestionCard
+from interviewer.scoring import CriterionGrade, QuestionCard
 
 FIX_FIRST = 3
 HIRE = 3  # criteria below this are worth fixing
 
 
-def _first_sentence(text: str) -> str:
-    text = text.strip()
-    end = text.find(". ")
-    return text if end < 0 else text[:end + 1]
+def _sentences(text: str) -> list[str]:
+    return [s if s.endswith(".") else f"{s}." for s in text.strip().split(". ") if s]
+
+
+def _advice(c: CriterionGrade) -> str:
+    """The first sentence of the tip that the feedback beside it does not already say, so the
+    scorecard never reads the same advice twice (or three times) for one criterion."""
+    said = c.feedback or ""
+    fresh = [s for s in _sentences(c.tip) if s.rstrip(".") not in said]
+    return fresh[0] if fresh else ""
 
 
 def fix_first(cards: Sequence[QuestionCard], unanswered: int) -> list[str]:
@@ -32,8 +38,9 @@ def fix_first(cards: Sequence[QuestionCard], unanswered: int) -> list[str]:
     weak = sorted(((c, card) for card in cards for c in card.criteria if c.score < HIRE),
                   key=lambda pair: (pair[0].score, -pair[0].weight))
     for c, _ in weak:
-        if c.id in seen or not c.tip:
+        advice = _advice(c)
+        if c.id in seen or not advice:
             continue
         seen.add(c.id)
-        out.append(f"{c.name}: {_first_sentence(c.tip)}")
+        out.append(f"{c.name}: {advice}")
     return out[:FIX_FIRST]

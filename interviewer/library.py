@@ -27,6 +27,13 @@ class Concept(Strict):
 
     name: str
     phrases: list[str] = Field(min_length=1)
+    # The media this concept's mechanism fits; empty means every medium its criterion fits.
+    # "429 and Retry-After" is a fine thing to coach on an HTTP API and a wrong one on a GPU
+    # queue, so `Library.rubric_for` drops a concept the question's medium cannot have.
+    applies_to: list[Medium] = Field(default_factory=list)
+
+    def fits(self, medium: str) -> bool:
+        return not self.applies_to or medium in self.applies_to
 
 
 class Criterion(Strict):
@@ -41,6 +48,16 @@ class Criterion(Strict):
     # The media this criterion's bars fit; empty means every medium. A question is graded
     # only on the criteria that fit its medium (see `Library.rubric_for`).
     applies_to: list[Medium] = Field(default_factory=list)
+
+    def fits(self, medium: str) -> bool:
+        return not self.applies_to or medium in self.applies_to
+
+    def for_medium(self, medium: str) -> Criterion:
+        """This criterion with only the concepts that fit `medium`, so neither credit nor
+        "Missing" nor a tip names a mechanism the question cannot have."""
+        kept = [k for k in self.concepts if k.fits(medium)]
+        return self if len(kept) == len(self.concepts) else self.model_copy(
+            update={"concepts": kept})
 
     @field_validator("levels")
     @classmethod
@@ -215,13 +232,13 @@ class Library:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
-        """The topic rubric for this kind of question, keeping only the criteria that fit
-        its medium, plus the question's own red flags."""
+        """The topic rubric for this kind of question, keeping only the criteria and the
+        concepts that fit its medium, plus the question's own red flags."""
         rubric = self.rubrics[question.topic].for_kind(question.kind)
-        fitting = [c for c in rubric.criteria
-                   if not c.applies_to or question.medium in c.applies_to]
+        fitting = [c.for_medium(question.medium) for c in rubric.criteria
+                   if c.fits(question.medium)]
         update: dict = {}
-        if len(fitting) != len(rubric.criteria):
+        if fitting != rubric.criteria:
             update["criteria"] = fitting
         if question.red_flags:
             update["red_flags"] = [*rubric.red_flags, *question.red_flags]

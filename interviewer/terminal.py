@@ -48,7 +48,8 @@ async def run_interview(service: Interviews, interview_id: str, stream: TextIO,
     console.print("[dim]Answer, then press Enter on an empty line. Start with ? to ask a "
                   "clarifying question first. Type :finish to stop.[/dim]")
     record = await _advance_printing(service, interview_id, show, console)
-    while (current := service.current(record)) is not None:
+    # each turn is printed as it is asked: the answer's time starts from there
+    while (current := service.current(record := service.mark_seen(record))) is not None:
         console.print(f"[dim]({'follow-up' if current.kind == 'follow_up' else 'question'} "
                       f"{current.number} of {current.total})[/dim]")
         text = read_answer(stream)

@@ -24,7 +24,8 @@ PAGES = {
     "/": ("home", "home with an error"),
     "/interviews/{interview_id}": ("interview in progress", "finish confirmation",
                                    "interview finished"),
-    "/interviews/{interview_id}/scorecard": ("scorecard",),
+    "/interviews/{interview_id}/scorecard": ("scorecard", "scorecard with a new share link"),
+    "/shared/{token}": ("shared scorecard",),
     "/history": ("history",),
     "/calibration": ("calibration",),
     "/docs": ("docs", "docs, an operation open"),
@@ -37,6 +38,9 @@ ERROR_PAGES = ("404",)  # served for any unknown path
 NOT_PAGES = {
     "/interviews/{interview_id}/stream": "server-sent events",
     "/account/export": "a JSON download",
+    "/interviews/{interview_id}/export.md": "a Markdown download",
+    "/interviews/{interview_id}/export.json": "a JSON download",
+    "/interviews/{interview_id}/export.pdf": "a PDF download",
     "/favicon.ico": "an image",
     "/openapi.json": "the OpenAPI document",
 }
@@ -128,6 +132,11 @@ def _local_pages(page, base: str) -> dict[str, list]:
     found["interview finished"] = sweep(page)
     page.goto(page.url.split("?")[0] + "/scorecard")
     found["scorecard"] = sweep(page)
+    page.click("#create-share")
+    page.wait_for_selector("#new-share-url")
+    found["scorecard with a new share link"] = sweep(page)
+    page.goto(page.input_value("#new-share-url"))
+    found["shared scorecard"] = sweep(page)
     for name, path in [("history", "/history"), ("calibration", "/calibration"),
                        ("404", "/no-such-page"), ("docs", "/docs")]:
         page.goto(base + path)

@@ -79,8 +79,15 @@ def weak_first() -> Callable[[dict[str, Any]], Reply]:
     return reply
 
 
-def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient,
-                                                         server: FakeOpenAI) -> None:
+def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient, server: FakeOpenAI,
+                                                         monkeypatch) -> None:
+    from interviewer.engine import Plan
+
+    service = web.app.state.service  # two questions without a staged twist: a drawn staged
+    plain = tuple(q.id for q in service.library.questions.values()  # case adds a follow-up
+                  if q.topic == "rate-limiting" and not q.twist)[:2]
+    monkeypatch.setattr(service, "plan", lambda *a, **k: Plan("topic", None, "rate-limiting",
+                                                              plain))
     server.responder = weak_first()
     created = web.post("/api/interviews", json={"model": "fake-gpt", "mode": "topic",
                                                 "topic": "rate-limiting", "questions": 2})

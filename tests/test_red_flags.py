@@ -30,6 +30,12 @@ PROPOSES = [
     ("developers-as-customers", "mandate-over-adoption", "self-serve-adoption",
      "Adoption is slow, so I would make it mandatory for every team by the end of the quarter. "
      "The platform team then measures onboarding time for each team that moves."),
+    ("observability", "secrets-in-logs", "telemetry-signals",
+     "For faster debugging each deploy log will print all environment variables and secrets "
+     "of the service. Logs are kept for a year so on-call can look back."),
+    ("developers-as-customers", "blames-developers", "customer-insight",
+     "Most complaints came from engineers who had not read the documentation, which was "
+     "thorough. So we kept the design and pointed them to the wiki."),
 ]
 WARNS = [
     ("versioning", "We would never change what the field means in place; a new field ships "
@@ -40,6 +46,9 @@ WARNS = [
                       "outcome of each attempt only."),
     ("developers-as-customers", "I would avoid making it mandatory for every team; teams "
                                 "should pick it because it is faster than their own scripts."),
+    # a past problem the candidate fixed, not a proposal
+    ("observability", "For alerting, we had been paging on every failed deploy, which was "
+                      "miserable, so we moved to paging on the error budget only."),
 ]
 
 
@@ -175,3 +184,16 @@ def test_a_red_flag_every_topic_shares_caps_all_the_topic_criteria() -> None:
     topic = [c for c in grade.criteria if c.id not in ("structure", "trade-offs")]
     assert topic and all(c.score <= 2 and c.feedback.startswith("Red flag") for c in topic)
     assert grade.overall <= 1.5
+
+
+def test_a_warning_word_far_from_the_cue_does_not_hide_the_flag() -> None:
+    """A long sentence may say "no" about something else; only a warning near the cue
+    turns it into a warning against the mistake."""
+    answer = ("For replay we keep everything in the warehouse, including full raw payloads "
+              "with emails and phone numbers of every user who signed up, so no access request "
+              "is ever needed. Collection writes to both destinations at once.")
+    grade = grade_answer(_request("system-architecture", answer))
+    assert any(h.id == "personal-data-exposed" for h in grade.red_flags)
+    near = answer.replace("including full raw payloads", "never including full raw payloads")
+    assert not any(h.id == "personal-data-exposed"
+                   for h in grade_answer(_request("system-architecture", near)).red_flags)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from interviewer.offline.engagement import addressed, engagement, expository, voiced
 from interviewer.offline.injection import separate
@@ -27,6 +28,7 @@ from interviewer.offline.lexicon import (
     ROLE_WORDS,
     SIGNPOSTS,
     SPECIFIC,
+    SPOKEN_OPENERS,
     VAGUE_WORDS,
 )
 from interviewer.offline.matching import (
@@ -38,6 +40,7 @@ from interviewer.offline.matching import (
     positions,
 )
 from interviewer.offline.text import Sentence, stem, words
+from interviewer.speech.delivery import load_rules, without_fillers
 
 # A fragment that carries a reason, a condition or a number: "pick 2 teams with the worst
 # upkeep", "teams own their schemas so the centre is no bottleneck".
@@ -230,8 +233,27 @@ def _scenario(rubric: CompiledRubric, where: dict[str, list[int]], content: froz
     return score + LONE_CONCEPT * min(1, lone)
 
 
+@cache
+def _filler_pattern() -> re.Pattern[str]:
+    """The fillers of prompts/speech/delivery.yaml as one pattern, each with the comma that
+    sets it off; "like" is left to the word-level check, which knows when it is a verb."""
+    rules = load_rules().fillers
+    said = sorted({*rules.words, *rules.phrases} - {"like"}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in said) + r")\b,?\s*",
+                      re.IGNORECASE)
+
+
+def without_speech_fillers(text: str) -> str:
+    """The sentence as the content grader reads it: no "um", "you know", "sort of" (the
+    filler list is delivery feedback's, in prompts/speech/delivery.yaml). A filler is how
+    an answer was spoken, not a lack of substance; and a "you know" is not advice to "you"."""
+    return _filler_pattern().sub("", text)
+
+
 def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Analysed:
-    ws = words(s.text)
+    text = without_speech_fillers(s.text)
+    core = SPOKEN_OPENERS.sub("", text)
+    ws = without_fillers(words(text), load_rules().fillers)
     stems = [stem(w) for w in ws]
     where = positions(stems)
     pairs = [(w, st) for w, st in zip(ws, stems, strict=True)
@@ -240,18 +262,18 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     content = frozenset(kept)
     hard, near = find_concepts(rubric, where, content)
     domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
-    terse = sentence_quality(s.text, ws)
-    quality = fragment_quality(s.text, ws, terse, domain > 0 or any(hard))
+    terse = sentence_quality(text, ws)
+    quality = fragment_quality(text, ws, terse, domain > 0 or any(hard))
     return Analysed(
         sentence=s, where=where, content=content, n_words=len(ws), n_content=len(kept),
         n_domain=domain, n_vague=sum(w in VAGUE_WORDS for w, _ in pairs),
-        quality=quality, engaged=engagement(s.text, terse), expository=expository(s.text),
-        voiced=voiced(s.text), addressed=addressed(s.text),
-        reasoning=bool(REASONING.search(s.text)), specific=bool(SPECIFIC.search(s.text)),
-        contrast=bool(CONTRAST.search(s.text)), decision=bool(DECISION.search(s.text)),
-        hedge=bool(HEDGE.search(s.text)),
-        signpost=bool(SIGNPOSTS.search(s.text)),
-        padding=bool(PADDING.search(s.text)) and len(content & asked) < 2,
+        quality=quality, engaged=engagement(text, terse), expository=expository(text),
+        voiced=voiced(text), addressed=addressed(text),
+        reasoning=bool(REASONING.search(core)), specific=bool(SPECIFIC.search(text)),
+        contrast=bool(CONTRAST.search(text)), decision=bool(DECISION.search(text)),
+        hedge=bool(HEDGE.search(text)),
+        signpost=bool(SIGNPOSTS.search(core)),
+        padding=bool(PADDING.search(text)) and len(content & asked) < 2,
         asked=bool(content & asked), hard=hard, near=near,
         scenario=_scenario(rubric, where, content, asked, hard, near),
         n_platform=len(content & _PLATFORM_STEMS),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from interviewer.offline.analysis import Reading
 from interviewer.offline.criteria import Tally
-from interviewer.offline.matching import CompiledCriterion, content_stems
+from interviewer.offline.matching import CompiledConcept, CompiledCriterion, content_stems
 
 MAX_PRAISED = 3
 MAX_TO_ADD = 2
@@ -52,9 +52,40 @@ def coach(crit: CompiledCriterion, t: Tally, score: int, missing: list[str], cap
     return " ".join(parts)
 
 
+def _examples(concept: CompiledConcept, n: int = 2) -> list[str]:
+    """Up to n of the concept's own phrasings that say different things, longer ones first
+    ("free tier" and "enterprise plan", not "tier" and "paid tier")."""
+    picked: list[str] = []
+    used: set[str] = set()
+    for phrase in sorted(concept.wording, key=lambda p: len(p.split()) < 2):
+        stems = set(content_stems(phrase))
+        if stems and not stems & used:
+            picked.append(phrase)
+            used |= stems
+        if len(picked) == n:
+            break
+    return picked
+
+
+def _way_in(concept: CompiledConcept) -> str:
+    """What a coach says about one missing concept: how it sounds when an answer makes it."""
+    examples = " or ".join(f'"{e}"' for e in _examples(concept))
+    if not examples:
+        return f"Next time, say what you would do about {concept.name}, and why."
+    return (f"Next time, on {concept.name}: say something concrete, such as {examples}, and "
+            "why it fits this case.")
+
+
 def tip_for(crit: CompiledCriterion, score: int, missing: list[str]) -> str:
-    """The criterion's tip, led by what this answer lacked, so it changes with the answer."""
-    if missing and score < 4:
-        lead = f"Next time, work on: {'; '.join(missing[:MAX_TO_ADD])}."
-        return lead if score >= 3 else f"{lead} {_first_sentence(crit.tip)}"
-    return crit.tip.strip()
+    """The criterion's tip, aimed at what this answer lacked, so it changes with the answer.
+
+    The feedback beside it already says which concepts to work on; the tip does not say that
+    again, it shows how the first of them sounds in an answer. Below a 3 it opens with the
+    criterion's own advice, which is also what "Fix these first" quotes."""
+    if not missing or score >= 4:
+        return crit.tip.strip()
+    concept = next((k for k in crit.concepts if k.name == missing[0]), None)
+    way_in = _way_in(concept) if concept else ""
+    if score >= 3:
+        return way_in or crit.tip.strip()
+    return f"{_first_sentence(crit.tip)} {way_in}".strip()

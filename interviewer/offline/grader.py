@@ -35,7 +35,12 @@ THIN_FLAG = "thin"
 MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 # (coverage below, overall ceiling): how far an answer that covers little of the outline can go
-OUTLINE_CEILINGS = ((0.18, 1.5), (0.25, 2.0))
+OUTLINE_CEILINGS = ((0.25, 1.5),)
+# ...unless the answer both acts on the scenario (mean engagement at least this) and explains
+# this many of the topic's own concepts: a real answer in the candidate's own words (a story,
+# a plain rewrite) shares few words with the outline, an essay beside the question does neither
+OWN_WORDS_ENGAGED = 0.55
+OWN_WORDS_CONCEPTS = 3
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -160,11 +165,24 @@ def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     return len(_meaningful(_said(reading)) & outline) / len(outline)
 
 
-def outline_ceiling(request: GradeRequest, reading: Reading) -> float | None:
+def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
+    """The candidate acts on the scenario throughout and explains several of the topic's
+    concepts: an answer, however few of the outline's words it uses."""
+    sentences = reading.sentences
+    if not sentences:
+        return False
+    engaged = sum(s.engaged for s in sentences) / len(sentences)
+    concepts = {(ci, k) for s in sentences for ci, c in enumerate(rubric.criteria)
+                if not c.shared for k in s.hard[ci]}
+    return engaged >= OWN_WORDS_ENGAGED and len(concepts) >= OWN_WORDS_CONCEPTS
+
+
+def outline_ceiling(request: GradeRequest, reading: Reading,
+                    rubric: CompiledRubric | None = None) -> float | None:
     """A fluent answer that covers little of what a strong answer covers is not a hire: an
     essay beside the question, a confident wrong design, a list of generalities."""
     cov = outline_coverage(request, reading)
-    if cov is None:
+    if cov is None or (rubric is not None and in_own_words(rubric, reading)):
         return None
     for below, ceiling in OUTLINE_CEILINGS:
         if cov < below:
@@ -266,7 +284,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
-    ceiling = outline_ceiling(request, reading)
+    ceiling = outline_ceiling(request, reading, rubric)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)

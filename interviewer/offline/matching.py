@@ -40,6 +40,7 @@ class CompiledConcept:
     name: str
     phrases: tuple[Phrase, ...]
     bag: frozenset[str] = frozenset()
+    wording: tuple[str, ...] = ()  # the phrasings as written, for feedback to quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,8 @@ def _compile_criterion(c: Criterion) -> CompiledCriterion:
     for concept in c.concepts:
         phrases = [p for text in [concept.name, *concept.phrases]
                    if (p := compile_phrase(text)) is not None and _specific_enough(p)]
-        concepts.append(CompiledConcept(concept.name, tuple(dict.fromkeys(phrases))))
+        concepts.append(CompiledConcept(concept.name, tuple(dict.fromkeys(phrases)),
+                                        wording=tuple(concept.phrases)))
     return CompiledCriterion(c.id, c.name, c.weight, c.tip,
                              c.id in SHARED_CRITERIA, tuple(concepts))
 
@@ -123,7 +125,7 @@ def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriteri
             CompiledConcept(k.name, k.phrases, frozenset(
                 s for p in k.phrases for s in p.stems
                 if seen[s] <= BAG_MAX_SHARED and s not in GENERIC_STEMS and s not in FUNCTION_WORDS
-                and len(s) > 2))
+                and len(s) > 2), k.wording)
             for k in c.concepts)
         out.append(CompiledCriterion(c.id, c.name, c.weight, c.tip, c.shared, concepts))
     return tuple(out)

@@ -19,6 +19,9 @@ from interviewer.scoring import CriterionGrade, RedFlagHit
 OVERALL_ABOVE_CAP = -0.5
 CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount field means")
 _ARTICLES = frozenset({"a", "an", "the"})
+# a warning word this many words before or after a cue turns it into a warning against it
+WARNING_REACH = 8
+_WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 
 
 @lru_cache(maxsize=512)
@@ -36,8 +39,29 @@ def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
     return tuple(out)
 
 
-def _warns(sentence_words: list[str], cue_words: frozenset[str]) -> bool:
-    return any(w in WARNING_WORDS and w not in cue_words for w in sentence_words)
+def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None:
+    """Where in the sentence the cue matched (first and last word), if it did."""
+    if not phrase_in(phrase, where):
+        return None
+    hits = sorted((p, s) for s in phrase.stems for p in where[s])
+    need = set(phrase.stems)
+    for i, (start, _) in enumerate(hits):
+        seen: set[str] = set()
+        for pos, st in hits[i:]:
+            if pos - start >= phrase.span:
+                break
+            seen.add(st)
+            if seen == need:
+                return start, pos
+    return None
+
+
+def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str]) -> bool:
+    """A warning word stands near the cue: "we would never log the password", "paging on
+    every deploy, which was miserable". One far away in a long sentence says nothing of it."""
+    cue = {stem(w) for w in cue_words}
+    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
+    return any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
 
 
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
@@ -45,7 +69,8 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     cues = _cues(tuple(flag.cues))
     for s in reading.sentences:
         for phrase, cue_words in cues:
-            if phrase_in(phrase, s.where) and not _warns(words(s.sentence.text), cue_words):
+            span = _span(phrase, s.where)
+            if span is not None and not _warns(s.where, span, cue_words):
                 return s.sentence.text
     return None
 

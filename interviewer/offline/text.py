@@ -17,6 +17,10 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<!\s)\s*\n\s*")
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _BULLET_ONLY = re.compile(r"\s*+(?:[-*\u2022\u2013>]++|\(?\d{1,2}[.)]|\(?[a-z][.)])\s*+")
 _CLOSERS = ".\"')]"
+# A stop followed by a lower-case word ends a sentence only after this many words: transcribed
+# speech is often all lower case ("so we shipped it. then the big teams..."), but a short
+# piece before a stop is more likely an abbreviation or a list label than a sentence.
+LOWERCASE_SPLIT_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CONTRACTIONS = (
     (re.compile(r"\bcan['\u2019]t\b"), "can not"),
@@ -54,7 +58,8 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         newline = "\n" in m.group()
         if not newline and segment.endswith(".") and _ends_with_abbreviation(segment):
             continue
-        if not newline and m.end() < len(text) and text[m.end()].islower():
+        if not newline and m.end() < len(text) and text[m.end()].islower() \
+                and len(segment.split()) < LOWERCASE_SPLIT_WORDS:
             continue
         if _BULLET_ONLY.fullmatch(text, start, m.start()):
             continue

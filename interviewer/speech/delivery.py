@@ -105,16 +105,20 @@ def tokens(text: str) -> list[str]:
 def count_fillers(said: list[str], rules: FillerRules) -> Counter[str]:
     """Count filler words and phrases in lower-case tokens; "like" as a verb or a
     comparison ("I like", "looks like a") is not a filler."""
+    return Counter(" ".join(said[i:i + n]) for i, n in filler_spans(said, rules))
+
+
+def filler_spans(said: list[str], rules: FillerRules) -> list[tuple[int, int]]:
+    """Where the fillers stand in lower-case tokens, as (first token, token count)."""
     singles = set(rules.words)
     phrases = sorted((p.split() for p in rules.phrases), key=len, reverse=True)
     before = set(rules.like_exceptions.get("before", []))
     after = set(rules.like_exceptions.get("after", []))
-    found: Counter[str] = Counter()
+    found: list[tuple[int, int]] = []
     i = 0
     while i < len(said):
-        tok = said[i]
-        if tok in singles:
-            found[tok] += 1
+        if said[i] in singles:
+            found.append((i, 1))
             i += 1
             continue
         for phrase in phrases:
@@ -122,11 +126,17 @@ def count_fillers(said: list[str], rules: FillerRules) -> Counter[str]:
                 continue
             if phrase == ["like"] and _like_is_meaningful(said, i, before, after):
                 break
-            found[" ".join(phrase)] += 1
+            found.append((i, len(phrase)))
             i += len(phrase) - 1
             break
         i += 1
     return found
+
+
+def without_fillers(said: list[str], rules: FillerRules) -> list[str]:
+    """The tokens with every filler left out: what the content grader reads of speech."""
+    gone = {i + k for i, n in filler_spans(said, rules) for k in range(n)}
+    return [w for i, w in enumerate(said) if i not in gone]
 
 
 def _like_is_meaningful(said: list[str], i: int, before: set[str], after: set[str]) -> bool:

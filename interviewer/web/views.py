@@ -124,9 +124,12 @@ def _target(library: Library, kind: str, question_id: str) -> int:
 def close_context(record: Record) -> dict[str, Any]:
     """The close: the questions the candidate asked about the role, each with its answer
     from conversation.yaml (stored in the transcript), and the common ones to pick from."""
-    said = [t.turn for t in record.turns if t.turn.kind in CLOSE_KINDS]
-    asked = [{"ask": q.text, "answer": a.text} for q, a in zip(said[::2], said[1::2],
-                                                               strict=False)]
+    asked: list[dict[str, str]] = []
+    for t in (s.turn for s in record.turns if s.turn.kind in CLOSE_KINDS):
+        if t.kind == "close_question":  # stored first: a reply lost to a crash shows as none
+            asked.append({"ask": t.text, "answer": ""})
+        elif asked:
+            asked[-1]["answer"] = t.text
     return {"asked": asked, "questions": [c.question for c in conversation.close_questions()]}
 
 

@@ -1,0 +1,63 @@
+"""The offline grader's vocabulary lives in prompts/offline/lexicon.yaml, where a platform PM
+can edit it: it loads into the names the grader uses, and `interviewer check` refuses a broken
+file naming the file and the field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from interviewer.cli import app
+from interviewer.offline import lexicon
+from interviewer.offline.lexicon import default_path, load_lexicon
+from tests.conftest import write_mini_library
+
+runner = CliRunner()
+
+
+def test_the_shipped_lexicon_is_what_the_grader_reads() -> None:
+    loaded = load_lexicon(default_path())
+    assert frozenset(loaded.words.vague_words.split()) == lexicon.VAGUE_WORDS
+    assert "stakeholder" in lexicon.VAGUE_WORDS and "endpoint" in lexicon.PLATFORM_WORDS
+    assert lexicon.REASONING.search("We cap it per key so that one tenant cannot starve others")
+    assert not lexicon.REASONING.search("Tokens expire after an hour")
+    assert lexicon.SIGNPOSTS.search("First, who are the users")
+    assert not lexicon.SIGNPOSTS.search("Who comes first")  # only at the start
+    assert lexicon.NARRATED.findall("At my last company we shipped it and I led the move")
+    assert lexicon.HYPOTHETICAL.search("We'd ship it behind a flag")
+
+
+def test_a_word_added_in_yaml_reaches_the_grader(tmp_path: Path) -> None:
+    text = default_path().read_text(encoding="utf-8").replace(
+        "  vague_words: |-\n", "  vague_words: |-\n    synergistic\n", 1)
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert "synergistic" in load_lexicon(path).words.vague_words.split()
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  hedge: [", "  hedges: [", "lexicon.yaml: patterns.hedge: Field required"),
+    ("'so that'", "'so (that'", "lexicon.yaml: patterns.reasoning: Value error, 'so (that' is "
+                                "not a valid pattern"),
+    ("  role_words: |-\n", "  role_words: ' '\n  unused: |-\n", "lexicon.yaml: words."),
+])
+def test_check_refuses_a_broken_lexicon_naming_file_and_field(tmp_path: Path, old: str,
+                                                              new: str, expected: str) -> None:
+    root = write_mini_library(tmp_path / "lib")
+    target = root / "prompts" / "offline" / "lexicon.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(default_path(), target)
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = runner.invoke(app, ["check", "--root", str(root)])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
+
+
+def test_check_passes_the_shipped_lexicon() -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
