@@ -9,8 +9,11 @@
 in that server for each run and dropped after); SQLite runs with one worker only unless
 `--sqlite-workers` says otherwise. `--saturation` adds a run with no think time, whose turns/s
 is the throughput at saturation. CPU ms per turn is the server processes' user+system CPU
-(read from /proc for the whole `interviewer serve` process group) divided by turns; the
-database server's own CPU is not in it.
+(read from /proc for the whole `interviewer serve` process group) divided by turns; DB CPU
+ms per turn is the PostgreSQL server's (postmaster and backends) when it runs on this machine
+and was started with `-p PORT` on its command line, as `scripts/pg-test.sh` does. The last
+column is the machine's load average: on a shared machine the latencies say more about the
+neighbours than about the app, and the CPU figures are the ones to compare.
 
 The app runs as its own process (`interviewer serve`). For the LLM run it talks to a fake
 OpenAI-compatible server on loopback that answers every request after a fixed latency, so
@@ -83,16 +86,44 @@ def _start_app(model: str, base_url: str | None, port: int, db: str, workers: in
         raise SystemExit(f"the app did not start; see {log}") from None
 
 
-def _cpu_seconds(pgid: int) -> float:
-    """User+system CPU of every process in the group (the server and its workers)."""
-    total = 0
+def _processes() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the /proc/<pid>/stat fields after the command name) of every process."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            yield int(stat.parent.name), stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+
+
+def _cpu_seconds(pgid: int) -> float:
+    """User+system CPU of every process in the group (the server and its workers)."""
+    total = sum(int(f[11]) + int(f[12])  # utime, stime
+                for _, f in _processes() if int(f[2]) == pgid)  # f[2]: the process group
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _postmaster(db: str) -> int | None:
+    """The pid of the PostgreSQL server on this machine listening on the URL's port (as
+    scripts/pg-test.sh starts it, `-p PORT` on its command line); None if it is elsewhere."""
+    if not db.startswith("postgres"):
+        return None
+    port = (db.split("@")[-1].split("/")[0].partition(":")[2]) or "5432"
+    for pid in (int(p.name) for p in Path("/proc").glob("[0-9]*")):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # field 5, pgrp, counted after the command name
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+        if args[0].endswith(b"/postgres") and f"-p {port}".encode() in b" ".join(args):
+            return pid
+    return None
+
+
+def _db_cpu_seconds(postmaster: int | None) -> float:
+    """User+system CPU of the PostgreSQL server and its backends (the connections' CPU)."""
+    if postmaster is None:
+        return float("nan")
+    total = sum(int(f[11]) + int(f[12]) for pid, f in _processes()
+                if pid == postmaster or int(f[1]) == postmaster)  # f[1]: the parent
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -149,7 +180,9 @@ async def _interview(client: httpx.AsyncClient, args: argparse.Namespace, latenc
 
 async def _drive(port: int, args: argparse.Namespace, latency: float) -> tuple[Results, float]:
     results = Results()
-    limits = httpx.Limits(max_connections=args.interviews + 10)
+    # idle connections are dropped a second before uvicorn's 5 s keep-alive would close them,
+    # or a request sent just as the server closes its connection fails with a ReadError
+    limits = httpx.Limits(max_connections=args.interviews + 10, keepalive_expiry=4.0)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                  timeout=120) as client:
         start = time.perf_counter()
@@ -200,6 +233,8 @@ class Row:
     results: Results
     seconds: float
     cpu_seconds: float
+    db_cpu_seconds: float  # the PostgreSQL server's, when it runs on this machine; else nan
+    load: float  # the machine's 1-minute load average at the end of the run
 
 
 def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int = 1,
@@ -219,9 +254,12 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
             warm = argparse.Namespace(**{**vars(params), "interviews": 2 * workers,
                                          "think_ms": 10})
             asyncio.run(_drive(port, warm, latency))  # imports, tokenizer, first connections
-            cpu_before = _cpu_seconds(app.pid)
+            postmaster = _postmaster(target)
+            cpu_before, db_before = _cpu_seconds(app.pid), _db_cpu_seconds(postmaster)
             results, seconds = asyncio.run(_drive(port, params, latency))
             cpu = _cpu_seconds(app.pid) - cpu_before
+            db_cpu = _db_cpu_seconds(postmaster) - db_before
+            load = os.getloadavg()[0]
             if results.errors:
                 print("".join(log.read_text().splitlines(keepends=True)[-20:]), file=sys.stderr)
         finally:
@@ -232,23 +270,27 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
                 fake.wait()
     label = "offline model" if model == "offline" else f"LLM via fake server ({latency:.0f} ms)"
     kind = "PostgreSQL" if db.startswith("postgres") else "SQLite"
-    return Row(label, kind, workers, params.interviews, params.think_ms, results, seconds, cpu)
+    return Row(label, kind, workers, params.interviews, params.think_ms, results, seconds, cpu,
+               db_cpu, load)
 
 
 def table(rows: list[Row], args: argparse.Namespace) -> str:
     head = (f"{args.questions} questions per interview, think time x0.5-1.5 of the figure "
             f"shown; added = turn time minus model calls x {args.latency_ms:.0f} ms\n")
     lines = ["| model | db | workers | concurrent | think ms | turns | errors | turns/s "
-             "| CPU ms/turn | added p50 ms | added p95 ms | added p99 ms | turn p50 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| app CPU ms/turn | DB CPU ms/turn | added p50 ms | added p95 ms | added p99 ms "
+             "| turn p50 ms | load avg |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         r = row.results
-        cpu_ms = row.cpu_seconds * 1000 / r.turns if r.turns else float("nan")
+        per_turn = 1000 / r.turns if r.turns else float("nan")
         lines.append(
             f"| {row.label} | {row.db} | {row.workers} | {row.interviews} | {row.think_ms} "
-            f"| {r.turns} | {len(r.errors)} | {r.turns / row.seconds:.1f} | {cpu_ms:.1f} "
+            f"| {r.turns} | {len(r.errors)} | {r.turns / row.seconds:.1f} "
+            f"| {row.cpu_seconds * per_turn:.1f} | {row.db_cpu_seconds * per_turn:.1f} "
             f"| {_pct(r.added_ms, 50):.1f} | {_pct(r.added_ms, 95):.1f} "
-            f"| {_pct(r.added_ms, 99):.1f} | {statistics.median(r.total_ms or [0]):.1f} |")
+            f"| {_pct(r.added_ms, 99):.1f} | {statistics.median(r.total_ms or [0]):.1f} "
+            f"| {row.load:.1f} |")
     return head + "\n".join(lines)
 
 

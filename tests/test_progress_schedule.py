@@ -122,6 +122,9 @@ DEPTH, BREADTH = "api-design-depth", "api-design-breadth"
     # a topic item retries the lowest overall under the bar
     ([attempt("q2-0", "api-design", 2, {DEPTH: 1, BREADTH: 2})],
      Item("topic", "api-design", "API design", 1.5, ago(2)), ("q2-0", True)),
+    # retried since to the bar: done with, so a question not attempted yet
+    ([attempt("q0-0", "api-design", 5, {DEPTH: 1}), attempt("q0-0", "api-design", 1, {DEPTH: 3})],
+     crit(DEPTH, 2.0, 1), ("q2-0", False)),
     # nothing attempted in the topic: its first question
     ([], Item("topic", "api-design", "API design", None, None), ("q0-0", False)),
 ])

@@ -67,8 +67,10 @@ class Ledger:
         return self.book.spent(interview_id)
 
     def resume(self, interview_id: str, tokens: int) -> None:
-        """Never forget spend: keep the larger of what we counted and what was stored."""
-        self.book.raise_to(interview_id, tokens)
+        """Never forget spend: keep the larger of what we counted and what was stored. The
+        stored figure only grows, so a read that finds it high enough spares a write."""
+        if tokens > self.book.spent(interview_id):
+            self.book.raise_to(interview_id, tokens)
 
     def check(self, interview_id: str, needed: int) -> None:
         """Raise TokenCapReached if `needed` more tokens would take the interview past the cap."""

@@ -142,22 +142,26 @@ def choose_question(topic: str, item: Item, attempts: Sequence[Attempt], library
                     ) -> tuple[Question | None, bool]:
     """The question to practise in a topic, and whether it is a retry.
 
-    The candidate's lowest attempt under the bar on the item (the criterion, or the topic's
-    overall) is retried; otherwise a question never attempted, one that probes the criterion
-    with a follow-up first; otherwise the one attempted longest ago."""
+    The question whose latest attempt is lowest under the bar on the item (the criterion, or
+    the topic's overall) is retried; a question retried since to the bar is done with.
+    Otherwise a question never attempted, one that probes the criterion with a follow-up
+    first; otherwise the one attempted longest ago."""
     pool = [q for q in library.questions.values() if q.topic == topic]
     if item.kind == "criterion":
         pool = [q for q in pool if _carries(library, q, item.key)] or pool
     if not pool:
         return None, False
-    mine = [a for a in attempts if a.topic == topic and a.question_id in library.questions]
-    weak = sorted(((s, a) for a in mine if (s := _score_on(a, item)) is not None and s < HIRE),
+    latest: dict[str, Attempt] = {}
+    for a in sorted(attempts, key=lambda a: a.at):  # stable: same-second attempts keep order
+        if a.topic == topic:
+            latest[a.question_id] = a
+    in_pool = {q.id for q in pool}
+    weak = sorted(((s, a) for a in latest.values() if a.question_id in in_pool
+                   and (s := _score_on(a, item)) is not None and s < HIRE),
                   key=lambda pair: (pair[0], -pair[1].at.timestamp()))
-    if weak and any(q.id == weak[0][1].question_id for q in pool):
+    if weak:
         return library.question(weak[0][1].question_id), True
-    last: dict[str, datetime] = {}
-    for a in mine:
-        last[a.question_id] = max(a.at, last.get(a.question_id, a.at))
+    last = {qid: a.at for qid, a in latest.items()}
     fresh = [q for q in pool if q.id not in last]
     if fresh:
         probes = [q for q in fresh if any(f.criterion == item.key for f in q.follow_ups)]

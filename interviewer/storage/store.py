@@ -146,12 +146,19 @@ class Store:
                                (interview_id, seq))
         return None if row is None else _turn(row)
 
-    def save_grade(self, interview_id: str, grade: AnswerGrade) -> None:
-        self.db.execute(
-            "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
-            " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
-            (interview_id, grade.question_id, grade.model_dump_json(), now()))
+    def save_grade(self, interview_id: str, grade: AnswerGrade, usage_seq: int | None = None
+                   ) -> None:
+        """Store the grade; with `usage_seq`, also record what grading cost on that turn (the
+        answer graded), in the same transaction: one commit per grade, not two."""
+        with self.db.transaction() as tx:
+            tx.execute(
+                "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
+                " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
+                (interview_id, grade.question_id, grade.model_dump_json(), now()))
+            if usage_seq is not None:
+                tx.execute("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
+                           (grade.usage.model_dump_json(), interview_id, usage_seq))
 
     def finish(self, interview_id: str) -> None:
         self.db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))

@@ -243,8 +243,10 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
     record = _load(service, interview_id, caller)
 
     async def run(_: Claimed) -> tuple[int, InterviewState]:
+        # without a key nothing is awaited before this, so the record just loaded is current
+        fresh = record if idempotency_key is None else None
         try:
-            service.submit(interview_id, body.text, body.turn)
+            service.submit(interview_id, body.text, body.turn, fresh)
         except BadAnswer as exc:
             code = 413 if len(body.text) > service.max_answer_chars else 422
             raise HTTPException(code, str(exc)) from None

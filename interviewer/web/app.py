@@ -189,7 +189,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app = _App(title="Platform PM Interview Coach", version=__version__,
                description="Mock interviews for Platform Product Managers with rubric "
                            "feedback. The JSON API lives under /api.",
-               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin)])
+               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin_dependency)])
     app.state.settings = settings
     app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)

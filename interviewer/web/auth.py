@@ -95,7 +95,7 @@ def clear_session(request: Request) -> None:
     request.state.session_cookie = ""
 
 
-def page_caller(request: Request) -> Caller:
+async def page_caller(request: Request) -> Caller:
     """The caller of a page: a browser without a valid cookie is given one."""
     caller = from_cookie(request)
     if caller is not None:
@@ -114,7 +114,7 @@ _bearer = HTTPBearer(auto_error=False, description="A personal API token, create
 BearerDoc = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
-def api_caller(request: Request, _documented: BearerDoc) -> Caller:
+async def api_caller(request: Request, _documented: BearerDoc) -> Caller:
     """The caller of the JSON API: a bearer token, else the browser's cookie, else the local
     owner when the server is local; with accounts on, nobody else."""
     header = request.headers.get("authorization")

@@ -77,3 +77,9 @@ def same_origin(request: Request) -> None:
         raise HTTPException(403, f"cross-site request refused: it came from {source[:100]!r}, "
                                  "not from this site. Submit the form from this site's own "
                                  "pages")
+
+
+async def same_origin_dependency(request: Request) -> None:
+    """`same_origin` as an app-wide dependency: a coroutine, so FastAPI runs it on the event
+    loop instead of handing every request to a worker thread and back."""
+    same_origin(request)

@@ -10,11 +10,11 @@ from interviewer.service import Interviews
 from interviewer.settings import Settings
 
 
-def get_service(request: Request) -> Interviews:
+async def get_service(request: Request) -> Interviews:
     return request.app.state.service
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -26,7 +26,7 @@ from interviewer.web.auth import ApiCaller, Caller, PageCaller
 from interviewer.web.limits import spend_wait
 
 
-def get_speech(request: Request) -> SpokenAnswers:
+async def get_speech(request: Request) -> SpokenAnswers:
     return request.app.state.speech
 
 
