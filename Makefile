@@ -29,15 +29,23 @@ bench: $(STAMP)
 # Mutation testing, by hand (it takes long): mutmut mutates the modules listed under
 # [tool.mutmut] in pyproject.toml and runs the tests that reach each mutant; results are kept
 # in mutants/ so a second run only tries what changed. `make mutate MUTATE_FRESH=1` starts over;
-# `make mutate MUTATE_SAMPLE=300` runs a random sample of 300 when all would take too long.
+# `make mutate MUTATE_SAMPLE=250` runs a uniform random sample of 250 (seed MUTATE_SEED) when
+# all would take too long, and `MUTATE_START=250 MUTATE_SAMPLE=150` grows it to 400 later.
+# A throwaway PostgreSQL (scripts/pg-test.sh) runs alongside: without it the PostgreSQL-only
+# storage code has no test to reach it.
 MUTATE_JOBS ?= 2
+MUTATE_SEED ?= 8
+MUTATE_START ?= 0
+MUTATE_PG = pg="$$(scripts/pg-test.sh)" && eval "$$pg" || echo "no PostgreSQL: its code goes untested" >&2
 mutate: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,mutate]'
-	$(if $(MUTATE_FRESH)$(MUTATE_SAMPLE),rm -rf mutants)
+	$(if $(MUTATE_FRESH),rm -rf mutants)
 ifdef MUTATE_SAMPLE
-	$(PY) bench/mutation_sample.py --size $(MUTATE_SAMPLE) --jobs $(MUTATE_JOBS)
+	$(if $(filter 0,$(MUTATE_START)),rm -rf mutants)
+	$(MUTATE_PG); $(PY) bench/mutation_sample.py --size $(MUTATE_SAMPLE) \
+	  --start $(MUTATE_START) --seed $(MUTATE_SEED) --jobs $(MUTATE_JOBS)
 else
-	$(PY) bench/mutmut_entry.py run --max-children $(MUTATE_JOBS)
+	$(MUTATE_PG); $(PY) bench/mutmut_entry.py run --max-children $(MUTATE_JOBS)
 	$(PY) bench/mutation_score.py
 endif
 

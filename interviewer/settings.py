@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     max_audio_mb: int = Field(default=25, alias="INTERVIEWER_MAX_AUDIO_MB", ge=1, le=500)
     max_audio_seconds: int = Field(default=600, alias="INTERVIEWER_MAX_AUDIO_SECONDS", ge=5)
     lease_seconds: float = Field(default=30.0, alias="INTERVIEWER_LEASE_SECONDS", gt=0)
+    # how long a stored reply to an Idempotency-Key is replayed before the key is forgotten
+    idempotency_hours: float = Field(default=24.0, alias="INTERVIEWER_IDEMPOTENCY_HOURS", gt=0)
     secret_key: SecretStr | None = Field(default=None, alias="INTERVIEWER_SECRET_KEY")
     # per-model maps from raw grader scores to the labelled scale (calibrate --fit writes it)
     score_maps: Path = Field(default=Path("score-maps.json"), alias="INTERVIEWER_SCORE_MAPS")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from interviewer.web.api import TEXT_SCHEMA
 from tests.fakes import FakeModel
 
 pytestmark = pytest.mark.both_backends
@@ -126,12 +131,31 @@ def test_bad_create_requests_are_422_naming_the_problem(client: TestClient) -> N
              ({"questions": 9}, "less than or equal to 8"), ({"mode": "x"}, "'full'"),
              ({"colour": "red"}, "Extra inputs are not permitted"),
              ({"mode": "area"}, "an area drill needs an area"),
-             ({"model": "gpt-x"}, "needs OPENAI_API_KEY"),
-             ({"question_id": "nope"}, "unknown question id 'nope'")]
+             ({"model": " "}, "should match pattern")]
     for body, expected in cases:
         response = client.post("/api/interviews", json=body)
         assert response.status_code == 422, body
         assert expected in response.text, (body, response.text)
+
+
+def test_a_well_formed_create_naming_what_the_server_lacks_is_404(client: TestClient) -> None:
+    """An unknown question or model is well formed (the schema cannot list them), so it is
+    not a 422: it names something this server does not have."""
+    cases = [({"model": "gpt-x"}, "needs OPENAI_API_KEY"),
+             ({"question_id": "nope"}, "no question with id 'nope'"),
+             ({"question_id": "nope", "mode": "area"}, "no question with id 'nope'")]
+    for body, expected in cases:
+        response = client.post("/api/interviews", json=body)
+        assert response.status_code == 404, (body, response.text)
+        assert expected in response.json()["detail"], (body, response.text)
+    assert client.app.state.service.store.list_recent() == []  # nothing was created
+    documented = client.get("/openapi.json").json()["paths"]["/api/interviews"]["post"]
+    assert "404" in documented["responses"]
+
+
+def test_the_schema_says_a_local_server_needs_no_credential(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/interviews"]["post"]
+    assert {"HTTPBearer": []} in operation["security"] and {} in operation["security"]
 
 
 def test_bad_answers_are_rejected_and_nothing_is_stored(client: TestClient) -> None:
@@ -163,3 +187,66 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
             "/api/interviews/{interview_id}/finish", "/api/interviews/{interview_id}",
             "/api/interviews/{interview_id}/scorecard"} <= set(schema["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_a_whole_number_written_as_2_0_is_a_number_but_true_is_not(client: TestClient) -> None:
+    """JSON Schema's `integer` includes 2.0, so a client generated from the schema may send it."""
+    created = client.post("/api/interviews", json={"model": "fake", "questions": 2.0})
+    assert created.status_code == 201, created.text
+    assert len(client.app.state.service.store.load(created.json()["id"]).state.plan
+               .question_ids) == 2
+    for bad in (True, "2", 2.5):
+        assert client.post("/api/interviews", json={"questions": bad}).status_code == 422
+    iid = created.json()["id"]
+    answered = client.post(f"/api/interviews/{iid}/answers", json={"text": "Yes.", "turn": 0.0})
+    assert answered.status_code == 200, answered.text
+
+
+def test_a_wrong_method_is_told_every_method_the_path_has(client: TestClient) -> None:
+    """/api/interviews has a GET route and a POST route; a 405 names both, not the first."""
+    response = client.request("OPTIONS", "/api/interviews")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+    delete = client.delete("/api/interviews")
+    assert delete.status_code == 405 and "POST" in delete.headers["allow"]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_schema_accepts_exactly_the_text_the_app_accepts(text: str) -> None:
+    """The published pattern and Interviews.validate_answer agree on every text, so a client
+    that follows the schema never gets a 422 and one that breaks it always does."""
+    from interviewer.service import BadAnswer, Interviews
+
+    checker = Interviews(None, None, None)  # type: ignore[arg-type]  # only the rules are used
+    try:
+        checker.validate_answer(text)
+        accepted = True
+    except BadAnswer:
+        accepted = False
+    assert accepted == (re.search(TEXT_SCHEMA["pattern"], text) is not None), repr(text)
+
+
+def test_the_schema_says_a_drill_names_its_area_or_topic(client: TestClient) -> None:
+    """A schema-valid create is never refused for a missing area or topic: the schema says an
+    area drill needs an area and a topic drill a topic."""
+    import jsonschema_rs  # schemathesis's own validator
+
+    components = client.get("/openapi.json").json()["components"]
+    valid = jsonschema_rs.validator_for({"$ref": "#/components/schemas/CreateInterview",
+                                         "components": components}).is_valid
+    assert not valid({"mode": "area"}) and not valid({"mode": "topic", "area": "api-products"})
+    assert valid({"mode": "area", "area": "api-products"}) and valid({"mode": "full"})
+    assert valid({"mode": "topic", "topic": "rate-limiting"})
+
+
+def test_an_area_and_topic_with_no_questions_is_404(settings, mini_service) -> None:
+    from interviewer.taxonomy import AREAS, TOPICS
+    from interviewer.web.app import create_app
+
+    with TestClient(create_app(settings, mini_service)) as client:
+        response = client.post("/api/interviews", json={"area": AREAS[0], "topic": TOPICS[-1]})
+        assert response.status_code == 404, response.text
+        assert "no questions in area" in response.json()["detail"]
+        assert client.post("/api/interviews",
+                           json={"area": AREAS[0], "topic": TOPICS[0]}).status_code == 201

@@ -18,17 +18,15 @@ app = create_app(Settings(_env_file=None, INTERVIEWER_DB=_db.name, INTERVIEWER_M
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 # `make fuzz` runs 200 examples an operation; the suite runs fewer to stay quick
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
-          checks.content_type_conformance, checks.response_schema_conformance]
 
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_has_no_server_errors_and_matches_its_schema(case) -> None:
-    # Schema-valid but meaningless requests (an unknown question id, an area drill with no
-    # area) are rightly refused with 422, so "positive data acceptance" is not checked.
-    case.call_and_validate(checks=CHECKS)
+    # Every check, "positive data acceptance" included: input the schema allows is never a
+    # 422 (an unknown question id is 404, a reused Idempotency-Key 409)
+    case.call_and_validate()
 
 
 @schema.include(path_regex="interview_id").parametrize()
@@ -41,4 +39,8 @@ def test_routes_of_a_real_interview_survive_fuzzed_input(case) -> None:
     with TestClient(app) as client:
         created = client.post("/api/interviews", json={"questions": 8})
     case.path_parameters = {"interview_id": created.json()["id"]}
-    case.call_and_validate(checks=CHECKS)
+    # The one exclusion: a schema cannot say that a file must decode as audio, and random
+    # bytes never do, so a spoken answer's fuzzed file is rightly a 422 (the turn and the
+    # other fields are still checked; tests/test_speech_api.py checks undecodable audio)
+    audio = case.path.endswith("/answers/audio")
+    case.call_and_validate(excluded_checks=[checks.positive_data_acceptance] if audio else None)

@@ -62,6 +62,11 @@ def app(accounts_settings: Settings, fake_model: FakeModel) -> FastAPI:
                                                       fake_model))
 
 
+def test_with_accounts_on_the_schema_says_the_api_needs_a_credential(app: FastAPI) -> None:
+    operation = app.openapi()["paths"]["/api/interviews"]["post"]
+    assert operation["security"] == [{"HTTPBearer": []}]
+
+
 @pytest.fixture
 def alice(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
@@ -228,6 +233,63 @@ def test_deleting_the_account_deletes_all_its_data(alice: TestClient, app: FastA
                      ).status_code == 401
     again = post_form(alice, "/signin", "/signin", username="alice", password=PASSWORD)
     assert again.status_code == 401
+
+
+def _delete_account(client: TestClient, password: str, token: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.request("DELETE", "/api/account", json={"password": password},
+                          headers=headers)
+
+
+def test_a_script_deletes_the_account_with_all_its_data(alice: TestClient, app: FastAPI
+                                                       ) -> None:
+    iid = start(alice, mode="single", question_id=Q1)
+    alice.post(f"/api/interviews/{iid}/answers", json={"text": "I would version the API."})
+    token = _api_token(alice)
+    store = app.state.service.store
+    with TestClient(app) as script:
+        assert _delete_account(script, PASSWORD).status_code == 401  # no token, no session
+        wrong = _delete_account(script, "not my password", token)
+        assert wrong.status_code == 403 and "not deleted" in wrong.json()["detail"]
+        assert store.count_owned(_alice_owner(app)) == 1
+        assert _delete_account(script, PASSWORD, token).status_code == 204
+        for table in ("interviews", "turns", "grades", "accounts", "sessions", "api_tokens"):
+            assert store.db.fetchone(f"SELECT COUNT(*) AS n FROM {table}")["n"] == 0, table
+        assert script.get("/api/interviews", headers={"Authorization": f"Bearer {token}"}
+                          ).status_code == 401
+    assert alice.get(f"/interviews/{iid}").status_code == 404
+
+
+def test_without_accounts_there_is_no_account_to_delete(client: TestClient) -> None:
+    response = _delete_account(client, PASSWORD)
+    assert response.status_code == 404 and "Accounts are off" in response.json()["detail"]
+
+
+def test_a_new_password_needs_the_current_one_and_signs_out_other_browsers(
+        alice: TestClient, app: FastAPI) -> None:
+    token = _api_token(alice)
+    with TestClient(app) as laptop:
+        signed_in = post_form(laptop, "/signin", "/signin", username="alice", password=PASSWORD)
+        assert signed_in.status_code == 303
+        for current, new in (("not my password", "a brand new passphrase"),
+                             (PASSWORD, "short")):
+            refused = post_form(alice, "/account", "/account/password",
+                                current_password=current, new_password=new)
+            assert refused.status_code == 422 and "not changed" in refused.text
+            assert laptop.get("/account", follow_redirects=False).status_code == 200
+        changed = post_form(alice, "/account", "/account/password",
+                            current_password=PASSWORD, new_password="a brand new passphrase")
+        assert changed.status_code == 200 and "every other browser" in changed.text
+        assert alice.get("/account", follow_redirects=False).status_code == 200  # this one stays
+        assert laptop.get("/account", follow_redirects=False).headers["location"] == "/signin"
+    with TestClient(app) as browser:
+        old = post_form(browser, "/signin", "/signin", username="alice", password=PASSWORD)
+        assert old.status_code == 401
+        new = post_form(browser, "/signin", "/signin", username="alice",
+                        password="a brand new passphrase")
+        assert new.status_code == 303
+    assert alice.get("/api/interviews", headers={"Authorization": f"Bearer {token}"}
+                     ).status_code == 200  # tokens are revoked by hand, as the page says
 
 
 def test_anonymous_practice_is_claimed_into_a_new_account(app: FastAPI) -> None:
@@ -404,6 +466,8 @@ def test_an_idempotency_key_never_replays_another_candidates_interview(
     ("/signin", "/signin", {"username": "alice", "password": PASSWORD}),
     ("/account", "/account/tokens", {"name": "planted"}),
     ("/account", "/account/delete", {"password": PASSWORD}),
+    ("/account", "/account/password", {"current_password": PASSWORD,
+                                       "new_password": "a brand new passphrase"}),
     ("/account", "/signout", {}),
 ])
 def test_every_account_form_needs_its_csrf_token(alice: TestClient, app: FastAPI, page: str,

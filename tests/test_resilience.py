@@ -3,6 +3,8 @@ told, and every later request for the interview still works."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -107,7 +109,9 @@ def test_a_turn_beyond_any_interview_is_refused_not_a_500(client: TestClient) ->
 def test_the_schema_says_what_the_app_accepts(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     text = schemas["AnswerBody"]["properties"]["text"]
-    assert text["minLength"] == 1 and text["pattern"] == r"\S"
+    assert text["minLength"] == 1
+    assert re.search(text["pattern"], "an answer\n") and not re.search(text["pattern"], " \n ")
+    assert not re.search(text["pattern"], "a bell\x07")
     create = schemas["CreateInterview"]["properties"]
     assert create["question_id"]["anyOf"][0]["minLength"] == 1
     assert create["model"]["anyOf"][0]["minLength"] == 1

@@ -88,6 +88,18 @@ def test_bad_recordings_get_a_clear_error_and_store_nothing(client):
     assert _answers(client, iid) == [] and _audio_rows(client, iid) == []
 
 
+def test_the_turn_of_a_spoken_answer_is_a_whole_number_as_the_schema_says(client, wav):
+    """A form field has no null: "null" is refused, and the schema does not offer it."""
+    iid = _start(client)["id"]
+    for turn in ("null", "-1", "1.5", "10001"):  # an empty field means no turn given
+        response = _post_audio(client, iid, wav, turn=turn)
+        assert response.status_code == 422, (turn, response.text)
+    assert _answers(client, iid) == [] and _audio_rows(client, iid) == []
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    form = next(v for k, v in schemas.items() if k.startswith("Body_answer_audio"))
+    assert form["properties"]["turn"]["type"] == "integer" and "turn" not in form["required"]
+
+
 def test_a_finished_interview_takes_no_recording(client, wav):
     iid = _start(client)["id"]
     assert client.post(f"/api/interviews/{iid}/finish").status_code == 200

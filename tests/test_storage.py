@@ -12,7 +12,9 @@ from interviewer.engine import Plan, Turn
 from interviewer.llm.ledger import Ledger, TokenCapReached
 from interviewer.scoring import Usage
 from interviewer.storage import Conflict, NotFound, StorageCorrupt, StorageUnavailable, Store
-from interviewer.storage.shared import Claimed, InProgress, KeyReused, Replay
+from interviewer.storage.backends import _redact
+from interviewer.storage.recordings import Recordings
+from interviewer.storage.shared import Claimed, Idempotency, InProgress, KeyReused, Replay
 
 pytestmark = pytest.mark.both_backends
 PLAN = Plan("single", None, None, ("q",))
@@ -102,6 +104,48 @@ def test_a_failed_attempt_lets_the_retry_reuse_what_it_made(backend: str) -> Non
     assert isinstance(retry, Claimed) and retry.resource == "interview-1"
 
 
+def _count_keys(store: Store) -> int:
+    return store.db.fetchone("SELECT COUNT(*) AS n FROM idempotency_keys")["n"]
+
+
+def test_an_idempotency_key_is_forgotten_after_its_day(backend: str) -> None:
+    clock = [1_000_000.0]
+    store = Store(backend)
+    keys = Idempotency(store.db, clock=lambda: clock[0], keep_seconds=3600, sweep_every=10**6)
+    claim = keys.begin("create", "k", "hash-a")
+    keys.complete("create", "k", claim.holder, 201, '{"id": "x"}')
+    clock[0] += 3599
+    assert keys.begin("create", "k", "hash-a") == Replay(201, '{"id": "x"}')
+    clock[0] += 2  # past the hour: a repeat, even with another body, is a new request
+    assert isinstance(keys.begin("create", "k", "hash-b"), Claimed)
+
+
+def test_expired_keys_are_swept_in_bounded_batches_now_and_then(backend: str) -> None:
+    clock = [1_000_000.0]
+    store = Store(backend)
+    keys = Idempotency(store.db, clock=lambda: clock[0], keep_seconds=3600, sweep_every=10**6)
+    for key in ("a", "b", "c"):
+        keys.begin("create", key, "h")
+    clock[0] += 3601
+    keys.begin("create", "fresh", "h")
+    keys.SWEEP_BATCH = 2
+    assert [keys.expire(), keys.expire(), keys.expire()] == [2, 1, 0]
+    assert _count_keys(store) == 1  # the fresh key stays
+    swept = Idempotency(store.db, clock=lambda: clock[0], keep_seconds=3600, sweep_every=2)
+    swept.begin("create", "d", "h")
+    clock[0] += 7200
+    swept.begin("create", "e", "h")  # every second claim sweeps first: "fresh" and "d" go
+    assert _count_keys(store) == 1
+
+
+def test_the_idempotency_window_comes_from_the_settings(tmp_path: Path) -> None:
+    from interviewer.settings import Settings
+    from interviewer.web.app import build_service
+
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "s.db"),
+                        INTERVIEWER_IDEMPOTENCY_HOURS=2)
+    assert build_service(settings).store.idempotency.keep_seconds == 7200
+
 def test_every_process_counts_against_one_rate_allowance(backend: str) -> None:
     one, two = Store(backend), Store(backend)
     assert one.rate_log.retry_after("1.2.3.4", 3, now=100.0) is None
@@ -123,6 +167,40 @@ def test_the_token_cap_counts_spend_from_every_process_and_restart(backend: str)
     b.resume("iv", 500)  # storage's figure never lowers the count
     assert Ledger(1000, Store(backend).token_spend).spent("iv") == 900
 
+
+
+def test_a_recording_keeps_its_audio_only_when_the_candidate_asked(backend: str) -> None:
+    """The privacy promise: once transcribed, the audio is gone unless it was to be kept."""
+    store = Store(backend)
+    recordings = Recordings(store.db)
+    iid = store.create(PLAN, "offline")
+    kept = recordings.receive(iid, 0, b"RIFF kept", "kept.wav", keep_audio=True)
+    dropped = recordings.receive(iid, 0, b"RIFF dropped", "dropped.wav", keep_audio=False)
+    assert recordings.audio(kept.id) == b"RIFF kept"  # stored before transcription
+    assert recordings.audio(dropped.id) == b"RIFF dropped"
+    for recording in (kept, dropped):
+        recordings.transcribed(recording.id, "test", "words", [], 1.0, {})
+    assert recordings.audio(kept.id) == b"RIFF kept"
+    assert recordings.audio(dropped.id) is None
+    assert recordings.audio("no-such-recording") is None
+
+
+def test_a_store_backs_up_sqlite_itself_and_points_postgresql_at_pg_dump(
+        backend: str, tmp_path: Path) -> None:
+    store = Store(backend)
+    iid = store.create(PLAN, "offline")
+    if store.dialect == "sqlite":
+        store.backup(tmp_path / "copy.db")
+        assert Store(tmp_path / "copy.db").load(iid).id == iid
+    else:
+        with pytest.raises(NotImplementedError, match="pg_dump"):
+            store.backup(tmp_path / "copy.db")
+
+def test_a_database_url_in_a_message_never_shows_its_password() -> None:
+    assert _redact("postgresql://app:s3cret@db:5432/iv") == "postgresql://app:***@db:5432/iv"
+    assert _redact("postgresql://app:p@ss@db/iv") == "postgresql://app:***@db/iv"
+    assert _redact("postgresql://app@db/iv") == "postgresql://app@db/iv"  # no password
+    assert _redact("postgresql://db/iv") == "postgresql://db/iv"
 
 # --- SQLite file faults -----------------------------------------------------------------------
 

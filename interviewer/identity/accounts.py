@@ -104,6 +104,20 @@ class Accounts:
         self.db.execute("UPDATE accounts SET password_hash = ? WHERE owner = ?",
                         (credentials.hash_password(password), owner_id))
 
+    def change_password(self, owner_id: str, current: str, new: str, address: str,
+                        keep_session: str | None = None) -> None:
+        """Set a new password once the current one is given (a session left open on a shared
+        computer cannot change it), then end every other session, so anyone who had the old
+        password is signed out everywhere. API tokens stay: revoke them on the account page."""
+        account = self.account(owner_id)
+        if account is None:
+            raise WrongPassword("there is no such account")
+        credentials.check_new_password(new, account.username)
+        self.sign_in(account.username, current, address)  # throttled like any sign-in
+        self._set_password(owner_id, new)
+        keep = credentials.digest(keep_session) if keep_session else ""
+        self.db.execute("DELETE FROM sessions WHERE owner = ? AND id_hash <> ?", (owner_id, keep))
+
     def account(self, owner_id: str) -> Account | None:
         row = self.db.fetchone("SELECT owner, username, created_at FROM accounts"
                                " WHERE owner = ?", (owner_id,))

@@ -105,19 +105,45 @@ class KeyReused(ValueError):
 
 class Idempotency:
     """Idempotency keys: the first request with a key runs; its success is stored and
-    replayed for every repeat; a repeat with a different body is refused."""
+    replayed for every repeat; a repeat with a different body is refused.
 
-    def __init__(self, db: Database, clock: Clock = time.time):
+    A key is kept for `keep_seconds` (a day by default, as payment APIs do); after that a
+    repeat runs as a new request. Expired keys are deleted on the way, a bounded batch every
+    `sweep_every` claims per process, so no request pays for a sweep of the whole table.
+    """
+
+    SWEEP_BATCH = 500
+
+    def __init__(self, db: Database, clock: Clock = time.time, keep_seconds: float = 86_400.0,
+                 sweep_every: int = 100):
         self.db = db
         self.clock = clock
+        self.keep_seconds = keep_seconds
+        self.sweep_every = sweep_every
+        self._claims = 0
+
+    def expire(self) -> int:
+        """Delete up to SWEEP_BATCH keys older than `keep_seconds`; how many went."""
+        cutoff = _iso(self.clock() - self.keep_seconds)
+        return self.db.execute(
+            "DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM"
+            " idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)",
+            (cutoff, self.SWEEP_BATCH))
 
     def begin(self, scope: str, key: str, request_hash: str, ttl: float = 60.0
               ) -> Claimed | Replay:
         """Claim the key, or return the stored response; InProgress while another runs."""
+        self._claims += 1
+        if self._claims % self.sweep_every == 0:
+            self.expire()
         now, holder = self.clock(), secrets.token_hex(12)
         with self.db.transaction(lock=f"idem:{scope}:{key}") as tx:
             row = tx.fetchone("SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?",
                               (scope, key))
+            if row is not None and row["created_at"] < _iso(now - self.keep_seconds):
+                tx.execute("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?",
+                           (scope, key))  # expired, not yet swept: a new request
+                row = None
             if row is None:
                 tx.execute("INSERT INTO idempotency_keys (scope, key, request_hash, holder,"
                            " expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",

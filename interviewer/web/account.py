@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.identity.accounts import Accounts, Throttled
 from interviewer.identity.credentials import MIN_PASSWORD, BadCredentials
 from interviewer.identity.export import export_owner
 from interviewer.web import csrf
+from interviewer.web.api import ErrorOut
 from interviewer.web.auth import ApiCaller, Caller, PageCaller, clear_session, set_session
 from interviewer.web.deps import ServiceDep
+from interviewer.web.limits import require_json
 from interviewer.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -118,12 +121,13 @@ async def signout(request: Request, caller: PageCaller,
 
 def _account_page(request: Request, accounts: Accounts, caller: Caller,
                   new_token: str | None = None, error: str | None = None,
-                  status_code: int = 200) -> Response:
+                  status_code: int = 200, notice: str | None = None) -> Response:
     account = accounts.account(caller.owner_id) if caller.signed_in else None
     if account is None:
         return _see_other("/signin")
     context: dict[str, Any] = {"account": account, "tokens": accounts.tokens(caller.owner_id),
-                               "new_token": new_token, "error": error}
+                               "new_token": new_token, "error": error, "notice": notice,
+                               "min_password": MIN_PASSWORD}
     return render(request, "account.html", context, status_code)
 
 
@@ -154,6 +158,63 @@ async def revoke_token(request: Request, token_id: str, caller: PageCaller,
     if not caller.signed_in or not accounts.revoke_token(caller.owner_id, token_id):
         raise HTTPException(404, "There is no such token on your account.")
     return _see_other("/account")
+
+
+@router.post("/account/password")
+async def change_password(request: Request, caller: PageCaller,
+                          csrf_token: Annotated[str, Form()] = "",
+                          current_password: Annotated[str, Form()] = "",
+                          new_password: Annotated[str, Form()] = "") -> Response:
+    """A new password, once the current one confirms it; every other session ends."""
+    accounts = _accounts(request)
+    csrf.verify(request, csrf_token)
+    if accounts.account(caller.owner_id) is None or not caller.signed_in:
+        return _see_other("/signin")
+    address = request.client.host if request.client else "unknown"
+    try:
+        await run_in_threadpool(accounts.change_password, caller.owner_id, current_password,
+                                new_password, address, caller.session)
+    except (BadCredentials, Throttled) as exc:
+        message = "The password was not changed: " + str(exc)
+        return _account_page(request, accounts, caller, error=message, status_code=422)
+    return _account_page(request, accounts, caller, notice="Your password is changed, and "
+                         "every other browser signed in to this account is signed out.")
+
+
+class DeleteAccountBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=1, max_length=1024,
+                          description="your password, to confirm, as on the account page")
+
+
+_DELETE_ERRORS = {400: "unreadable body", 401: "no valid API token or session",
+                  403: "the password does not match",
+                  404: "accounts are off on this server", 415: "body is not JSON",
+                  422: "invalid input", 429: "too many failed confirmations"}
+
+
+@api_router.delete("/account", status_code=204, dependencies=[Depends(require_json)],
+                   responses={code: {"model": ErrorOut, "description": meaning}
+                              for code, meaning in _DELETE_ERRORS.items()})
+async def delete_account_api(request: Request, body: DeleteAccountBody, caller: ApiCaller
+                             ) -> Response:
+    """Delete your account and all its data (interviews, answers, grades, calibration runs,
+    sessions, tokens) for good, once your password confirms it, as the account page does."""
+    accounts = _accounts(request)
+    account = accounts.account(caller.owner_id) if caller.signed_in else None
+    if account is None:
+        raise HTTPException(401, "sign in first: send 'Authorization: Bearer <token>' with a "
+                                 "token from your account page")
+    address = request.client.host if request.client else "unknown"
+    try:
+        await run_in_threadpool(accounts.sign_in, account.username, body.password, address)
+    except Throttled as exc:
+        raise HTTPException(429, "The account was not deleted: " + str(exc),
+                            headers={"Retry-After": str(exc.retry_after)}) from None
+    except BadCredentials as exc:
+        raise HTTPException(403, "The account was not deleted: " + str(exc)) from None
+    accounts.delete_account(account.owner_id)
+    return Response(status_code=204)
 
 
 @router.post("/account/delete")

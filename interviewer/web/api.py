@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
@@ -32,7 +32,8 @@ class ErrorOut(BaseModel):
 
 def _errors(*codes: int) -> dict[int | str, dict]:
     meaning = {400: "unreadable body", 401: "no valid API token or session",
-               404: "no such interview of yours", 409: "not waiting for that",
+               404: "no such interview of yours (creating one: no such question or model)",
+               409: "not waiting for that, or an Idempotency-Key reused with another body",
                413: "answer too long", 415: "body is not JSON", 422: "invalid input",
                429: "too many model requests", 503: "model unavailable; answer saved"}
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
@@ -45,30 +46,53 @@ JSON_ONLY = [Depends(require_json)]
 class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole(cls, value: object) -> object:
+        """JSON Schema counts 2.0 as an integer, so the API does too; `true` and "2" stay
+        refused, which the strict integer fields are for."""
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _drill_needs(mode: str, field: str) -> dict:
+    """JSON Schema for "an `mode` drill names its `field`", which a plain field cannot say."""
+    return {"if": {"properties": {"mode": {"const": mode}}, "required": ["mode"]},
+            "then": {"required": [field], "properties": {field: {"type": "string"}}}}
+
 
 class CreateInterview(StrictBody):
+    model_config = ConfigDict(json_schema_extra={
+        "allOf": [_drill_needs("area", "area"), _drill_needs("topic", "topic")]})
+
     mode: Literal["full", "area", "topic", "single"] = "full"
     area: Area | None = None
     topic: Topic | None = None
     questions: int | None = Field(default=None, ge=1, le=8, strict=True)  # true is not 1
     question_id: str | None = Field(default=None, min_length=1, max_length=100)
-    model: str | None = Field(default=None, min_length=1, max_length=200)
+    model: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S")
     level: Level = Field(default="senior", description="the level you are interviewing at: "
                          "pm, senior or staff; the outline and the grading bar follow it")
 
 
+# What Interviews.validate_answer accepts, said in the schema so that a client generated
+# from it never sends a 422: some character that is not a space, and no control characters
+# but tab and line breaks. (Lone surrogates, also refused, cannot be written in a pattern
+# that every JSON Schema regex engine accepts.)
+_PLAIN = r"[^\x00-\x08\x0B\x0C\x0E-\x1F]"
+TEXT_SCHEMA = {"minLength": 1, "pattern": rf"^{_PLAIN}*[^\s\x00-\x1F]{_PLAIN}*$"}
 MAX_TURN = 10_000  # far beyond any interview's length, well inside a 64-bit integer
 
 
 class AnswerBody(StrictBody):
     # the schema says what the app checks itself, with a message a candidate can act on
-    text: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    text: str = Field(json_schema_extra=TEXT_SCHEMA)
     turn: int | None = Field(default=None, ge=0, le=MAX_TURN, strict=True,
                              description="position of the turn answered")
 
 
 class ClarifyBody(StrictBody):
-    text: str = Field(description="a clarifying question about the current question's scenario")
+    text: str = Field(description="a clarifying question about the current question's scenario",
+                      json_schema_extra=TEXT_SCHEMA)
 
 
 class ClarificationOut(BaseModel):
@@ -152,17 +176,27 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
-             dependencies=JSON_ONLY, responses=_errors(400, 401, 409, 415, 422, 429, 503))
+             dependencies=JSON_ONLY,
+             responses=_errors(400, 401, 404, 409, 415, 422, 429, 503))
 async def create_interview(body: CreateInterview, request: Request, service: ServiceDep,
                            settings: SettingsDep, caller: ApiCaller,
                            idempotency_key: KeyHeader = None) -> JSONResponse:
     """Plan an interview and return its first question."""
     model = body.model or default_model_name(settings)
+    if body.question_id is not None and body.question_id not in service.library.questions:
+        raise HTTPException(404, f"no question with id {body.question_id!r}; "
+                                 "`interviewer questions` lists them")
+    try:
+        service.models(model)
+    except UnknownModel as exc:  # well formed, but this server has no such model to offer
+        raise HTTPException(404, str(exc)) from None
+    if not service.library.filter(area=body.area, topic=body.topic):
+        raise HTTPException(404, f"no questions in area {body.area} on topic {body.topic}: "
+                                 "leave one of them out")
     try:
         plan = service.plan(body.mode, body.area, body.topic, body.questions, body.question_id,
                             body.level)
-        service.models(model)
-    except (PlanError, UnknownModel) as exc:
+    except PlanError as exc:
         raise HTTPException(422, str(exc)) from None
 
     async def run(claim: Claimed) -> tuple[int, InterviewState]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException as FastAPIHTTPException
@@ -62,9 +64,10 @@ DOCS_PAGE = """<!doctype html>
 
 def build_service(settings: Settings, library: Library | None = None) -> Interviews:
     """The service over the configured database and models."""
-    return Interviews(Store(settings.db_target()), library or default_library(),
-                      ModelRegistry(settings), settings.max_answer_chars,
-                      lease_seconds=settings.lease_seconds)
+    store = Store(settings.db_target())
+    store.idempotency.keep_seconds = settings.idempotency_hours * 3600
+    return Interviews(store, library or default_library(), ModelRegistry(settings),
+                      settings.max_answer_chars, lease_seconds=settings.lease_seconds)
 
 
 def build_speech(service: Interviews, settings: Settings) -> SpokenAnswers:
@@ -109,11 +112,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail
     if exc.status_code == 400 and detail == "There was an error parsing the body":
         detail = "the request body could not be read: send JSON encoded as UTF-8"
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}),
+                   "Allow": _allowed_methods(request, (headers or {}).get("Allow", ""))}
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status_code=exc.status_code,
-                            headers=exc.headers)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
     context = {"status_code": exc.status_code, "message": detail}
     return pages.render(request, "error.html", context, exc.status_code)
+
+
+def _allowed_methods(request: Request, given: str) -> str:
+    """Every method the schema lists for this path. Starlette names only the first route's,
+    and a path such as /api/interviews has one route for GET and another for POST."""
+    methods = {method.upper() for template, operations in request.app.openapi()["paths"].items()
+               if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), request.url.path)
+               for method in operations}
+    return ", ".join(sorted(methods)) if methods else given
 
 
 MAX_FIELD_ERRORS = 5  # a body with 300,000 unknown keys gets a short answer, not 12 MB
@@ -146,6 +161,17 @@ class _App(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(super().build_middleware_stack())
+
+    def openapi(self) -> dict[str, Any]:
+        """The schema, saying that a credential is optional (`{}` among the security
+        requirements) unless accounts are on: a client that reads it must not believe a
+        local server demands a token that it in fact never asks for."""
+        schema = super().openapi()
+        if self.state.auth_mode != "accounts":
+            for operation in (op for path in schema["paths"].values() for op in path.values()):
+                if operation.get("security") and {} not in operation["security"]:
+                    operation["security"].append({})
+        return schema
 
 
 def _body_limits(settings: Settings) -> Callable[[str], int]:

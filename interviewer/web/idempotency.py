@@ -2,7 +2,7 @@
 
 The first request with a key runs; its successful response is stored in the database and
 sent again, as it was, for every repeat with the same body, from any process. A repeat with
-a different body is refused (422); a repeat while the first still runs waits for it. A
+a different body is refused (409); a repeat while the first still runs waits for it. A
 failed attempt (a 4xx, a 503 from the model) is not stored, so its retry runs again, reusing
 whatever the failed attempt created (the interview of a `POST /api/interviews`).
 """
@@ -36,7 +36,7 @@ def _claim(store: Store, scope: str, key: str, digest: str) -> Claimed | JSONRes
     try:
         claim = store.idempotency.begin(scope, key, digest, ttl=RUNNING_SECONDS)
     except KeyReused as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise HTTPException(409, str(exc)) from None  # as payment APIs answer a reused key
     except InProgress:
         return None
     if isinstance(claim, Claimed):

@@ -109,7 +109,9 @@ _EXPECTED = (AudioError, NotFound, NotAwaitingAnswer, Conflict)
 async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
                        caller: ApiCaller,
                        audio: Annotated[UploadFile, File(description="the spoken answer")],
-                       turn: Annotated[int | None, Form(ge=0, le=10_000)] = None,
+                       # int, not int | None: a form field cannot carry null, so the
+                       # schema must not offer it ("null" is a 422, as it says)
+                       turn: Annotated[int, Form(ge=0, le=10_000)] = None,  # type: ignore[assignment]
                        keep_audio: Annotated[bool, Form()] = False) -> SpokenAnswerOut:
     """Transcribe a spoken answer and store the transcript as the answer, then grade it.
     The audio is stored before it is transcribed; sending the same file again is safe."""
