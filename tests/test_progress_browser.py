@@ -107,3 +107,27 @@ def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> 
         _wait_for_next_turn(page)
         assert "/interviews/" in page.url
     assert not errors, errors
+
+
+def test_chart_dates_are_the_readers_local_dates(browser, tmp_path: Path) -> None:  # noqa: F811
+    """Interviews near midnight UTC fall on the next day at UTC+14: the axis shows that day,
+    as every other time on the site is shown in the reader's own zone."""
+    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "dates.db"))
+    fake = FakeModel()
+    service = make_service(settings, default_library(), fake)
+    for days in (5, 2):
+        iid = answer_one(service, fake, Q1, f"Go {days}.")
+        backdate(service, iid, days)
+    with serve(create_app(settings, service)) as base:
+        context = browser.new_context(timezone_id="Pacific/Kiritimati", locale="en-GB")
+        page = context.new_page()
+        page.goto(base + "/progress")
+        labels = page.query_selector_all("svg.chart text[data-local-date]")
+        assert labels
+        for label in labels:
+            iso = label.get_attribute("data-local-date")
+            local = page.evaluate("iso => new Date(iso).toLocaleDateString(undefined, "
+                                  "{year: 'numeric', month: 'short', day: 'numeric'})", iso)
+            assert label.text_content() == local  # e.g. "27 Nov 2026", not "2026-11-26"
+            assert label.text_content() != iso[:10]
+        context.close()

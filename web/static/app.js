@@ -80,6 +80,17 @@
     });
   }
 
+  /* A chart's date labels are UTC dates from the server; show the reader's own date. */
+  function localDates() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-local-date]"), function (el) {
+      var at = parseUtc(el.getAttribute("data-local-date"));
+      if (isNaN(at)) return;
+      el.textContent = new Date(at).toLocaleDateString(undefined, {
+        year: "numeric", month: "short", day: "numeric"
+      });
+    });
+  }
+
   /* The answer box takes the focus when a question appears (autofocus does it without
      script; this covers a page restored from the Back cache). */
   function focusAnswer() {
@@ -325,6 +336,7 @@
   function init() {
     showCurrentQuestion();
     localTimes();
+    localDates();
     startTimer();
     focusAnswer();
     filterQuestions();
