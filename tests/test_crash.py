@@ -18,6 +18,9 @@ from tests.openai_server import FakeOpenAI, Reply, auto_reply
 
 pytestmark = pytest.mark.both_backends
 
+# Two questions from a topic with no staged case: a drawn staged case would add its twist
+# as a follow-up, so the second answer would not close the interview.
+PLAN = {"mode": "topic", "topic": "versioning", "questions": 2}
 ANSWERS = ["First I would ask which developers call the API and what breaks for them today.",
            "I would return 429 with a Retry-After header so well-behaved clients back off."]
 
@@ -59,7 +62,7 @@ def test_sigkill_during_grading_loses_no_answer_and_the_interview_resumes(
     base = f"http://127.0.0.1:{port}"
     proc = _start_server(db, fake.base_url, port)
     try:
-        created = httpx.post(f"{base}/api/interviews", json={"questions": 2}, timeout=30).json()
+        created = httpx.post(f"{base}/api/interviews", json=PLAN, timeout=30).json()
         iid = created["id"]
         first = httpx.post(f"{base}/api/interviews/{iid}/answers",
                            json={"text": ANSWERS[0], "turn": created["current"]["turn"]},

@@ -17,7 +17,7 @@ import pytest
 
 from tests.live import free_port, wait_until_up
 from tests.openai_server import FakeOpenAI
-from tests.test_crash import ANSWERS, Gate, _post_quietly
+from tests.test_crash import ANSWERS, PLAN, Gate, _post_quietly
 
 pytestmark = pytest.mark.both_backends
 LEASE = "2"  # seconds: how soon a killed process's hold on an interview lapses
@@ -48,8 +48,7 @@ def test_sigkill_of_either_process_mid_grade_loses_and_duplicates_nothing(
         procs = list(pool.map(lambda p: _server(backend, fake.base_url, p), ports))
     bases = [f"http://127.0.0.1:{p}" for p in ports]
     try:
-        created = httpx.post(f"{bases[0]}/api/interviews", json={"questions": 2},
-                             timeout=30).json()
+        created = httpx.post(f"{bases[0]}/api/interviews", json=PLAN, timeout=30).json()
         iid = created["id"]
         first = httpx.post(f"{bases[1]}/api/interviews/{iid}/answers",  # the other process
                            json={"text": ANSWERS[0], "turn": created["current"]["turn"]},
