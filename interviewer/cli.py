@@ -384,57 +384,32 @@ def check(root: Annotated[Path | None, typer.Option(
             err.print(f"[red]✗[/red] {problem}", highlight=False)
         err.print(f"{len(exc.problems)} problem(s) found.")
         raise typer.Exit(1) from None
-    _check_delivery_rules(root)
-    _check_conversation(root)
-    _check_offline_lexicon(root)
+    _check_prompt_files(root)
     print(f"Library OK: {len(library.questions)} questions, {len(library.rubrics)} rubrics.")
 
 
-def _check_delivery_rules(root: Path | None) -> None:
-    """The spoken-delivery ranges and fillers (prompts/speech/delivery.yaml) load cleanly."""
+def _check_prompt_files(root: Path | None) -> None:
+    """The YAML under prompts/ that is not library content loads cleanly: the spoken-delivery
+    ranges and fillers, the interviewer's lines (every placeholder one it fills in), and the
+    offline grader's vocabulary (every list has words, every pattern compiles). A library
+    folder without its own copy of a file uses the installed one."""
+    from interviewer.conversation import check_conversation
+    from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
     from interviewer.speech.delivery import load_rules
 
-    path = (root / "prompts" if root else prompts_dir()) / "speech" / "delivery.yaml"
-    if root is not None and not path.exists():
-        return  # a library folder without speech rules uses the installed ones
-    try:
-        load_rules(path)
-    except ValueError as exc:
-        err.print(f"[red]✗[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def _check_offline_lexicon(root: Path | None) -> None:
-    """The offline grader's vocabulary (prompts/offline/lexicon.yaml) loads: every list has
-    words and every pattern compiles."""
-    from interviewer.offline.lexicon import load_lexicon
-    from interviewer.paths import prompts_dir
-
-    path = (root / "prompts" if root else prompts_dir()) / "offline" / "lexicon.yaml"
-    if root is not None and not path.exists():
-        return  # a library folder without its own lexicon uses the installed one
-    try:
-        load_lexicon(path)
-    except ValueError as exc:
-        err.print(f"[red]✗[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def _check_conversation(root: Path | None) -> None:
-    """The interviewer's lines (prompts/conversation.yaml) load, and every placeholder in
-    them is one the interviewer fills in."""
-    from interviewer.conversation import check_conversation
-    from interviewer.paths import prompts_dir
-
-    path = (root / "prompts" if root else prompts_dir()) / "conversation.yaml"
-    if root is not None and not path.exists():
-        return  # a library folder without its own lines uses the installed ones
-    try:
-        check_conversation(path)
-    except ValueError as exc:
-        err.print(f"[red]✗[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+    base = root / "prompts" if root else prompts_dir()
+    for relative, load in (("speech/delivery.yaml", load_rules),
+                           ("conversation.yaml", check_conversation),
+                           ("offline/lexicon.yaml", load_lexicon)):
+        path = base / relative
+        if root is not None and not path.exists():
+            continue
+        try:
+            load(path)
+        except ValueError as exc:
+            err.print(f"[red]✗[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
 
 
 @app.command()
