@@ -171,6 +171,15 @@ async def answer(request: Request, interview_id: str, service: ServiceDep, calle
     return _see_other(_page_url(interview_id, stream))
 
 
+def _refused(request: Request, service: ServiceDep, record: Record, exc: Exception,
+             **extra: Any) -> Response:
+    """The interview page again, with why a question the candidate asked was not taken."""
+    context = {**views.interview_context(service, record), "draft": "",
+               "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
+               "stream_url": None, **extra}
+    return render(request, "interview.html", context, 422)
+
+
 @router.post("/interviews/{interview_id}/clarifications")
 async def clarification(request: Request, interview_id: str, service: ServiceDep,
                         caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
@@ -181,10 +190,7 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
     try:
         service.clarify(interview_id, text)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        context = {**views.interview_context(service, record), "draft": "",
-                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
-                   "stream_url": None}
-        return render(request, "interview.html", context, 422)
+        return _refused(request, service, record, exc)
     return _see_other(f"/interviews/{interview_id}#clarify")
 
 
@@ -198,11 +204,8 @@ async def close_question(request: Request, interview_id: str, service: ServiceDe
     try:
         service.ask_after_close(interview_id, text[:300])
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        context = {**views.interview_context(service, record), "draft": "",
-                   "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
-                   "stream_url": None,
-                   "close": views.close_context(record) if record.state.finished else None}
-        return render(request, "interview.html", context, 422)
+        return _refused(request, service, record, exc, close=views.close_context(record)
+                        if record.state.finished else None)
     return _see_other(f"/interviews/{interview_id}#your-questions")
 
 
