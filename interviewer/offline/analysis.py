@@ -20,6 +20,7 @@ from interviewer.offline.lexicon import (
     CONTRAST,
     DECISION,
     EVERYDAY_WORDS,
+    FRAGMENT_REASON,
     FUNCTION_WORDS,
     HEDGE,
     PADDING,
@@ -42,11 +43,6 @@ from interviewer.offline.matching import (
 from interviewer.offline.text import Sentence, stem, words
 from interviewer.speech.delivery import load_rules, without_fillers
 
-# A fragment that carries a reason, a condition or a number: "pick 2 teams with the worst
-# upkeep", "teams own their schemas so the centre is no bottleneck".
-_FRAGMENT_REASON = re.compile(
-    r"\b(?:so|to|because|since|if|when|unless|until|once|before|after|instead of|rather than|"
-    r"but|while)\b|\d", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
 _EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY_WORDS)
@@ -198,7 +194,7 @@ def fragment_quality(text: str, ws: list[str], quality: float, names_mechanism: 
     parts = [len(p.split()) for p in _LIST_SEPARATORS.split(text) if p.strip()]
     if len(parts) >= 4 and sum(k <= 3 for k in parts) * 2 >= len(parts):
         return quality
-    return REASONED_FRAGMENT if _FRAGMENT_REASON.search(text) else quality
+    return REASONED_FRAGMENT if FRAGMENT_REASON.search(text) else quality
 
 
 def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[str]:
