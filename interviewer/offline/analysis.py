@@ -53,7 +53,7 @@ MIN_SUBSTANCE_FACTOR = 0.2
 VAGUE_IN_GENERIC = 4.0  # weight of the abstract-word share in the answer's generic score
 TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
 MIN_SIZE_FACTOR = 0.7
-MAX_SIZE_FACTOR = 1.3
+MAX_SIZE_FACTOR = 1.0  # a long (run-on) sentence counts once: length is not substance
 
 # What one question word says about a sentence being on the question's scenario: a word that
 # singles the scenario out counts 1, a platform or role word ("api", "engineers") half, an
