@@ -52,3 +52,33 @@ def test_a_run_on_sentence_counts_as_one_sentence() -> None:
     reading = read_answer(run_on, rubric, question_stems(question.text, question.strong_answer))
     assert len(reading.sentences) == 1
     assert 0.5 < reading.sentences[0].substance <= 1.0
+
+
+def _reading(answer: str):
+    from interviewer.library import default_library
+    from interviewer.offline.analysis import question_stems, read_answer
+    from interviewer.offline.matching import compiled
+
+    library = default_library()
+    question = next(q for q in library.questions.values() if q.topic == "rate-limiting")
+    rubric = compiled(library.rubric_for(question))
+    return rubric, read_answer(answer, rubric,
+                               question_stems(question.text, question.strong_answer))
+
+
+def test_a_but_in_fluent_prose_is_not_a_trade_off() -> None:
+    """Setting two sides against each other counts when the sentence also says why, commits,
+    or names a cost; "but" as a narrative connective earns nothing."""
+    from interviewer.offline.criteria import tally
+
+    told = ("The API gateway had limits per key but the big customers hit them at peak. "
+            "We had a dashboard for quotas but few teams opened it during the sale.")
+    weighed = ("I'd cap each key at 100 requests a minute rather than per account, because "
+               "one noisy key should not starve the others. "
+               "A per-account quota is simpler, but it lets one bad integration use the whole "
+               "budget, so I would keep it only as a ceiling.")
+    rubric, plain = _reading(told)
+    ci = next(i for i, c in enumerate(rubric.criteria) if c.id == "trade-offs")
+    assert tally(ci, rubric.criteria[ci], plain, 1).extra == 0
+    rubric, reasoned = _reading(weighed)
+    assert tally(ci, rubric.criteria[ci], reasoned, 1).extra > 0
