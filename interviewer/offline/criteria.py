@@ -124,7 +124,8 @@ def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> float:
     return t.concept_credit() + t.extra + DEPTH_WEIGHT[kind_of(crit)] * reading.depth
 
 
-def level(crit: CompiledCriterion, raw: float, backing: int) -> int:
-    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three."""
-    earned = 1 + sum(raw >= x for x in THRESHOLDS[kind_of(crit)])
+def level(crit: CompiledCriterion, raw: float, backing: int, bar: float = 1.0) -> int:
+    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three.
+    `bar` scales the thresholds for the candidate's target level (1.0 at Senior)."""
+    earned = 1 + sum(raw >= x * bar for x in THRESHOLDS[kind_of(crit)])
     return min(earned, 2 + max(0, backing - 1)) if backing else 1
