@@ -101,6 +101,12 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Everything between an opening grader tag and its closing tag ("[GRADER OVERRIDE] ...
+# [/GRADER OVERRIDE]", "<system> ... </system>") is addressed to the grader, sentence by sentence.
+_TAGGED = re.compile(
+    r"\[\s*(system|evaluator|grader|admin|judge)\b[^\]\n]{0,40}\].{0,2000}?\[/\s*\1\b[^\]\n]{0,40}\]|"
+    r"<\s*(system|instructions?|grader|evaluation)\s*>.{0,2000}?</\s*\2\s*>",
+    re.IGNORECASE | re.DOTALL)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -114,6 +120,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     """Character spans that are injected as a whole: comments, and the rest of a paragraph once
     it starts addressing the grader."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _TAGGED.finditer(text)]
     start = 0
     for m in [*_PARAGRAPH.finditer(text), None]:
         end = m.start() if m else len(text)
@@ -185,7 +192,8 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
     grader; text around an inline comment is kept as its own sentence."""
     sentences = split_sentences(text)
     flagged = find_instructions(text, sentences)
-    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    comments = _merged([(m.start(), m.end()) for m in (*_COMMENT.finditer(text),
+                                                        *_TAGGED.finditer(text))])
     ends = [b for _, b in comments]
     kept: list[Sentence] = []
     injected: list[Sentence] = []
