@@ -20,6 +20,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
+from interviewer.offline.off_topic import proposes_nothing
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
@@ -36,6 +37,7 @@ MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 # (coverage below, overall ceiling): how far an answer that covers little of the outline can go
 OUTLINE_CEILINGS = ((0.25, 1.5),)
+ESSAY_CEILING = 1.5  # an essay in which nobody acts on the scenario (off_topic.py)
 # ...unless the answer both acts on the scenario (mean engagement at least this) and explains
 # this many of the topic's own concepts: a real answer in the candidate's own words (a story,
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
@@ -285,9 +287,16 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
     ceiling = outline_ceiling(request, reading, rubric)
+    essay = proposes_nothing(answer, reading)
+    if essay:
+        ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)
+    if essay and OFF_TOPIC_FLAG not in flags:
+        flags.append(OFF_TOPIC_FLAG)
+        notes.append("It describes the subject instead of answering the question: nothing in "
+                     "it proposes, decides or measures what the question asks for.")
     if cut:
         notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
                      "the rest of a longer one earned no credit.")
