@@ -35,6 +35,7 @@ class Words(BaseModel):
     everyday_words: str
     vague_words: str
     warning_words: str
+    negating_words: str
     spoken_openers: str
 
     @field_validator("*")
@@ -124,6 +125,7 @@ ROLE_WORDS = _set(_W.role_words)
 EVERYDAY_WORDS = _set(_W.everyday_words)
 VAGUE_WORDS = _set(_W.vague_words)
 WARNING_WORDS = _set(_W.warning_words)
+NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(
