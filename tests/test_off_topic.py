@@ -3,13 +3,20 @@ held to 1.5 and flagged, while a strong answer in plain everyday words is not.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interviewer.library import default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.analysis import question_stems, read_answer
-from interviewer.offline.grader import OFF_TOPIC_FLAG, grade_answer
+from interviewer.offline.grader import (
+    OFF_TOPIC_FLAG,
+    PARTLY_RELEVANT,
+    _own_words_on_topic,
+    grade_answer,
+)
 from interviewer.offline.matching import compiled
 from interviewer.offline.off_topic import proposes_nothing
 
@@ -85,3 +92,21 @@ def test_a_bullet_list_of_proposals_without_an_i_is_not_an_essay() -> None:
 def test_any_text_is_graded_without_error_and_stays_on_the_scale(text: str) -> None:
     grade = grade_answer(_request(text))
     assert 1.0 <= grade.overall <= 4.0
+
+
+def _reading(answer: str):
+    request = _request(answer)
+    rubric = compiled(request.rubric)
+    return rubric, read_answer(answer, rubric, question_stems(request.question_text,
+                                                             request.strong_answer))
+
+
+def test_an_answer_in_its_own_words_is_never_read_as_mostly_off_the_question() -> None:
+    """Plain words share few of the question's nouns, so the relevance measure can put a real
+    answer below the off-topic line; acting on the scenario with the topic's concepts lifts it
+    to 'partly relevant', and an essay gets no such lift."""
+    rubric, plain = _reading(PLAIN)
+    low = replace(plain, relevance=0.3)
+    assert _own_words_on_topic(low, rubric).relevance == PARTLY_RELEVANT
+    rubric, essay = _reading(ESSAY)
+    assert _own_words_on_topic(replace(essay, relevance=0.3), rubric).relevance == 0.3

@@ -4,6 +4,7 @@ quoting the sentences that earned the score."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
@@ -179,6 +180,15 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
     return engaged >= OWN_WORDS_ENGAGED and len(concepts) >= OWN_WORDS_CONCEPTS
 
 
+def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
+    """An answer that acts on the scenario and explains several of the topic's concepts is on
+    the question, however few of the question's own words it uses: a strong answer in plain
+    everyday words is not off-topic."""
+    if reading.relevance < PARTLY_RELEVANT and in_own_words(rubric, reading):
+        return replace(reading, relevance=PARTLY_RELEVANT)
+    return reading
+
+
 def outline_ceiling(request: GradeRequest, reading: Reading,
                     rubric: CompiledRubric | None = None) -> float | None:
     """A fluent answer that covers little of what a strong answer covers is not a hire: an
@@ -276,7 +286,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = read_answer(answer, rubric, asked)
+    reading = _own_words_on_topic(read_answer(answer, rubric, asked), rubric)
     blocks = _blocks(answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
