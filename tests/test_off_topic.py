@@ -13,7 +13,7 @@ from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.analysis import question_stems, read_answer
 from interviewer.offline.grader import (
     OFF_TOPIC_FLAG,
-    PARTLY_RELEVANT,
+    OFF_TOPIC_RELEVANCE,
     _own_words_on_topic,
     grade_answer,
 )
@@ -107,6 +107,6 @@ def test_an_answer_in_its_own_words_is_never_read_as_mostly_off_the_question() -
     to 'partly relevant', and an essay gets no such lift."""
     rubric, plain = _reading(PLAIN)
     low = replace(plain, relevance=0.3)
-    assert _own_words_on_topic(low, rubric).relevance == PARTLY_RELEVANT
+    assert _own_words_on_topic(low, rubric).relevance == OFF_TOPIC_RELEVANCE
     rubric, essay = _reading(ESSAY)
     assert _own_words_on_topic(replace(essay, relevance=0.3), rubric).relevance == 0.3

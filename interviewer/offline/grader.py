@@ -44,6 +44,9 @@ ESSAY_CEILING = 1.5  # an essay in which nobody acts on the scenario (off_topic.
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
 OWN_WORDS_ENGAGED = 0.55
 OWN_WORDS_CONCEPTS = 3
+# mean engagement of an answer that acts on the scenario in most sentences (honest
+# answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
+ACTS_THROUGHOUT = 0.75
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -181,11 +184,14 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
 
 
 def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
-    """An answer that acts on the scenario and explains several of the topic's concepts is on
-    the question, however few of the question's own words it uses: a strong answer in plain
-    everyday words is not off-topic."""
-    if reading.relevance < PARTLY_RELEVANT and in_own_words(rubric, reading):
-        return replace(reading, relevance=PARTLY_RELEVANT)
+    """An answer that acts on the scenario and explains several of the topic's concepts is not
+    off the question, however few of the question's own words it uses: a strong answer in
+    plain everyday words is read as partly relevant (held to 2), not off-topic (held to 1).
+    Only when most sentences act: a strong answer padded with essays stays off-topic."""
+    sentences = reading.sentences
+    if (reading.relevance < OFF_TOPIC_RELEVANCE and in_own_words(rubric, reading)
+            and sum(s.engaged for s in sentences) / len(sentences) >= ACTS_THROUGHOUT):
+        return replace(reading, relevance=OFF_TOPIC_RELEVANCE)
     return reading
 
 
