@@ -40,7 +40,7 @@ _DIRECTIVES = [
     r"for this item|for this answer))*\s+(?:instructions?|rubrics?|criteria|guidelines|guide|"
     r"guidance|rules|prompts?|directions|grading|scoring)",
     # give / assign / output a top score
-    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set)\b.{{0,25}}\b(?:this|"
+    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set|record|enter)\b.{{0,25}}\b(?:this|"
     rf"my|me|us|the candidate|the answer|the response|it)\b.{{0,30}}\b{_TOP}\b.{{0,25}}{_REWARD}",
     rf"\b(?:give|award|assign|grant)\s+(?:the\s+)?{_TOP}\s+{_REWARD}",
     rf"\b(?:score|rate|grade|mark|assign|give|award|output|return|set)\b.{{0,30}}\b{_SCOPE}\s+"
@@ -60,6 +60,11 @@ _DIRECTIVES = [
     rf"\bto (?:the )?(?:automated |ai )?{_STRICT}\b",
     r"\bwho(?:ever)? (?:or what(?:ever)? )?is (?:grading|scoring|evaluating|marking|assessing|"
     r"reviewing) (?:this|these|my)\b",
+    r"\b(?:for|to) who(?:ever)? (?:grades|scores|marks|evaluates|assesses|reviews|reads) "
+    r"(?:this|these|my)\b",
+    r"\b(?:in mind|into account) when (?:evaluating|grading|scoring|marking|assessing)\b",
+    r"\b(?:record|enter)\s+(?:4s|fours|top marks|full marks)\s+(?:across the board|on (?:every|all|"
+    r"each)|for (?:every|all|each))\b",
     rf"\b{_GRADER}s? (?:scoring|grading|evaluating|marking|assessing|reviewing|reading) "
     r"(?:this|these|my) (?:answer|response|submission|item)",
     rf"\b{_STRICT}s?\b.{{0,40}}\b(?:must|should|will|shall|is instructed|are instructed|needs? to)"
