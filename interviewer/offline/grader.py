@@ -45,6 +45,10 @@ ESSAY_CEILING = 1.5  # an essay in which nobody acts on the scenario (off_topic.
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
 OWN_WORDS_ENGAGED = 0.55
 OWN_WORDS_CONCEPTS = 3
+# ...or acts on the question in this many sentences (engagement times relevance, summed): a
+# long answer in the candidate's own words, such as a story told in full, is an answer
+# however few of the outline's or the concept lists' words it uses
+OWN_WORDS_ACTING = 8.0
 # mean engagement of an answer that acts on the scenario in most sentences (honest
 # answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
 ACTS_THROUGHOUT = 0.75
@@ -186,7 +190,9 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
     engaged = sum(s.engaged for s in sentences) / len(sentences)
     concepts = {(ci, k) for s in sentences for ci, c in enumerate(rubric.criteria)
                 if not c.shared for k in s.hard[ci]}
-    return engaged >= OWN_WORDS_ENGAGED and len(concepts) >= OWN_WORDS_CONCEPTS
+    acting = sum(s.engaged * s.relevance for s in sentences)
+    return engaged >= OWN_WORDS_ENGAGED and (len(concepts) >= OWN_WORDS_CONCEPTS
+                                             or acting >= OWN_WORDS_ACTING)
 
 
 def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
