@@ -219,14 +219,14 @@ class Interviews:
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
             model = self.models(record.model)
-            state = record.state
-            await self._grade(record, model)
-            if ask and not state.finished and engine.awaiting_answer(state) is None:
-                await self._next_turn(interview_id, state, model, on_delta)
-            return self.store.load(interview_id)
+            record = await self._grade(record, model)
+            if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
+                record = await self._next_turn(record, model, on_delta)
+            return record  # as written under the lease: no need to read it back
 
-    async def _grade(self, record: Record, model: InterviewModel) -> None:
-        """Grade the newest ungraded answer; store the grade, and its cost on that answer."""
+    async def _grade(self, record: Record, model: InterviewModel) -> Record:
+        """Grade the newest ungraded answer; store the grade, and its cost on that answer.
+        Returns the record with both."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
             _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
@@ -238,20 +238,22 @@ class Interviews:
             log.exception("grading failed for interview %s", record.id)
             grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
-            return
+            return record
         self.store.save_grade(record.id, grade, usage_seq=record.turns[-1].seq)
         record.state.grades[grade.question_id] = grade
+        return replace(record, turns=[*record.turns[:-1],
+                                      replace(record.turns[-1], usage=grade.usage)])
 
-    async def _next_turn(self, interview_id: str, state: State, model: InterviewModel,
-                         on_delta: DeltaSink | None) -> None:
+    async def _next_turn(self, record: Record, model: InterviewModel,
+                         on_delta: DeltaSink | None) -> Record:
+        state = record.state
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            self._close(interview_id, state)
-            return
-        text = await self._phrase(state, step, model, interview_id, on_delta)
-        usage = model.turn_usage(interview_id) if isinstance(model, Metered) else None
-        self.store.add_turn(interview_id, len(state.turns), engine.interviewer_turn(step, text),
-                            usage)
+            return self._close(record)
+        text = await self._phrase(state, step, model, record.id, on_delta)
+        usage = model.turn_usage(record.id) if isinstance(model, Metered) else None
+        return _appended(record, self.store.add_turn(
+            record.id, len(state.turns), engine.interviewer_turn(step, text), usage))
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -267,16 +269,17 @@ class Interviews:
         """End the interview now; an answer already stored is still graded."""
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
-            await self._grade(record, self.models(record.model))
-            self._close(interview_id, record.state)
-            return self.store.load(interview_id)
+            record = await self._grade(record, self.models(record.model))
+            return self._close(record)
 
-    def _close(self, interview_id: str, state: State) -> None:
+    def _close(self, record: Record) -> Record:
         """End the interview with the interviewer's close, the same words for every model."""
-        close = engine.closing_turn(state)
+        close = engine.closing_turn(record.state)
         if close is not None:
-            self.store.add_turn(interview_id, len(state.turns), close)
-        self.store.finish(interview_id)
+            record = _appended(record, self.store.add_turn(record.id, len(record.state.turns),
+                                                           close))
+        self.store.finish(record.id)
+        return replace(record, state=replace(record.state, finished=True))
 
     def scorecard(self, interview_id: str) -> Scorecard:
         """The scorecard; its usage is the whole interview's: every question asked and every
@@ -296,6 +299,12 @@ class Interviews:
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
                        total=len(record.state.plan.question_ids),
                        started_at=stored.seen_at or stored.created_at)
+
+
+def _appended(record: Record, stored: StoredTurn) -> Record:
+    """The record with a turn just stored added at its end, as a fresh load would show it."""
+    state = replace(record.state, turns=[*record.state.turns, stored.turn])
+    return replace(record, state=state, turns=[*record.turns, stored])
 
 
 def _main(record: Record) -> list[StoredTurn]:
