@@ -124,6 +124,13 @@ class Accounts:
         return None if row is None else Account(row["owner"], row["username"],
                                                 row["created_at"])
 
+    def by_username(self, username: str) -> Account | None:
+        """The account with this username, written in any case: for the operator's CLI."""
+        row = self.db.fetchone("SELECT owner, username, created_at FROM accounts"
+                               " WHERE username = ?", (username.strip().lower(),))
+        return None if row is None else Account(row["owner"], row["username"],
+                                                row["created_at"])
+
     def delete_account(self, owner_id: str) -> None:
         """The account and everything it owns: interviews, runs, sessions and tokens."""
         self.store.delete_owned(owner_id)
