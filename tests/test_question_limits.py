@@ -140,3 +140,24 @@ def test_an_over_long_token_name_is_refused_whole_and_kept_in_its_box(tmp_path) 
         assert made.status_code == 200 and html.escape(fits.strip()) in made.text
         assert "maxlength" not in re.search(r'<input[^>]*id="token-name"[^>]*>',
                                             made.text).group(0)
+
+
+def test_the_api_asks_about_the_role_after_the_close_with_the_same_limit(
+        client: TestClient) -> None:
+    created = client.post("/api/interviews", json={"model": "fake",
+                                                   "question_id": PLAIN_QUESTION}).json()
+    url = f"/api/interviews/{created['id']}/close-questions"
+    early = client.post(url, json={"text": "How is success measured?"})
+    assert early.status_code == 409 and "finish the interview first" in early.json()["detail"]
+    client.post(f"/api/interviews/{created['id']}/answers", json={"text": "An answer."})
+    asked = _long_question(900)
+    taken = client.post(url, json={"text": f"  {asked}  "})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["asked"] == asked and taken.json()["reply"]
+    refused = client.post(url, json={"text": _long_question(MAX_QUESTION_CHARS + 1)})
+    assert refused.status_code == 422
+    assert f"text: String should have at most {MAX_QUESTION_CHARS} characters" \
+        in refused.json()["detail"]
+    turns = client.get(f"/api/interviews/{created['id']}").json()["turns"]
+    assert [(t["kind"], t["text"]) for t in turns[-2:]] == [
+        ("close_question", asked), ("close_answer", taken.json()["reply"])]
