@@ -16,6 +16,7 @@ from interviewer.bank import check_bank
 from interviewer.taxonomy import KINDS, TOPICS, Area, Flavour, Format, Kind, Level, Medium, Topic
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+RUBRIC_CACHE_SIZE = 4096
 
 
 class Strict(BaseModel):
@@ -227,13 +228,28 @@ class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     levels: dict[str, LevelBar] = field(default_factory=dict)
+    # rubric_for's answers by question, the question kept so that its id stays its own: one
+    # Rubric object per question lets prompts.py render its system message once
+    _rubric_of: dict[int, tuple[Question, Rubric]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def question(self, question_id: str) -> Question:
         return self.questions[question_id]
 
     def rubric_for(self, question: Question) -> Rubric:
         """The topic rubric for this kind of question, keeping only the criteria and the
-        concepts that fit its medium, plus the question's own red flags."""
+        concepts that fit its medium, plus the question's own red flags; the same object
+        every time for the same question (both are frozen)."""
+        known = self._rubric_of.get(id(question))
+        if known is not None and known[0] is question:
+            return known[1]
+        rubric = self._rubric_for(question)
+        if len(self._rubric_of) >= RUBRIC_CACHE_SIZE:  # questions made on the fly (calibration)
+            del self._rubric_of[next(iter(self._rubric_of))]
+        self._rubric_of[id(question)] = (question, rubric)
+        return rubric
+
+    def _rubric_for(self, question: Question) -> Rubric:
         rubric = self.rubrics[question.topic].for_kind(question.kind)
         fitting = [c.for_medium(question.medium) for c in rubric.criteria
                    if c.fits(question.medium)]

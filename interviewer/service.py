@@ -34,6 +34,10 @@ ModelFactory = Callable[[str], InterviewModel]
 # (~1 µs for a 375-character answer, where a Python loop over its characters took ~90 µs)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 DeltaSink = Callable[[str], Awaitable[None]]
+# A clarifying or closing question is a sentence or two typed into a one-line box: past
+# this it is almost surely an answer pasted into the wrong box, which the candidate should
+# hear about rather than see stored (or cut) as a question.
+MAX_QUESTION_CHARS = 2_000
 log = logging.getLogger(__name__)
 
 
@@ -112,6 +116,16 @@ class Interviews:
             raise BadAnswer(f"the {what} contains control characters; paste it as plain text")
         return text
 
+    def validate_question(self, text: str) -> str:
+        """A clarifying or closing question: checked like an answer, and refused whole, never
+        cut, past `MAX_QUESTION_CHARS`."""
+        text = self.validate_answer(text, "question")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise BadAnswer(f"the question is {len(text):,} characters; the limit for a "
+                            f"question is {MAX_QUESTION_CHARS:,}. Shorten it and ask again, "
+                            "or put the rest in your answer")
+        return text
+
     def submit(self, interview_id: str, text: str, turn: int | None = None,
                record: Record | None = None) -> bool:
         """Store an answer to the open interviewer turn; False when it repeats a stored one.
@@ -147,7 +161,7 @@ class Interviews:
         question's scenario facts, the same whichever model runs the interview, and the
         turn stays open: asking never uses up the answer.
         """
-        text = self.validate_answer(text, "question")
+        text = self.validate_question(text)
         record = self.store.load(interview_id)
         open_seq = _open_turn_seq(record)
         if open_seq is None:
@@ -164,7 +178,7 @@ class Interviews:
         """Store the candidate's question about the role, asked after the close, then store
         and return the interviewer's reply from `conversation.yaml`, so the finished page,
         the scorecard and the exports keep the whole conversation."""
-        text = " ".join(self.validate_answer(text, "question").split())
+        text = " ".join(self.validate_question(text).split())
         record = self.store.load(interview_id)
         if not record.state.finished:
             raise NotAwaitingAnswer("questions about the role come at the end: finish the "

@@ -47,6 +47,8 @@ O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "
                   "ft:gpt-4o", "ft:gpt-4.1")
 MESSAGE_OVERHEAD = 3  # tokens the chat format adds around each message
 REPLY_PRIMING = 3  # tokens that prime the assistant's reply
+STATIC_COUNTS = 4096  # system messages kept counted: the library's questions x levels x kinds
+_static_counts: dict[tuple[str, str], int] = {}
 
 
 class TokenizerFileError(RuntimeError):
@@ -91,13 +93,27 @@ def encoding_name_for(model: str) -> str:
     return "o200k_base" if bare.startswith(O200K_PREFIXES) else "cl100k_base"
 
 
-@lru_cache(maxsize=2048)  # the static part of every prompt repeats across turns
+@lru_cache(maxsize=2048)  # a turn's prompt is counted to fit it, then again to send it
 def count_tokens(text: str, model: str) -> int:
     """Tokens in `text` for `model`; special-token text counts as plain text."""
     return len(get_encoding(encoding_name_for(model)).encode(text, disallowed_special=()))
 
 
+def count_static(text: str, model: str) -> int:
+    """`count_tokens` for text that repeats across turns (a system message: role, rubric,
+    question, anchors), kept by content rather than in the LRU, where each turn's new text
+    evicted it: re-counting the grader's (~4,300 tokens) cost about 1 ms every time."""
+    key = (encoding_name_for(model), text)  # the text is the one prompts.py keeps: no copy
+    tokens = _static_counts.get(key)
+    if tokens is None:
+        if len(_static_counts) >= STATIC_COUNTS:
+            del _static_counts[next(iter(_static_counts))]  # the oldest
+        tokens = _static_counts[key] = count_tokens.__wrapped__(text, model)
+    return tokens
+
+
 def count_messages(messages: list[dict[str, str]], model: str) -> int:
     """Prompt tokens for a chat request, including the chat format's own overhead."""
-    return REPLY_PRIMING + sum(MESSAGE_OVERHEAD + count_tokens(m["content"], model)
-                               for m in messages)
+    return REPLY_PRIMING + sum(
+        MESSAGE_OVERHEAD + (count_static if m["role"] == "system" else count_tokens)(
+            m["content"], model) for m in messages)
