@@ -4,6 +4,7 @@ number of round trips is what a turn pays on PostgreSQL, and it must not creep b
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,3 +157,39 @@ def test_an_answered_turn_sends_a_bounded_number_of_statements(
     assert statements["COMMIT"] <= COMMITS_PER_ANSWER[dialect], statements
     if dialect == "postgresql":  # each load of the interview is one statement
         assert statements["SELECT * FROM"] == 0, statements
+
+
+def test_the_rate_window_admits_exactly_its_limit_from_racing_processes(backend: str) -> None:
+    """The window is one statement on PostgreSQL: it must still serialise one client's
+    requests across stores (processes). Six stores ask at the same moment, for client
+    after client, each allowed one request a minute: exactly one of the six gets through."""
+    stores = [Store(backend) for _ in range(6)]
+    start = threading.Barrier(len(stores))
+    admitted: Counter[str] = Counter()
+
+    def hammer(store: Store) -> None:
+        for n in range(25):
+            start.wait()
+            if store.rate_log.retry_after(f"10.0.0.{n}", 1, now=1000.0) is None:
+                admitted[f"10.0.0.{n}"] += 1
+
+    threads = [threading.Thread(target=hammer, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert admitted == {f"10.0.0.{n}": 1 for n in range(25)}
+    assert stores[0].rate_log.retry_after("10.0.0.0", 1, now=1030.0) == 30  # oldest at 1000
+    for s in stores:
+        s.close()
+
+
+def test_the_rate_window_sweeps_clients_that_went_quiet(backend: str) -> None:
+    store = Store(backend)
+    store.rate_log.retry_after("quiet", 10, now=0.0)
+    for _ in range(499):  # the 500th request sweeps every client's expired rows
+        store.rate_log.retry_after("busy", 10**6, now=100.0)
+    row = store.db.fetchone("SELECT COUNT(*) AS n FROM rate_events WHERE client = ?",
+                            ("quiet",))
+    assert row["n"] == 0
+    store.close()
