@@ -34,6 +34,10 @@ ModelFactory = Callable[[str], InterviewModel]
 # (~1 µs for a 375-character answer, where a Python loop over its characters took ~90 µs)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 DeltaSink = Callable[[str], Awaitable[None]]
+# A clarifying or closing question is a sentence or two typed into a one-line box: past
+# this it is almost surely an answer pasted into the wrong box, which the candidate should
+# hear about rather than see stored (or cut) as a question.
+MAX_QUESTION_CHARS = 2_000
 log = logging.getLogger(__name__)
 
 
@@ -112,6 +116,16 @@ class Interviews:
             raise BadAnswer(f"the {what} contains control characters; paste it as plain text")
         return text
 
+    def validate_question(self, text: str) -> str:
+        """A clarifying or closing question: checked like an answer, and refused whole, never
+        cut, past `MAX_QUESTION_CHARS`."""
+        text = self.validate_answer(text, "question")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise BadAnswer(f"the question is {len(text):,} characters; the limit for a "
+                            f"question is {MAX_QUESTION_CHARS:,}. Shorten it and ask again, "
+                            "or put the rest in your answer")
+        return text
+
     def submit(self, interview_id: str, text: str, turn: int | None = None,
                record: Record | None = None) -> bool:
         """Store an answer to the open interviewer turn; False when it repeats a stored one.
@@ -147,7 +161,7 @@ class Interviews:
         question's scenario facts, the same whichever model runs the interview, and the
         turn stays open: asking never uses up the answer.
         """
-        text = self.validate_answer(text, "question")
+        text = self.validate_question(text)
         record = self.store.load(interview_id)
         open_seq = _open_turn_seq(record)
         if open_seq is None:
@@ -164,7 +178,7 @@ class Interviews:
         """Store the candidate's question about the role, asked after the close, then store
         and return the interviewer's reply from `conversation.yaml`, so the finished page,
         the scorecard and the exports keep the whole conversation."""
-        text = " ".join(self.validate_answer(text, "question").split())
+        text = " ".join(self.validate_question(text).split())
         record = self.store.load(interview_id)
         if not record.state.finished:
             raise NotAwaitingAnswer("questions about the role come at the end: finish the "
@@ -205,14 +219,14 @@ class Interviews:
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
             model = self.models(record.model)
-            state = record.state
-            await self._grade(record, model)
-            if ask and not state.finished and engine.awaiting_answer(state) is None:
-                await self._next_turn(interview_id, state, model, on_delta)
-            return self.store.load(interview_id)
+            record = await self._grade(record, model)
+            if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
+                record = await self._next_turn(record, model, on_delta)
+            return record  # as written under the lease: no need to read it back
 
-    async def _grade(self, record: Record, model: InterviewModel) -> None:
-        """Grade the newest ungraded answer; store the grade, and its cost on that answer."""
+    async def _grade(self, record: Record, model: InterviewModel) -> Record:
+        """Grade the newest ungraded answer; store the grade, and its cost on that answer.
+        Returns the record with both."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
             _share_spend(model, self.store)
             model.resume_spend(record.id, record.usage.total_tokens)
@@ -224,20 +238,22 @@ class Interviews:
             log.exception("grading failed for interview %s", record.id)
             grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
-            return
+            return record
         self.store.save_grade(record.id, grade, usage_seq=record.turns[-1].seq)
         record.state.grades[grade.question_id] = grade
+        return replace(record, turns=[*record.turns[:-1],
+                                      replace(record.turns[-1], usage=grade.usage)])
 
-    async def _next_turn(self, interview_id: str, state: State, model: InterviewModel,
-                         on_delta: DeltaSink | None) -> None:
+    async def _next_turn(self, record: Record, model: InterviewModel,
+                         on_delta: DeltaSink | None) -> Record:
+        state = record.state
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            self._close(interview_id, state)
-            return
-        text = await self._phrase(state, step, model, interview_id, on_delta)
-        usage = model.turn_usage(interview_id) if isinstance(model, Metered) else None
-        self.store.add_turn(interview_id, len(state.turns), engine.interviewer_turn(step, text),
-                            usage)
+            return self._close(record)
+        text = await self._phrase(state, step, model, record.id, on_delta)
+        usage = model.turn_usage(record.id) if isinstance(model, Metered) else None
+        return _appended(record, self.store.add_turn(
+            record.id, len(state.turns), engine.interviewer_turn(step, text), usage))
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -253,16 +269,17 @@ class Interviews:
         """End the interview now; an answer already stored is still graded."""
         async with self._lock(interview_id):
             record = self.store.load(interview_id)
-            await self._grade(record, self.models(record.model))
-            self._close(interview_id, record.state)
-            return self.store.load(interview_id)
+            record = await self._grade(record, self.models(record.model))
+            return self._close(record)
 
-    def _close(self, interview_id: str, state: State) -> None:
+    def _close(self, record: Record) -> Record:
         """End the interview with the interviewer's close, the same words for every model."""
-        close = engine.closing_turn(state)
+        close = engine.closing_turn(record.state)
         if close is not None:
-            self.store.add_turn(interview_id, len(state.turns), close)
-        self.store.finish(interview_id)
+            record = _appended(record, self.store.add_turn(record.id, len(record.state.turns),
+                                                           close))
+        self.store.finish(record.id)
+        return replace(record, state=replace(record.state, finished=True))
 
     def scorecard(self, interview_id: str) -> Scorecard:
         """The scorecard; its usage is the whole interview's: every question asked and every
@@ -282,6 +299,12 @@ class Interviews:
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
                        total=len(record.state.plan.question_ids),
                        started_at=stored.seen_at or stored.created_at)
+
+
+def _appended(record: Record, stored: StoredTurn) -> Record:
+    """The record with a turn just stored added at its end, as a fresh load would show it."""
+    state = replace(record.state, turns=[*record.state.turns, stored.turn])
+    return replace(record, state=state, turns=[*record.turns, stored])
 
 
 def _main(record: Record) -> list[StoredTurn]:

@@ -137,7 +137,8 @@ def test_api_clarification_reveals_a_fact_and_leaves_the_question_open(client: T
 
 @pytest.mark.parametrize(("body", "code", "message"), [
     ({"text": "   "}, 422, "the question is empty"),
-    ({"text": "x" * 20_001}, 413, "the question is 20,001 characters"),
+    ({"text": "x" * 2_001}, 422, "text: String should have at most 2000 characters"),
+    ({"text": "x" * 20_001}, 422, "text: String should have at most 2000 characters"),
     ({"text": "ok?", "extra": 1}, 422, "extra"),
 ])
 def test_api_clarification_rejects_bad_input_with_a_reason(client: TestClient, body: dict,

@@ -197,3 +197,61 @@ def test_a_warning_word_far_from_the_cue_does_not_hide_the_flag() -> None:
     near = answer.replace("including full raw payloads", "never including full raw payloads")
     assert not any(h.id == "personal-data-exposed"
                    for h in grade_answer(_request("system-architecture", near)).red_flags)
+
+
+# Harmful designs said in general words, not in any one question's vocabulary: each caps every
+# criterion the topic owns and holds the answer to 1.5 whatever else it says well.
+GENERIC_HARM = [
+    ("forced-by-mandate", "platform-strategy",
+     "Every team moves its pipelines to the new platform by the end of March, with no "
+     "exceptions, and the old build servers are switched off that day. Each team gets a "
+     "migration guide and a channel for questions, and we track progress weekly."),
+    ("changed-without-notice", "rate-limiting",
+     "We apply the new per-tenant quotas without notice, because an announcement just starts "
+     "a negotiation. Quotas come from each tenant's observed peak, with a token bucket per "
+     "tenant and a burst allowance of twice the sustained rate."),
+    ("no-safety-net", "system-architecture",
+     "To remove load from the token service we turn off the revocation check and keep "
+     "sessions valid for ninety days. The gateway then validates signed tokens locally, which "
+     "cuts latency to a few milliseconds per request."),
+]
+
+
+@pytest.mark.parametrize(("flag", "topic", "answer"), GENERIC_HARM)
+def test_a_harmful_design_in_general_words_sinks_the_answer(flag: str, topic: str,
+                                                            answer: str) -> None:
+    grade = grade_answer(_request(topic, answer))
+    hit = next(h for h in grade.red_flags if h.id == flag)
+    assert hit.quote in answer
+    topic_grades = [c for c in grade.criteria if c.id not in ("structure", "trade-offs")]
+    assert all(c.score <= hit.cap for c in topic_grades)
+    assert grade.overall <= 1.5
+
+
+def test_a_promise_of_exactly_once_delivery_is_flagged_and_quoted() -> None:
+    answer = ("Our webhook system guarantees exactly once delivery, so merchants never need to "
+              "check for duplicates. Each event goes to a queue and a worker posts it to the "
+              "merchant's endpoint, retrying with backoff when the endpoint is down.")
+    grade = grade_answer(_request("system-architecture", answer))
+    hit = next(h for h in grade.red_flags if h.id == "exactly-once-promise")
+    assert hit.quote == answer.split(". ")[0] + "."
+    assert next(c for c in grade.criteria if c.id == "components-and-data-flow").score <= 2
+
+
+@pytest.mark.parametrize(("topic", "answer"), [
+    # the cue's words in another order say something else
+    ("observability", "On-call can post a status notice without approval once the error "
+                      "budget alert fires, and the incident lead updates it every thirty "
+                      "minutes."),
+    ("system-architecture", "After an outage we hold a review without blame, and the on-call "
+                            "rotation stopped complaining once pages fell by half."),
+    # the candidate rejects the harmful option
+    ("system-architecture", "I rejected exactly once delivery as a promise: we deliver at "
+                            "least once and every event carries an id merchants deduplicate "
+                            "on."),
+    ("platform-strategy", "We never force an upgrade on a team; the old pipeline keeps "
+                          "running until the last team has moved on its own schedule."),
+])
+def test_reordered_or_rejected_cues_raise_no_red_flag(topic: str, answer: str) -> None:
+    grade = grade_answer(_request(topic, answer))
+    assert grade.red_flags == [], [h.quote for h in grade.red_flags]

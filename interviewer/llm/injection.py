@@ -7,7 +7,7 @@ import re
 import secrets
 
 from interviewer.offline import INJECTION_FLAG
-from interviewer.offline.lexicon import is_instruction_to_grader
+from interviewer.offline.injection import is_instruction_to_grader
 from interviewer.offline.text import split_sentences
 
 __all__ = ["INJECTION_FLAG", "fence", "injected_spans", "new_tag"]

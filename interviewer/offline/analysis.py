@@ -20,6 +20,7 @@ from interviewer.offline.lexicon import (
     CONTRAST,
     DECISION,
     EVERYDAY_WORDS,
+    FRAGMENT_REASON,
     FUNCTION_WORDS,
     HEDGE,
     PADDING,
@@ -42,11 +43,6 @@ from interviewer.offline.matching import (
 from interviewer.offline.text import Sentence, stem, words
 from interviewer.speech.delivery import load_rules, without_fillers
 
-# A fragment that carries a reason, a condition or a number: "pick 2 teams with the worst
-# upkeep", "teams own their schemas so the centre is no bottleneck".
-_FRAGMENT_REASON = re.compile(
-    r"\b(?:so|to|because|since|if|when|unless|until|once|before|after|instead of|rather than|"
-    r"but|while)\b|\d", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"[,;/|\u2022]|\s[-\u2013\u2014]\s|\band\b")
 _PLATFORM_STEMS = frozenset(stem(w) for w in PLATFORM_WORDS)
 _EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY_WORDS)
@@ -57,7 +53,7 @@ MIN_SUBSTANCE_FACTOR = 0.2
 VAGUE_IN_GENERIC = 4.0  # weight of the abstract-word share in the answer's generic score
 TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
 MIN_SIZE_FACTOR = 0.7
-MAX_SIZE_FACTOR = 1.3
+MAX_SIZE_FACTOR = 1.0  # a long (run-on) sentence counts once: length is not substance
 
 # What one question word says about a sentence being on the question's scenario: a word that
 # singles the scenario out counts 1, a platform or role word ("api", "engineers") half, an
@@ -198,7 +194,7 @@ def fragment_quality(text: str, ws: list[str], quality: float, names_mechanism: 
     parts = [len(p.split()) for p in _LIST_SEPARATORS.split(text) if p.strip()]
     if len(parts) >= 4 and sum(k <= 3 for k in parts) * 2 >= len(parts):
         return quality
-    return REASONED_FRAGMENT if _FRAGMENT_REASON.search(text) else quality
+    return REASONED_FRAGMENT if FRAGMENT_REASON.search(text) else quality
 
 
 def question_stems(question_text: str, strong_answer: list[str]) -> frozenset[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from interviewer.offline.analysis import Analysed, Reading
+from interviewer.offline.lexicon import FRAMING_STARTS
 from interviewer.offline.matching import CompiledCriterion
 
 STRUCTURE = "structure"
@@ -22,8 +23,6 @@ SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's or
 FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
 BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list items
 THRESHOLDS = {"topic": (0.8, 1.8, 3.9), STRUCTURE: (0.8, 1.8, 3.7), TRADE_OFFS: (0.8, 1.8, 3.5)}
-_FRAMING = ("user", "custom", "team", "develop", "goal", "problem", "need", "merchant", "analyst",
-            "engin", "partner", "client", "caller")
 
 
 def kind_of(crit: CompiledCriterion) -> str:
@@ -95,7 +94,7 @@ def _structure(t: Tally, reading: Reading, blocks: int) -> None:
     sentences = reading.sentences
     signposts = [i for i, s in enumerate(sentences) if s.signpost and s.quality >= 0.6]
     opening = [i for i, s in enumerate(sentences[:2])
-               if s.on_topic and any(st.startswith(_FRAMING) for st in s.content)]
+               if s.on_topic and any(st.startswith(FRAMING_STARTS) for st in s.content)]
     t.extra = (SIGNPOST_CREDIT * min(3, len(signposts)) + FRAMING_CREDIT * bool(opening)
                + BLOCKS_CREDIT * (blocks >= 3))
     for i in signposts[:3] + opening[:1]:

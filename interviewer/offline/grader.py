@@ -4,6 +4,7 @@ quoting the sentences that earned the score."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
@@ -20,6 +21,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
+from interviewer.offline.off_topic import proposes_nothing
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
@@ -36,11 +38,15 @@ MAX_EVIDENCE = 3
 SOLID_SUBSTANCE = 0.5  # a sentence this substantive can stand as evidence on its own
 # (coverage below, overall ceiling): how far an answer that covers little of the outline can go
 OUTLINE_CEILINGS = ((0.25, 1.5),)
+ESSAY_CEILING = 1.5  # an essay in which nobody acts on the scenario (off_topic.py)
 # ...unless the answer both acts on the scenario (mean engagement at least this) and explains
 # this many of the topic's own concepts: a real answer in the candidate's own words (a story,
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
 OWN_WORDS_ENGAGED = 0.55
 OWN_WORDS_CONCEPTS = 3
+# mean engagement of an answer that acts on the scenario in most sentences (honest
+# answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
+ACTS_THROUGHOUT = 0.75
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -177,6 +183,18 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
     return engaged >= OWN_WORDS_ENGAGED and len(concepts) >= OWN_WORDS_CONCEPTS
 
 
+def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
+    """An answer that acts on the scenario and explains several of the topic's concepts is not
+    off the question, however few of the question's own words it uses: a strong answer in
+    plain everyday words is read as partly relevant (held to 2), not off-topic (held to 1).
+    Only when most sentences act: a strong answer padded with essays stays off-topic."""
+    sentences = reading.sentences
+    if (reading.relevance < OFF_TOPIC_RELEVANCE and in_own_words(rubric, reading)
+            and sum(s.engaged for s in sentences) / len(sentences) >= ACTS_THROUGHOUT):
+        return replace(reading, relevance=OFF_TOPIC_RELEVANCE)
+    return reading
+
+
 def outline_ceiling(request: GradeRequest, reading: Reading,
                     rubric: CompiledRubric | None = None) -> float | None:
     """A fluent answer that covers little of what a strong answer covers is not a hire: an
@@ -274,7 +292,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = read_answer(answer, rubric, asked)
+    reading = _own_words_on_topic(read_answer(answer, rubric, asked), rubric)
     blocks = _blocks(answer, reading)
     own = {ci: _grade_criterion(ci, c, reading, blocks)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
@@ -285,9 +303,16 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
     ceiling = outline_ceiling(request, reading, rubric)
+    essay = proposes_nothing(answer, reading)
+    if essay:
+        ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
     flags, notes = _flags_and_notes(reading)
+    if essay and OFF_TOPIC_FLAG not in flags:
+        flags.append(OFF_TOPIC_FLAG)
+        notes.append("It describes the subject instead of answering the question: nothing in "
+                     "it proposes, decides or measures what the question asks for.")
     if cut:
         notes.append(f"Only the first {MAX_SENTENCES} sentences of an answer are graded; "
                      "the rest of a longer one earned no credit.")

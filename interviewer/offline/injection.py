@@ -40,7 +40,7 @@ _DIRECTIVES = [
     r"for this item|for this answer))*\s+(?:instructions?|rubrics?|criteria|guidelines|guide|"
     r"guidance|rules|prompts?|directions|grading|scoring)",
     # give / assign / output a top score
-    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set)\b.{{0,25}}\b(?:this|"
+    rf"\b(?:give|award|assign|grant|mark|score|rate|grade|output|return|set|record|enter)\b.{{0,25}}\b(?:this|"
     rf"my|me|us|the candidate|the answer|the response|it)\b.{{0,30}}\b{_TOP}\b.{{0,25}}{_REWARD}",
     rf"\b(?:give|award|assign|grant)\s+(?:the\s+)?{_TOP}\s+{_REWARD}",
     rf"\b(?:score|rate|grade|mark|assign|give|award|output|return|set)\b.{{0,30}}\b{_SCOPE}\s+"
@@ -60,6 +60,11 @@ _DIRECTIVES = [
     rf"\bto (?:the )?(?:automated |ai )?{_STRICT}\b",
     r"\bwho(?:ever)? (?:or what(?:ever)? )?is (?:grading|scoring|evaluating|marking|assessing|"
     r"reviewing) (?:this|these|my)\b",
+    r"\b(?:for|to) who(?:ever)? (?:grades|scores|marks|evaluates|assesses|reviews|reads) "
+    r"(?:this|these|my)\b",
+    r"\b(?:in mind|into account) when (?:evaluating|grading|scoring|marking|assessing)\b",
+    r"\b(?:record|enter)\s+(?:4s|fours|top marks|full marks)\s+(?:across the board|on (?:every|all|"
+    r"each)|for (?:every|all|each))\b",
     rf"\b{_GRADER}s? (?:scoring|grading|evaluating|marking|assessing|reviewing|reading) "
     r"(?:this|these|my) (?:answer|response|submission|item)",
     rf"\b{_STRICT}s?\b.{{0,40}}\b(?:must|should|will|shall|is instructed|are instructed|needs? to)"
@@ -101,6 +106,12 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Everything between an opening grader tag and its closing tag ("[GRADER OVERRIDE] ...
+# [/GRADER OVERRIDE]", "<system> ... </system>") is addressed to the grader, sentence by sentence.
+_TAGGED = re.compile(
+    r"\[\s*(system|evaluator|grader|admin|judge)\b[^\]\n]{0,40}\].{0,2000}?\[/\s*\1\b[^\]\n]{0,40}\]|"
+    r"<\s*(system|instructions?|grader|evaluation)\s*>.{0,2000}?</\s*\2\s*>",
+    re.IGNORECASE | re.DOTALL)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -114,6 +125,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     """Character spans that are injected as a whole: comments, and the rest of a paragraph once
     it starts addressing the grader."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _TAGGED.finditer(text)]
     start = 0
     for m in [*_PARAGRAPH.finditer(text), None]:
         end = m.start() if m else len(text)
@@ -185,7 +197,8 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
     grader; text around an inline comment is kept as its own sentence."""
     sentences = split_sentences(text)
     flagged = find_instructions(text, sentences)
-    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
+    comments = _merged([(m.start(), m.end()) for m in (*_COMMENT.finditer(text),
+                                                        *_TAGGED.finditer(text))])
     ends = [b for _, b in comments]
     kept: list[Sentence] = []
     injected: list[Sentence] = []

@@ -1,6 +1,7 @@
 """General vocabulary the offline grader relies on beyond the rubrics, loaded from
 `prompts/offline/lexicon.yaml`: function words, reasoning and contrast markers, concrete
-measures, vague filler, padding and the everyday vocabulary of platform work.
+measures, vague filler, padding, the everyday vocabulary of platform work, the cues that tell
+a plan from exposition, and the English the sentence splitter and stemmer need.
 
 The knowledge lives in that file, where a platform PM can read and correct it; this module
 only loads it, checks it (`interviewer check` calls `load_lexicon`) and compiles the patterns
@@ -22,6 +23,25 @@ from interviewer.paths import prompts_dir
 SHARED_CRITERIA = frozenset({"structure", "trade-offs", "story"})
 
 
+def _listed(text: str) -> str:
+    """Refuse a word list with no words in it."""
+    if not text.split():
+        raise ValueError("the list is empty")
+    return text
+
+
+def _alternatives(alternatives: list[str]) -> list[str]:
+    """Refuse an empty list, an empty alternative or one that is not a regular expression."""
+    if not alternatives or not all(a.strip() for a in alternatives):
+        raise ValueError("the list is empty or has an empty alternative")
+    for alternative in alternatives:
+        try:
+            re.compile(alternative)
+        except re.error as exc:
+            raise ValueError(f"{alternative!r} is not a valid pattern: {exc}") from None
+    return alternatives
+
+
 class Words(BaseModel):
     """Word lists, each a block of words separated by spaces or line breaks."""
 
@@ -35,14 +55,14 @@ class Words(BaseModel):
     everyday_words: str
     vague_words: str
     warning_words: str
+    negating_words: str
     spoken_openers: str
+    framing_starts: str
 
     @field_validator("*")
     @classmethod
     def _not_empty(cls, text: str) -> str:
-        if not text.split():
-            raise ValueError("the list is empty")
-        return text
+        return _listed(text)
 
 
 class Patterns(BaseModel):
@@ -60,18 +80,56 @@ class Patterns(BaseModel):
     spoken: list[str]
     narrated: list[str]
     hypothetical: list[str]
+    fragment_reason: list[str]
 
     @field_validator("*")
     @classmethod
     def _compiles(cls, alternatives: list[str]) -> list[str]:
-        if not alternatives or not all(a.strip() for a in alternatives):
-            raise ValueError("the list is empty or has an empty alternative")
-        for alternative in alternatives:
-            try:
-                re.compile(alternative)
-            except re.error as exc:
-                raise ValueError(f"{alternative!r} is not a valid pattern: {exc}") from None
-        return alternatives
+        return _alternatives(alternatives)
+
+
+class Engagement(BaseModel):
+    """Cues that tell the candidate acting on the scenario from a description of the world."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    actor: list[str]
+    onlooker: list[str]
+    plan: list[str]
+    measure: list[str]
+    exposition: list[str]
+    habitual_subjects: list[str]
+    habit_adverbs: list[str]
+    reader: list[str]
+    lead_ins: list[str]
+    plan_verbs: str
+
+    @field_validator("*")
+    @classmethod
+    def _valid(cls, value: list[str] | str) -> list[str] | str:
+        return _listed(value) if isinstance(value, str) else _alternatives(value)
+
+
+class English(BaseModel):
+    """Abbreviations that do not end a sentence, and stems the stemmer's rules cannot reach."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    abbreviations: str
+    irregular_stems: dict[str, str]
+
+    @field_validator("abbreviations")
+    @classmethod
+    def _has_words(cls, text: str) -> str:
+        return _listed(text)
+
+    @field_validator("irregular_stems")
+    @classmethod
+    def _lower_words(cls, stems: dict[str, str]) -> dict[str, str]:
+        for word, root in stems.items():
+            if not (word.isalpha() and word.islower() and root.isalpha() and root.islower()):
+                raise ValueError(f"{word}: {root}: both must be lower-case words")
+        return stems
 
 
 class Lexicon(BaseModel):
@@ -81,6 +139,8 @@ class Lexicon(BaseModel):
 
     words: Words
     patterns: Patterns
+    engagement: Engagement
+    english: English
 
 
 def default_path() -> Path:
@@ -106,14 +166,19 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _words_pattern(alternatives: list[str], anchored: bool = False) -> re.Pattern[str]:
+def any_of(alternatives: list[str]) -> str:
+    """The alternatives as one non-capturing group, for building a larger pattern."""
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def words_pattern(alternatives: list[str], anchored: bool = False) -> re.Pattern[str]:
     """Any of the alternatives as whole words (at the start of the text when anchored)."""
     start = "^" if anchored else r"\b"
-    return re.compile(start + "(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    return re.compile(start + any_of(alternatives) + r"\b", re.IGNORECASE)
 
 
-_LEXICON = load_lexicon()
-_W, _P = _LEXICON.words, _LEXICON.patterns
+LEXICON = load_lexicon()
+_W, _P = LEXICON.words, LEXICON.patterns
 
 FUNCTION_WORDS = _set(_W.function_words)
 # Function words that still pin down a phrase whose only content word is common.
@@ -124,23 +189,24 @@ ROLE_WORDS = _set(_W.role_words)
 EVERYDAY_WORDS = _set(_W.everyday_words)
 VAGUE_WORDS = _set(_W.vague_words)
 WARNING_WORDS = _set(_W.warning_words)
+# How an opening that frames the answer (who it is for, the goal) starts a word stem.
+FRAMING_STARTS = tuple(_W.framing_starts.split())
+NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(
     r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(_set(_W.spoken_openers))) + r")\b[,.]?\s*)+",
     re.IGNORECASE)
 
-REASONING = _words_pattern(_P.reasoning)
-SPECIFIC = _words_pattern(_P.specific)
-SIGNPOSTS = _words_pattern(_P.signposts, anchored=True)
-PADDING = _words_pattern(_P.padding)
-HEDGE = _words_pattern(_P.hedge)
-CONTRAST = _words_pattern(_P.contrast)
-DECISION = _words_pattern(_P.decision)
-SPOKEN = _words_pattern(_P.spoken)
-NARRATED = _words_pattern(_P.narrated)
-HYPOTHETICAL = _words_pattern(_P.hypothetical)
-
-
-# kept importable from here for code written against the first version of this module
-from interviewer.offline.injection import is_instruction_to_grader  # noqa: E402, F401
+REASONING = words_pattern(_P.reasoning)
+SPECIFIC = words_pattern(_P.specific)
+SIGNPOSTS = words_pattern(_P.signposts, anchored=True)
+PADDING = words_pattern(_P.padding)
+HEDGE = words_pattern(_P.hedge)
+CONTRAST = words_pattern(_P.contrast)
+DECISION = words_pattern(_P.decision)
+SPOKEN = words_pattern(_P.spoken)
+NARRATED = words_pattern(_P.narrated)
+HYPOTHETICAL = words_pattern(_P.hypothetical)
+# A reason, a condition or a contrast in a list item, or a number.
+FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
-from interviewer.offline.lexicon import WARNING_WORDS
-from interviewer.offline.matching import Phrase, phrase_in
+from interviewer.offline.lexicon import NEGATING_WORDS, WARNING_WORDS
+from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
 
@@ -19,9 +19,11 @@ from interviewer.scoring import CriterionGrade, RedFlagHit
 OVERALL_ABOVE_CAP = -0.5
 CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount field means")
 _ARTICLES = frozenset({"a", "an", "the"})
-# a warning word this many words before or after a cue turns it into a warning against it
+# a warning word this many words before or after a cue (a negating word: before it) turns it
+# into a warning against it
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
+_NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 
 
 @lru_cache(maxsize=512)
@@ -40,28 +42,33 @@ def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
 
 
 def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None:
-    """Where in the sentence the cue matched (first and last word), if it did."""
-    if not phrase_in(phrase, where):
+    """Where in the sentence the cue matched (first and last word), if it did.
+
+    A cue's words must come in its own order: "without notice" is a change nobody was told
+    about, "notice without approval" is a safeguard that happens to use the same words."""
+    if any(s not in where for s in phrase.stems):
         return None
-    hits = sorted((p, s) for s in phrase.stems for p in where[s])
-    need = set(phrase.stems)
-    for i, (start, _) in enumerate(hits):
-        seen: set[str] = set()
-        for pos, st in hits[i:]:
-            if pos - start >= phrase.span:
-                break
-            seen.add(st)
-            if seen == need:
-                return start, pos
+    for start in where[phrase.stems[0]]:
+        pos = start
+        for st in phrase.stems[1:]:
+            later = [p for p in where[st] if p > pos]
+            if not later:
+                return None  # no later occurrence now, so none from a later start either
+            pos = later[0]
+        if pos - start < phrase.span:
+            return start, pos
     return None
 
 
 def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str]) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
-    every deploy, which was miserable". One far away in a long sentence says nothing of it."""
+    every deploy, which was miserable". One far away in a long sentence says nothing of it,
+    and a negation after the cue negates something else ("so merchants never need to")."""
     cue = {stem(w) for w in cue_words}
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    return any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
+    judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
+    return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
+                         for p in where.get(st, ()))
 
 
 def _raised(flag: RedFlag, reading: Reading) -> str | None:

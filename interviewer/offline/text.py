@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_ABBREVIATIONS = frozenset({
-    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "approx", "incl", "eg", "ie", "cf",
-    "no", "nos", "fig", "inc", "ltd", "co", "jr", "sr", "st", "est", "dept", "min", "max",
-})
+from interviewer.offline.lexicon import LEXICON
+
+ENGLISH = LEXICON.english
+
+_ABBREVIATIONS = frozenset(ENGLISH.abbreviations.split())
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break.
 # `(?<!\s)` starts the line-break branch only where a run of whitespace starts, so a long run
 # with no line break in it is scanned once, not once from every position inside it.
@@ -119,23 +120,8 @@ _STEP2 = (  # longest first; each replaces the suffix with what follows it
     ("ates", ""), ("ate", ""), ("ant", ""), ("ent", ""), ("ism", ""), ("ist", ""),
     ("ly", ""),
 )
-_IRREGULAR = {
-    "broke": "break", "broken": "break", "paid": "pay", "built": "build", "ran": "run",
-    "chose": "choos", "chosen": "choos", "choice": "choos", "spent": "spend", "lost": "los",
-    "sold": "sell", "bought": "buy", "gave": "giv", "given": "giv", "made": "mak",
-    "sat": "sit", "saw": "see", "seen": "see", "took": "tak", "taken": "tak", "wrote": "writ",
-    "written": "writ", "went": "go", "gone": "go", "told": "tell", "thought": "think",
-    "brought": "bring", "kept": "keep", "left": "leav", "felt": "feel", "met": "meet",
-    "led": "lead", "held": "hold", "fell": "fall", "grew": "grow", "grown": "grow",
-    "knew": "know", "known": "know", "began": "begin", "begun": "begin", "spoke": "speak",
-    "spoken": "speak", "stood": "stand", "understood": "understand",
-    "shown": "show", "hid": "hid", "hidden": "hid", "sent": "send", "meant": "mean",
-    "dealt": "deal", "caught": "catch", "taught": "teach", "sought": "seek", "won": "win",
-    "data": "data", "analysis": "analys", "analyses": "analys", "criteria": "criterion",
-    "children": "child", "people": "person", "indices": "index", "apis": "api", "sdks": "sdk",
-    "use": "use", "uses": "use", "used": "use", "using": "use", "retention": "retain",
-    "slos": "slo", "slas": "sla", "slis": "sli", "kpis": "kpi", "okrs": "okr",
-}
+# Word forms the rules cannot reach (prompts/offline/lexicon.yaml, `english:`).
+_IRREGULAR = ENGLISH.irregular_stems
 
 
 def _has_vowel(s: str) -> bool:

@@ -13,7 +13,7 @@ from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name
 from interviewer.scoring import Scorecard, Usage
-from interviewer.service import BadAnswer, Current, NotAwaitingAnswer
+from interviewer.service import MAX_QUESTION_CHARS, BadAnswer, Current, NotAwaitingAnswer
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
 from interviewer.taxonomy import Area, Level, Topic
@@ -92,7 +92,7 @@ class AnswerBody(StrictBody):
 
 class ClarifyBody(StrictBody):
     text: str = Field(description="a clarifying question about the current question's scenario",
-                      json_schema_extra=TEXT_SCHEMA)
+                      max_length=MAX_QUESTION_CHARS, json_schema_extra=TEXT_SCHEMA)
 
 
 class ClarificationOut(BaseModel):

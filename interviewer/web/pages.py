@@ -173,7 +173,8 @@ async def answer(request: Request, interview_id: str, service: ServiceDep, calle
 
 def _refused(request: Request, service: ServiceDep, record: Record, exc: Exception,
              **extra: Any) -> Response:
-    """The interview page again, with why a question the candidate asked was not taken."""
+    """The interview page again, with why a question the candidate asked was not taken and
+    what they typed still in its box (`clarify_draft` or `ask_draft` in `extra`)."""
     context = {**views.interview_context(service, record), "draft": "",
                "error": str(exc)[0].upper() + str(exc)[1:], "notice": None,
                "stream_url": None, **extra}
@@ -190,7 +191,7 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
     try:
         service.clarify(interview_id, text)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        return _refused(request, service, record, exc)
+        return _refused(request, service, record, exc, clarify_draft=text)
     return _see_other(f"/interviews/{interview_id}#clarify")
 
 
@@ -202,10 +203,10 @@ async def close_question(request: Request, interview_id: str, service: ServiceDe
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
     try:
-        service.ask_after_close(interview_id, text[:300])
+        service.ask_after_close(interview_id, text)
     except (BadAnswer, NotAwaitingAnswer, Conflict) as exc:
-        return _refused(request, service, record, exc, close=views.close_context(record)
-                        if record.state.finished else None)
+        return _refused(request, service, record, exc, ask_draft=text,
+                        close=views.close_context(record) if record.state.finished else None)
     return _see_other(f"/interviews/{interview_id}#your-questions")
 
 

@@ -1,0 +1,112 @@
+"""Off-topic essays: fluent text on a neighbouring subject that reuses the question's nouns is
+held to 1.5 and flagged, while a strong answer in plain everyday words is not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interviewer.library import default_library
+from interviewer.models.base import Exchange, GradeRequest
+from interviewer.offline.analysis import question_stems, read_answer
+from interviewer.offline.grader import (
+    OFF_TOPIC_FLAG,
+    OFF_TOPIC_RELEVANCE,
+    _own_words_on_topic,
+    grade_answer,
+)
+from interviewer.offline.matching import compiled
+from interviewer.offline.off_topic import proposes_nothing
+
+QUESTION = "idp-ci-runner-fair-share"
+
+# The history and habits of continuous integration: the question's nouns (runners, build
+# minutes, the monorepo, queues, teams), but nobody in it decides anything about this fleet.
+ESSAY = (
+    "Continuous integration began as a discipline more than a tool. In the early days a build "
+    "server sat under someone's desk and ran the whole test suite overnight, and a broken "
+    "build was discovered the next morning.\n\n"
+    "Hosted runners changed the economics. Build minutes became a metered resource, and "
+    "companies that had once bought a few machines now paid for every minute a job waited or "
+    "ran. Queues became visible in a way they had never been on a single shared server.\n\n"
+    "The monorepo movement added its own pressure. Large repositories tend to run far more "
+    "tests per change, and the tooling that grew around them, such as remote caching and "
+    "dependency-aware test selection, was invented precisely because naive pipelines did not "
+    "scale.\n\n"
+    "Today most engineering organisations treat CI capacity as shared infrastructure, and "
+    "the debates about it are as much cultural as technical."
+)
+
+# A strong answer in everyday words: few of the outline's terms, but it acts on the scenario.
+PLAIN = (
+    "First I'd get the facts: how long each team waits, at what hours, and which jobs eat the "
+    "minutes. If the monorepo team runs every test on every change with no caching, that is "
+    "waste we can fix, not a fair use of the budget.\n\n"
+    "Then I'd give every team a guaranteed slice of the runners, and let anyone borrow slices "
+    "that sit idle, so nobody waits behind one big team and no runner sits empty. Urgent "
+    "fixes and release branches get a fast lane, but only a few people can mark a job urgent, "
+    "or everything becomes urgent.\n\n"
+    "Every team sees its own usage and waiting time on a page, and a queued job says why it "
+    "is waiting. We warn a team when it gets close to its share.\n\n"
+    "I would also help the monorepo team run only the tests a change touches, which cuts "
+    "their minutes without cutting their work. Finally I'd compare buying more runner minutes "
+    "with the engineering hours lost to waiting, and recommend whichever is cheaper for the "
+    "company, checking waiting times again after a month."
+)
+
+
+def _request(answer: str) -> GradeRequest:
+    library = default_library()
+    q = library.question(QUESTION)
+    return GradeRequest.for_question(q, library.rubric_for(q),
+                                     [Exchange(prompt=q.text, answer=answer)])
+
+
+def test_an_essay_on_a_neighbouring_subject_is_off_topic_and_held_to_one_and_a_half() -> None:
+    grade = grade_answer(_request(ESSAY))
+    assert OFF_TOPIC_FLAG in grade.flags
+    assert grade.overall <= 1.5
+
+
+def test_a_strong_answer_in_plain_words_is_not_off_topic() -> None:
+    grade = grade_answer(_request(PLAIN))
+    assert OFF_TOPIC_FLAG not in grade.flags
+    assert grade.overall >= 2.5
+
+
+def test_a_bullet_list_of_proposals_without_an_i_is_not_an_essay() -> None:
+    bullets = ("- A guaranteed share of runners for each team, borrowed when idle.\n"
+               "- A fast lane for release branches, limited to a few people.\n"
+               "- A page showing each team's waiting time and usage.")
+    request = _request(bullets)
+    rubric = compiled(request.rubric)
+    reading = read_answer(bullets, rubric, question_stems(request.question_text,
+                                                          request.strong_answer))
+    assert not proposes_nothing(bullets, reading)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_is_graded_without_error_and_stays_on_the_scale(text: str) -> None:
+    grade = grade_answer(_request(text))
+    assert 1.0 <= grade.overall <= 4.0
+
+
+def _reading(answer: str):
+    request = _request(answer)
+    rubric = compiled(request.rubric)
+    return rubric, read_answer(answer, rubric, question_stems(request.question_text,
+                                                             request.strong_answer))
+
+
+def test_an_answer_in_its_own_words_is_never_read_as_mostly_off_the_question() -> None:
+    """Plain words share few of the question's nouns, so the relevance measure can put a real
+    answer below the off-topic line; acting on the scenario with the topic's concepts lifts it
+    to 'partly relevant', and an essay gets no such lift."""
+    rubric, plain = _reading(PLAIN)
+    low = replace(plain, relevance=0.3)
+    assert _own_words_on_topic(low, rubric).relevance == OFF_TOPIC_RELEVANCE
+    rubric, essay = _reading(ESSAY)
+    assert _own_words_on_topic(replace(essay, relevance=0.3), rubric).relevance == 0.3
