@@ -437,6 +437,7 @@ def _check_prompt_files(root: Path | None) -> None:
     offline grader's vocabulary (every list has words, every pattern compiles). A library
     folder without its own copy of a file uses the installed one."""
     from interviewer.conversation import check_conversation
+    from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
     from interviewer.speech.delivery import load_rules
@@ -444,7 +445,8 @@ def _check_prompt_files(root: Path | None) -> None:
     base = root / "prompts" if root else prompts_dir()
     for relative, load in (("speech/delivery.yaml", load_rules),
                            ("conversation.yaml", check_conversation),
-                           ("offline/lexicon.yaml", load_lexicon)):
+                           ("offline/lexicon.yaml", load_lexicon),
+                           ("offline/levels.yaml", load_level_bars)):
         path = base / relative
         if root is not None and not path.exists():
             continue
