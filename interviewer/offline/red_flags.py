@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
-from interviewer.offline.lexicon import NEGATING_WORDS, WARNING_WORDS
+from interviewer.offline.lexicon import NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
@@ -24,6 +24,9 @@ _ARTICLES = frozenset({"a", "an", "the"})
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
+# a cue starting within this many words of a sentence that opens with a gerund ("Turning off
+# the revocation check would ...") belongs to its subject: the mistake put up to be judged
+OPENING_REACH = 6
 
 
 @lru_cache(maxsize=512)
@@ -71,13 +74,25 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
                          for p in where.get(st, ()))
 
 
+def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
+    """The cue is the subject of a sentence opening with a gerund, put up to be judged
+    ("Promising exactly once delivery is something we can't keep"), not a plan adopted."""
+    if span[0] > OPENING_REACH or not sentence_words:
+        return False
+    first = sentence_words[1] if sentence_words[0].endswith("ly") and len(sentence_words) > 1 \
+        else sentence_words[0]
+    return first.endswith("ing") and first not in NOT_GERUNDS
+
+
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
     """The first sentence that proposes what the flag describes, if any."""
     cues = _cues(tuple(flag.cues))
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is not None and not _warns(s.where, span, cue_words):
+            if span is None or _warns(s.where, span, cue_words):
+                continue
+            if not _judged(words(s.sentence.text), span):
                 return s.sentence.text
     return None
 
