@@ -4,11 +4,13 @@ and why the mistake hurts the platform's users."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
+from interviewer.offline.engagement import voiced
 from interviewer.offline.lexicon import NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
@@ -27,6 +29,7 @@ _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 
 
 @lru_cache(maxsize=512)
@@ -84,6 +87,29 @@ def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
     return first.endswith("ing") and first not in NOT_GERUNDS
 
 
+def _clause_at(text: str, index: int) -> tuple[list[str], int]:
+    """The words of the clause (between , ; : and dashes) that holds word `index`, and where
+    that word falls in it."""
+    seen = 0
+    for clause in _CLAUSE_BREAK.split(text):
+        ws = words(clause)
+        if index < seen + len(ws):
+            return ws, index - seen
+        seen += len(ws)
+    return [], 0
+
+
+def _done_by_others(text: str, span: tuple[int, int]) -> bool:
+    """The cue recounts what someone else did: in its clause a subject and a past-tense verb
+    come before it, and no "I/we" ("the source changed its pagination without notice"). A
+    clause that opens with the verb ("deleted the cluster the next week") is the candidate's
+    own note."""
+    clause, at = _clause_at(text, span[0])
+    if not clause or voiced(" ".join(clause)):
+        return False
+    return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
+
+
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
     """The first sentence that proposes what the flag describes, if any."""
     cues = _cues(tuple(flag.cues))
@@ -92,8 +118,9 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
             span = _span(phrase, s.where)
             if span is None or _warns(s.where, span, cue_words):
                 continue
-            if not _judged(words(s.sentence.text), span):
-                return s.sentence.text
+            text = s.sentence.text
+            if not _judged(words(text), span) and not _done_by_others(text, span):
+                return text
     return None
 
 
