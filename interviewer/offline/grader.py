@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
-from interviewer.offline.confidence import uncertainty
+from interviewer.offline.confidence import PLAIN_WORDS_DOUBT, uncertainty
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
@@ -304,7 +304,8 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = _own_words_on_topic(read_answer(answer, rubric, asked), rubric)
+    as_read = read_answer(answer, rubric, asked)
+    reading = _own_words_on_topic(as_read, rubric)
     blocks = _blocks(answer, reading)
     bar = level_bar(request.level)
     own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
@@ -333,6 +334,8 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         flags.append(RED_FLAG)
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
+    if reading is not as_read:
+        unsure.append(PLAIN_WORDS_DOUBT)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
                        missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
                        red_flags=hits, overall_cap=overall_cap, uncertain=unsure)
