@@ -31,6 +31,7 @@ import os
 import random
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,12 @@ ANSWER = ("I would first ask which developers depend on this and what they need,
           "allowed but one customer cannot starve the rest, and return 429 with Retry-After. "
           "The trade-off is simplicity against fairness. I would measure throttled calls that "
           "later succeed and support tickets about limits.")
+
+
+CLIENT_TIMEOUT = 120.0  # seconds; a request still unanswered then counts as an error
+# plain HTTP on loopback; one context for every client, as building one per client (loading
+# the CA bundle, ~20 ms) stalled the load generator's loop while it timed requests
+_NO_TLS = ssl.create_default_context()
 
 
 @dataclass
@@ -166,28 +173,38 @@ async def _timed(client: httpx.AsyncClient, url: str, body: dict, calls: int,
     return data
 
 
-async def _interview(client: httpx.AsyncClient, args: argparse.Namespace, latency: float,
+async def _interview(port: int, number: int, args: argparse.Namespace, latency: float,
                      results: Results) -> None:
-    await asyncio.sleep(random.uniform(0, args.think_ms / 1000))
-    state = await _timed(client, "/api/interviews", {"questions": args.questions}, 1, latency,
-                         results)
-    while state is not None and state["status"] == "in_progress":
-        await asyncio.sleep(args.think_ms / 1000 * random.uniform(0.5, 1.5))
-        body = {"text": ANSWER, "turn": state["current"]["turn"]}
-        state = await _timed(client, f"/api/interviews/{state['id']}/answers", body, -1,
+    async with _candidate(port, number) as client:
+        await asyncio.sleep(random.uniform(0, args.think_ms / 1000))
+        state = await _timed(client, "/api/interviews", {"questions": args.questions}, 1,
                              latency, results)
+        while state is not None and state["status"] == "in_progress":
+            await asyncio.sleep(args.think_ms / 1000 * random.uniform(0.5, 1.5))
+            body = {"text": ANSWER, "turn": state["current"]["turn"]}
+            state = await _timed(client, f"/api/interviews/{state['id']}/answers", body, -1,
+                                 latency, results)
+
+
+def _candidate(port: int, number: int) -> httpx.AsyncClient:
+    """One simulated candidate's own client, from its own loopback address (127.1.x.y), as
+    candidates come from their own machines: the app keys its rate-limit window on the
+    address, and a thousand candidates behind one address would make one window of some
+    20,000 rows that every request counts and serialises on, which no real deployment
+    has. Idle connections are dropped a second before uvicorn's 5 s keep-alive would close
+    them, or a request sent just as the server closes its connection fails with a ReadError."""
+    address = f"127.1.{number // 250}.{number % 250 + 1}"
+    transport = httpx.AsyncHTTPTransport(local_address=address, verify=_NO_TLS, limits=httpx.Limits(
+        max_connections=2, keepalive_expiry=4.0))
+    return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", transport=transport,
+                             timeout=CLIENT_TIMEOUT)
 
 
 async def _drive(port: int, args: argparse.Namespace, latency: float) -> tuple[Results, float]:
     results = Results()
-    # idle connections are dropped a second before uvicorn's 5 s keep-alive would close them,
-    # or a request sent just as the server closes its connection fails with a ReadError
-    limits = httpx.Limits(max_connections=args.interviews + 10, keepalive_expiry=4.0)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
-                                 timeout=120) as client:
-        start = time.perf_counter()
-        await asyncio.gather(*[_interview(client, args, latency, results)
-                               for _ in range(args.interviews)])
+    start = time.perf_counter()
+    await asyncio.gather(*[_interview(port, n, args, latency, results)
+                           for n in range(args.interviews)])
     return results, time.perf_counter() - start
 
 

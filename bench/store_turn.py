@@ -3,10 +3,11 @@
     python bench/store_turn.py                                   # SQLite, a temporary file
     python bench/store_turn.py --db postgresql://postgres@127.0.0.1:55432/postgres
 
-Per interview it does what the API does for one answer (three loads of the interview, the
-answer, the rate-limit window, the grade with its usage, the next turn), with no HTTP and no
-model, so a change to the store or its drivers can be compared without the noise of the
-whole app. PostgreSQL gets a fresh database, dropped after. CPU is this thread's own
+Per interview it sends what the API sends for one answer on the LLM path (two loads of the
+interview, the answer, the rate-limit window, the lease taken and let go, the token spend
+read and written twice, the grade with its usage, the next turn, the turn marked seen), with
+no HTTP and no model, so a change to the store or its drivers can be compared without the
+noise of the whole app. PostgreSQL gets a fresh database, dropped after. CPU is this thread's own
 (`time.thread_time`); the database server's is not in it. Prints one table row.
 """
 
@@ -28,13 +29,22 @@ from interviewer.storage import Store  # noqa: E402
 
 
 def one_turn(store: Store, interview_id: str, grade: AnswerGrade) -> None:
-    store.load(interview_id)  # the route's owner check
-    store.load(interview_id)  # advance, under the lease
+    """The statements one answer sends on the LLM path, in the API's order."""
+    store.load(interview_id)  # the route: the owner check, and the record the answer meets
     store.add_answer(interview_id, 1, Turn("candidate", "answer", "q1", "My answer."))
-    store.rate_log.retry_after("127.0.0.1", 10**6, time.time())
-    store.save_grade(interview_id, grade, usage_seq=1)
-    store.add_turn(interview_id, 2, Turn("interviewer", "follow_up", "q1", "Why?"))
-    store.load(interview_id)  # the state the response shows
+    store.rate_log.retry_after(f"client-{interview_id}", 10**6, time.time())
+    lease, holder = f"interview:{interview_id}", "bench"
+    store.leases.try_acquire(lease, holder, 30.0)
+    with store.token_spend.held(interview_id):
+        store.load(interview_id)  # advance, under the lease
+        store.token_spend.spent(interview_id)  # the token cap, before grading
+        store.token_spend.add(interview_id, 900)
+        store.save_grade(interview_id, grade, usage_seq=1)
+        store.token_spend.spent(interview_id)  # before asking
+        store.token_spend.add(interview_id, 300)
+        store.add_turn(interview_id, 2, Turn("interviewer", "follow_up", "q1", "Why?"))
+    store.leases.release(lease, holder)
+    store.mark_seen(interview_id, 2)  # the response shows the new turn
 
 
 def measure(target: str, interviews: int) -> tuple[float, float]:

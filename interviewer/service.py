@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 
 from interviewer import clarify, conversation, engine
@@ -75,6 +75,12 @@ class Interviews:
         """One request at a time advances an interview, across every process and host: a
         lease row in the database, never a lock in this process's memory."""
         return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
+
+    @asynccontextmanager
+    async def _spending(self, interview_id: str) -> AsyncIterator[None]:
+        """Under the lease: the token spend is read once, then kept from each write."""
+        with self.store.token_spend.held(interview_id):
+            yield
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None,
@@ -216,7 +222,7 @@ class Interviews:
 
         With `ask=False` it only grades, for a page that streams the next turn afterwards.
         """
-        async with self._lock(interview_id):
+        async with self._lock(interview_id), self._spending(interview_id):
             record = self.store.load(interview_id)
             model = self.models(record.model)
             record = await self._grade(record, model)
@@ -267,7 +273,7 @@ class Interviews:
 
     async def finish(self, interview_id: str) -> Record:
         """End the interview now; an answer already stored is still graded."""
-        async with self._lock(interview_id):
+        async with self._lock(interview_id), self._spending(interview_id):
             record = self.store.load(interview_id)
             record = await self._grade(record, self.models(record.model))
             return self._close(record)
