@@ -66,6 +66,7 @@ class LLMModel(ChatFlow):
         key = settings.openai_api_key.get_secret_value() if settings.has_api_key else None
         self._key = key or "not-needed"  # a local server needs no key, but the SDK insists
         self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+        self._discovery = {}  # the context-size question in flight, by event loop
 
     async def _client(self) -> openai.AsyncOpenAI:
         """The SDK client of the running event loop, made on first use there.

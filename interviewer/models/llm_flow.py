@@ -75,6 +75,7 @@ class ChatFlow:
     base_url: str
     info: ModelInfo
     ledger: Ledger
+    _discovery: dict[asyncio.AbstractEventLoop, asyncio.Task[ServerContext | None]]
 
     # --- the wire, from the subclass ---
 
@@ -285,17 +286,31 @@ class ChatFlow:
                                   f"{server.source} says") from None
 
     async def _server_context(self) -> ServerContext | None:
-        """The server's context size, asked once per server; OpenAI itself does not say."""
+        """The server's context size, asked once per server; OpenAI itself does not say.
+        Requests that arrive while it is being asked wait for that answer: a server that
+        had just started took one discovery per concurrent interview (200 under the load
+        benchmark), each with its own HTTP client."""
         if self.base_url == OPENAI_URL:
             return None
         if self.base_url not in _server_context:
-            try:
-                async with asyncio.timeout(DISCOVERY_TIMEOUT):
-                    found = await discover_context(self.base_url, self.name, DISCOVERY_TIMEOUT)
-            except TimeoutError:
-                found = None
+            loop = asyncio.get_running_loop()
+            asking = self._discovery.get(loop)
+            if asking is None:
+                asking = self._discovery[loop] = loop.create_task(self._discover())
+            try:  # shielded: a request cancelled at its deadline leaves the others the answer
+                found = await asyncio.shield(asking)
+            finally:
+                if asking.done():
+                    self._discovery.pop(loop, None)
             _server_context.setdefault(self.base_url, found)
         return _server_context[self.base_url]
+
+    async def _discover(self) -> ServerContext | None:
+        try:
+            async with asyncio.timeout(DISCOVERY_TIMEOUT):
+                return await discover_context(self.base_url, self.name, DISCOVERY_TIMEOUT)
+        except TimeoutError:
+            return None
 
     def _usage(self, reported: Any, messages: Messages, text: str) -> Usage:
         """The provider's usage when it reports one, else our own count; priced."""
