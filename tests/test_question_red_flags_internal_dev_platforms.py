@@ -37,6 +37,10 @@ PROPOSES = [
      "Backstage is free, so we adopt it and put all three engineers on new features."),
     ("idp-engineer-to-platform-pm", "keeps-coding",
      "I would keep coding part time so the team does not lose my velocity."),
+    ("idp-config-service-consistency", "services-stall-without-config",
+     "Services fetch config on every request from the config service so values are current."),
+    ("idp-deploy-platform-slos", "team-failures-burn-platform-budget",
+     "Every failed deploy counts against the platform's error budget, whatever the cause."),
 ]
 REJECTS = [
     ("idp-service-manifest-contract",
@@ -57,6 +61,13 @@ REJECTS = [
      "fixtures instead."),
     ("idp-engineer-to-platform-pm",
      "I would stop writing production code and hand my tickets to the other engineers."),
+    # good answers that name the same thing without proposing the harm
+    ("idp-portal-build-vs-buy",
+     "Backstage is free to download but costs at least one engineer to run, so I count that."),
+    ("idp-checks-api-for-ci-providers",
+     "Each tool creates one result per commit for each check name it owns."),
+    ("idp-engineer-to-platform-pm",
+     "I would interview product teams even though I think I already know what users need."),
 ]
 
 
