@@ -10,6 +10,7 @@ import pytest
 from interviewer.library import default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.grader import grade_answer
+from interviewer.scoring import AnswerGrade
 
 # (question id, flag id, a sentence proposing the harm, a sentence rejecting it)
 CASES = [
@@ -40,10 +41,25 @@ CASES = [
      "The simplest fix is to ask merchants to encrypt the card numbers before they call us.",
      "Instead of asking merchants to encrypt the card numbers, hosted fields keep them off "
      "merchant servers entirely."),
+    ("api-webhook-delivery-redesign", "promises-ordered-unique-events",
+     "From now on we will guarantee events arrive in order for every endpoint.",
+     "We never guarantee events arrive in order; each event carries the object's version."),
+    ("api-sms-tiered-rate-limits", "trials-send-like-paid",
+     "Trial accounts get the same limits as pay-as-you-go so they can evaluate fully.",
+     "Trial accounts get a far lower cap and can only text verified numbers."),
+    ("api-bulk-messaging-architecture", "sends-inside-the-request",
+     "The handler will loop over the messages in the request and send each one.",
+     "Rather than loop over the messages in the request, we store a job and return its id."),
+    ("api-explain-429-to-developer", "raises-limit-for-everyone",
+     "I'd raise the limit for everyone so nobody hits it again.",
+     "I would not raise the limit for everyone; this account can ask for more."),
+    ("api-upi-success-rate-staged", "keeps-collect-plan-after-notice",
+     "After the notice I would keep the original plan and keep improving collect.",
+     "After the notice I would not keep the original plan; collect work stops."),
 ]
 
 
-def _grade(question_id: str, answer: str):
+def _grade(question_id: str, answer: str) -> AnswerGrade:
     library = default_library()
     q = library.question(question_id)
     request = GradeRequest.for_question(q, library.rubric_for(q),
@@ -58,11 +74,11 @@ def test_proposing_the_harm_raises_the_question_flag(question_id: str, flag_id: 
     grade = _grade(question_id, proposes)
     hit = next((h for h in grade.red_flags if h.id == flag_id), None)
     assert hit is not None, [h.id for h in grade.red_flags]
-    capped = next(g for g in grade.criteria if g.id == hit.criterion) \
-        if hit.criterion != "topic" else None
-    if capped is not None:
-        assert capped.score <= hit.cap
-        assert "Red flag" in capped.feedback
+    # the flag caps its criterion (a `topic` flag: each of the topic's own criteria)
+    capped = [g for g in grade.criteria if g.id == hit.criterion
+              or (hit.criterion == "topic" and "Red flag" in g.feedback)]
+    assert capped
+    assert all(g.score <= hit.cap and "Red flag" in g.feedback for g in capped)
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
