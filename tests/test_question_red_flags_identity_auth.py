@@ -153,3 +153,11 @@ def test_every_area_question_has_one_or_two_flags_of_its_own() -> None:
         for f in q.red_flags:
             assert f.criterion in criteria and f.id not in topic_ids, (q.id, f.id)
             assert 3 <= len(f.cues) <= 8, (q.id, f.id)
+
+
+def test_a_questions_own_strong_answer_raises_none_of_its_flags() -> None:
+    library = default_library()
+    for q in (q for q in library.questions.values() if q.id.startswith("iam-")):
+        grade = _grade(q.id, " ".join([*q.strong_answer, *q.strong_hire]))
+        own = {f.id for f in q.red_flags}
+        assert own.isdisjoint(h.id for h in grade.red_flags), q.id
