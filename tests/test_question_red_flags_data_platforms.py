@@ -31,8 +31,8 @@ CASES = [
      "Every source writes into a durable log such as Kafka first; the warehouse loader and the "
      "personalisation service are two consumers of that log, and replay reads from it."),
     ("data-freshness-quality-monitoring", "freshness-same-threshold-everywhere",
-     "I would add a check to every table with a freshness limit of two hours and a row-count "
-     "tolerance of ten percent.",
+     "I would set the same thresholds for every table: a freshness limit of two hours and "
+     "a row-count tolerance of ten percent.",
      "I would start with the twenty tables behind the finance and growth dashboards, each with "
      "a freshness limit set from its own load schedule and owner."),
     ("data-event-property-rename", "rename-old-app-versions-forgotten",
@@ -53,6 +53,21 @@ CASES = [
      "From now on we ban ad hoc queries in the morning until the finance reports have finished.",
      "Finance reports get their own reserved compute with a priority queue, and analysts keep "
      "querying in the morning on a separate pool sized for ad hoc work."),
+]
+
+# good designs that use the flag's own words: none may sink the answer
+MENTIONS = [
+    ("data-event-pipeline-architecture", "pipeline-raw-events-not-kept",
+     "Events stay in Kafka for a day for the streaming consumers, and a raw copy goes to object "
+     "storage for two years so any new consumer can replay history."),
+    ("data-sharing-product-pricing", "sharing-free-unchecked",
+     "A basic tier is free for all customers, and heavier use is priced by the compute it "
+     "costs us to serve."),
+    ("data-self-serve-connectors", "connectors-no-owner",
+     "Anyone can add any source from the catalogue, and each new source needs a named owner "
+     "and a personal-data review before it lands."),
+    ("data-different-customers", "customers-survey-only",
+     "I would send out a survey and then sit with five people from each group while they work."),
 ]
 
 
@@ -98,3 +113,10 @@ def test_every_question_in_the_area_names_one_or_two_flags_on_its_own_criteria()
             assert flag.criterion in criteria, (q.id, flag.id)
             assert flag.id not in topic_flags, (q.id, flag.id)
             assert len(flag.cues) >= 3, (q.id, flag.id)
+
+
+@pytest.mark.parametrize(("question_id", "flag_id", "answer"), MENTIONS,
+                         ids=[c[1] for c in MENTIONS])
+def test_a_good_design_in_the_flags_words_raises_nothing(question_id: str, flag_id: str,
+                                                         answer: str) -> None:
+    assert flag_id not in {h.id for h in _grade(question_id, answer).red_flags}
