@@ -435,6 +435,9 @@ def _check_content(path: Path, q: Question, problems: list[str]) -> None:
         problems.append(f"{where}.strong_hire: say what lifts an answer from Hire to Strong hire")
     if not q.weak_answers:
         problems.append(f"{where}.weak_answers: name the common weak answers")
+    if not q.red_flags:
+        problems.append(f"{where}.red_flags: name the mistake that sinks an answer to this "
+                        "question (its scenario's own harm, beyond the topic's red flags)")
     if (q.kind == "behavioural") != (q.story is not None):
         problems.append(f"{where}.story: a behavioural question, and only one, says what a "
                         "strong story shows (role, constraint, decision, outcome)")
@@ -449,6 +452,11 @@ def _check_question(path: Path, index: int, q: Question, rubrics: dict[str, Rubr
         return
     rubric = rubrics[q.topic].for_kind(q.kind)
     _check_red_flags(f"{path.name}: {q.id}", q.red_flags, rubric.criterion_ids, problems)
+    topic_ids = {f.id for f in rubric.red_flags}
+    for i, flag in enumerate(q.red_flags):
+        if flag.id in topic_ids:
+            problems.append(f"{path.name}: {q.id}.red_flags[{i}].id: {flag.id!r} is already a "
+                            f"red flag of the {q.topic} rubric or common.yaml")
     _check_content(path, q, problems)
     for j, fu in enumerate(q.follow_ups):
         if fu.criterion not in rubric.criterion_ids:

@@ -49,6 +49,14 @@ def _question(qid: str, topic: str, criteria: list[str]) -> str:
         strong_answer: [one, two, three]
         strong_hire: [four]
         weak_answers: [zero]
+        red_flags:
+          - id: {qid}-harm
+            name: Harms question {qid}'s users
+            what: Proposes the one harm this test question has.
+            criterion: {criteria[0]}
+            cap: 2
+            why: It hurts the people who use question {qid}'s platform.
+            cues: ["do the harm of {qid}"]
     """)
 
 

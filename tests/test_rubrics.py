@@ -97,10 +97,10 @@ RED_FLAG = """\
 def _add_question_flag(root: Path, **fields: object) -> None:
     path = root / "prompts" / "questions" / "api-products.yaml"
     text = path.read_text()
-    marker = "    strong_answer: [one, two, three]\n"
     flag = RED_FLAG.format(**{"id": "bad-idea", "criterion": "api-design-depth", "cap": 2,
                               **fields})
-    path.write_text(text.replace(marker, marker + flag, 1))
+    # the first question's own red flags become this one
+    path.write_text(re.sub(r"    red_flags:\n(?:      .*\n)+", lambda _: flag, text, count=1))
 
 
 def test_a_question_may_carry_red_flags_of_the_same_shape(tmp_path: Path) -> None:
@@ -124,6 +124,22 @@ def test_check_refuses_bad_red_flags(tmp_path: Path, fields: dict[str, object],
     result = runner.invoke(app, ["check", "--root", str(root)])
     assert result.exit_code == 1
     assert expected in result.output
+
+
+def test_check_wants_every_question_to_name_its_own_red_flags(tmp_path: Path) -> None:
+    """A question's flags name its scenario's harm: none at all, or one that only repeats a
+    flag its topic already has, is refused by name."""
+    root = write_mini_library(tmp_path / "lib")
+    path = root / "prompts" / "questions" / "api-products.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"    red_flags:\n(?:      .*\n)+", "", text, count=1))
+    (root / "rubrics" / "common.yaml").write_text(COMMON % "weigh" + RED_FLAG.format(
+        id="q0-1-harm", criterion="topic", cap=2).replace("\n    ", "\n").lstrip())
+    result = runner.invoke(app, ["check", "--root", str(root)])
+    assert result.exit_code == 1
+    assert "api-products.yaml: q0-0.red_flags: name the mistake that sinks" in result.output
+    assert ("api-products.yaml: q0-1.red_flags[0].id: 'q0-1-harm' is already a red flag of "
+            "the") in result.output
 
 
 COMMON = """\
