@@ -334,20 +334,59 @@ def progress() -> None:
                                                   LOCAL_OWNER))))
 
 
+OwnerOpt = Annotated[str | None, typer.Option(
+    "--owner", help="Only this owner's interviews: an account's username, or 'local' for "
+                    "this machine's CLI and loopback browser.")]
+
+
 @app.command()
+def history(owner: OwnerOpt = None,
+            limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20
+            ) -> None:
+    """List the newest interviews in the database with their owners: every owner's, as the
+    operator on this machine sees them, unless --owner names one.
+
+    \b
+    Example:
+      interviewer history --owner alice
+    """
+    from interviewer import owners
+    from interviewer.web.app import build_service
+
+    _open_store_or_exit()
+    store = build_service(get_settings()).store
+    try:
+        rows = owners.history(store, owner, limit)
+    except owners.UnknownOwner as exc:
+        raise _fail(str(exc)) from None
+    if not rows:
+        print("No interviews" + (f" owned by {owner}." if owner else "."))
+    for r in rows:
+        print(f"{r.id}  {r.created_at[:16].replace('T', ' ')}  {r.owner:<20} {r.status:<11} "
+              f"{r.questions} question{'s' if r.questions != 1 else ''}, {r.model}")
+
+
+# an id is url-safe base64, so one in 64 starts with "-": read it as the id, not an option
+@app.command(context_settings={"ignore_unknown_options": True})
 def export(
     interview_id: Annotated[str, typer.Argument(help="The interview's id (see History).")],
     fmt: Annotated[str, typer.Option("--format", help="md, json or pdf.")] = "md",
     output: Annotated[Path | None, typer.Option(
         "--output", help="Where to write it. Default: md and json to the terminal, "
                          "pdf to interview-ID.pdf here.")] = None,
+    owner: OwnerOpt = None,
 ) -> None:
     """Export an interview's scorecard with its whole transcript, as the web page does.
 
+    This is the operator's tool on the database's machine: like `backup`, it reads any
+    interview in the database, whoever owns it (the web app and the API show each person
+    only their own). Give --owner to export only that owner's, and be refused any other.
+
     \b
     Example:
-      interviewer export hGxAcVAdE1CSlh0N --format pdf --output mock.pdf
+      interviewer export hGxAcVAdE1CSlh0N --format pdf --output mock.pdf --owner alice
     """
+    from interviewer import owners
     from interviewer.exports import FORMATS, render
     from interviewer.exports.document import of_record
     from interviewer.storage import NotFound
@@ -356,10 +395,14 @@ def export(
     _choice("format", fmt, FORMATS)
     _open_store_or_exit()
     service = build_service(get_settings())
-    try:  # the CLI speaks for whoever holds the database, as `backup` does
-        record = service.store.load(interview_id)
+    try:
+        record = owners.load_for(service.store, interview_id, owner)
+    except owners.UnknownOwner as exc:
+        raise _fail(str(exc)) from None
     except NotFound:
-        raise _fail(f"no interview with id {interview_id!r}; History lists them") from None
+        whose = f" owned by {owner}" if owner else ""
+        raise _fail(f"no interview with id {interview_id!r}{whose}; `interviewer history` "
+                    "lists them") from None
     done = render(of_record(service, record), fmt)
     if output is None and fmt != "pdf":
         sys.stdout.write(done.body.decode("utf-8"))
@@ -394,6 +437,7 @@ def _check_prompt_files(root: Path | None) -> None:
     offline grader's vocabulary (every list has words, every pattern compiles). A library
     folder without its own copy of a file uses the installed one."""
     from interviewer.conversation import check_conversation
+    from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
     from interviewer.speech.delivery import load_rules
@@ -401,7 +445,8 @@ def _check_prompt_files(root: Path | None) -> None:
     base = root / "prompts" if root else prompts_dir()
     for relative, load in (("speech/delivery.yaml", load_rules),
                            ("conversation.yaml", check_conversation),
-                           ("offline/lexicon.yaml", load_lexicon)):
+                           ("offline/lexicon.yaml", load_lexicon),
+                           ("offline/levels.yaml", load_level_bars)):
         path = base / relative
         if root is not None and not path.exists():
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -47,8 +48,10 @@ O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "
                   "ft:gpt-4o", "ft:gpt-4.1")
 MESSAGE_OVERHEAD = 3  # tokens the chat format adds around each message
 REPLY_PRIMING = 3  # tokens that prime the assistant's reply
-STATIC_COUNTS = 4096  # system messages kept counted: the library's questions x levels x kinds
-_static_counts: dict[tuple[str, str], int] = {}
+STATIC_COUNTS = 8192  # system messages (and paragraphs) kept counted, of each
+PARAGRAPHS = re.compile(r"(?<=\n\n)(?=\S)")  # splits after a blank line
+_static_counts: dict[tuple[str, str], int] = {}  # (encoding, system message): tokens
+_paragraph_counts: dict[tuple[str, str], int] = {}  # (encoding, paragraph): tokens
 
 
 class TokenizerFileError(RuntimeError):
@@ -102,14 +105,34 @@ def count_tokens(text: str, model: str) -> int:
 def count_static(text: str, model: str) -> int:
     """`count_tokens` for text that repeats across turns (a system message: role, rubric,
     question, anchors), kept by content rather than in the LRU, where each turn's new text
-    evicted it: re-counting the grader's (~4,300 tokens) cost about 1 ms every time."""
-    key = (encoding_name_for(model), text)  # the text is the one prompts.py keeps: no copy
+    evicted it: re-counting the grader's (~4,300 tokens) cost 1-3 ms every time.
+
+    A new question's system message shares most paragraphs (the rules, the rubric, the
+    anchors) with the ones already counted, so it is counted a paragraph at a time and only
+    its new paragraphs are encoded. That is exact: tiktoken's pre-tokeniser never joins a
+    blank line to the text after it, in either encoding (tests/test_static_prompt_parts.py
+    checks every system message of the library against the count of the whole)."""
+    name = encoding_name_for(model)
+    key = (name, text)  # the text is the one prompts.py keeps: no copy
     tokens = _static_counts.get(key)
     if tokens is None:
-        if len(_static_counts) >= STATIC_COUNTS:
-            del _static_counts[next(iter(_static_counts))]  # the oldest
-        tokens = _static_counts[key] = count_tokens.__wrapped__(text, model)
+        tokens = sum(_paragraph_tokens(name, part) for part in PARAGRAPHS.split(text))
+        _keep(_static_counts, key, tokens)
     return tokens
+
+
+def _paragraph_tokens(name: str, paragraph: str) -> int:
+    tokens = _paragraph_counts.get((name, paragraph))
+    if tokens is None:
+        tokens = len(get_encoding(name).encode(paragraph, disallowed_special=()))
+        _keep(_paragraph_counts, (name, paragraph), tokens)
+    return tokens
+
+
+def _keep(counts: dict[tuple[str, str], int], key: tuple[str, str], tokens: int) -> None:
+    if len(counts) >= STATIC_COUNTS:
+        del counts[next(iter(counts))]  # the oldest; the library's own stay far below
+    counts[key] = tokens
 
 
 def count_messages(messages: list[dict[str, str]], model: str) -> int:

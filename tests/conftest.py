@@ -104,6 +104,16 @@ def fake_model() -> FakeModel:
     return FakeModel()
 
 
+@pytest.fixture
+def plain_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Questions drawn at random, never a staged case, whose twist would add a turn: for
+    tests that count turns (tests/plans.py says why)."""
+    from interviewer import engine
+    from tests.plans import without_staged_cases
+
+    monkeypatch.setattr(engine, "plan_interview", without_staged_cases(engine.plan_interview))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "both_backends: run each test on SQLite and on "
                                        "PostgreSQL (INTERVIEWER_TEST_PG; tests/backends.py)")

@@ -29,21 +29,8 @@ def test_create_returns_the_first_question(client: TestClient) -> None:
     assert len(data["id"]) >= 22  # at least 128 random bits, url-safe
 
 
-def _no_staged_questions(client: TestClient, monkeypatch, topic: str) -> None:
-    """Plan this topic's first two questions without a staged twist, so the turns are known
-    (a randomly drawn staged case adds its twist as the first follow-up)."""
-    from interviewer.engine import Plan
-
-    service = client.app.state.service
-    plain = tuple(q.id for q in service.library.questions.values()
-                  if q.topic == topic and not q.twist)[:2]
-    monkeypatch.setattr(service, "plan",
-                        lambda *a, **k: Plan("topic", None, topic, plain))
-
-
 def test_a_whole_interview_with_follow_ups(client: TestClient, fake_model: FakeModel,
-                                           monkeypatch) -> None:
-    _no_staged_questions(client, monkeypatch, "rate-limiting")
+                                           plain_draws) -> None:
     data = _start(client, mode="topic", topic="rate-limiting", questions=2)
     iid, first = data["id"], data["current"]["question_id"]
     fake_model.enqueue({"limit-design": 1}, {}, {})  # weak first answer, then fine
@@ -100,8 +87,7 @@ def test_the_same_answer_sent_twice_is_recorded_once(client: TestClient) -> None
 
 
 def test_answers_are_stored_before_the_model_is_asked(client: TestClient, fake_model: FakeModel,
-                                                      monkeypatch) -> None:
-    _no_staged_questions(client, monkeypatch, "rate-limiting")  # no twist before question 2
+                                                      plain_draws) -> None:
     iid = _start(client, questions=2)["id"]
     fake_model.fail(1)
     response = client.post(f"/api/interviews/{iid}/answers", json={"text": "Keep me safe."})

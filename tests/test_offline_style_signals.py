@@ -52,3 +52,69 @@ def test_a_run_on_sentence_counts_as_one_sentence() -> None:
     reading = read_answer(run_on, rubric, question_stems(question.text, question.strong_answer))
     assert len(reading.sentences) == 1
     assert 0.5 < reading.sentences[0].substance <= 1.0
+
+
+def _reading(answer: str):
+    from interviewer.library import default_library
+    from interviewer.offline.analysis import question_stems, read_answer
+    from interviewer.offline.matching import compiled
+
+    library = default_library()
+    question = next(q for q in library.questions.values() if q.topic == "rate-limiting")
+    rubric = compiled(library.rubric_for(question))
+    return rubric, read_answer(answer, rubric,
+                               question_stems(question.text, question.strong_answer))
+
+
+def test_a_but_in_fluent_prose_is_not_a_trade_off() -> None:
+    """Setting two sides against each other counts when the sentence also says why, commits,
+    or names a cost; "but" as a narrative connective earns nothing."""
+    from interviewer.offline.criteria import tally
+
+    told = ("The API gateway had limits per key but the big customers hit them at peak. "
+            "We had a dashboard for quotas but few teams opened it during the sale.")
+    weighed = ("I'd cap each key at 100 requests a minute rather than per account, because "
+               "one noisy key should not starve the others. "
+               "A per-account quota is simpler, but it lets one bad integration use the whole "
+               "budget, so I would keep it only as a ceiling.")
+    rubric, plain = _reading(told)
+    ci = next(i for i, c in enumerate(rubric.criteria) if c.id == "trade-offs")
+    assert tally(ci, rubric.criteria[ci], plain, 1).extra == 0
+    rubric, reasoned = _reading(weighed)
+    assert tally(ci, rubric.criteria[ci], reasoned, 1).extra > 0
+
+
+STORY = [
+    "Last spring one enterprise customer blasted SMS messages from a single sender number "
+    "during a holiday sale.",
+    "I pulled the on-call engineer and the customer's account manager into one call within "
+    "ten minutes, because the carriers had started dropping our messages.",
+    "We agreed to slow that one sender number down first, so every other customer's messages "
+    "kept going out.",
+    "I asked the engineer to hold that account's sending to twice its normal volume for the "
+    "evening.",
+    "Then I phoned the customer's tech lead myself and explained what we had done to their "
+    "messages and why.",
+    "We found their send loop retried failed messages with no pause at all between attempts.",
+    "I offered to pair one of our engineers with theirs the next morning to fix the sending.",
+    "After the sale I wrote up what happened and shared it with every customer on that plan, "
+    "with how many messages a sender number may send per second.",
+    "We then wrote down a default ceiling for everyone, announced a month ahead, with a way for "
+    "enterprise customers to ask for more.",
+    "Carrier complaints about our messages dropped from forty a day to two within a week.",
+]
+
+
+@pytest.mark.parametrize(("sentences", "own_words"), [(STORY, True), (STORY[:4], False)])
+def test_a_long_story_that_acts_on_the_scenario_is_an_answer_in_its_own_words(
+        sentences: list[str], own_words: bool) -> None:
+    """The outline ceiling holds an answer that shares few words with the outline at 1.5; a
+    story told in full, the candidate acting in sentence after sentence, is exempt however
+    few of the concept lists' phrases it uses. A short one still needs the concepts."""
+    from interviewer.offline.grader import in_own_words
+
+    rubric, reading = _reading(" ".join(sentences))
+    concepts = {(ci, k) for s in reading.sentences for ci, c in enumerate(rubric.criteria)
+                if not c.shared for k in s.hard[ci]}
+    assert len(concepts) < 3  # not exempt by the concept count
+    assert in_own_words(rubric, reading) is own_words

@@ -103,7 +103,8 @@ def test_unknown_interview_page_is_a_friendly_404(client: TestClient) -> None:
     assert "There is no interview at this address." in response.text
 
 
-def test_the_close_answers_the_candidates_question_from_the_yaml(client: TestClient) -> None:
+def test_the_close_answers_the_candidates_question_from_the_yaml(client: TestClient,
+                                                                 plain_draws) -> None:
     url = _start(client, mode="area", area="api-products", questions="1")
     page = client.get(url).text
     client.post(f"{url}/answers", data={"csrf_token": _token(page), "text": "An answer.",
@@ -132,8 +133,8 @@ def test_finishing_with_questions_left_asks_first(client: TestClient) -> None:
     assert sure.headers["location"] == f"{url}/scorecard"
 
 
-def test_a_resubmit_after_back_says_where_the_interview_is(client: TestClient) -> None:
-    # a topic with no staged case: a drawn twist would be the next turn, not question 2
+def test_a_resubmit_after_back_says_where_the_interview_is(client: TestClient,
+                                                           plain_draws) -> None:
     url = _start(client, mode="topic", topic="versioning", questions="2")
     page = client.get(url).text
     sent = {"csrf_token": _token(page), "text": "First answer.", "turn": "0"}

@@ -114,3 +114,50 @@ def test_the_api_refuses_an_over_long_clarifying_question_naming_field_and_limit
     assert schema["properties"]["text"]["maxLength"] == MAX_QUESTION_CHARS
     turns = client.get(f"/api/interviews/{iid}").json()["turns"]
     assert [t["kind"] for t in turns] == ["question"]
+
+
+def test_an_over_long_token_name_is_refused_whole_and_kept_in_its_box(tmp_path) -> None:
+    """The account page's token name was cut at 80 characters, by the browser's maxlength
+    on a paste and by the server, without a word."""
+    from interviewer.identity.accounts import MAX_TOKEN_NAME
+    from interviewer.settings import Settings
+    from interviewer.web.app import create_app
+    from tests.test_ownership import post_form, sign_up
+
+    app = create_app(Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "acc.db"),
+                              INTERVIEWER_AUTH="accounts", INTERVIEWER_MODEL="offline"))
+    with TestClient(app) as client:
+        sign_up(client, "alice")
+        long_name = "nightly practice script on the build server " * 2  # 88 characters
+        refused = post_form(client, "/account", "/account/tokens", name=long_name)
+        assert refused.status_code == 422
+        assert f"The token name is {len(long_name.strip()):,} characters; the limit is " \
+               f"{MAX_TOKEN_NAME}" in refused.text
+        assert _box_value(refused.text, "token-name") == long_name
+        assert "pmi_" not in refused.text  # no token was made
+        fits = long_name[:MAX_TOKEN_NAME]
+        made = post_form(client, "/account", "/account/tokens", name=fits)
+        assert made.status_code == 200 and html.escape(fits.strip()) in made.text
+        assert "maxlength" not in re.search(r'<input[^>]*id="token-name"[^>]*>',
+                                            made.text).group(0)
+
+
+def test_the_api_asks_about_the_role_after_the_close_with_the_same_limit(
+        client: TestClient) -> None:
+    created = client.post("/api/interviews", json={"model": "fake",
+                                                   "question_id": PLAIN_QUESTION}).json()
+    url = f"/api/interviews/{created['id']}/close-questions"
+    early = client.post(url, json={"text": "How is success measured?"})
+    assert early.status_code == 409 and "finish the interview first" in early.json()["detail"]
+    client.post(f"/api/interviews/{created['id']}/answers", json={"text": "An answer."})
+    asked = _long_question(900)
+    taken = client.post(url, json={"text": f"  {asked}  "})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["asked"] == asked and taken.json()["reply"]
+    refused = client.post(url, json={"text": _long_question(MAX_QUESTION_CHARS + 1)})
+    assert refused.status_code == 422
+    assert f"text: String should have at most {MAX_QUESTION_CHARS} characters" \
+        in refused.json()["detail"]
+    turns = client.get(f"/api/interviews/{created['id']}").json()["turns"]
+    assert [(t["kind"], t["text"]) for t in turns[-2:]] == [
+        ("close_question", asked), ("close_answer", taken.json()["reply"])]

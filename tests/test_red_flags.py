@@ -251,7 +251,37 @@ def test_a_promise_of_exactly_once_delivery_is_flagged_and_quoted() -> None:
                             "on."),
     ("platform-strategy", "We never force an upgrade on a team; the old pipeline keeps "
                           "running until the last team has moved on its own schedule."),
+    # the harmful option as the subject being judged, or named by what it breaks
+    ("system-architecture", "Turning off the revocation check would leave stolen tokens valid "
+                            "for months, so we keep it and cache each result for a minute."),
+    ("rate-limiting", "Silently dropping the extra messages hides the limit from developers, "
+                      "who then decide the API is broken."),
+    ("versioning", "Making the change in place would break forty dashboards overnight, so the "
+                   "new property ships next to the old one."),
+    ("platform-strategy", "The mandate-by-memo approach with no exceptions backfires: teams "
+                          "comply on paper and route around it."),
+    # someone else's mistake the candidate recounts, not the candidate's plan
+    ("observability", "Three causes, none of them one person: the vendor changed its "
+                      "pagination without notice; our job treated an empty page as success."),
 ])
 def test_reordered_or_rejected_cues_raise_no_red_flag(topic: str, answer: str) -> None:
     grade = grade_answer(_request(topic, answer))
     assert grade.red_flags == [], [h.quote for h in grade.red_flags]
+
+
+def test_a_time_phrase_opening_the_sentence_still_proposes_the_change() -> None:
+    """'Starting tomorrow, I would ...' opens with an -ing word but is the candidate's plan."""
+    answer = ("Starting tomorrow, we enforce the new per-tenant quotas without notice, because "
+              "announcing them only starts a negotiation. Quotas come from each tenant's peak.")
+    grade = grade_answer(_request("rate-limiting", answer))
+    assert any(h.id == "changed-without-notice" for h in grade.red_flags)
+
+
+def test_a_bullet_note_of_what_the_candidate_did_still_raises_the_flag() -> None:
+    """A note that opens with the verb ('deleted the cluster ...') has the candidate as its
+    unstated subject: it is not someone else's mistake."""
+    answer = ("- Got the VP to mandate the move: every team off the old cluster in six weeks, "
+              "no exceptions\n- Froze writes on the deadline and deleted the old system the "
+              "next week\n- Result: the cluster was gone on time and we saved $40k a month")
+    grade = grade_answer(_request("platform-strategy", answer))
+    assert any(h.id == "forced-by-mandate" for h in grade.red_flags)

@@ -90,3 +90,21 @@ def test_a_system_message_is_counted_once_however_many_turns_follow(
     monkeypatch.setattr(tokens, "get_encoding", no_tokenizer)
     assert tokens.count_messages(messages[:1], "fake-gpt") == (
         expected - tokens.MESSAGE_OVERHEAD - len(encoding.encode("Hello")))
+
+
+@pytest.mark.parametrize("encoding", ["cl100k_base", "o200k_base"])
+def test_counting_a_system_message_by_paragraphs_is_exact_for_the_whole_library(
+        encoding: str) -> None:
+    library = default_library()
+    model = "gpt-4o" if encoding == "o200k_base" else "fake-gpt"
+    whole = tokens.get_encoding(encoding)
+    levels = sorted(library.levels)
+    for n, q in enumerate(library.questions.values()):
+        rubric = library.rubric_for(q)
+        level = levels[n % len(levels)]
+        grade = GradeRequest.for_question(q, rubric, [], "", level, library.levels[level].bar)
+        turn = TurnRequest(kind="question", question=q, rubric=rubric, seed_text=q.text)
+        for text in (_system(grader_messages(grade, [], 0, "a", None)),
+                     _system(interviewer_messages(turn, [], 0, "a"))):
+            assert len(tokens.PARAGRAPHS.split(text)) > 5
+            assert tokens.count_static(text, model) == len(whole.encode(text))

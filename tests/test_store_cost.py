@@ -145,7 +145,7 @@ COMMITS_PER_ANSWER = {"sqlite": 9, "postgresql": 2}
 
 
 def test_an_answered_turn_sends_a_bounded_number_of_statements(
-        backend: str, llm_client: TestClient, statements: Counter[str]) -> None:
+        backend: str, llm_client: TestClient, statements: Counter[str], plain_draws) -> None:
     state = llm_client.post("/api/interviews", json={"questions": 2})
     assert state.status_code == 201, state.text
     statements.clear()

@@ -31,6 +31,13 @@ class WrongPassword(BadCredentials):
     """The username and password do not match; which of them is wrong is not said."""
 
 
+MAX_TOKEN_NAME = 80  # a label in the token table, not a note
+
+
+class BadTokenName(ValueError):
+    """A token name too long to be a label; the message gives the limit."""
+
+
 class Throttled(Exception):
     """Too many failed sign-ins; `retry_after` seconds until the next attempt is heard."""
 
@@ -124,6 +131,13 @@ class Accounts:
         return None if row is None else Account(row["owner"], row["username"],
                                                 row["created_at"])
 
+    def by_username(self, username: str) -> Account | None:
+        """The account with this username, written in any case: for the operator's CLI."""
+        row = self.db.fetchone("SELECT owner, username, created_at FROM accounts"
+                               " WHERE username = ?", (username.strip().lower(),))
+        return None if row is None else Account(row["owner"], row["username"],
+                                                row["created_at"])
+
     def delete_account(self, owner_id: str) -> None:
         """The account and everything it owns: interviews, runs, sessions and tokens."""
         self.store.delete_owned(owner_id)
@@ -187,7 +201,10 @@ class Accounts:
 
     def create_token(self, owner_id: str, name: str) -> tuple[TokenInfo, str]:
         """A new personal token: its description, and its value, which is shown only now."""
-        label = " ".join(name.split())[:80] or "API token"
+        label = " ".join(name.split()) or "API token"
+        if len(label) > MAX_TOKEN_NAME:
+            raise BadTokenName(f"the token name is {len(label):,} characters; the limit is "
+                               f"{MAX_TOKEN_NAME}. Shorten it and create the token again")
         secret = credentials.new_api_token()
         info = TokenInfo(new_id()[:16], label, now(), None)
         self.db.execute("INSERT INTO api_tokens (id, owner, name, token_hash, created_at)"

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import aiohttp
 import httpx
 import httpx2
 import openai
@@ -102,9 +103,30 @@ class LLMModel:
         self.info = load_catalog().info(name)
         self.ledger = Ledger(settings.interview_token_cap)
         key = settings.openai_api_key.get_secret_value() if settings.has_api_key else None
-        # a local server needs no key, but the SDK insists on one
-        self._client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=self.base_url,
-                                          timeout=settings.request_timeout, max_retries=0)
+        self._key = key or "not-needed"  # a local server needs no key, but the SDK insists
+        self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+
+    async def _client(self) -> openai.AsyncOpenAI:
+        """The SDK client of the running event loop, made on first use there.
+
+        It sends through the SDK's aiohttp transport (`openai[aiohttp]`): under load
+        httpx2's pool scanned every idle connection for expiry on each request and its
+        pure-Python HTTP/1.1 stack cost about a quarter of a turn's CPU; aiohttp's pool and
+        parser are C. An aiohttp session belongs to one loop (tests and the CLI run one
+        `asyncio.run` after another), so there is one client per loop, closed as its loop
+        shuts down."""
+        loop = asyncio.get_running_loop()
+        held = self._clients.get(loop)
+        if held is None:
+            for gone in [old for old in self._clients if old.is_closed()]:
+                del self._clients[gone]
+            client = openai.AsyncOpenAI(
+                api_key=self._key, base_url=self.base_url, max_retries=0,
+                timeout=self.settings.request_timeout,
+                http_client=openai.DefaultAioHttpClient(timeout=self.settings.request_timeout))
+            held = self._clients[loop] = _LoopClient(client, _closed_with_loop(client))
+            await held.closer.__anext__()
+        return held.client
 
     # --- spend, for the service (interviewer.llm.ledger.Metered) ---
 
@@ -314,13 +336,15 @@ class LLMModel:
     async def _create(self, messages: Messages, reply_tokens: int, **options: Any) -> Any:
         """A streamed completion whose chunks are plain dicts (the SDK's SSE reading)."""
         body = self._body(messages, reply_tokens, **options)  # stream=True among them
-        return await self._client.post("/chat/completions", body=body, cast_to=object,
-                                       stream=True, stream_cls=openai.AsyncStream[object])
+        client = await self._client()
+        return await client.post("/chat/completions", body=body, cast_to=object, stream=True,
+                                 stream_cls=openai.AsyncStream[object])
 
     async def _post(self, messages: Messages, reply_tokens: int, **options: Any
                     ) -> tuple[str, Any]:
         """One non-streamed completion, read only up to MAX_REPLY_BYTES: (text, usage)."""
-        response = await self._client.post(
+        client = await self._client()
+        response = await client.post(
             "/chat/completions", body=self._body(messages, reply_tokens, **options),
             cast_to=httpx2.Response, stream=True)  # the raw response, its body not yet read
         try:
@@ -342,7 +366,11 @@ class LLMModel:
             try:
                 async with asyncio.timeout(self.settings.request_timeout):
                     return await attempt()
-            except (TimeoutError, openai.APITimeoutError):
+            except (TimeoutError, openai.APITimeoutError) as exc:
+                if _dropped(exc):  # not a timeout: retried as any lost connection is
+                    await self.sleep(self._wait_before_retry(exc, tries, grading))
+                    tries += 1
+                    continue
                 raise TimedOut(f"did not answer within {self.settings.request_timeout:g} "
                                "seconds (INTERVIEWER_REQUEST_TIMEOUT)") from None
             except openai.APIError as exc:
@@ -452,7 +480,7 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
             if size > cap:
                 into.problem = f"ran past {cap:,} characters, too long for this question"
                 return
-    except (openai.APIError, httpx.HTTPError, httpx2.HTTPError) as exc:
+    except (openai.APIError, httpx.HTTPError, httpx2.HTTPError, aiohttp.ClientError) as exc:
         into.problem = f"broke off half-way ({type(exc).__name__})"
         return
     except ValueError as exc:  # a data line that is not JSON
@@ -464,6 +492,31 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
         into.problem = "ended without the server marking it complete (a cut stream)"
 
 
+
+
+@dataclass
+class _LoopClient:
+    client: openai.AsyncOpenAI
+    closer: AsyncGenerator[None, None]  # open while the loop runs; see _closed_with_loop
+
+
+async def _closed_with_loop(client: openai.AsyncOpenAI) -> AsyncGenerator[None, None]:
+    """Closes `client` when its event loop shuts down: `asyncio.run` and uvicorn close every
+    async generator still open before they close the loop, so once this one has reached its
+    `yield` the client's connections close with the loop, not with a warning after it."""
+    try:
+        yield
+    finally:
+        await client.close()
+
+
+def _dropped(exc: BaseException) -> bool:
+    """An SDK timeout that is really a lost connection: the aiohttp transport reports a
+    server that closed the connection as a ConnectTimeout."""
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, aiohttp.ClientError):
+        cause = cause.__cause__
+    return cause is not None and not isinstance(cause, TimeoutError)
 
 
 @dataclass
@@ -494,7 +547,7 @@ def _transient(exc: openai.APIError) -> bool:
 def _describe(exc: openai.APIError, model: LLMModel) -> str:
     """What went wrong, in words a candidate or operator can act on."""
     where = model.base_url
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError) and not _dropped(exc):
         return f"{where} did not answer within {model.settings.request_timeout:g} seconds"
     if isinstance(exc, openai.APIConnectionError):
         return f"{where} could not be reached or dropped the connection"

@@ -13,6 +13,11 @@ SPOKEN_PER_100_WORDS = 2.0  # this many fillers per hundred words: a spoken tran
 NOTES_SHARE = 0.75  # below this share of full sentences, much of the answer is notes
 CLOSE_CALL = 0.05  # relevance this close to a cut-off is a close call
 SPLIT = 2  # topic criteria this many levels apart disagree
+# said when an answer that shares few of the question's words was graded as an answer anyway,
+# because it acts on the scenario and explains the topic's concepts in its own words
+PLAIN_WORDS_DOUBT = ("It uses few of the question's own words, so the offline grader could not "
+                     "be sure it answers this question; it was graded as an answer because it "
+                     "acts on the scenario and explains the topic in its own words.")
 
 
 def uncertainty(answer: str, reading: Reading, grades: Sequence[CriterionGrade],

@@ -17,7 +17,7 @@ NEAR_CREDIT = 0.5  # a concept matched loosely (two of its distinctive words) ea
 REPEAT_CREDIT = 0.15  # a concept explained again in another sentence adds a little, once
 REASONED_CREDIT = 0.2  # per on-point sentence that gives a reason, up to three
 DEPTH_WEIGHT = {"topic": 0.32, STRUCTURE: 0.28, TRADE_OFFS: 0.16}
-CONTRAST_CREDIT = 0.35  # trade-offs: per substantive sentence setting two sides against each other
+CONTRAST_CREDIT = 0.2  # trade-offs: per substantive sentence setting two sides against each other
 DECISION_CREDIT = 0.3  # trade-offs: a reasoned commitment
 SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's order
 FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
@@ -77,8 +77,9 @@ def _concepts(ci: int, sentences: tuple[Analysed, ...]) -> Tally:
     return t
 
 
-def _trade_offs(t: Tally, sentences: tuple[Analysed, ...]) -> None:
-    contrasts = [i for i, s in enumerate(sentences) if s.contrast and s.substance > 0.3]
+def _trade_offs(ci: int, t: Tally, sentences: tuple[Analysed, ...]) -> None:
+    contrasts = [i for i, s in enumerate(sentences) if s.contrast and s.substance > 0.3
+                 and (s.reasoning or s.decision or s.hard[ci] or s.near[ci])]
     decided = [i for i, s in enumerate(sentences)
                if s.decision and (s.reasoning or s.contrast) and s.substance > 0.3]
     t.extra = CONTRAST_CREDIT * min(4, len(contrasts)) + DECISION_CREDIT * bool(decided)
@@ -112,7 +113,7 @@ def tally(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int) -> Ta
     t = _concepts(ci, reading.sentences)
     kind = kind_of(crit)
     if kind == TRADE_OFFS:
-        _trade_offs(t, reading.sentences)
+        _trade_offs(ci, t, reading.sentences)
     elif kind == STRUCTURE:
         _structure(t, reading, blocks)
     return t
@@ -123,7 +124,8 @@ def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> float:
     return t.concept_credit() + t.extra + DEPTH_WEIGHT[kind_of(crit)] * reading.depth
 
 
-def level(crit: CompiledCriterion, raw: float, backing: int) -> int:
-    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three."""
-    earned = 1 + sum(raw >= x for x in THRESHOLDS[kind_of(crit)])
+def level(crit: CompiledCriterion, raw: float, backing: int, bar: float = 1.0) -> int:
+    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three.
+    `bar` scales the thresholds for the candidate's target level (1.0 at Senior)."""
+    earned = 1 + sum(raw >= x * bar for x in THRESHOLDS[kind_of(crit)])
     return min(earned, 2 + max(0, backing - 1)) if backing else 1

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
-from interviewer.offline.confidence import uncertainty
+from interviewer.offline.confidence import PLAIN_WORDS_DOUBT, uncertainty
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
+from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
 from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
 from interviewer.offline.matching import (
     GENERIC_STEMS,
@@ -44,6 +45,10 @@ ESSAY_CEILING = 1.5  # an essay in which nobody acts on the scenario (off_topic.
 # a plain rewrite) shares few words with the outline, an essay beside the question does neither
 OWN_WORDS_ENGAGED = 0.55
 OWN_WORDS_CONCEPTS = 3
+# ...or acts on the question in this many sentences (engagement times relevance, summed): a
+# long answer in the candidate's own words, such as a story told in full, is an answer
+# however few of the outline's or the concept lists' words it uses
+OWN_WORDS_ACTING = 8.0
 # mean engagement of an answer that acts on the scenario in most sentences (honest
 # answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
 ACTS_THROUGHOUT = 0.75
@@ -62,6 +67,7 @@ GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) th
 # answer in prose has about 200; only pasted lists or one word a line reach it, and without
 # it such an answer, re-read with each follow-up, held a worker for seconds.
 MAX_SENTENCES = 400
+SENIOR = level_bar(REFERENCE)
 
 
 def off_topic(reading: Reading) -> bool:
@@ -119,17 +125,21 @@ def _evidence(t: Tally, reading: Reading) -> list[str]:
 
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
-                     topic_best: int = 4) -> CriterionGrade:
+                     topic_best: int = 4, bar: LevelBar = SENIOR) -> CriterionGrade:
     t = tally(ci, crit, reading, blocks)
     evidence = _evidence(t, reading)
-    earned = level(crit, raw_score(crit, t, reading), len(evidence))
+    raw = raw_score(crit, t, reading)
+    earned = level(crit, raw, len(evidence), bar.bar)
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
+    held = why if score < earned else ""
+    if not held and min(level(crit, raw, len(evidence)), cap) != score:
+        held = bar.note  # the target level, not the answer, moved this score
     missing = missing_concepts(ci, crit, t, reading)
     return CriterionGrade(
         id=crit.id, name=crit.name, score=score, weight=crit.weight,
         evidence=evidence if score > 1 or t.credits else [],
-        feedback=coach(crit, t, score, missing, why if score < earned else ""),
+        feedback=coach(crit, t, score, missing, held),
         missing=", ".join(missing), tip=tip_for(crit, score, missing))
 
 
@@ -180,7 +190,9 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
     engaged = sum(s.engaged for s in sentences) / len(sentences)
     concepts = {(ci, k) for s in sentences for ci, c in enumerate(rubric.criteria)
                 if not c.shared for k in s.hard[ci]}
-    return engaged >= OWN_WORDS_ENGAGED and len(concepts) >= OWN_WORDS_CONCEPTS
+    acting = sum(s.engaged * s.relevance for s in sentences)
+    return engaged >= OWN_WORDS_ENGAGED and (len(concepts) >= OWN_WORDS_CONCEPTS
+                                             or acting >= OWN_WORDS_ACTING)
 
 
 def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
@@ -292,12 +304,14 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         return _empty(request)
     rubric = compiled(request.rubric)
     asked = question_stems(request.question_text, request.strong_answer)
-    reading = _own_words_on_topic(read_answer(answer, rubric, asked), rubric)
+    as_read = read_answer(answer, rubric, asked)
+    reading = _own_words_on_topic(as_read, rubric)
     blocks = _blocks(answer, reading)
-    own = {ci: _grade_criterion(ci, c, reading, blocks)
+    bar = level_bar(request.level)
+    own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
     topic_best = max((g.score for g in own.values()), default=4)
-    grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best)
+    grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar)
               for ci, c in enumerate(rubric.criteria)]
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
@@ -320,6 +334,8 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         flags.append(RED_FLAG)
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
+    if reading is not as_read:
+        unsure.append(PLAIN_WORDS_DOUBT)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
                        missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
                        red_flags=hits, overall_cap=overall_cap, uncertain=unsure)

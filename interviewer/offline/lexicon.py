@@ -56,6 +56,7 @@ class Words(BaseModel):
     vague_words: str
     warning_words: str
     negating_words: str
+    not_gerunds: str
     spoken_openers: str
     framing_starts: str
 
@@ -192,6 +193,7 @@ WARNING_WORDS = _set(_W.warning_words)
 # How an opening that frames the answer (who it is for, the goal) starts a word stem.
 FRAMING_STARTS = tuple(_W.framing_starts.split())
 NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
+NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(

@@ -4,12 +4,14 @@ and why the mistake hurts the platform's users."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
-from interviewer.offline.lexicon import NEGATING_WORDS, WARNING_WORDS
+from interviewer.offline.engagement import voiced
+from interviewer.offline.lexicon import NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
@@ -24,6 +26,10 @@ _ARTICLES = frozenset({"a", "an", "the"})
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
+# a cue starting within this many words of a sentence that opens with a gerund ("Turning off
+# the revocation check would ...") belongs to its subject: the mistake put up to be judged
+OPENING_REACH = 6
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 
 
 @lru_cache(maxsize=512)
@@ -71,14 +77,50 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
                          for p in where.get(st, ()))
 
 
+def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
+    """The cue is the subject of a sentence opening with a gerund, put up to be judged
+    ("Promising exactly once delivery is something we can't keep"), not a plan adopted."""
+    if span[0] > OPENING_REACH or not sentence_words:
+        return False
+    first = sentence_words[1] if sentence_words[0].endswith("ly") and len(sentence_words) > 1 \
+        else sentence_words[0]
+    return first.endswith("ing") and first not in NOT_GERUNDS
+
+
+def _clause_at(text: str, index: int) -> tuple[list[str], int]:
+    """The words of the clause (between , ; : and dashes) that holds word `index`, and where
+    that word falls in it."""
+    seen = 0
+    for clause in _CLAUSE_BREAK.split(text):
+        ws = words(clause)
+        if index < seen + len(ws):
+            return ws, index - seen
+        seen += len(ws)
+    return [], 0
+
+
+def _done_by_others(text: str, span: tuple[int, int]) -> bool:
+    """The cue recounts what someone else did: in its clause a subject and a past-tense verb
+    come before it, and no "I/we" ("the source changed its pagination without notice"). A
+    clause that opens with the verb ("deleted the cluster the next week") is the candidate's
+    own note."""
+    clause, at = _clause_at(text, span[0])
+    if not clause or voiced(" ".join(clause)):
+        return False
+    return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
+
+
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
     """The first sentence that proposes what the flag describes, if any."""
     cues = _cues(tuple(flag.cues))
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is not None and not _warns(s.where, span, cue_words):
-                return s.sentence.text
+            if span is None or _warns(s.where, span, cue_words):
+                continue
+            text = s.sentence.text
+            if not _judged(words(text), span) and not _done_by_others(text, span):
+                return text
     return None
 
 

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.identity.accounts import Accounts, Throttled
+from interviewer.identity.accounts import Accounts, BadTokenName, Throttled
 from interviewer.identity.credentials import MIN_PASSWORD, BadCredentials
 from interviewer.identity.export import export_owner
 from interviewer.web import csrf
@@ -121,13 +121,14 @@ async def signout(request: Request, caller: PageCaller,
 
 def _account_page(request: Request, accounts: Accounts, caller: Caller,
                   new_token: str | None = None, error: str | None = None,
-                  status_code: int = 200, notice: str | None = None) -> Response:
+                  status_code: int = 200, notice: str | None = None,
+                  token_name: str = "") -> Response:
     account = accounts.account(caller.owner_id) if caller.signed_in else None
     if account is None:
         return _see_other("/signin")
     context: dict[str, Any] = {"account": account, "tokens": accounts.tokens(caller.owner_id),
                                "new_token": new_token, "error": error, "notice": notice,
-                               "min_password": MIN_PASSWORD}
+                               "min_password": MIN_PASSWORD, "token_name": token_name}
     return render(request, "account.html", context, status_code)
 
 
@@ -144,7 +145,11 @@ async def create_token(request: Request, caller: PageCaller,
     csrf.verify(request, csrf_token)
     if not caller.signed_in:
         return _see_other("/signin")
-    _, secret = accounts.create_token(caller.owner_id, name)
+    try:
+        _, secret = accounts.create_token(caller.owner_id, name)
+    except BadTokenName as exc:  # refused whole, and the name stays in its box
+        return _account_page(request, accounts, caller, error=_sentence(exc), status_code=422,
+                             token_name=name)
     response = _account_page(request, accounts, caller, new_token=secret)
     response.headers["Cache-Control"] = "no-store"  # the token is shown once, never cached
     return response

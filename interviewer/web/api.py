@@ -95,6 +95,16 @@ class ClarifyBody(StrictBody):
                       max_length=MAX_QUESTION_CHARS, json_schema_extra=TEXT_SCHEMA)
 
 
+class CloseQuestionBody(StrictBody):
+    text: str = Field(description="a question about the role, asked once the interview is over",
+                      max_length=MAX_QUESTION_CHARS, json_schema_extra=TEXT_SCHEMA)
+
+
+class CloseReplyOut(BaseModel):
+    asked: str = Field(description="the question as stored, its runs of spaces made one")
+    reply: str = Field(description="the interviewer's answer about the role")
+
+
 class ClarificationOut(BaseModel):
     asked: str
     reply: str = Field(description="the scenario facts asked for, or a nudge to assume and go on")
@@ -275,6 +285,23 @@ async def ask_clarification(interview_id: str, body: ClarifyBody, service: Servi
         raise HTTPException(409, str(exc)) from None
     return ClarificationOut(asked=body.text, reply=reply,
                             current=_current(service.current(service.store.load(interview_id))))
+
+
+@router.post("/interviews/{interview_id}/close-questions", response_model=CloseReplyOut,
+             dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
+async def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service: ServiceDep,
+                             caller: ApiCaller) -> CloseReplyOut:
+    """After the close, ask the interviewer about the role, as the finished page does; the
+    question and its reply join the transcript."""
+    _load(service, interview_id, caller)
+    try:
+        reply = service.ask_after_close(interview_id, body.text)
+    except BadAnswer as exc:
+        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
+                            str(exc)) from None
+    except (NotAwaitingAnswer, Conflict) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return CloseReplyOut(asked=" ".join(body.text.split()), reply=reply)
 
 
 @router.post("/interviews/{interview_id}/finish", response_model=InterviewState,

@@ -1,0 +1,74 @@
+"""The offline grader follows the candidate's target level, as the LLM grader does: the same
+answer is held to a higher bar at Staff and a lower one at PM, Senior (the level the labelled
+sets were labelled at) is the reference, and prompts/offline/levels.yaml is checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from interviewer.cli import app
+from interviewer.library import default_library
+from interviewer.models.base import Exchange, GradeRequest
+from interviewer.offline.grader import grade_answer
+from interviewer.offline.level_bar import default_path, level_bar
+from tests.conftest import write_mini_library
+
+ANSWER = (
+    "The goal is to protect every merchant from one noisy caller without surprising our "
+    "biggest customers.\n"
+    "First, I'd cap each API key with a token bucket at 100 requests a second and a burst of "
+    "200, because a single retry loop should not starve the shared pool.\n"
+    "Second, callers over the limit get a 429 with a Retry-After header, so their clients "
+    "back off instead of hammering us.")
+
+
+def _request(level: str | None) -> GradeRequest:
+    library = default_library()
+    question = next(q for q in library.questions.values()
+                    if q.topic == "rate-limiting" and q.kind != "behavioural")
+    request = GradeRequest.for_question(question, library.rubric_for(question),
+                                        [Exchange(prompt=question.text, answer=ANSWER)],
+                                        level=level)
+    return request if level else request.model_copy(update={"level": "senior"})
+
+
+def test_the_same_answer_meets_a_higher_bar_at_staff_and_a_lower_one_at_pm() -> None:
+    pm, senior, staff = (grade_answer(_request(lv)) for lv in ("pm", "senior", "staff"))
+    assert pm.overall > senior.overall > staff.overall
+    moved = [c for c, s in zip(staff.criteria, senior.criteria, strict=True) if c.score < s.score]
+    assert moved and all(level_bar("staff").note in c.feedback for c in moved)
+    assert not any(level_bar("staff").note in c.feedback for c in senior.criteria)
+
+
+def test_senior_is_the_reference_the_labelled_sets_were_graded_at() -> None:
+    """A request that names no other level (as calibration's do) is graded at Senior, with
+    the thresholds exactly as fitted."""
+    assert level_bar("senior").bar == 1.0
+    assert level_bar("unknown-level") == level_bar("senior")
+    request = _request("senior")
+    default = GradeRequest(**request.model_dump(exclude={"level"}))
+    assert grade_answer(default) == grade_answer(request)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("senior:\n  bar: 1.0", "senior:\n  bar: 1.1",
+     "levels.yaml: senior: Value error, senior is the reference"),
+    ("staff:\n  bar: 1.25", "staff:\n  bar: nothing", "levels.yaml: staff.bar: Input should be"),
+    ("pm:\n", "principal:\n", "levels.yaml: pm: Field required"),
+])
+def test_check_refuses_broken_level_bars_naming_file_and_field(tmp_path: Path, old: str,
+                                                               new: str, expected: str) -> None:
+    root = write_mini_library(tmp_path / "lib")
+    target = root / "prompts" / "offline" / "levels.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(default_path(), target)
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--root", str(root)])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
