@@ -13,7 +13,7 @@ import pytest
 from interviewer.library import Library
 from interviewer.llm.retry import Backoff
 from interviewer.llm.schema import grade_reply_tokens
-from interviewer.models import llm
+from interviewer.models import llm, llm_flow
 from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, TurnRequest
 from interviewer.models.llm import LLMModel
 from interviewer.scoring import AnswerGrade
@@ -120,7 +120,7 @@ def test_questions_stream_chunk_by_chunk_with_cached_tokens_reported(
     assert usage.cost_usd == round((200 * 0.15 + 800 * 0.075 + 12 * 0.60) / 1e6, 6)
     sent = server.requests[0]
     assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
-    assert sent["max_tokens"] == llm.PHRASE_TOKENS and sent["model"] == "gpt-4o-mini"
+    assert sent["max_tokens"] == llm_flow.PHRASE_TOKENS and sent["model"] == "gpt-4o-mini"
     assert request.question.text in sent["messages"][0]["content"]
     phrase(model, request)
     assert server.requests[1]["messages"][0] == sent["messages"][0]  # cacheable prefix
@@ -413,6 +413,6 @@ def test_reasoning_models_get_max_completion_tokens_and_no_temperature(
     grade(model, request)
     sent = server.requests[0]
     assert sent["max_completion_tokens"] == \
-        grade_reply_tokens(request.rubric) * llm.REASONING_FACTOR
+        grade_reply_tokens(request.rubric) * llm_flow.REASONING_FACTOR
     assert "max_tokens" not in sent and "temperature" not in sent
     assert json.dumps(sent["messages"])  # plain JSON all the way

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from interviewer.cli import app
@@ -72,3 +74,22 @@ def test_check_refuses_broken_level_bars_naming_file_and_field(tmp_path: Path, o
     result = CliRunner().invoke(app, ["check", "--root", str(root)])
     assert result.exit_code == 1
     assert expected in " ".join(result.output.split())
+
+
+PIECES = [*ANSWER.split("\n"),
+          "We shipped per-key limits last year and complaints fell by half.",
+          "Honestly it depends on the customer.", "um so like we would see",
+          "Trial accounts get 10 messages a day until a card is verified, because spammers "
+          "love free trials.", "- token bucket\n- 429\n- Retry-After"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=80), min_size=1, max_size=8))
+def test_a_higher_target_level_never_raises_a_score(parts: list[str]) -> None:
+    """Whatever the answer, each criterion at Staff is at most its Senior score, which is at
+    most its PM score: the level only moves thresholds, never caps or red flags."""
+    answer = "\n".join(parts)
+    grades = [grade_answer(_request(lv).model_copy(update={
+        "exchanges": [Exchange(prompt="q", answer=answer)]})) for lv in ("pm", "senior", "staff")]
+    for pm, senior, staff in zip(*(g.criteria for g in grades), strict=True):
+        assert pm.score >= senior.score >= staff.score

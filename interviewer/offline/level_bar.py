@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.paths import prompts_dir
 from interviewer.taxonomy import LEVELS
+from interviewer.yaml_files import read_model
 
 REFERENCE = "senior"
 
@@ -52,15 +52,7 @@ def default_path() -> Path:
 @cache
 def load_level_bars(path: Path | None = None) -> LevelBars:
     """The level bars from YAML; a bad file is a clear error naming the file and the field."""
-    path = path or default_path()
-    try:
-        return LevelBars.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    return read_model(path or default_path(), LevelBars)
 
 
 def level_bar(level: str) -> LevelBar:

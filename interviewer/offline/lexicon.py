@@ -13,10 +13,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from interviewer.paths import prompts_dir
+from interviewer.yaml_files import read_model
 
 # Criteria every topic shares (common.yaml); they do not say what subject an answer is on.
 # (criterion ids, not vocabulary: the grader's recipes are keyed on them)
@@ -152,15 +152,7 @@ def default_path() -> Path:
 @cache
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """The lexicon from YAML; a bad file is a clear error naming the file and the field."""
-    path = path or default_path()
-    try:
-        return Lexicon.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    return read_model(path or default_path(), Lexicon)
 
 
 def _set(text: str) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
@@ -13,7 +13,13 @@ from interviewer.engine import PlanError
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import UnknownModel, default_model_name
 from interviewer.scoring import Scorecard, Usage
-from interviewer.service import MAX_QUESTION_CHARS, BadAnswer, Current, NotAwaitingAnswer
+from interviewer.service import (
+    MAX_QUESTION_CHARS,
+    BadAnswer,
+    Current,
+    Interviews,
+    NotAwaitingAnswer,
+)
 from interviewer.storage import Conflict, NotFound, Record
 from interviewer.storage.shared import Claimed
 from interviewer.taxonomy import Area, Level, Topic
@@ -269,6 +275,18 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                                   body, run)
 
 
+def _replied(service: Interviews, text: str, ask: Callable[[], str]) -> str:
+    """The interviewer's reply to a question the candidate typed, or the HTTP error it earns:
+    too long is 413 past the answer limit and 422 below it, and the wrong moment is 409."""
+    try:
+        return ask()
+    except BadAnswer as exc:
+        raise HTTPException(413 if len(text) > service.max_answer_chars else 422,
+                            str(exc)) from None
+    except (NotAwaitingAnswer, Conflict) as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
 @router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
              dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
 async def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
@@ -276,13 +294,7 @@ async def ask_clarification(interview_id: str, body: ClarifyBody, service: Servi
     """Ask about the scenario; the reply gives the facts asked for. The question stays open:
     asking does not use up the answer."""
     _load(service, interview_id, caller)
-    try:
-        reply = service.clarify(interview_id, body.text)
-    except BadAnswer as exc:
-        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
-                            str(exc)) from None
-    except (NotAwaitingAnswer, Conflict) as exc:
-        raise HTTPException(409, str(exc)) from None
+    reply = _replied(service, body.text, lambda: service.clarify(interview_id, body.text))
     return ClarificationOut(asked=body.text, reply=reply,
                             current=_current(service.current(service.store.load(interview_id))))
 
@@ -294,13 +306,7 @@ async def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service
     """After the close, ask the interviewer about the role, as the finished page does; the
     question and its reply join the transcript."""
     _load(service, interview_id, caller)
-    try:
-        reply = service.ask_after_close(interview_id, body.text)
-    except BadAnswer as exc:
-        raise HTTPException(413 if len(body.text) > service.max_answer_chars else 422,
-                            str(exc)) from None
-    except (NotAwaitingAnswer, Conflict) as exc:
-        raise HTTPException(409, str(exc)) from None
+    reply = _replied(service, body.text, lambda: service.ask_after_close(interview_id, body.text))
     return CloseReplyOut(asked=" ".join(body.text.split()), reply=reply)
 
 
