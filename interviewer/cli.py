@@ -59,7 +59,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
 
     import uvicorn
 
-    from interviewer.web.app import create_app
+    from interviewer.web.app import create_served_app
     from interviewer.web.auth import auth_mode, is_loopback
     from interviewer.web.proxies import parse_trusted, server_options
 
@@ -71,7 +71,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
                   "shares one owner and sees every interview[/yellow]")
     _open_store_or_exit()  # migrate once, and refuse a damaged database before listening
     options = server_options(parse_trusted(get_settings().trusted_proxies))
-    target = create_app() if workers == 1 else "interviewer.web.app:create_app"
+    target = create_served_app() if workers == 1 else "interviewer.web.app:create_served_app"
     uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1, **options)
 
 
