@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import default_library
-from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.grader import grade_answer
-from interviewer.scoring import AnswerGrade
+from tests.question_flags import (
+    assert_area_flags,
+    assert_flagged_and_capped,
+    capped_criteria,
+    own_flag,
+    own_flags_raised,
+)
+
+AREA = "api-products"
 
 # (question id, flag id, a sentence proposing the harm, a sentence rejecting it)
 CASES = [
@@ -59,41 +64,23 @@ CASES = [
 ]
 
 
-def _grade(question_id: str, answer: str) -> AnswerGrade:
-    library = default_library()
-    q = library.question(question_id)
-    request = GradeRequest.for_question(q, library.rubric_for(q),
-                                        [Exchange(prompt=q.text, answer=answer)])
-    return grade_answer(request)
-
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
                          ids=[c[1] for c in CASES])
 def test_proposing_the_harm_raises_the_question_flag(question_id: str, flag_id: str,
                                                      proposes: str, rejects: str) -> None:
-    grade = _grade(question_id, proposes)
-    hit = next((h for h in grade.red_flags if h.id == flag_id), None)
-    assert hit is not None, [h.id for h in grade.red_flags]
-    # the flag caps its criterion (a `topic` flag: each of the topic's own criteria)
-    capped = [g for g in grade.criteria if g.id == hit.criterion
-              or (hit.criterion == "topic" and "Red flag" in g.feedback)]
-    assert capped
-    assert all(g.score <= hit.cap and "Red flag" in g.feedback for g in capped)
+    grade = assert_flagged_and_capped(question_id, flag_id, proposes)
+    # and the scorecard says so beside each criterion it caps
+    flag = own_flag(question_id, flag_id)
+    assert all("Red flag" in g.feedback for g in capped_criteria(grade, flag))
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
                          ids=[c[1] for c in CASES])
 def test_rejecting_the_harm_raises_nothing(question_id: str, flag_id: str,
                                            proposes: str, rejects: str) -> None:
-    grade = _grade(question_id, rejects)
-    assert flag_id not in [h.id for h in grade.red_flags]
+    assert flag_id not in own_flags_raised(question_id, rejects)
 
 
 def test_every_api_products_question_names_its_own_flags() -> None:
-    library = default_library()
-    questions = library.filter(area="api-products")
-    assert len(questions) == 27
-    for q in questions:
-        assert 1 <= len(q.red_flags) <= 2, q.id
-        merged = [f.id for f in library.rubric_for(q).red_flags]
-        assert len(merged) == len(set(merged)), q.id  # no question flag repeats a topic one
+    assert_area_flags(AREA)

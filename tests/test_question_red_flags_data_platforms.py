@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import TOPIC_CRITERIA, default_library
-from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.grader import grade_answer
-from interviewer.scoring import AnswerGrade
+from tests.question_flags import (
+    assert_area_flags,
+    assert_flagged_and_capped,
+    grade,
+    own_flags_raised,
+)
 
 AREA = "data-platforms"
 
@@ -71,52 +73,27 @@ MENTIONS = [
 ]
 
 
-def _grade(question_id: str, answer: str) -> AnswerGrade:
-    library = default_library()
-    q = library.question(question_id)
-    request = GradeRequest.for_question(q, library.rubric_for(q),
-                                        [Exchange(prompt=q.text, answer=answer)])
-    return grade_answer(request)
-
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
                          ids=[c[1] for c in CASES])
 def test_proposing_the_harm_raises_the_flag_and_caps_its_criterion(
         question_id: str, flag_id: str, proposes: str, rejects: str) -> None:
-    flag = next(f for f in default_library().question(question_id).red_flags if f.id == flag_id)
-    grade = _grade(question_id, proposes)
-    hit = next((h for h in grade.red_flags if h.id == flag_id), None)
-    assert hit is not None, [h.id for h in grade.red_flags]
-    assert hit.quote and hit.quote in proposes
-    capped = next(c for c in grade.criteria if c.id == flag.criterion)
-    assert capped.score <= flag.cap
+    assert_flagged_and_capped(question_id, flag_id, proposes)
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
                          ids=[c[1] for c in CASES])
 def test_rejecting_the_harm_raises_nothing(question_id: str, flag_id: str, proposes: str,
                                            rejects: str) -> None:
-    own = {f.id for f in default_library().question(question_id).red_flags}
-    assert not own & {h.id for h in _grade(question_id, rejects).red_flags}
+    assert not own_flags_raised(question_id, rejects)
 
 
 def test_every_question_in_the_area_names_one_or_two_flags_on_its_own_criteria() -> None:
-    library = default_library()
-    questions = [q for q in library.questions.values() if q.area == AREA]
-    assert len(questions) == 27
-    for q in questions:
-        assert 1 <= len(q.red_flags) <= 2, q.id
-        criteria = set(library.rubric_for(q).criterion_ids) | {TOPIC_CRITERIA}
-        bare = q.model_copy(update={"red_flags": []})
-        topic_flags = {f.id for f in library.rubric_for(bare).red_flags}
-        for flag in q.red_flags:
-            assert flag.criterion in criteria, (q.id, flag.id)
-            assert flag.id not in topic_flags, (q.id, flag.id)
-            assert len(flag.cues) >= 3, (q.id, flag.id)
+    assert_area_flags(AREA)
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "answer"), MENTIONS,
                          ids=[c[1] for c in MENTIONS])
 def test_a_good_design_in_the_flags_words_raises_nothing(question_id: str, flag_id: str,
                                                          answer: str) -> None:
-    assert flag_id not in {h.id for h in _grade(question_id, answer).red_flags}
+    assert flag_id not in {h.id for h in grade(question_id, answer).red_flags}

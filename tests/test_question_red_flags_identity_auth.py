@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import TOPIC_CRITERIA, default_library
-from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.grader import grade_answer
+from interviewer.library import default_library
+from tests.question_flags import (
+    assert_area_flags,
+    assert_flagged_and_capped,
+    own_flag,
+    own_flags_raised,
+)
 
 AREA = "identity-auth"
 
@@ -111,53 +115,24 @@ REJECTS = [
 ]
 
 
-def _grade(question_id: str, answer: str):
-    library = default_library()
-    q = library.question(question_id)
-    request = GradeRequest.for_question(
-        q, library.rubric_for(q), [Exchange(prompt=q.text, answer=answer)]
-    )
-    return grade_answer(request)
-
 
 @pytest.mark.parametrize(("question_id", "flag_id", "answer"), PROPOSES)
 def test_proposing_the_scenarios_harm_raises_the_questions_flag(
     question_id: str, flag_id: str, answer: str
 ) -> None:
-    grade = _grade(question_id, answer)
-    hit = next(h for h in grade.red_flags if h.id == flag_id)
-    flag = next(f for f in default_library().question(question_id).red_flags if f.id == flag_id)
-    assert hit.quote in answer and hit.why == flag.why.strip()
-    capped = [
-        c for c in grade.criteria if c.id == flag.criterion or flag.criterion == TOPIC_CRITERIA
-    ]
-    assert capped and all(c.score <= flag.cap for c in capped)
-    assert grade.overall <= flag.cap
+    grade = assert_flagged_and_capped(question_id, flag_id, answer)
+    assert grade.overall <= own_flag(question_id, flag_id).cap
 
 
 @pytest.mark.parametrize(("question_id", "answer"), REJECTS)
 def test_rejecting_the_harm_raises_no_question_flag(question_id: str, answer: str) -> None:
-    own = {f.id for f in default_library().question(question_id).red_flags}
-    grade = _grade(question_id, answer)
-    assert own.isdisjoint(h.id for h in grade.red_flags)
+    assert not own_flags_raised(question_id, answer)
 
 
 def test_every_area_question_has_one_or_two_flags_of_its_own() -> None:
-    library = default_library()
-    questions = [q for q in library.questions.values() if q.id.startswith("iam-")]
-    assert len(questions) == 27
-    topic_ids = {f.id for r in library.rubrics.values() for f in r.red_flags}
-    for q in questions:
-        assert 1 <= len(q.red_flags) <= 2, q.id
-        criteria = {c.id for c in library.rubrics[q.topic].criteria} | {TOPIC_CRITERIA}
-        for f in q.red_flags:
-            assert f.criterion in criteria and f.id not in topic_ids, (q.id, f.id)
-            assert 3 <= len(f.cues) <= 8, (q.id, f.id)
+    assert_area_flags(AREA, max_cues=8)
 
 
 def test_a_questions_own_strong_answer_raises_none_of_its_flags() -> None:
-    library = default_library()
-    for q in (q for q in library.questions.values() if q.id.startswith("iam-")):
-        grade = _grade(q.id, " ".join([*q.strong_answer, *q.strong_hire]))
-        own = {f.id for f in q.red_flags}
-        assert own.isdisjoint(h.id for h in grade.red_flags), q.id
+    for q in default_library().filter(area=AREA):
+        assert not own_flags_raised(q.id, " ".join([*q.strong_answer, *q.strong_hire])), q.id

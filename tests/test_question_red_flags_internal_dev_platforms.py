@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import TOPIC_CRITERIA, default_library
-from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.grader import grade_answer
-from interviewer.scoring import AnswerGrade
+from tests.question_flags import assert_area_flags, assert_flagged_and_capped, grade, own_flag
 
 AREA = "internal-dev-platforms"
 
@@ -71,38 +68,19 @@ REJECTS = [
 ]
 
 
-def _grade(question_id: str, answer: str) -> AnswerGrade:
-    library = default_library()
-    q = library.question(question_id)
-    request = GradeRequest.for_question(q, library.rubric_for(q),
-                                        [Exchange(prompt=q.text, answer=answer)])
-    return grade_answer(request)
-
 
 def test_every_question_in_the_area_names_its_own_red_flags() -> None:
-    library = default_library()
-    mine = [q for q in library.questions.values() if q.area == AREA]
-    assert len(mine) == 27
-    for q in mine:
-        assert 1 <= len(q.red_flags) <= 2, q.id
-        topic = library.rubric_for(q.model_copy(update={"red_flags": []}))
-        assert not {f.id for f in topic.red_flags} & {f.id for f in q.red_flags}, q.id
+    assert_area_flags(AREA)
 
 
 @pytest.mark.parametrize(("question_id", "flag", "answer"), PROPOSES)
 def test_a_proposed_harm_raises_the_questions_flag(question_id: str, flag: str,
                                                    answer: str) -> None:
-    grade = _grade(question_id, answer)
-    hit = next((h for h in grade.red_flags if h.id == flag), None)
-    assert hit is not None, [h.id for h in grade.red_flags]
-    assert hit.quote in answer and hit.why
-    if hit.criterion != TOPIC_CRITERIA:
-        capped = next(c for c in grade.criteria if c.id == hit.criterion)
-        assert capped.score <= hit.cap
-    assert grade.overall <= hit.cap
+    grade = assert_flagged_and_capped(question_id, flag, answer)
+    assert grade.overall <= own_flag(question_id, flag).cap
 
 
 @pytest.mark.parametrize(("question_id", "answer"), REJECTS)
 def test_rejecting_the_harm_raises_no_flag(question_id: str, answer: str) -> None:
-    grade = _grade(question_id, answer)
-    assert grade.red_flags == [], [(h.id, h.quote) for h in grade.red_flags]
+    result = grade(question_id, answer)
+    assert result.red_flags == [], [(h.id, h.quote) for h in result.red_flags]

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.library import TOPIC_CRITERIA, default_library
-from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.grader import grade_answer
-from interviewer.scoring import AnswerGrade
+from tests.question_flags import assert_area_flags, assert_flagged_and_capped, own_flags_raised
 
 AREA = "ml-ai-platforms"
 
@@ -68,33 +65,12 @@ CASES = [
 ]
 
 
-def _grade(question_id: str, answer: str) -> AnswerGrade:
-    library = default_library()
-    q = library.question(question_id)
-    request = GradeRequest.for_question(q, library.rubric_for(q),
-                                        [Exchange(prompt=q.text, answer=answer)])
-    return grade_answer(request)
-
-
-def _topic_ids(question_id: str) -> set[str]:
-    """The criteria a flag on `topic` caps: the question's own, not the shared ones."""
-    library = default_library()
-    q = library.question(question_id)
-    return {c.id for c in library.rubric_for(q).criteria} - {"structure", "trade-offs", "story"}
-
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
                          ids=[c[0] for c in CASES])
 def test_proposing_the_harm_raises_the_questions_flag(question_id: str, flag_id: str,
                                                       proposes: str, rejects: str) -> None:
-    flag = next(f for f in default_library().question(question_id).red_flags if f.id == flag_id)
-    grade = _grade(question_id, proposes)
-    hit = next((h for h in grade.red_flags if h.id == flag_id), None)
-    assert hit is not None, [h.id for h in grade.red_flags]
-    assert hit.why == flag.why.strip()
-    capped = [g for g in grade.criteria if g.id == flag.criterion
-              or (flag.criterion == TOPIC_CRITERIA and g.id in _topic_ids(question_id))]
-    assert capped and all(g.score <= flag.cap for g in capped)
+    assert_flagged_and_capped(question_id, flag_id, proposes)
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
@@ -102,17 +78,8 @@ def test_proposing_the_harm_raises_the_questions_flag(question_id: str, flag_id:
 def test_rejecting_the_harm_raises_none_of_the_questions_flags(question_id: str, flag_id: str,
                                                                proposes: str,
                                                                rejects: str) -> None:
-    own = {f.id for f in default_library().question(question_id).red_flags}
-    grade = _grade(question_id, rejects)
-    assert not own & {h.id for h in grade.red_flags}
+    assert not own_flags_raised(question_id, rejects)
 
 
 def test_every_question_in_the_area_has_its_own_flags_distinct_from_its_topics() -> None:
-    library = default_library()
-    questions = [q for q in library.questions.values() if q.area == AREA]
-    assert len(questions) == 27
-    for q in questions:
-        assert 1 <= len(q.red_flags) <= 2, q.id
-        inherited = {f.id for f in library.rubrics[q.topic].red_flags}
-        assert not inherited & {f.id for f in q.red_flags}, q.id
-        assert all(3 <= len(f.cues) <= 8 for f in q.red_flags), q.id
+    assert_area_flags(AREA, max_cues=8)

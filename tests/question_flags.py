@@ -1,0 +1,68 @@
+"""What every area's tests of the questions' own red flags share: grading a hand-written
+sentence through the offline grader, the checks a proposed harm must pass, and the shape of an
+area's flags. The per-area files keep only their sentences and what they check beyond this."""
+
+from __future__ import annotations
+
+from interviewer.library import TOPIC_CRITERIA, RedFlag, default_library
+from interviewer.models.base import Exchange, GradeRequest
+from interviewer.offline.grader import grade_answer
+from interviewer.scoring import AnswerGrade, CriterionGrade
+
+SHARED_CRITERIA = {"structure", "trade-offs", "story"}
+
+
+def grade(question_id: str, answer: str) -> AnswerGrade:
+    """The offline grade of `answer` to the library question, on its rubric and own flags."""
+    library = default_library()
+    q = library.question(question_id)
+    request = GradeRequest.for_question(q, library.rubric_for(q),
+                                        [Exchange(prompt=q.text, answer=answer)])
+    return grade_answer(request)
+
+
+def own_flag(question_id: str, flag_id: str) -> RedFlag:
+    return next(f for f in default_library().question(question_id).red_flags if f.id == flag_id)
+
+
+def own_flags_raised(question_id: str, answer: str) -> set[str]:
+    """Which of the question's own flags the answer raises (topic flags left aside)."""
+    own = {f.id for f in default_library().question(question_id).red_flags}
+    return own & {h.id for h in grade(question_id, answer).red_flags}
+
+
+def capped_criteria(result: AnswerGrade, flag: RedFlag) -> list[CriterionGrade]:
+    """The criteria a flag caps: its own, or for a `topic` flag each of the topic's own."""
+    return [c for c in result.criteria if c.id == flag.criterion
+            or (flag.criterion == TOPIC_CRITERIA and c.id not in SHARED_CRITERIA)]
+
+
+def assert_flagged_and_capped(question_id: str, flag_id: str, answer: str) -> AnswerGrade:
+    """The answer raises the question's flag, quotes its own sentence, explains why in the
+    flag's words, and every criterion the flag caps stays at or under the cap."""
+    flag = own_flag(question_id, flag_id)
+    result = grade(question_id, answer)
+    hit = next((h for h in result.red_flags if h.id == flag_id), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote and hit.quote in answer
+    assert hit.why == flag.why.strip()
+    capped = capped_criteria(result, flag)
+    assert capped and all(c.score <= flag.cap for c in capped)
+    return result
+
+
+def assert_area_flags(area: str, max_cues: int | None = None) -> None:
+    """Each of the area's 27 questions names one or two flags of its own: on a criterion its
+    rubric has, none repeating a topic or common flag, each with at least three cues."""
+    library = default_library()
+    questions = [q for q in library.questions.values() if q.area == area]
+    assert len(questions) == 27
+    for q in questions:
+        assert 1 <= len(q.red_flags) <= 2, q.id
+        criteria = set(library.rubric_for(q).criterion_ids) | {TOPIC_CRITERIA}
+        inherited = {f.id for f in library.rubric_for(
+            q.model_copy(update={"red_flags": []})).red_flags}
+        for f in q.red_flags:
+            assert f.criterion in criteria and f.id not in inherited, (q.id, f.id)
+            assert len(f.cues) >= 3 and (max_cues is None or len(f.cues) <= max_cues), \
+                (q.id, f.id)
