@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from interviewer.calibration import CalibrationItem, grade_request, load_set  # noqa: E402
 from interviewer.library import TOPIC_CRITERIA, default_library  # noqa: E402
 from interviewer.offline.grader import grade_answer  # noqa: E402
+from interviewer.offline.matching import compiled  # noqa: E402
 from interviewer.scoring import RedFlagHit  # noqa: E402
 
 
@@ -29,22 +30,26 @@ def labelled_sets() -> list[Path]:
     return sorted((ROOT / "calibration").glob("*.jsonl"))
 
 
-def _capped_labels(item: CalibrationItem, hit: RedFlagHit) -> list[int]:
+def _capped_labels(item: CalibrationItem, hit: RedFlagHit, topic_own: set[str]) -> list[int]:
+    """The labels of the criteria the flag caps, as the grader applies it (`topic_own`: the
+    criteria it counts as the topic's own, not the shared ones)."""
     criteria = dict(item.label.criteria)
     if hit.criterion == TOPIC_CRITERIA:
-        return [v for k, v in criteria.items() if k not in ("structure", "trade-offs", "story")]
+        return [v for k, v in criteria.items() if k in topic_own]
     return [criteria[hit.criterion]] if hit.criterion in criteria else []
 
 
-def _hits(item: CalibrationItem, question_only: bool) -> list[RedFlagHit]:
+def _hits(item: CalibrationItem, question_only: bool) -> tuple[list[RedFlagHit], set[str]]:
+    """The flags the answer raises, and the criteria its rubric counts as the topic's own."""
     library = default_library()
     question = library.questions.get(item.question_id or "")
     if question is None:
-        return []
+        return [], set()
     rubric = library.rubric_for(question)
     grade = grade_answer(grade_request(item, rubric, strong_answer=list(question.strong_answer)))
     own = {f.id for f in question.red_flags}
-    return [h for h in grade.red_flags if not question_only or h.id in own]
+    topic_own = {c.id for c in compiled(rubric).criteria if not c.shared}
+    return [h for h in grade.red_flags if not question_only or h.id in own], topic_own
 
 
 def main() -> int:
@@ -58,8 +63,9 @@ def main() -> int:
         for item in load_set(path):
             if args.question and item.question_id != args.question:
                 continue
-            for hit in _hits(item, args.only_question):
-                labels = _capped_labels(item, hit)
+            hits, topic_own = _hits(item, args.only_question)
+            for hit in hits:
+                labels = _capped_labels(item, hit, topic_own)
                 wrong = bool(labels) and max(labels) >= 3
                 hits_total += 1
                 false_alarms += wrong

@@ -7,9 +7,8 @@ from __future__ import annotations
 from interviewer.library import TOPIC_CRITERIA, RedFlag, default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.grader import grade_answer
+from interviewer.offline.matching import compiled
 from interviewer.scoring import AnswerGrade, CriterionGrade
-
-SHARED_CRITERIA = {"structure", "trade-offs", "story"}
 
 
 def grade(question_id: str, answer: str) -> AnswerGrade:
@@ -31,10 +30,15 @@ def own_flags_raised(question_id: str, answer: str) -> set[str]:
     return own & {h.id for h in grade(question_id, answer).red_flags}
 
 
-def capped_criteria(result: AnswerGrade, flag: RedFlag) -> list[CriterionGrade]:
-    """The criteria a flag caps: its own, or for a `topic` flag each of the topic's own."""
+def capped_criteria(question_id: str, result: AnswerGrade,
+                    flag: RedFlag) -> list[CriterionGrade]:
+    """The criteria a flag caps: its own, or for a `topic` flag each criterion the grader
+    counts as the topic's own (not the shared structure, trade-offs and story)."""
+    library = default_library()
+    rubric = compiled(library.rubric_for(library.question(question_id)))
+    own = {c.id for c in rubric.criteria if not c.shared}
     return [c for c in result.criteria if c.id == flag.criterion
-            or (flag.criterion == TOPIC_CRITERIA and c.id not in SHARED_CRITERIA)]
+            or (flag.criterion == TOPIC_CRITERIA and c.id in own)]
 
 
 def assert_flagged_and_capped(question_id: str, flag_id: str, answer: str) -> AnswerGrade:
@@ -46,7 +50,7 @@ def assert_flagged_and_capped(question_id: str, flag_id: str, answer: str) -> An
     assert hit is not None, [h.id for h in result.red_flags]
     assert hit.quote and hit.quote in answer
     assert hit.why == flag.why.strip()
-    capped = capped_criteria(result, flag)
+    capped = capped_criteria(question_id, result, flag)
     assert capped and all(c.score <= flag.cap for c in capped)
     return result
 

@@ -72,7 +72,7 @@ def test_proposing_the_harm_raises_the_question_flag(question_id: str, flag_id: 
     grade = assert_flagged_and_capped(question_id, flag_id, proposes)
     # and the scorecard says so beside each criterion it caps
     flag = own_flag(question_id, flag_id)
-    assert all("Red flag" in g.feedback for g in capped_criteria(grade, flag))
+    assert all("Red flag" in g.feedback for g in capped_criteria(question_id, grade, flag))
 
 
 @pytest.mark.parametrize(("question_id", "flag_id", "proposes", "rejects"), CASES,
