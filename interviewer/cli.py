@@ -433,10 +433,12 @@ def check(root: Annotated[Path | None, typer.Option(
 
 def _check_prompt_files(root: Path | None) -> None:
     """The YAML under prompts/ that is not library content loads cleanly: the spoken-delivery
-    ranges and fillers, the interviewer's lines (every placeholder one it fills in), and the
-    offline grader's vocabulary (every list has words, every pattern compiles). A library
-    folder without its own copy of a file uses the installed one."""
+    ranges and fillers, the interviewer's lines (every placeholder one it fills in), the
+    checks on a model's turn, and the offline grader's vocabulary (every list has words,
+    every pattern compiles). A library folder without its own copy of a file uses the
+    installed one."""
     from interviewer.conversation import check_conversation
+    from interviewer.llm.guard import turn_checks
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
@@ -445,6 +447,7 @@ def _check_prompt_files(root: Path | None) -> None:
     base = root / "prompts" if root else prompts_dir()
     for relative, load in (("speech/delivery.yaml", load_rules),
                            ("conversation.yaml", check_conversation),
+                           ("llm/turn_checks.yaml", turn_checks),
                            ("offline/lexicon.yaml", load_lexicon),
                            ("offline/levels.yaml", load_level_bars)):
         path = base / relative
