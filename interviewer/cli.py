@@ -318,20 +318,28 @@ def questions(
 
 
 @app.command()
-def progress() -> None:
+def progress(owner: Annotated[str | None, typer.Option(
+        "--owner", help="Whose progress: an account's username, or 'local' (the default) for "
+                        "this machine's CLI and loopback browser.")] = None) -> None:
     """Show how each criterion and topic moved over your interviews, your weakest criteria
-    and the practice to do next (the web page's Progress, for this machine's interviews).
+    and the practice to do next (the web page's Progress, for this machine's interviews
+    unless --owner names an account).
 
     \b
     Example:
-      interviewer progress
+      interviewer progress --owner alice
     """
+    from interviewer import owners
     from interviewer.progress import overview, text
     from interviewer.web.app import build_service
 
+    _open_store_or_exit()
     service = build_service(get_settings())
-    print("\n".join(text.lines(overview.for_owner(service.store, service.library,
-                                                  LOCAL_OWNER))))
+    try:
+        whose = owners.owner_id(service.store, owner or LOCAL_OWNER)
+    except owners.UnknownOwner as exc:
+        raise _fail(str(exc)) from None
+    print("\n".join(text.lines(overview.for_owner(service.store, service.library, whose))))
 
 
 OwnerOpt = Annotated[str | None, typer.Option(
