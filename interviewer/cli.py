@@ -437,6 +437,7 @@ def _check_prompt_files(root: Path | None) -> None:
     offline grader's vocabulary (every list has words, every pattern compiles). A library
     folder without its own copy of a file uses the installed one."""
     from interviewer.conversation import check_conversation
+    from interviewer.offline.injection_cues import load_injection_cues
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
@@ -446,6 +447,7 @@ def _check_prompt_files(root: Path | None) -> None:
     for relative, load in (("speech/delivery.yaml", load_rules),
                            ("conversation.yaml", check_conversation),
                            ("offline/lexicon.yaml", load_lexicon),
+                           ("offline/injection.yaml", load_injection_cues),
                            ("offline/levels.yaml", load_level_bars)):
         path = base / relative
         if root is not None and not path.exists():
