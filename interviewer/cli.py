@@ -271,6 +271,7 @@ def _check_prompt_files(root: Path | None) -> None:
     installed one."""
     from interviewer.conversation import check_conversation
     from interviewer.llm.guard import turn_checks
+    from interviewer.offline.injection_cues import load_injection_cues
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
@@ -281,6 +282,7 @@ def _check_prompt_files(root: Path | None) -> None:
                            ("conversation.yaml", check_conversation),
                            ("llm/turn_checks.yaml", turn_checks),
                            ("offline/lexicon.yaml", load_lexicon),
+                           ("offline/injection.yaml", load_injection_cues),
                            ("offline/levels.yaml", load_level_bars)):
         path = base / relative
         if root is not None and not path.exists():
