@@ -437,6 +437,7 @@ def _check_prompt_files(root: Path | None) -> None:
     offline grader's vocabulary (every list has words, every pattern compiles). A library
     folder without its own copy of a file uses the installed one."""
     from interviewer.conversation import check_conversation
+    from interviewer.offline.fitted import load_fit
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
     from interviewer.paths import prompts_dir
@@ -446,7 +447,8 @@ def _check_prompt_files(root: Path | None) -> None:
     for relative, load in (("speech/delivery.yaml", load_rules),
                            ("conversation.yaml", check_conversation),
                            ("offline/lexicon.yaml", load_lexicon),
-                           ("offline/levels.yaml", load_level_bars)):
+                           ("offline/levels.yaml", load_level_bars),
+                           ("offline/fit.yaml", load_fit)):
         path = base / relative
         if root is not None and not path.exists():
             continue
@@ -498,7 +500,8 @@ def calibrate(
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise _fail(str(exc)) from None
     if fit and getattr(chosen, "score_map", False) is False:
-        raise _fail("--fit needs an LLM model: the offline grader has no raw scores to map")
+        raise _fail("--fit needs an LLM model; the offline grader's levels are refitted with "
+                    "`python -m interviewer.offline.refit`")
     if fit:
         chosen.score_map = None  # fit on the raw model, not on an earlier map's output
     try:
