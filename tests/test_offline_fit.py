@@ -110,7 +110,7 @@ def test_caps_still_win_over_the_fitted_score() -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ("  cuts:\n  - 5", "  cuts:\n  - 50", "fit.yaml: topic.cuts: Value error, cut-points must"),
+    ("  cuts:\n  - ", "  cuts:\n  - 99", "fit.yaml: topic.cuts: Value error, cut-points must"),
     ("    concept: ", "    concept: -", "fit.yaml: topic.weights.concept: Input should be"),
     ("trade-offs:\n", "tradeoffs:\n", "fit.yaml: trade-offs: Field required"),
 ])
