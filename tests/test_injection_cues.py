@@ -6,17 +6,15 @@ the file and the field."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from interviewer.cli import app
 from interviewer.offline import injection_cues
 from interviewer.offline.injection import is_instruction_to_grader
 from interviewer.offline.injection_cues import default_path, filled, load_injection_cues
-from tests.conftest import write_mini_library
+from tests.broken_prompts import check_with_edit
 
 runner = CliRunner()
 
@@ -65,23 +63,14 @@ def test_a_name_added_in_yaml_reaches_the_patterns(tmp_path: Path) -> None:
     ("  - '<!--'", "  - '<!--('",
      "injection.yaml: markup: Value error, '<!--(' is not a valid pattern"),
     ("  bracket: ['system',", "  bracket: ['', 'system',",
-     "injection.yaml: tagged.bracket: Value error, the list is empty or has an empty entry"),
+     "injection.yaml: tagged.bracket: Value error, the list is empty or has an empty alternative"),
     (r"  - '\bpretend\b", r"  - '\b{judge}\b|\bpretend\b",
      "directives.", ),
     (r"  - '\bpretend\b", r"  - '(\bpretend\b", "is not a valid pattern"),
 ])
 def test_check_refuses_broken_injection_cues_naming_file_and_field(
         tmp_path: Path, old: str, new: str, expected: str) -> None:
-    root = write_mini_library(tmp_path / "lib")
-    target = root / "prompts" / "offline" / "injection.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(default_path(), target)
-    text = target.read_text(encoding="utf-8")
-    assert old in text
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = runner.invoke(app, ["check", "--root", str(root)])
-    assert result.exit_code == 1
-    said = " ".join(result.output.split())
+    said = check_with_edit(tmp_path, "offline/injection.yaml", default_path(), old, new)
     assert "injection.yaml" in said and expected in said
 
 

@@ -4,7 +4,6 @@ reproduced exactly by its one refit command."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline import fitted, refit
 from interviewer.offline.grader import grade_answer
 from interviewer.paths import calibration_dir
-from tests.conftest import write_mini_library
+from tests.broken_prompts import check_with_edit
 
 KINDS = refit.KINDS
 signal = st.floats(min_value=0, max_value=60, allow_nan=False)
@@ -116,16 +115,8 @@ def test_caps_still_win_over_the_fitted_score() -> None:
 ])
 def test_check_refuses_a_broken_fit_naming_file_and_key(tmp_path: Path, old: str, new: str,
                                                         expected: str) -> None:
-    root = write_mini_library(tmp_path / "lib")
-    target = root / "prompts" / "offline" / "fit.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(fitted.default_path(), target)
-    text = target.read_text(encoding="utf-8")
-    assert old in text
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--root", str(root)])
-    assert result.exit_code == 1
-    assert expected in " ".join(result.output.split())
+    said = check_with_edit(tmp_path, "offline/fit.yaml", fitted.default_path(), old, new)
+    assert expected in said
 
 
 def test_the_shipped_fit_validates_and_names_its_sets() -> None:

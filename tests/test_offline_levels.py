@@ -4,20 +4,17 @@ sets were labelled at) is the reference, and prompts/offline/levels.yaml is chec
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from interviewer.cli import app
 from interviewer.library import default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.grader import grade_answer
 from interviewer.offline.level_bar import default_path, level_bar
-from tests.conftest import write_mini_library
+from tests.broken_prompts import check_with_edit
 
 ANSWER = (
     "The goal is to protect every merchant from one noisy caller without surprising our "
@@ -70,16 +67,8 @@ def test_senior_is_the_reference_the_labelled_sets_were_graded_at() -> None:
 ])
 def test_check_refuses_broken_level_bars_naming_file_and_field(tmp_path: Path, old: str,
                                                                new: str, expected: str) -> None:
-    root = write_mini_library(tmp_path / "lib")
-    target = root / "prompts" / "offline" / "levels.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(default_path(), target)
-    text = target.read_text(encoding="utf-8")
-    assert old in text
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--root", str(root)])
-    assert result.exit_code == 1
-    assert expected in " ".join(result.output.split())
+    said = check_with_edit(tmp_path, "offline/levels.yaml", default_path(), old, new)
+    assert expected in said
 
 
 PIECES = [*ANSWER.split("\n"),

@@ -4,7 +4,6 @@ file naming the file and the field."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 from interviewer.cli import app
 from interviewer.offline import lexicon
 from interviewer.offline.lexicon import default_path, load_lexicon
-from tests.conftest import write_mini_library
+from tests.broken_prompts import check_with_edit
 
 runner = CliRunner()
 
@@ -69,16 +68,8 @@ def test_a_word_added_in_yaml_reaches_the_grader(tmp_path: Path) -> None:
 ])
 def test_check_refuses_a_broken_lexicon_naming_file_and_field(tmp_path: Path, old: str,
                                                               new: str, expected: str) -> None:
-    root = write_mini_library(tmp_path / "lib")
-    target = root / "prompts" / "offline" / "lexicon.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(default_path(), target)
-    text = target.read_text(encoding="utf-8")
-    assert old in text
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = runner.invoke(app, ["check", "--root", str(root)])
-    assert result.exit_code == 1
-    assert expected in " ".join(result.output.split())
+    said = check_with_edit(tmp_path, "offline/lexicon.yaml", default_path(), old, new)
+    assert expected in said
 
 
 def test_check_passes_the_shipped_lexicon() -> None:

@@ -14,23 +14,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from interviewer.offline.lexicon import any_of
+from interviewer.offline.lexicon import any_of, pattern_list
 from interviewer.paths import prompts_dir
 from interviewer.yaml_files import read_model
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # {grader}; quantifiers like {0,25} never match
-
-
-def _patterns(alternatives: list[str]) -> list[str]:
-    """Refuse an empty list, an empty entry or one that is not a regular expression."""
-    if not alternatives or not all(a.strip() for a in alternatives):
-        raise ValueError("the list is empty or has an empty entry")
-    for alternative in alternatives:
-        try:
-            re.compile(alternative)
-        except re.error as exc:
-            raise ValueError(f"{alternative!r} is not a valid pattern: {exc}") from None
-    return alternatives
 
 
 class _Lists(BaseModel):
@@ -41,7 +29,7 @@ class _Lists(BaseModel):
     @field_validator("*")
     @classmethod
     def _compiles(cls, alternatives: list[str]) -> list[str]:
-        return _patterns(alternatives)
+        return pattern_list(alternatives)
 
 
 class Names(_Lists):
@@ -83,7 +71,7 @@ class InjectionCues(BaseModel):
     @field_validator("markup", "meta")
     @classmethod
     def _compiles(cls, alternatives: list[str]) -> list[str]:
-        return _patterns(alternatives)
+        return pattern_list(alternatives)
 
     @model_validator(mode="after")
     def _directives_compile(self) -> InjectionCues:

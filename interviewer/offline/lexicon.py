@@ -30,7 +30,7 @@ def _listed(text: str) -> str:
     return text
 
 
-def _alternatives(alternatives: list[str]) -> list[str]:
+def pattern_list(alternatives: list[str]) -> list[str]:
     """Refuse an empty list, an empty alternative or one that is not a regular expression."""
     if not alternatives or not all(a.strip() for a in alternatives):
         raise ValueError("the list is empty or has an empty alternative")
@@ -87,7 +87,7 @@ class Patterns(BaseModel):
     @field_validator("*")
     @classmethod
     def _compiles(cls, alternatives: list[str]) -> list[str]:
-        return _alternatives(alternatives)
+        return pattern_list(alternatives)
 
 
 class Engagement(BaseModel):
@@ -109,7 +109,7 @@ class Engagement(BaseModel):
     @field_validator("*")
     @classmethod
     def _valid(cls, value: list[str] | str) -> list[str] | str:
-        return _listed(value) if isinstance(value, str) else _alternatives(value)
+        return _listed(value) if isinstance(value, str) else pattern_list(value)
 
 
 class English(BaseModel):
