@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from interviewer.storage.backends import Database
 from interviewer.storage.errors import StorageUnavailable
+from interviewer.storage.offload import Offload, settle_all
 
 Clock = Callable[[], float]
 
@@ -30,9 +31,10 @@ class Leases:
     `ttl` seconds, so no interview stays locked by a process that is gone.
     """
 
-    def __init__(self, db: Database, clock: Clock = time.time):
+    def __init__(self, db: Database, clock: Clock = time.time, run: Offload | None = None):
         self.db = db
         self.clock = clock
+        self.run = run or Offload(1)
 
     def try_acquire(self, name: str, holder: str, ttl: float) -> bool:
         now = self.clock()
@@ -55,28 +57,36 @@ class Leases:
     async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0
                    ) -> AsyncIterator[None]:
         """Hold the lease for the block, waiting (without blocking the loop) for it to be
-        free; raises Busy after `wait` seconds."""
+        free; raises Busy after `wait` seconds.
+
+        Every statement runs in a worker thread. The release is in the `finally` of the
+        whole block, acquiring included, and each call is waited out through a
+        cancellation, so a request cancelled at any point never leaves its lease behind.
+        """
         holder = secrets.token_hex(12)
         deadline, delay = time.monotonic() + wait, 0.005
-        while not self.try_acquire(name, holder, ttl):
-            if time.monotonic() > deadline:
-                raise Busy(f"{name} is busy: another request is still working on it")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.1)
-        renewer = asyncio.create_task(self._keep(name, holder, ttl))
+        renewer: asyncio.Task[None] | None = None
         try:
+            while not await self.run(self.try_acquire, name, holder, ttl):
+                if time.monotonic() > deadline:
+                    raise Busy(f"{name} is busy: another request is still working on it")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.1)
+            renewer = asyncio.create_task(self._keep(name, holder, ttl))
             yield
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
-            self.release(name, holder)
+            if renewer is not None:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
+            await self.run(self.release, name, holder)
 
     async def _keep(self, name: str, holder: str, ttl: float) -> None:
         while True:
             await asyncio.sleep(ttl / 3)
             with contextlib.suppress(StorageUnavailable):  # then the lease lapses: the
-                self.renew(name, holder, ttl)  # primary keys still refuse a duplicate turn
+                await self.run(self.renew, name, holder, ttl)  # primary keys still refuse
+                # a duplicate turn
 
 
 @dataclass(frozen=True)
@@ -217,13 +227,25 @@ class TokenSpend:
     While a request holds an interview's lease (`held`), no other process spends on it, so
     the figure read first is kept and every write updates it from what the database
     returns: one read per request instead of one before every model call.
+
+    The service holds it with `holding`, from the event loop, where the model charges its
+    spend synchronously in the middle of a request. There each write is begun at once in a
+    worker thread, in the order made, and the kept figure moves by the same arithmetic the
+    database does; the block does not end until every write has committed (or its failure
+    is raised), so the lease is never let go with spend still unrecorded.
     """
 
     _UPSERT = "INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?) ON CONFLICT"
+    _ADD = _UPSERT + " (interview_id) DO UPDATE SET tokens = token_spend.tokens + excluded.tokens"
+    _RAISE = (_UPSERT + " (interview_id) DO UPDATE SET tokens = CASE"
+              " WHEN token_spend.tokens > excluded.tokens THEN token_spend.tokens"
+              " ELSE excluded.tokens END")
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, run: Offload | None = None):
         self.db = db
+        self.run = run or Offload(1)
         self._held: dict[str, int | None] = {}
+        self._writes: dict[str, list[asyncio.Task[None]]] = {}  # held by `holding`
 
     @contextlib.contextmanager
     def held(self, interview_id: str) -> Iterator[None]:
@@ -234,6 +256,26 @@ class TokenSpend:
         finally:
             self._held.pop(interview_id, None)
 
+    @asynccontextmanager
+    async def holding(self, interview_id: str) -> AsyncIterator[None]:
+        """`held` for a coroutine: the figure is read in a worker thread by `prefetch`,
+        writes are made in worker threads, and leaving waits for all of them."""
+        self._held[interview_id] = None
+        writes = self._writes[interview_id] = []
+        try:
+            yield
+        finally:
+            try:
+                await settle_all(writes)
+            finally:
+                self._writes.pop(interview_id, None)
+                self._held.pop(interview_id, None)
+
+    async def prefetch(self, interview_id: str) -> int:
+        """Read the interview's figure in a worker thread, so that the model's checks under
+        `holding` find it kept rather than read it on the event loop."""
+        return await self.run(self.spent, interview_id)
+
     def spent(self, interview_id: str) -> int:
         known = self._held.get(interview_id)
         if known is not None:
@@ -243,19 +285,41 @@ class TokenSpend:
         return self._keep(interview_id, 0 if row is None else int(row["tokens"]))
 
     def add(self, interview_id: str, tokens: int) -> None:
-        self._write(interview_id, self._UPSERT + " (interview_id) DO UPDATE"
-                    " SET tokens = token_spend.tokens + excluded.tokens", tokens)
+        if not self._later(interview_id, self._ADD, tokens, lambda known: known + tokens):
+            self._write(interview_id, self._ADD, tokens)
 
     def raise_to(self, interview_id: str, tokens: int) -> None:
         """Never forget spend: keep the larger of what is counted and `tokens`."""
-        self._write(interview_id, self._UPSERT + " (interview_id) DO UPDATE SET tokens = CASE"
-                    " WHEN token_spend.tokens > excluded.tokens THEN token_spend.tokens"
-                    " ELSE excluded.tokens END", tokens)
+        if not self._later(interview_id, self._RAISE, tokens, lambda known: max(known, tokens)):
+            self._write(interview_id, self._RAISE, tokens)
 
     def _keep(self, interview_id: str, tokens: int) -> int:
         if interview_id in self._held:
             self._held[interview_id] = tokens
         return tokens
+
+    def _later(self, interview_id: str, sql: str, tokens: int,
+               then: Callable[[int], int]) -> bool:
+        """Under `holding`, with the figure known: begin the write in a worker thread after
+        the ones before it, keep the figure it will make, and return True."""
+        writes, known = self._writes.get(interview_id), self._held.get(interview_id)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called from a thread: it may wait there
+            return False
+        if writes is None or known is None:
+            return False
+        self._held[interview_id] = then(known)
+        before = writes[-1] if writes else None
+        writes.append(loop.create_task(self._after(before, sql, interview_id, tokens)))
+        return True
+
+    async def _after(self, before: asyncio.Task[None] | None, sql: str, interview_id: str,
+                     tokens: int) -> None:
+        if before is not None:
+            with contextlib.suppress(Exception):  # its failure is raised by `holding`
+                await asyncio.wait([before])
+        await self.run(self.db.execute, sql, (interview_id, tokens))
 
     def _write(self, interview_id: str, sql: str, tokens: int) -> None:
         if interview_id not in self._held:

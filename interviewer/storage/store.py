@@ -14,6 +14,7 @@ from interviewer.scoring import AnswerGrade, Usage
 from interviewer.storage.backends import Database, Row, SQLiteDatabase, Tx, open_database
 from interviewer.storage.errors import Conflict, Duplicate, NotFound
 from interviewer.storage.migrate import migrate
+from interviewer.storage.offload import Offload
 from interviewer.storage.shared import Idempotency, Leases, RateLog, TokenSpend
 from interviewer.storage.shares import ShareLinks
 
@@ -89,10 +90,13 @@ class Store:
     def __init__(self, target: Path | str, db: Database | None = None):
         self.db = db or open_database(target)
         migrate(self.db.dialect, self.db.migration_url, getattr(self.db, "url", ""))
-        self.leases = Leases(self.db)
+        # async code awaits `run(store_method, ...)`: the call runs in one of these threads,
+        # never on the event loop
+        self.run = Offload(self.db.threads)
+        self.leases = Leases(self.db, run=self.run)
         self.idempotency = Idempotency(self.db)
         self.rate_log = RateLog(self.db)
-        self.token_spend = TokenSpend(self.db)
+        self.token_spend = TokenSpend(self.db, run=self.run)
         self.shares = ShareLinks(self.db)
 
     @property
@@ -100,6 +104,7 @@ class Store:
         return self.db.dialect
 
     def close(self) -> None:
+        self.run.close()
         self.db.close()
 
     def backup(self, target: Path) -> None:

@@ -136,13 +136,14 @@ async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
 async def _advance(request: Request, speech: SpokenAnswers, interview_id: str) -> Record:
     """Grade the answer and ask the next turn, as the text route does; a model outage or an
     exhausted allowance leaves the stored answer waiting for the next request."""
-    record = speech.interviews.store.load(interview_id)
-    if spend_wait(request, record.model) is not None:
+    store = speech.interviews.store
+    record = await store.run(store.load, interview_id)
+    if await store.run(spend_wait, request, record.model) is not None:
         return record
     try:
         return await speech.interviews.advance(interview_id)
     except ModelUnavailable:
-        return speech.interviews.store.load(interview_id)
+        return await store.run(store.load, interview_id)
 
 
 def _owned(speech: SpokenAnswers, interview_id: str, caller: Caller) -> None:
