@@ -233,8 +233,7 @@ class Interviews:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer.
         Returns the record with both."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
-            _share_spend(model, self.store)
-            await self.store.token_spend.prefetch(record.id)  # not on the event loop
+            _share_spend(model, self.store)  # its figure came with the record (`holding`)
             model.resume_spend(record.id, record.usage.total_tokens)
         try:
             grade = await engine.grade_latest(record.state, self.library, model, record.id)

@@ -13,6 +13,7 @@ answered. The test compares the order of those events, never a duration.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -90,13 +91,21 @@ class Gate:
 
 
 def _gated(db: Any, gate: Gate) -> None:
-    """Every way the store reaches the database passes the gate first."""
+    """Every way the store reaches the database passes the gate first, once per call (on
+    SQLite `execute` opens a `transaction`: that is still one call)."""
+    inside = threading.local()
     for name in ("transaction", "execute", "fetchone", "fetchall"):
         method: Callable[..., Any] = getattr(db, name)
 
         def wrapped(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
-            gate()
-            return _method(*args, **kwargs)
+            depth = getattr(inside, "depth", 0)
+            if not depth:
+                gate()
+            inside.depth = depth + 1
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                inside.depth = depth
 
         setattr(db, name, wrapped)
 
@@ -175,3 +184,67 @@ def test_the_gate_catches_a_call_made_on_the_event_loop(backend: str) -> None:
 
     assert asyncio.run(run()) == ["held", "gave up", "other answered"]
     store.close()
+
+
+async def _cancel_while_held(gate: Gate, task: asyncio.Task[Any]) -> None:
+    """Cancel `task` while its gated database call is held, then let the call end."""
+    await asyncio.to_thread(gate.entered.wait, GIVE_UP)
+    task.cancel()
+    await asyncio.sleep(0.05)  # the cancellation is delivered while the call still waits
+    gate.events.append("cancelled")
+    gate.release.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@pytest.mark.parametrize("hold_at", [1, 2], ids=["taking it", "letting it go"])
+def test_a_request_cancelled_mid_call_leaves_no_lease_behind(backend: str, hold_at: int
+                                                             ) -> None:
+    """Cancelled while the lease is being taken (call 1) or let go (call 2): when the task
+    has ended, the lease is free for the next request at once, not after its 30 s expiry."""
+    store = Store(backend)
+    gate = Gate()
+    _gated(store.db, gate)
+
+    async def run() -> list[str]:
+        async def request() -> None:
+            async with store.leases.hold("interview:x", ttl=30):
+                if hold_at == 1:
+                    await asyncio.sleep(60)
+
+        gate.arm(hold_at)
+        await _cancel_while_held(gate, asyncio.create_task(request()))
+        assert store.leases.try_acquire("interview:x", "next", ttl=30)
+        return list(gate.events)
+
+    assert asyncio.run(run()) == ["held", "cancelled", "released"]
+    store.close()
+
+
+def test_token_spend_written_in_a_thread_is_committed_before_the_hold_ends(backend: str
+                                                                           ) -> None:
+    """The model charges spend from the event loop; the write goes to a worker thread, and
+    leaving the hold, even cancelled, waits until it has committed."""
+    one, other = Store(backend), Store(backend)  # `other`: another process's view
+    spend = one.token_spend
+    gate = Gate()
+    _gated(one.db, gate)
+
+    async def run() -> list[str]:
+        async def request() -> None:
+            async with spend.holding("iv"):
+                await spend.run(spend.spent, "iv")  # as `Store.load` does in advance
+                spend.add("iv", 700)  # as the model does, from the event loop
+                spend.raise_to("iv", 500)  # lower: no change, and written after the add
+                assert spend.spent("iv") == 700  # known at once, not read back
+                await asyncio.sleep(60)
+
+        gate.arm(2)  # the add's write (call 1 is the read)
+        await _cancel_while_held(gate, asyncio.create_task(request()))
+        assert other.token_spend.spent("iv") == 700
+        return list(gate.events)
+
+    assert asyncio.run(run()) == ["held", "cancelled", "released"]
+    assert one.token_spend.spent("iv") == 700  # the hold is over: read afresh
+    one.close()
+    other.close()

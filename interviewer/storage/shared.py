@@ -258,8 +258,9 @@ class TokenSpend:
 
     @asynccontextmanager
     async def holding(self, interview_id: str) -> AsyncIterator[None]:
-        """`held` for a coroutine: the figure is read in a worker thread by `prefetch`,
-        writes are made in worker threads, and leaving waits for all of them."""
+        """`held` for a coroutine: the figure is read in a worker thread (`Store.load` reads
+        it with the interview), writes are made in worker threads, and leaving waits for
+        all of them."""
         self._held[interview_id] = None
         writes = self._writes[interview_id] = []
         try:
@@ -271,10 +272,14 @@ class TokenSpend:
                 self._writes.pop(interview_id, None)
                 self._held.pop(interview_id, None)
 
-    async def prefetch(self, interview_id: str) -> int:
-        """Read the interview's figure in a worker thread, so that the model's checks under
-        `holding` find it kept rather than read it on the event loop."""
-        return await self.run(self.spent, interview_id)
+    def wanted(self, interview_id: str) -> bool:
+        """Whether the figure is held but not yet known: a read of the interview now can
+        bring it along (`keep`)."""
+        return interview_id in self._held and self._held[interview_id] is None
+
+    def keep(self, interview_id: str, tokens: int) -> None:
+        """The figure, as read with the interview, kept while it is held."""
+        self._keep(interview_id, int(tokens))
 
     def spent(self, interview_id: str) -> int:
         known = self._held.get(interview_id)

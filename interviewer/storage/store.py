@@ -30,6 +30,10 @@ _PG_LOAD = (
     " COALESCE((SELECT json_agg(g) FROM grades g"
     " WHERE g.interview_id = i.id), '[]') AS grade_rows"
     " FROM interviews i WHERE i.id = ?")
+# the same, with the interview's token spend: read with the record when a request holds it
+_PG_LOAD_SPEND = _PG_LOAD.replace(
+    " FROM interviews i", ", (SELECT tokens FROM token_spend s WHERE s.interview_id = i.id)"
+    " AS spent FROM interviews i")
 
 
 @dataclass(frozen=True)
@@ -194,12 +198,19 @@ class Store:
         return None if row is None else (row["created_at"], row["set_path"], row["report"])
 
     def load(self, interview_id: str, owner: str | None = None) -> Record:
-        """The interview; NotFound if there is none, or none that `owner` may see."""
+        """The interview; NotFound if there is none, or none that `owner` may see.
+
+        Under `token_spend.holding` its spend is read too, in the same round trip, and kept
+        for the model's checks."""
         where, extra = _owned(owner)
+        spend = self.token_spend.wanted(interview_id)
         if self.dialect == "postgresql":  # one round trip, where three queries took five
-            row = self.db.fetchone(_PG_LOAD + where, (interview_id, *extra))
+            row = self.db.fetchone((_PG_LOAD_SPEND if spend else _PG_LOAD) + where,
+                                   (interview_id, *extra))
             if row is None:
                 raise NotFound(interview_id)
+            if spend:
+                self.token_spend.keep(interview_id, row["spent"] or 0)
             return _record(row, row["turn_rows"], row["grade_rows"])
         with self.db.transaction(write=False) as tx:
             row = tx.fetchone(f"SELECT * FROM interviews WHERE id = ?{where}",
@@ -210,6 +221,10 @@ class Store:
                                 (interview_id,))
             grades = tx.fetchall("SELECT grade FROM grades WHERE interview_id = ?",
                                  (interview_id,))
+            if spend:
+                spent = tx.fetchone("SELECT tokens FROM token_spend WHERE interview_id = ?",
+                                    (interview_id,))
+                self.token_spend.keep(interview_id, spent["tokens"] if spent else 0)
         return _record(row, turns, grades)
 
     def load_many(self, ids: list[str]) -> list[Record]:

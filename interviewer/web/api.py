@@ -264,13 +264,15 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                         service: ServiceDep, caller: ApiCaller,
                         idempotency_key: KeyHeader = None) -> JSONResponse:
     """Store an answer, grade it, and return what the interviewer asks next."""
-    record = await service.store.run(_load, service, interview_id, caller)
+    # with a key, the owner check comes before the key is claimed; without one it is made
+    # with the answer, in one trip to the store's threads
+    checked = (await service.store.run(_load, service, interview_id, caller)
+               if idempotency_key else None)
 
     def store_answer() -> None:
-        """Blocking: it runs in the store's threads."""
-        # without a key only this call's hop is awaited after the load, so the record is
-        # current; were it stale, the turn's primary key turns that into a 409, never a
-        # wrong turn
+        """Blocking: it runs in the store's threads. Without a key the record is loaded
+        here, right before the answer, so it is current and `submit` need not load it."""
+        record = checked or _load(service, interview_id, caller)
         fresh = record if idempotency_key is None else None
         try:
             service.submit(interview_id, body.text, body.turn, fresh)
