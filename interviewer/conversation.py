@@ -13,11 +13,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.paths import prompts_dir
 from interviewer.speech.delivery import load_rules
+from interviewer.yaml_files import read_model
 
 
 class _Strict(BaseModel):
@@ -55,11 +55,7 @@ class Conversation(_Strict):
 @cache
 def load_conversation(path: Path | None = None) -> Conversation:
     """The interviewer's lines from YAML; a bad file is a clear error naming it."""
-    path = path or prompts_dir() / "conversation.yaml"
-    try:
-        return Conversation.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+    return read_model(path or prompts_dir() / "conversation.yaml", Conversation)
 
 
 def check_conversation(path: Path) -> Conversation:

@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from interviewer.library import Library, load_library
+from interviewer.library import Library, default_library, load_library
 from interviewer.models.registry import ModelRegistry
 from interviewer.service import Interviews
 from interviewer.settings import Settings, get_settings
@@ -15,6 +16,7 @@ from interviewer.storage import Store
 from interviewer.web.app import create_app
 from tests.backends import backend_target
 from tests.fakes import FakeModel
+from tests.forms import sign_up
 
 CRITERION = """\
       - id: {id}
@@ -173,3 +175,40 @@ def client(settings: Settings, fake_model: FakeModel) -> Iterator[TestClient]:
     service = make_service(settings, default_library(), fake_model)
     with TestClient(create_app(settings, service)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def accounts_app(settings: Settings, fake_model: FakeModel) -> FastAPI:
+    """The app with accounts on (INTERVIEWER_AUTH=accounts) over the real library."""
+    accounts = settings.model_copy(update={"auth": "accounts"})
+    return create_app(accounts, make_service(accounts, default_library(), fake_model))
+
+
+@pytest.fixture
+def alice(accounts_app: FastAPI) -> Iterator[TestClient]:
+    """A browser signed up as `alice` on `accounts_app`."""
+    with TestClient(accounts_app) as client:
+        sign_up(client, "alice")
+        yield client
+
+
+@pytest.fixture
+def bob(accounts_app: FastAPI) -> Iterator[TestClient]:
+    """A second browser, signed up as `bob`, on the same app as `alice`."""
+    with TestClient(accounts_app) as client:
+        sign_up(client, "bob")
+        yield client
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium for the browser tests (tests/browser_steps.py drives its pages);
+    a missing Chromium fails the test, never skips it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import FLAGS, require_chromium
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=require_chromium(), args=FLAGS)
+        yield launched
+        launched.close()

@@ -16,8 +16,8 @@ from interviewer.settings import Settings
 from interviewer.storage import LOCAL_OWNER
 from interviewer.web.app import create_app
 from tests.axe import axe_violations, blocking, describe, sweep
+from tests.browser_steps import ANSWERS, answer_and_wait, wait_for_next_turn
 from tests.live import serve
-from tests.test_browser import ANSWERS, _answer, _wait_for_next_turn, browser  # noqa: F401
 
 # Every GET page route, and the states of it that the sweep below checks by name.
 PAGES = {
@@ -68,7 +68,7 @@ def test_every_html_page_is_swept(tmp_path: Path) -> None:
     assert _get_routes(tmp_path / "routes.db") == set(PAGES) | set(NOT_PAGES)
 
 
-def test_axe_reports_what_it_should(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_axe_reports_what_it_should(browser, tmp_path: Path) -> None:
     """The check is not vacuous: a page with an unlabelled button and an image without alt
     text fails it at serious or critical impact."""
     page = browser.new_page()
@@ -110,7 +110,7 @@ def _answer_all(page) -> None:
     for _ in range(12):
         if page.query_selector("#answer") is None:
             break
-        _answer(page, ANSWERS[0])
+        answer_and_wait(page, ANSWERS[0])
     page.wait_for_selector("#complete-heading")
 
 
@@ -155,7 +155,7 @@ def _local_pages(page, base: str) -> dict[str, list]:
     page.fill("input[name=questions]", "2")
     page.click("button:has-text('Start interview')")
     page.wait_for_selector("#current-question-text")
-    _wait_for_next_turn(page)
+    wait_for_next_turn(page)
     found["interview in progress"] = sweep(page)
     page.click("#finish")
     page.wait_for_selector("#keep-going")
@@ -169,7 +169,7 @@ def _local_pages(page, base: str) -> dict[str, list]:
     _shared_pages(page, found)
     page.click(".retry-question >> nth=0")  # a second attempt, to compare with the first
     page.wait_for_selector("#current-question-text")
-    _wait_for_next_turn(page)
+    wait_for_next_turn(page)
     _answer_all(page)
     page.goto(page.url.split("?")[0] + "/scorecard")
     page.click(".compare-attempts")
@@ -212,7 +212,7 @@ def _failures(found: dict[str, dict[str, list]]) -> list[str]:
             if blocking(violations)]
 
 
-def test_no_serious_or_critical_violation_on_any_page(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_no_serious_or_critical_violation_on_any_page(browser, tmp_path: Path) -> None:
     local = create_app(Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "local.db")))
     _save_calibration(local, tmp_path)
     with serve(local) as base:

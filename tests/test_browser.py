@@ -4,95 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from interviewer.settings import Settings
 from interviewer.web.app import create_app
-from tests.chromium import FLAGS, require_chromium
+from tests import browser_steps as steps
+from tests.browser_steps import ANSWERS
 from tests.live import serve
-
-ANSWERS = [
-    "I would start by asking who the developers are and what they need to ship. "
-    "Then I would pick a design because it keeps existing integrations working, "
-    "and I would measure adoption by the number of teams that call it each week.",
-    "The main trade-off is flexibility against simplicity: more options help power users "
-    "but slow everyone else down, so I would ship the simple path first and revisit.",
-    "I would track error rate and latency per customer, alert on what developers feel, "
-    "and publish a status page so they are not surprised.",
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=require_chromium(), args=FLAGS)
-        yield b
-        b.close()
-
-
-def _watched_page(browser, errors: list[str]):
-    """A new page whose console errors and uncaught script errors land in `errors`."""
-    page = browser.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page
-
-
-def _wait_for_next_turn(page, polls: int = 240) -> None:
-    """Until the scorecard or the close shows, or the next turn has streamed in whole with its
-    answer box: the page first says it is grading, reloads once graded, then streams it."""
-    from playwright.sync_api import Error
-
-    for _ in range(polls):
-        if page.url.endswith("/scorecard"):
-            return
-        try:
-            if page.query_selector("#complete-heading") is not None:
-                return  # the interview is over: its close and the candidate's questions
-            box = page.query_selector("#current-question-text")
-            if box is not None and page.query_selector("#answer") is not None:
-                text = box.text_content().strip()
-                if box.get_attribute("aria-busy") != "true" and len(text) > 20 \
-                        and not text.startswith("Grading your answer"):
-                    return
-        except Error:  # the page navigated while we looked (graded: it reloads itself)
-            pass
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the next turn never arrived: {page.url}")
 
 
 def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "browser.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "browser.db")) as site:
+        page, errors = site.page, site.errors
         urls: list[str] = []
         page.on("request", lambda r: urls.append(r.url))
         page.on("response",
                 lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.goto(base + "/")
-        page.click("label[for=mode-area]")
-        page.select_option("select[name=area]", "api-products")
-        page.fill("input[name=questions]", "2")
-        page.click("button:has-text('Start interview')")
-        page.wait_for_selector("#current-question-text")
+        steps.start_interview(page, site.base, "area", area="api-products", questions=2)
         assert "Question 1 of 2" in page.inner_text("main")
         assert page.inner_text("#timer").strip()
-        for answer in ANSWERS:
+        for said in ANSWERS:
             if page.query_selector("#answer") is None:
                 break
-            _answer(page, answer)
+            steps.answer_and_wait(page, said)
         # follow-ups and later questions were streamed in from server-sent events
         assert any(u.endswith("/stream") for u in urls), urls
-        if page.query_selector("#finish"):
-            page.click("#finish")
-            if page.query_selector("#confirm-finish"):
-                page.click("#confirm-finish")
-        else:
-            page.click("text=See your scorecard")
-        page.wait_for_url("**/scorecard")
+        steps.finish(page)
         text = page.inner_text("main")
         assert "offline grader" in text
         assert ANSWERS[0].split(". ")[0] in text  # the candidate's own words quoted as evidence
@@ -103,15 +37,12 @@ def test_whole_interview_in_chromium(browser, tmp_path: Path) -> None:
 
 
 def test_api_docs_render_offline_under_the_csp(browser, tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "docs.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/docs")
-        page.wait_for_selector(".opblock")
-        paths = page.locator(".opblock-summary-path").all_inner_texts()
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "docs.db")) as site:
+        site.page.goto(site.base + "/docs")
+        site.page.wait_for_selector(".opblock")
+        paths = site.page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/interviews/{interview_id}/scorecard" in [p.replace("\u200b", "") for p in paths]
-    assert not errors, errors
+    assert not site.errors, site.errors
 
 
 def _sign_up(page, base: str, username: str) -> None:
@@ -131,8 +62,7 @@ def _start_one_question(page, base: str) -> str:
 
 
 def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "two.db"),
-                        INTERVIEWER_AUTH="accounts")
+    settings = steps.offline_settings(tmp_path, "two.db", INTERVIEWER_AUTH="accounts")
     errors: list[str] = []
     with serve(create_app(settings)) as base:
         alice = browser.new_context()
@@ -184,16 +114,11 @@ def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Pa
 
 def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) -> None:
     """A candidate asks about the scenario, reads the fact, and still answers the question."""
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "clarify.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
-        page.click("label[for=mode-single]")
-        page.select_option("select[name=question_id]", "api-payments-create-idempotency")
-        page.click("button:has-text('Start interview')")
-        page.wait_for_selector("#current-question-text")
-        _wait_for_next_turn(page)  # streamed in: the whole turn before reading it
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "clarify.db")) as site:
+        page = site.page
+        steps.start_interview(page, site.base, "single",
+                              question="api-payments-create-idempotency")
+        steps.wait_for_next_turn(page)  # streamed in: the whole turn before reading it
         question = page.inner_text("#current-question-text")
         page.fill("#clarify", "Who sends the capture call today?")
         page.click("#ask-clarification")
@@ -208,33 +133,17 @@ def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) ->
         page.fill("#answer", ANSWERS[0])
         page.click("#submit-answer")
         page.wait_for_load_state("networkidle")
-        if page.query_selector("#finish"):
-            page.click("#finish")
-            if page.query_selector("#confirm-finish"):
-                page.click("#confirm-finish")
-        else:
-            page.click("text=See your scorecard")
-        page.wait_for_url("**/scorecard")
+        steps.finish(page)
         assert ANSWERS[0].split(". ")[0] in page.inner_text("main")
-    assert not errors, errors
-
-
-def _answer(page, text: str) -> None:
-    """Submit an answer and wait, through "Grading your answer…", for the next question to
-    be streamed in whole or for the interview to be complete."""
-    page.fill("#answer", text)
-    page.click("#submit-answer")
-    _wait_for_next_turn(page)
+    assert not site.errors, site.errors
 
 
 def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
     """The interviewer introduces itself, quotes each answer back, and closes by taking the
     candidate's questions; the answer box has the focus whenever a question is up."""
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "loop.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "loop.db")) as site:
+        page = site.page
+        page.goto(site.base + "/")
         assert not page.is_visible("#question_id")  # a full mock has no question picker
         page.click("label[for=mode-single]")
         assert page.is_visible("#question_id") and not page.is_visible("#questions")
@@ -243,7 +152,7 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         page.fill("input[name=questions]", "2")
         page.click("button:has-text('Start interview')")
         page.wait_for_selector("#current-question-text")
-        _wait_for_next_turn(page)
+        steps.wait_for_next_turn(page)
         opening = page.inner_text("#current-question-text")
         assert "two questions" in opening and "minutes" in opening
         assert page.evaluate("document.activeElement.id") == "answer"
@@ -253,8 +162,8 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         page.keyboard.press("Enter")  # "Skip to content" lands on the question
         assert page.evaluate("document.activeElement.id") == "question"
         assert "Building on what you said" not in page.inner_text("main")
-        _answer(page, "First I would talk to the developers. They get a 429 error "
-                      "with no Retry-After header, so clients hammer us.")
+        steps.answer_and_wait(page, "First I would talk to the developers. They get a 429 "
+                                    "error with no Retry-After header, so clients hammer us.")
         said = page.inner_text("#current-question-text")
         assert "“They get a 429 error with no Retry-After header”" in said or \
             "“First I would talk to the developers”" in said, said
@@ -263,8 +172,8 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         for _ in range(8):
             if page.query_selector("#answer") is None:
                 break
-            _answer(page, "I would cap each tenant at 500 requests per second and "
-                          "publish the limits in the docs.")
+            steps.answer_and_wait(page, "I would cap each tenant at 500 requests per second "
+                                        "and publish the limits in the docs.")
         assert page.query_selector("#answer") is None
         text = page.inner_text("main")
         assert "Do you have any questions for me?" in text  # the close
@@ -273,20 +182,13 @@ def test_a_loop_that_opens_listens_and_closes(browser, tmp_path: Path) -> None:
         page.fill("#ask", "What does a platform PM do in a typical week?")
         page.click("button:has-text('Ask')")
         assert "support threads" in page.inner_text("#close-answer")
-        assert not errors, errors
+        assert not site.errors, site.errors
 
 
 def test_finishing_early_asks_for_confirmation(browser, tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "confirm.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
-        page.click("label[for=mode-area]")
-        page.select_option("select[name=area]", "identity-auth")
-        page.fill("input[name=questions]", "3")
-        page.click("button:has-text('Start interview')")
-        page.wait_for_selector("#finish")
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "confirm.db")) as site:
+        page = site.page
+        steps.start_interview(page, site.base, "area", area="identity-auth", questions=3)
         page.click("#finish")
         assert "3 questions are still unanswered" in page.inner_text("main")
         page.click("#keep-going")
@@ -296,4 +198,4 @@ def test_finishing_early_asks_for_confirmation(browser, tmp_path: Path) -> None:
         page.click("#confirm-finish")
         page.wait_for_url("**/scorecard")
         assert "3 questions were left unanswered" in page.inner_text("main")
-        assert not errors, errors
+        assert not site.errors, site.errors

@@ -11,7 +11,6 @@ from interviewer.settings import Settings
 from interviewer.web.app import create_app
 from tests.axe import describe, sweep
 from tests.live import serve
-from tests.test_browser import browser  # noqa: F401
 
 
 def _every_violation(found: dict[str, list]) -> str:
@@ -19,7 +18,7 @@ def _every_violation(found: dict[str, list]) -> str:
                      for where, violations in found.items() if violations)
 
 
-def test_docs_has_no_axe_violation_of_any_impact(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_docs_has_no_axe_violation_of_any_impact(browser, tmp_path: Path) -> None:
     app = create_app(Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "docs.db")))
     with serve(app) as base:
         page = browser.new_page()

@@ -9,10 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from interviewer.settings import Settings
-from interviewer.web.app import create_app
-from tests.live import serve
-from tests.test_browser import _answer, _watched_page, browser  # noqa: F401 (a fixture)
+from tests.browser_steps import answer_and_wait, live_site, offline_settings, start_interview
 
 ANSWER = ("I would key each limit on the sender number, because carriers cap each one, and "
           "return 429 with Retry-After so clients back off instead of hammering us.")
@@ -27,20 +24,14 @@ def _download(page, selector: str, tmp_path: Path) -> bytes:
     return target.read_bytes()
 
 
-def test_exports_download_and_a_share_link_is_revoked(browser, tmp_path: Path) -> None:  # noqa: F811
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "keep.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
-        page.click("label[for=mode-single]")
-        page.select_option("select[name=question_id]", "api-sms-tiered-rate-limits")
-        page.click("button:has-text('Start interview')")
-        page.wait_for_selector("#current-question-text")
+def test_exports_download_and_a_share_link_is_revoked(browser, tmp_path: Path) -> None:
+    with live_site(browser, offline_settings(tmp_path, "keep.db")) as site:
+        page, base, errors = site.page, site.base, site.errors
+        start_interview(page, base, "single", question="api-sms-tiered-rate-limits")
         for _ in range(4):
             if page.query_selector("#answer") is None:
                 break
-            _answer(page, ANSWER)
+            answer_and_wait(page, ANSWER)
         page.fill("#ask", ASK)
         page.click("button:has-text('Ask')")
         assert "support threads" in page.inner_text("#close-answer")

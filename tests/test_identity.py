@@ -24,7 +24,7 @@ from interviewer.identity.accounts import (
 )
 from interviewer.identity.credentials import BadCredentials
 from interviewer.storage import Store
-from tests.test_ownership import PASSWORD, post_form
+from tests.forms import PASSWORD, post_form
 
 
 class Clock:

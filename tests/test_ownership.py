@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -13,72 +12,18 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interviewer.library import default_library
 from interviewer.settings import Settings
 from interviewer.storage import LOCAL_OWNER
-from interviewer.web.app import create_app
-from tests.conftest import make_service
-from tests.fakes import FakeModel
+from tests.forms import PASSWORD, csrf_token, post_form, sign_up, start
 
 pytestmark = pytest.mark.both_backends  # the app's database: SQLite, then PostgreSQL
-PASSWORD = "correct horse battery"
 AUDIO = b"RIFF" + bytes(64)  # never parsed: the owner check comes first
 Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
 
 
-def _token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "every form carries a CSRF token"
-    return match.group(1)
-
-
-def post_form(client: TestClient, page: str, action: str, **fields: str):
-    """Open `page`, then post its form to `action` with the page's CSRF token."""
-    token = _token(client.get(page).text)
-    return client.post(action, data={"csrf_token": token, **fields}, follow_redirects=False)
-
-
-def sign_up(client: TestClient, username: str, **extra: str) -> None:
-    response = post_form(client, "/signup", "/signup", username=username, password=PASSWORD,
-                         **extra)
-    assert response.status_code == 303, response.text
-
-
-def start(client: TestClient, **fields: str) -> str:
-    response = post_form(client, "/", "/interviews", model="fake", **fields)
-    assert response.status_code == 303, response.text
-    assert client.get(response.headers["location"]).status_code == 200  # asks question 1
-    return response.headers["location"].removeprefix("/interviews/").split("?")[0]
-
-
-@pytest.fixture
-def accounts_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"auth": "accounts"})
-
-
-@pytest.fixture
-def app(accounts_settings: Settings, fake_model: FakeModel) -> FastAPI:
-    return create_app(accounts_settings, make_service(accounts_settings, default_library(),
-                                                      fake_model))
-
-
-def test_with_accounts_on_the_schema_says_the_api_needs_a_credential(app: FastAPI) -> None:
-    operation = app.openapi()["paths"]["/api/interviews"]["post"]
+def test_with_accounts_on_the_schema_says_the_api_needs_a_credential(accounts_app: FastAPI) -> None:
+    operation = accounts_app.openapi()["paths"]["/api/interviews"]["post"]
     assert operation["security"] == [{"HTTPBearer": []}]
-
-
-@pytest.fixture
-def alice(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:
-        sign_up(client, "alice")
-        yield client
-
-
-@pytest.fixture
-def bob(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:
-        sign_up(client, "bob")
-        yield client
 
 
 def _api_token(client: TestClient, name: str = "script") -> str:
@@ -94,7 +39,7 @@ def test_pages_of_another_candidates_interview_are_404(alice: TestClient, bob: T
                                                        ) -> None:
     iid = start(alice, mode="single", question_id=Q1)
     assert alice.get(f"/interviews/{iid}").status_code == 200
-    token = _token(bob.get("/").text)
+    token = csrf_token(bob.get("/").text)
     tries = {
         "page": bob.get(f"/interviews/{iid}"),
         "scorecard": bob.get(f"/interviews/{iid}/scorecard"),
@@ -160,12 +105,12 @@ def test_the_api_refuses_another_candidates_interview(alice: TestClient, bob: Te
 
 
 def test_api_tokens_are_stored_hashed_and_stop_working_when_revoked(alice: TestClient,
-                                                                     app: FastAPI) -> None:
+                                                                     accounts_app: FastAPI) -> None:
     token = _api_token(alice, "laptop")
     headers = {"Authorization": f"Bearer {token}"}
-    with TestClient(app) as script:  # no cookies: the token alone
+    with TestClient(accounts_app) as script:  # no cookies: the token alone
         assert script.get("/api/interviews", headers=headers).status_code == 200
-        store = app.state.service.store
+        store = accounts_app.state.service.store
         stored = [r["token_hash"] for r in store.db.fetchall("SELECT token_hash FROM api_tokens")]
         assert stored and token not in stored and all(len(h) == 64 for h in stored)
         account = alice.get("/account").text
@@ -180,9 +125,9 @@ def test_api_tokens_are_stored_hashed_and_stop_working_when_revoked(alice: TestC
 
 
 def test_history_is_per_user_and_paginated(alice: TestClient, bob: TestClient,
-                                           app: FastAPI) -> None:
-    store = app.state.service.store
-    plan = app.state.service.plan("single", question_id=Q1)
+                                           accounts_app: FastAPI) -> None:
+    store = accounts_app.state.service.store
+    plan = accounts_app.state.service.plan("single", question_id=Q1)
     owner = store.load(start(alice, mode="single", question_id=Q1)).owner
     made = [store.create(plan, "fake", owner) for _ in range(44)]
     start(bob, mode="single", question_id=Q1)
@@ -218,14 +163,15 @@ def test_delete_one_interview_and_export_everything(alice: TestClient) -> None:
     assert "password" not in json.dumps(data) and "argon2" not in json.dumps(data)
 
 
-def test_deleting_the_account_deletes_all_its_data(alice: TestClient, app: FastAPI) -> None:
+def test_deleting_the_account_deletes_all_its_data(alice: TestClient,
+                                                   accounts_app: FastAPI) -> None:
     iid = start(alice, mode="single", question_id=Q1)
     token = _api_token(alice)
     wrong = post_form(alice, "/account", "/account/delete", password="not my password")
     assert wrong.status_code == 422 and "not deleted" in wrong.text
     done = post_form(alice, "/account", "/account/delete", password=PASSWORD)
     assert done.status_code == 303
-    store = app.state.service.store
+    store = accounts_app.state.service.store
     for table in ("interviews", "turns", "grades", "accounts", "sessions", "api_tokens"):
         assert store.db.fetchone(f"SELECT COUNT(*) AS n FROM {table}")["n"] == 0, table
     assert alice.get(f"/interviews/{iid}").status_code == 404
@@ -241,17 +187,17 @@ def _delete_account(client: TestClient, password: str, token: str | None = None)
                           headers=headers)
 
 
-def test_a_script_deletes_the_account_with_all_its_data(alice: TestClient, app: FastAPI
+def test_a_script_deletes_the_account_with_all_its_data(alice: TestClient, accounts_app: FastAPI
                                                        ) -> None:
     iid = start(alice, mode="single", question_id=Q1)
     alice.post(f"/api/interviews/{iid}/answers", json={"text": "I would version the API."})
     token = _api_token(alice)
-    store = app.state.service.store
-    with TestClient(app) as script:
+    store = accounts_app.state.service.store
+    with TestClient(accounts_app) as script:
         assert _delete_account(script, PASSWORD).status_code == 401  # no token, no session
         wrong = _delete_account(script, "not my password", token)
         assert wrong.status_code == 403 and "not deleted" in wrong.json()["detail"]
-        assert store.count_owned(_alice_owner(app)) == 1
+        assert store.count_owned(_alice_owner(accounts_app)) == 1
         assert _delete_account(script, PASSWORD, token).status_code == 204
         for table in ("interviews", "turns", "grades", "accounts", "sessions", "api_tokens"):
             assert store.db.fetchone(f"SELECT COUNT(*) AS n FROM {table}")["n"] == 0, table
@@ -266,9 +212,9 @@ def test_without_accounts_there_is_no_account_to_delete(client: TestClient) -> N
 
 
 def test_a_new_password_needs_the_current_one_and_signs_out_other_browsers(
-        alice: TestClient, app: FastAPI) -> None:
+        alice: TestClient, accounts_app: FastAPI) -> None:
     token = _api_token(alice)
-    with TestClient(app) as laptop:
+    with TestClient(accounts_app) as laptop:
         signed_in = post_form(laptop, "/signin", "/signin", username="alice", password=PASSWORD)
         assert signed_in.status_code == 303
         for current, new in (("not my password", "a brand new passphrase"),
@@ -282,7 +228,7 @@ def test_a_new_password_needs_the_current_one_and_signs_out_other_browsers(
         assert changed.status_code == 200 and "every other browser" in changed.text
         assert alice.get("/account", follow_redirects=False).status_code == 200  # this one stays
         assert laptop.get("/account", follow_redirects=False).headers["location"] == "/signin"
-    with TestClient(app) as browser:
+    with TestClient(accounts_app) as browser:
         old = post_form(browser, "/signin", "/signin", username="alice", password=PASSWORD)
         assert old.status_code == 401
         new = post_form(browser, "/signin", "/signin", username="alice",
@@ -292,8 +238,8 @@ def test_a_new_password_needs_the_current_one_and_signs_out_other_browsers(
                      ).status_code == 200  # tokens are revoked by hand, as the page says
 
 
-def test_anonymous_practice_is_claimed_into_a_new_account(app: FastAPI) -> None:
-    with TestClient(app) as browser:
+def test_anonymous_practice_is_claimed_into_a_new_account(accounts_app: FastAPI) -> None:
+    with TestClient(accounts_app) as browser:
         first = start(browser, mode="single", question_id=Q1)
         browser.post(f"/api/interviews/{first}/answers", json={"text": "An anonymous answer."})
         anonymous_cookie = browser.cookies["session"]
@@ -303,17 +249,17 @@ def test_anonymous_practice_is_claimed_into_a_new_account(app: FastAPI) -> None:
         assert browser.cookies["session"] != anonymous_cookie  # a new session at sign-in
         assert browser.get(f"/interviews/{first}").status_code == 200
         assert first in browser.get("/history").text
-    with TestClient(app) as thief:  # the old anonymous cookie opens nothing any more
+    with TestClient(accounts_app) as thief:  # the old anonymous cookie opens nothing any more
         thief.cookies.set("session", anonymous_cookie)
         assert thief.get(f"/interviews/{first}").status_code == 404
 
 
-def test_sign_out_ends_the_session_everywhere(alice: TestClient, app: FastAPI) -> None:
+def test_sign_out_ends_the_session_everywhere(alice: TestClient, accounts_app: FastAPI) -> None:
     iid = start(alice, mode="single", question_id=Q1)
     cookie = alice.cookies["session"]
     out = post_form(alice, "/account", "/signout")
     assert out.status_code == 303 and 'session=""' in out.headers["set-cookie"]
-    with TestClient(app) as replay:
+    with TestClient(accounts_app) as replay:
         replay.cookies.set("session", cookie)
         assert replay.get(f"/interviews/{iid}").status_code == 404
         assert replay.get("/account", follow_redirects=False).headers["location"] == "/signin"
@@ -326,18 +272,18 @@ def _session_cookie(client: TestClient) -> str:
     return header
 
 
-def test_session_cookie_flags(app: FastAPI) -> None:
-    with TestClient(app) as browser:
+def test_session_cookie_flags(accounts_app: FastAPI) -> None:
+    with TestClient(accounts_app) as browser:
         header = _session_cookie(browser)
     assert "HttpOnly" in header and "SameSite=lax" in header and "Secure" not in header
-    with TestClient(app, base_url="https://testserver") as secure:
+    with TestClient(accounts_app, base_url="https://testserver") as secure:
         assert "Secure" in _session_cookie(secure)
 
 
-def test_a_forged_or_altered_cookie_is_a_stranger(alice: TestClient, app: FastAPI) -> None:
+def test_a_forged_or_altered_cookie_is_a_stranger(alice: TestClient, accounts_app: FastAPI) -> None:
     iid = start(alice, mode="single", question_id=Q1)
-    owner = app.state.service.store.load(iid).owner
-    with TestClient(app) as forger:
+    owner = accounts_app.state.service.store.load(iid).owner
+    with TestClient(accounts_app) as forger:
         forger.cookies.set("session", f"anon:{owner}.1700000000.AAAA")
         assert forger.get(f"/interviews/{iid}").status_code == 404
         forger.cookies.set("session", alice.cookies["session"][:-2] + "xx")
@@ -353,14 +299,14 @@ def test_local_mode_needs_no_sign_up_and_shares_the_clis_interviews(client: Test
     assert client.get(f"/api/interviews/{cli_made}").status_code == 200
 
 
-def test_a_local_cookie_grants_nothing_once_accounts_are_on(client: TestClient, app: FastAPI
-                                                            ) -> None:
+def test_a_local_cookie_grants_nothing_once_accounts_are_on(client: TestClient,
+                                                            accounts_app: FastAPI) -> None:
     service = client.app.state.service
     client.get("/history")
     local_cookie = client.cookies["session"]
     iid = service.create(service.plan("single", question_id=Q1), "fake", LOCAL_OWNER)
-    # `app` serves the same database file with accounts on
-    with TestClient(app) as visitor:
+    # `accounts_app` serves the same database file with accounts on
+    with TestClient(accounts_app) as visitor:
         visitor.cookies.set("session", local_cookie)
         assert visitor.get(f"/interviews/{iid}").status_code == 404
         assert visitor.get("/api/interviews").json()["interviews"] == []
@@ -422,9 +368,9 @@ def test_accounts_turn_on_behind_a_reverse_proxy() -> None:
                                              exclude_characters=';,"\\'), max_size=120),
        bearer=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80))
 def test_no_made_up_cookie_or_token_opens_an_interview_or_breaks_a_request(
-        alice: TestClient, app: FastAPI, cookie: str, bearer: str) -> None:
-    iid = app.state.service.store.list_page(_alice_owner(app))[0][0].id
-    with TestClient(app) as stranger:
+        alice: TestClient, accounts_app: FastAPI, cookie: str, bearer: str) -> None:
+    iid = accounts_app.state.service.store.list_page(_alice_owner(accounts_app))[0][0].id
+    with TestClient(accounts_app) as stranger:
         stranger.cookies.set("session", cookie)
         assert stranger.get(f"/interviews/{iid}").status_code == 404
         response = stranger.get(f"/api/interviews/{iid}",
@@ -432,18 +378,18 @@ def test_no_made_up_cookie_or_token_opens_an_interview_or_breaks_a_request(
         assert response.status_code == 401, response.text
 
 
-def _alice_owner(app: FastAPI) -> str:
+def _alice_owner(accounts_app: FastAPI) -> str:
     """Alice's owner id, once she has one interview (made on first use)."""
-    store = app.state.service.store
+    store = accounts_app.state.service.store
     row = store.db.fetchone("SELECT owner FROM accounts WHERE username = 'alice'")
     if not store.list_page(row["owner"])[0]:
-        plan = app.state.service.plan("single", question_id=Q1)
+        plan = accounts_app.state.service.plan("single", question_id=Q1)
         store.create(plan, "fake", row["owner"])
     return row["owner"]
 
 
-def test_calibration_runs_belong_to_their_owner(alice: TestClient, app: FastAPI) -> None:
-    store = app.state.service.store
+def test_calibration_runs_belong_to_their_owner(alice: TestClient, accounts_app: FastAPI) -> None:
+    store = accounts_app.state.service.store
     store.save_calibration("offline", "local-set.jsonl", "{}", LOCAL_OWNER)  # the CLI's run
     assert "local-set.jsonl" not in alice.get("/calibration").text
     assert "local-set.jsonl" not in json.dumps(alice.get("/api/export").json())
@@ -470,13 +416,14 @@ def test_an_idempotency_key_never_replays_another_candidates_interview(
                                        "new_password": "a brand new passphrase"}),
     ("/account", "/signout", {}),
 ])
-def test_every_account_form_needs_its_csrf_token(alice: TestClient, app: FastAPI, page: str,
-                                                 action: str, fields: dict[str, str]) -> None:
+def test_every_account_form_needs_its_csrf_token(alice: TestClient, accounts_app: FastAPI,
+                                                 page: str, action: str, fields: dict[str, str]
+                                                 ) -> None:
     alice.get(page)
     forged = alice.post(action, data={"csrf_token": "made-up", **fields},
                         follow_redirects=False)
     assert forged.status_code == 403
-    store = app.state.service.store
+    store = accounts_app.state.service.store
     assert store.db.fetchone("SELECT COUNT(*) AS n FROM accounts")["n"] == 1  # alice only
     assert store.db.fetchone("SELECT COUNT(*) AS n FROM api_tokens")["n"] == 0
     assert alice.get("/account", follow_redirects=False).status_code == 200  # still signed in

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from interviewer.library import default_library
-from interviewer.settings import Settings
 from interviewer.web.app import create_app
+from tests import browser_steps as steps
 from tests.conftest import make_service
 from tests.fakes import FakeModel
 from tests.live import serve
 from tests.progress_seed import answer_one, backdate, criteria_of
-from tests.test_browser import _answer, _wait_for_next_turn, _watched_page, browser  # noqa: F401
 
 Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
 WEAK = "I would add an endpoint to create payments and return the result."
@@ -23,41 +22,22 @@ STRONG = ("First I would ask who the merchants are and what they need. I assume 
           "charges. I would measure duplicate charges per thousand payments.")
 
 
-def _finish(page) -> None:
-    """Finish from wherever the interview is, confirming if a question is left."""
-    if page.url.endswith("/scorecard"):
-        return
-    if page.query_selector("#finish"):
-        page.click("#finish")
-        if page.query_selector("#confirm-finish"):
-            page.click("#confirm-finish")
-    else:
-        page.click("text=See your scorecard")
-    page.wait_for_url("**/scorecard")
-
-
-def test_retry_a_question_and_compare_the_attempts(browser, tmp_path: Path) -> None:  # noqa: F811
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "retry.db"))
-    errors: list[str] = []
-    with serve(create_app(settings)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
-        page.click("label[for=mode-single]")
-        page.select_option("select[name=question_id]", Q1)
-        page.click("button:has-text('Start interview')")
-        page.wait_for_selector("#current-question-text")
-        _wait_for_next_turn(page)
-        _answer(page, WEAK)
-        _finish(page)
+def test_retry_a_question_and_compare_the_attempts(browser, tmp_path: Path) -> None:
+    with steps.live_site(browser, steps.offline_settings(tmp_path, "retry.db")) as site:
+        page = site.page
+        steps.start_interview(page, site.base, "single", question=Q1)
+        steps.wait_for_next_turn(page)
+        steps.answer_and_wait(page, WEAK)
+        steps.finish(page)
         first_card = page.url
         assert page.query_selector(".compare-attempts") is None  # one attempt: nothing yet
         page.click(".retry-question")
         page.wait_for_selector("#current-question-text")
-        _wait_for_next_turn(page)
+        steps.wait_for_next_turn(page)
         assert page.url.split("?")[0] != first_card.removesuffix("/scorecard")
         assert "create and capture a payment" in page.inner_text("#current-question-text")
-        _answer(page, STRONG)
-        _finish(page)
+        steps.answer_and_wait(page, STRONG)
+        steps.finish(page)
         page.click(".compare-attempts")
         page.wait_for_url(f"**/progress/questions/{Q1}")
         assert "Attempt 1 and attempt 2" in page.inner_text("h2#compare-heading")
@@ -69,11 +49,11 @@ def test_retry_a_question_and_compare_the_attempts(browser, tmp_path: Path) -> N
         assert "idempotency key" in gained  # a quote from the retry that earned credit
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(tmp_path / "compare-phone.png"), full_page=True)
-    assert not errors, errors
+    assert not site.errors, site.errors
 
 
-def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> None:  # noqa: F811
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "progress.db"))
+def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> None:
+    settings = steps.offline_settings(tmp_path, "progress.db")
     fake = FakeModel()
     service = make_service(settings, default_library(), fake)
     weak = criteria_of(service, Q1)[0]
@@ -81,10 +61,9 @@ def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> 
         backdate(service, answer_one(service, fake, Q1, f"Go {days}.", {weak: score}), days)
     # the webhook question is graded on the same criterion, at the fake's default 3
     backdate(service, answer_one(service, fake, Q2, "Webhooks retry with backoff."), 1)
-    errors: list[str] = []
-    with serve(create_app(settings, service)) as base:
-        page = _watched_page(browser, errors)
-        page.goto(base + "/")
+    with steps.live_site(browser, settings, service) as site:
+        page = site.page
+        page.goto(site.base + "/")
         page.click("nav >> text=Progress")
         page.wait_for_url("**/progress")
         charts = page.query_selector_all("svg.chart")
@@ -104,15 +83,15 @@ def test_the_progress_page_after_several_interviews(browser, tmp_path: Path) -> 
         page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
         page.click("#start-suggested")
         page.wait_for_selector("#current-question-text")
-        _wait_for_next_turn(page)
+        steps.wait_for_next_turn(page)
         assert "/interviews/" in page.url
-    assert not errors, errors
+    assert not site.errors, site.errors
 
 
-def test_chart_dates_are_the_readers_local_dates(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_chart_dates_are_the_readers_local_dates(browser, tmp_path: Path) -> None:
     """Interviews near midnight UTC fall on the next day at UTC+14: the axis shows that day,
     as every other time on the site is shown in the reader's own zone."""
-    settings = Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "dates.db"))
+    settings = steps.offline_settings(tmp_path, "dates.db")
     fake = FakeModel()
     service = make_service(settings, default_library(), fake)
     for days in (5, 2):

@@ -19,8 +19,8 @@ from interviewer.settings import Settings
 from interviewer.web.app import create_app
 from tests.conftest import make_service
 from tests.fakes import FakeModel
+from tests.forms import post_form, sign_up
 from tests.progress_seed import answer_one, backdate, criteria_of
-from tests.test_ownership import post_form, sign_up
 
 Q1, Q2 = "api-payments-create-idempotency", "api-webhook-delivery-redesign"
 

@@ -122,7 +122,7 @@ def test_an_over_long_token_name_is_refused_whole_and_kept_in_its_box(tmp_path) 
     from interviewer.identity.accounts import MAX_TOKEN_NAME
     from interviewer.settings import Settings
     from interviewer.web.app import create_app
-    from tests.test_ownership import post_form, sign_up
+    from tests.forms import post_form, sign_up
 
     app = create_app(Settings(_env_file=None, INTERVIEWER_DB=str(tmp_path / "acc.db"),
                               INTERVIEWER_AUTH="accounts", INTERVIEWER_MODEL="offline"))

@@ -6,41 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from interviewer.library import default_library
-from interviewer.settings import Settings
-from interviewer.web.app import create_app
-from tests.conftest import make_service
 from tests.fakes import FakeModel
+from tests.forms import post_form
 from tests.test_exports import finished_interview
-from tests.test_ownership import post_form, sign_up
 
 pytestmark = pytest.mark.both_backends
-
-
-@pytest.fixture
-def app(settings: Settings, fake_model: FakeModel) -> FastAPI:
-    accounts = settings.model_copy(update={"auth": "accounts"})
-    return create_app(accounts, make_service(accounts, default_library(), fake_model))
-
-
-@pytest.fixture
-def alice(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:
-        sign_up(client, "alice")
-        yield client
-
-
-@pytest.fixture
-def bob(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:
-        sign_up(client, "bob")
-        yield client
 
 
 def _share(client: TestClient, url: str) -> str:
@@ -52,7 +27,7 @@ def _share(client: TestClient, url: str) -> str:
 
 
 def test_a_share_link_opens_a_read_only_scorecard_until_revoked(
-        alice: TestClient, fake_model: FakeModel, app: FastAPI) -> None:
+        alice: TestClient, fake_model: FakeModel, accounts_app: FastAPI) -> None:
     url = finished_interview(alice, fake_model)
     forged = alice.post(f"{url}/shares", data={"csrf_token": "made-up"})
     assert forged.status_code == 403 and not alice.app.state.service.store.shares.of_interview(
@@ -60,13 +35,13 @@ def test_a_share_link_opens_a_read_only_scorecard_until_revoked(
     shared = _share(alice, url)
     token = shared.removeprefix("/shared/")
     assert len(token) >= 40  # 32 random bytes: 256 bits
-    store = app.state.service.store
+    store = accounts_app.state.service.store
     rows = store.db.fetchall("SELECT * FROM share_links")
     assert [r["token_hash"] for r in rows] == [hashlib.sha256(token.encode()).hexdigest()]
     assert token not in str([dict(r) for r in rows])
     assert token not in alice.get(f"{url}/scorecard").text  # never shown again
 
-    with TestClient(app) as stranger:  # no account, no cookie of Alice's
+    with TestClient(accounts_app) as stranger:  # no account, no cookie of Alice's
         page = stranger.get(shared)
         assert page.status_code == 200
         assert "sender number" in page.text  # the candidate's answer, as evidence
@@ -92,14 +67,14 @@ def test_a_share_link_opens_a_read_only_scorecard_until_revoked(
 
 def test_deleting_the_interview_kills_its_share_links(alice: TestClient,
                                                       fake_model: FakeModel,
-                                                      app: FastAPI) -> None:
+                                                      accounts_app: FastAPI) -> None:
     url = finished_interview(alice, fake_model)
     shared = _share(alice, url)
-    with TestClient(app) as stranger:
+    with TestClient(accounts_app) as stranger:
         assert stranger.get(shared).status_code == 200
         assert post_form(alice, "/history", f"{url}/delete").status_code == 303
         assert stranger.get(shared).status_code == 404
-    assert app.state.service.store.db.fetchall("SELECT * FROM share_links") == []
+    assert accounts_app.state.service.store.db.fetchall("SELECT * FROM share_links") == []
 
 
 def test_exports_and_share_links_are_the_owners_alone(alice: TestClient, bob: TestClient,

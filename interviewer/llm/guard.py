@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer import paths
 from interviewer.llm.evidence import locate
+from interviewer.yaml_files import read_model
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{1,400})[\"“”]")
@@ -36,18 +37,11 @@ class TurnChecks(BaseModel):
     invented_quotes: list[str]
 
 
-class TurnChecksError(RuntimeError):
-    """turn_checks.yaml is missing or malformed; the message names the file and field."""
-
-
 @cache
-def turn_checks() -> TurnChecks:
-    """The rules, read once per process."""
-    path = paths.prompts_dir() / "llm" / "turn_checks.yaml"
-    try:
-        return TurnChecks.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise TurnChecksError(f"{path}: {exc}") from None
+def turn_checks(path: Path | None = None) -> TurnChecks:
+    """The rules, read once per process; a missing or malformed file is a ValueError naming
+    the file and the field, as for every YAML file a platform PM edits."""
+    return read_model(path or paths.prompts_dir() / "llm" / "turn_checks.yaml", TurnChecks)
 
 
 def length_cap(seed: str, checks: TurnChecks | None = None) -> int:

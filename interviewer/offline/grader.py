@@ -22,7 +22,7 @@ from interviewer.offline.matching import (
     content_stems,
     positions,
 )
-from interviewer.offline.off_topic import proposes_nothing
+from interviewer.offline.off_topic import does_the_ask, proposes_nothing
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
@@ -182,10 +182,11 @@ def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
 
 
 def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
-    """The candidate acts on the scenario throughout and explains several of the topic's
-    concepts: an answer, however few of the outline's words it uses."""
+    """The candidate acts on the scenario throughout, does what the question asks (a plan, or
+    a story where it asks for one) and explains several of the topic's concepts: an answer,
+    however few of the outline's words it uses."""
     sentences = reading.sentences
-    if not sentences:
+    if not sentences or not does_the_ask(rubric, reading):
         return False
     engaged = sum(s.engaged for s in sentences) / len(sentences)
     concepts = {(ci, k) for s in sentences for ci, c in enumerate(rubric.criteria)

@@ -57,6 +57,7 @@ class Words(BaseModel):
     warning_words: str
     negating_words: str
     not_gerunds: str
+    articles: str
     spoken_openers: str
     framing_starts: str
 
@@ -186,6 +187,7 @@ WARNING_WORDS = _set(_W.warning_words)
 FRAMING_STARTS = tuple(_W.framing_starts.split())
 NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
+ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(

@@ -11,7 +11,7 @@ from functools import lru_cache
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
 from interviewer.offline.engagement import voiced
-from interviewer.offline.lexicon import NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
+from interviewer.offline.lexicon import ARTICLES, NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
@@ -20,7 +20,6 @@ from interviewer.scoring import CriterionGrade, RedFlagHit
 # mistake sinks the answer, however fluent the rest of it is
 OVERALL_ABOVE_CAP = -0.5
 CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount field means")
-_ARTICLES = frozenset({"a", "an", "the"})
 # a warning word this many words before or after a cue (a negating word: before it) turns it
 # into a warning against it
 WARNING_REACH = 8
@@ -41,7 +40,7 @@ def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
     out = []
     for cue in cues:
         ws = words(cue)
-        kept = tuple(dict.fromkeys(stem(w) for w in ws if w not in _ARTICLES))
+        kept = tuple(dict.fromkeys(stem(w) for w in ws if w not in ARTICLES))
         if kept:
             out.append((Phrase(kept, len(ws) + CUE_SLACK, pinned=True), frozenset(ws)))
     return tuple(out)

@@ -11,10 +11,10 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.paths import prompts_dir
+from interviewer.yaml_files import read_model
 
 
 class _Strict(BaseModel):
@@ -86,11 +86,7 @@ class Delivery(_Strict):
 @cache
 def load_rules(path: Path | None = None) -> DeliveryRules:
     """The delivery rules from YAML; a bad file is a clear error naming it."""
-    path = path or prompts_dir() / "speech" / "delivery.yaml"
-    try:
-        return DeliveryRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValueError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+    return read_model(path or prompts_dir() / "speech" / "delivery.yaml", DeliveryRules)
 
 
 _TOKEN = re.compile(r"[a-z']+|,")
