@@ -221,30 +221,42 @@ def test_a_request_cancelled_mid_call_leaves_no_lease_behind(backend: str, hold_
     store.close()
 
 
-def test_token_spend_written_in_a_thread_is_committed_before_the_hold_ends(backend: str
-                                                                           ) -> None:
-    """The model charges spend from the event loop; the write goes to a worker thread, and
-    leaving the hold, even cancelled, waits until it has committed."""
+def test_token_spend_is_written_in_a_thread_and_committed_before_the_hold_ends(
+        backend: str) -> None:
+    """The model charges spend from the event loop: it is queued, not written there, and
+    leaving the hold, even cancelled, waits in a worker thread until it has committed."""
     one, other = Store(backend), Store(backend)  # `other`: another process's view
     spend = one.token_spend
     gate = Gate()
     _gated(one.db, gate)
 
     async def run() -> list[str]:
+        charged = asyncio.Event()
+
         async def request() -> None:
             async with spend.holding("iv"):
-                await spend.run(spend.spent, "iv")  # as `Store.load` does in advance
+                await spend.run(spend.spent, "iv")  # as `Store.load` does under the lease
                 spend.add("iv", 700)  # as the model does, from the event loop
                 spend.raise_to("iv", 500)  # lower: no change, and written after the add
                 assert spend.spent("iv") == 700  # known at once, not read back
+                charged.set()
                 await asyncio.sleep(60)
 
-        gate.arm(2)  # the add's write (call 1 is the read)
-        await _cancel_while_held(gate, asyncio.create_task(request()))
+        gate.arm(2)  # call 1 is the read; call 2 the add's write
+        task = asyncio.create_task(request())
+        await charged.wait()
+        assert gate.calls == 1  # nothing written on the event loop
+        task.cancel()
+        gate.events.append("cancelled")
+        await asyncio.to_thread(gate.entered.wait, GIVE_UP)
+        gate.events.append("still writing" if not task.done() else "ended unwritten")
+        gate.release.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         assert other.token_spend.spent("iv") == 700
         return list(gate.events)
 
-    assert asyncio.run(run()) == ["held", "cancelled", "released"]
+    assert asyncio.run(run()) == ["cancelled", "held", "still writing", "released"]
     assert one.token_spend.spent("iv") == 700  # the hold is over: read afresh
     one.close()
     other.close()

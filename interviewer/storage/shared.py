@@ -11,12 +11,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from interviewer.storage.backends import Database
 from interviewer.storage.errors import StorageUnavailable
-from interviewer.storage.offload import Offload, settle_all
+from interviewer.storage.offload import Offload
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 class Busy(Exception):
@@ -54,10 +56,11 @@ class Leases:
         self.db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     @asynccontextmanager
-    async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0
-                   ) -> AsyncIterator[None]:
+    async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0,
+                   then: Callable[[], T] | None = None) -> AsyncIterator[T | None]:
         """Hold the lease for the block, waiting (without blocking the loop) for it to be
-        free; raises Busy after `wait` seconds.
+        free; raises Busy after `wait` seconds. The block gets what `then` returns: a
+        blocking call made once the lease is taken, in the same trip to a worker thread.
 
         Every statement runs in a worker thread. The release is in the `finally` of the
         whole block, acquiring included, and each call is waited out through a
@@ -67,19 +70,25 @@ class Leases:
         deadline, delay = time.monotonic() + wait, 0.005
         renewer: asyncio.Task[None] | None = None
         try:
-            while not await self.run(self.try_acquire, name, holder, ttl):
+            while not (taken := await self.run(self._take, name, holder, ttl, then))[0]:
                 if time.monotonic() > deadline:
                     raise Busy(f"{name} is busy: another request is still working on it")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.1)
             renewer = asyncio.create_task(self._keep(name, holder, ttl))
-            yield
+            yield taken[1]
         finally:
             if renewer is not None:
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
             await self.run(self.release, name, holder)
+
+    def _take(self, name: str, holder: str, ttl: float, then: Callable[[], T] | None
+              ) -> tuple[bool, T | None]:
+        if not self.try_acquire(name, holder, ttl):
+            return False, None
+        return True, None if then is None else then()
 
     async def _keep(self, name: str, holder: str, ttl: float) -> None:
         while True:
@@ -229,10 +238,11 @@ class TokenSpend:
     returns: one read per request instead of one before every model call.
 
     The service holds it with `holding`, from the event loop, where the model charges its
-    spend synchronously in the middle of a request. There each write is begun at once in a
-    worker thread, in the order made, and the kept figure moves by the same arithmetic the
-    database does; the block does not end until every write has committed (or its failure
-    is raised), so the lease is never let go with spend still unrecorded.
+    spend synchronously in the middle of a request. There the kept figure moves at once by
+    the same arithmetic the database does, and the write is queued: the store writes an
+    interview's queued spend, in order, just before its next write to that interview (the
+    grade, the next turn), in the same trip to a worker thread, and `settle` writes what is
+    left before the service lets the lease go, so spend is never left unrecorded.
     """
 
     _UPSERT = "INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?) ON CONFLICT"
@@ -245,7 +255,7 @@ class TokenSpend:
         self.db = db
         self.run = run or Offload(1)
         self._held: dict[str, int | None] = {}
-        self._writes: dict[str, list[asyncio.Task[None]]] = {}  # held by `holding`
+        self._queued: dict[str, list[tuple[str, int]]] = {}  # held by `holding`
 
     @contextlib.contextmanager
     def held(self, interview_id: str) -> Iterator[None]:
@@ -258,19 +268,45 @@ class TokenSpend:
 
     @asynccontextmanager
     async def holding(self, interview_id: str) -> AsyncIterator[None]:
-        """`held` for a coroutine: the figure is read in a worker thread (`Store.load` reads
-        it with the interview), writes are made in worker threads, and leaving waits for
-        all of them."""
-        self._held[interview_id] = None
-        writes = self._writes[interview_id] = []
+        """`held` for a coroutine (the caller holds the lease): `start`, then `finish`."""
+        self.start(interview_id)
         try:
             yield
         finally:
-            try:
-                await settle_all(writes)
-            finally:
-                self._writes.pop(interview_id, None)
-                self._held.pop(interview_id, None)
+            await self.finish(interview_id)
+
+    def start(self, interview_id: str) -> None:
+        """Hold the figure: from now `Store.load` reads it with the interview, and writes
+        are queued for the store's next trip to a worker thread. Only under the lease:
+        it would overwrite another request's hold on the same interview."""
+        self._held[interview_id] = None
+        self._queued[interview_id] = []
+
+    async def finish(self, interview_id: str) -> None:
+        """Write whatever is still queued, then let the figure go: before the lease."""
+        try:
+            await self.settle(interview_id)
+        finally:
+            self.drop(interview_id)
+
+    def drop(self, interview_id: str) -> None:
+        self._queued.pop(interview_id, None)
+        self._held.pop(interview_id, None)
+
+    async def settle(self, interview_id: str) -> None:
+        """Write the interview's queued spend now, in a worker thread (through a
+        cancellation too): the service calls it before letting the lease go."""
+        if self._queued.get(interview_id):
+            await self.run(self.flush, interview_id)
+
+    def flush(self, interview_id: str) -> None:
+        """Write the spend queued for this interview, oldest first. Blocking: the store
+        calls it in a worker thread before each write to the interview."""
+        queued = self._queued.get(interview_id)
+        while queued:
+            sql, tokens = queued[0]
+            self.db.execute(sql, (interview_id, tokens))
+            queued.pop(0)  # only once written: a failed write is tried again, not lost
 
     def wanted(self, interview_id: str) -> bool:
         """Whether the figure is held but not yet known: a read of the interview now can
@@ -305,26 +341,14 @@ class TokenSpend:
 
     def _later(self, interview_id: str, sql: str, tokens: int,
                then: Callable[[int], int]) -> bool:
-        """Under `holding`, with the figure known: begin the write in a worker thread after
-        the ones before it, keep the figure it will make, and return True."""
-        writes, known = self._writes.get(interview_id), self._held.get(interview_id)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # called from a thread: it may wait there
-            return False
-        if writes is None or known is None:
+        """Under `holding`, with the figure known: queue the write, keep the figure it will
+        make, and return True."""
+        queued, known = self._queued.get(interview_id), self._held.get(interview_id)
+        if queued is None or known is None:
             return False
         self._held[interview_id] = then(known)
-        before = writes[-1] if writes else None
-        writes.append(loop.create_task(self._after(before, sql, interview_id, tokens)))
+        queued.append((sql, tokens))
         return True
-
-    async def _after(self, before: asyncio.Task[None] | None, sql: str, interview_id: str,
-                     tokens: int) -> None:
-        if before is not None:
-            with contextlib.suppress(Exception):  # its failure is raised by `holding`
-                await asyncio.wait([before])
-        await self.run(self.db.execute, sql, (interview_id, tokens))
 
     def _write(self, interview_id: str, sql: str, tokens: int) -> None:
         if interview_id not in self._held:

@@ -132,7 +132,8 @@ class Store:
     def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
                  ) -> StoredTurn:
         """Insert a turn at a given position, and return it as stored; raises Duplicate if
-        that position is taken."""
+        that position is taken. Token spend queued for the interview is written first."""
+        self.token_spend.flush(interview_id)
         stored = StoredTurn(seq, turn, now(), usage)
         self.db.execute(
             "INSERT INTO turns (interview_id, seq, role, kind, question_id, text, criterion,"
@@ -171,7 +172,9 @@ class Store:
     def save_grade(self, interview_id: str, grade: AnswerGrade, usage_seq: int | None = None
                    ) -> None:
         """Store the grade; with `usage_seq`, also record what grading cost on that turn (the
-        answer graded), in the same transaction: one commit per grade, not two."""
+        answer graded), in the same transaction: one commit per grade, not two. Token spend
+        queued for the interview is written first."""
+        self.token_spend.flush(interview_id)
         with self.db.transaction() as tx:
             tx.execute(
                 "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
