@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -36,13 +36,6 @@ class Offload:
         loop = asyncio.get_running_loop()
         call = functools.partial(fn, *args, **kwargs)
         return await settled(loop.run_in_executor(self._pool, call))
-
-    def start(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-              ) -> asyncio.Future[T]:
-        """Begin `fn(*args, **kwargs)` in a worker thread now, from code on the event loop
-        that cannot await; await the future later (through `settled`) for its outcome."""
-        call = functools.partial(fn, *args, **kwargs)
-        return asyncio.get_running_loop().run_in_executor(self._pool, call)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -68,20 +61,3 @@ async def settled(future: Awaitable[T]) -> T:
                 break
         raise
 
-
-async def settle_all(futures: Iterable[Awaitable[Any]]) -> None:
-    """Wait for every one of `futures` to end (as `settled` does, through cancellation),
-    then raise the cancellation, or else the first failure."""
-    failures: list[Exception] = []
-    cancelled = False
-    for future in list(futures):
-        try:
-            await settled(future)
-        except asyncio.CancelledError:
-            cancelled = True
-        except Exception as exc:  # noqa: BLE001 - raised below, once all have ended
-            failures.append(exc)
-    if cancelled:
-        raise asyncio.CancelledError
-    if failures:
-        raise failures[0]

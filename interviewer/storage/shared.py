@@ -237,12 +237,13 @@ class TokenSpend:
     the figure read first is kept and every write updates it from what the database
     returns: one read per request instead of one before every model call.
 
-    The service holds it with `holding`, from the event loop, where the model charges its
-    spend synchronously in the middle of a request. There the kept figure moves at once by
-    the same arithmetic the database does, and the write is queued: the store writes an
-    interview's queued spend, in order, just before its next write to that interview (the
-    grade, the next turn), in the same trip to a worker thread, and `settle` writes what is
-    left before the service lets the lease go, so spend is never left unrecorded.
+    The service holds it from the event loop (`start` once the lease is taken, `finish`
+    before it is let go), where the model charges its spend synchronously mid-request.
+    There the kept figure moves at once by the same arithmetic the database does, and the
+    write is queued: the store writes an interview's queued spend, in order, just before
+    its next write to that interview (the grade, the next turn), in the same trip to a
+    worker thread, and `finish` writes what is left before the service lets the lease go,
+    so spend is never left unrecorded.
     """
 
     _UPSERT = "INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?) ON CONFLICT"
@@ -255,7 +256,7 @@ class TokenSpend:
         self.db = db
         self.run = run or Offload(1)
         self._held: dict[str, int | None] = {}
-        self._queued: dict[str, list[tuple[str, int]]] = {}  # held by `holding`
+        self._queued: dict[str, list[tuple[str, int]]] = {}  # while held by `start`
 
     @contextlib.contextmanager
     def held(self, interview_id: str) -> Iterator[None]:
@@ -341,7 +342,7 @@ class TokenSpend:
 
     def _later(self, interview_id: str, sql: str, tokens: int,
                then: Callable[[int], int]) -> bool:
-        """Under `holding`, with the figure known: queue the write, keep the figure it will
+        """Held by `start`, with the figure known: queue the write, keep the figure it will
         make, and return True."""
         queued, known = self._queued.get(interview_id), self._held.get(interview_id)
         if queued is None or known is None:

@@ -203,8 +203,8 @@ class Store:
     def load(self, interview_id: str, owner: str | None = None) -> Record:
         """The interview; NotFound if there is none, or none that `owner` may see.
 
-        Under `token_spend.holding` its spend is read too, in the same round trip, and kept
-        for the model's checks."""
+        While `token_spend` holds it (`start`), its spend is read too, in the same round
+        trip, and kept for the model's checks."""
         where, extra = _owned(owner)
         spend = self.token_spend.wanted(interview_id)
         if self.dialect == "postgresql":  # one round trip, where three queries took five
