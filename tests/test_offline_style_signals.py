@@ -54,13 +54,15 @@ def test_a_run_on_sentence_counts_as_one_sentence() -> None:
     assert 0.5 < reading.sentences[0].substance <= 1.0
 
 
-def _reading(answer: str):
+def _reading(answer: str, kind: str | None = None):
     from interviewer.library import default_library
     from interviewer.offline.analysis import question_stems, read_answer
     from interviewer.offline.matching import compiled
 
     library = default_library()
     question = next(q for q in library.questions.values() if q.topic == "rate-limiting")
+    if kind is not None:
+        question = question.model_copy(update={"kind": kind})
     rubric = compiled(library.rubric_for(question))
     return rubric, read_answer(answer, rubric,
                                question_stems(question.text, question.strong_answer))
@@ -105,15 +107,26 @@ STORY = [
 ]
 
 
-@pytest.mark.parametrize(("sentences", "own_words"), [(STORY, True), (STORY[:4], False)])
+PLAN = ("For this design I would set that ceiling up front for every account instead of "
+        "after a bad night.")
+
+
+@pytest.mark.parametrize(("sentences", "kind", "own_words"), [
+    (STORY, "behavioural", True),
+    (STORY[:4], "behavioural", False),
+    (STORY, "design", False),
+    ([*STORY, PLAN], "design", True),
+])
 def test_a_long_story_that_acts_on_the_scenario_is_an_answer_in_its_own_words(
-        sentences: list[str], own_words: bool) -> None:
+        sentences: list[str], kind: str, own_words: bool) -> None:
     """The outline ceiling holds an answer that shares few words with the outline at 1.5; a
     story told in full, the candidate acting in sentence after sentence, is exempt however
-    few of the concept lists' phrases it uses. A short one still needs the concepts."""
+    few of the concept lists' phrases it uses, where the question asks for a story. A short one
+    still needs the concepts. A design question asks for a design: the same story that never
+    says what the candidate would build here has not done that, until it does."""
     from interviewer.offline.grader import in_own_words
 
-    rubric, reading = _reading(" ".join(sentences))
+    rubric, reading = _reading(" ".join(sentences), kind)
     concepts = {(ci, k) for s in reading.sentences for ci, c in enumerate(rubric.criteria)
                 if not c.shared for k in s.hard[ci]}
     assert len(concepts) < 3  # not exempt by the concept count

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from interviewer.cli import app
 from interviewer.conversation import check_conversation, load_conversation
+from interviewer.llm.anchors import load_anchors
 from interviewer.llm.guard import turn_checks
 from interviewer.paths import prompts_dir
 from interviewer.speech.delivery import load_rules
@@ -91,3 +92,16 @@ def test_interviewer_check_reports_the_broken_file(tmp_path: Path, load: Loader,
     result = CliRunner().invoke(app, ["check", "--root", str(root)])
     assert result.exit_code == 1
     assert f"{target}: {message}" in " ".join(result.output.split())
+
+
+def test_a_broken_anchor_file_names_the_anchor_and_field_and_a_missing_one_is_none(
+        tmp_path: Path) -> None:
+    """The LLM grader's anchors are optional (no file: no anchors), but a broken one is the
+    same clear error as every other file's."""
+    bad = _copy(tmp_path, "anchors.yaml", "  - level: 1\n", "  - level: 5\n")
+    with pytest.raises(ValueError) as caught:
+        load_anchors(bad)
+    assert str(caught.value).startswith(
+        f"{bad}: anchors.api-design.0.level: Input should be less than or equal to 4")
+    assert load_anchors(tmp_path / "none.yaml") == {}
+    assert load_anchors(prompts_dir() / "anchors.yaml")

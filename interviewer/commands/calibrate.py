@@ -57,7 +57,8 @@ def calibrate(
     except (calibration.CalibrationError, UnknownModel, OSError) as exc:
         raise fail(str(exc)) from None
     if fit and getattr(chosen, "score_map", False) is False:
-        raise fail("--fit needs an LLM model: the offline grader has no raw scores to map")
+        raise fail("--fit needs an LLM model; the offline grader's levels are refitted with "
+                   "`python -m interviewer.offline.refit`")
     if fit:
         chosen.score_map = None  # fit on the raw model, not on an earlier map's output
     try:

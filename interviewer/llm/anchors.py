@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer import paths
+from interviewer.yaml_files import read_model
 
 
 class Anchor(BaseModel):
@@ -39,10 +39,7 @@ def load_anchors(path: Path | None = None) -> dict[str, list[Anchor]]:
     path = path or paths.prompts_dir() / "anchors.yaml"
     if not path.exists():
         return {}
-    try:
-        return AnchorFile.model_validate(yaml.safe_load(path.read_text("utf-8"))).anchors
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    return read_model(path, AnchorFile).anchors
 
 
 def anchors_for(topic: str) -> list[Anchor]:

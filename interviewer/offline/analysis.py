@@ -130,7 +130,7 @@ class Analysed:
     @property
     def substance(self) -> float:
         """0..1: how much real content the sentence carries (prose, concrete, not vague)."""
-        if self.padding or not self.on_topic:
+        if self.padding or not self.on_topic or not self.names_subject:
             return 0.0
         on_question = min(1.0, self.relevance / LEANING)
         vague = self.n_vague / max(1, self.n_content)
@@ -257,7 +257,8 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
     kept = [st for _, st in pairs]
     content = frozenset(kept)
     hard, near = find_concepts(rubric, where, content)
-    domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in asked for st in kept)
+    telling = asked - _EVERYDAY_STEMS  # the question's words that say what it is about
+    domain = sum(st in _PLATFORM_STEMS or st in rubric.topic_stems or st in telling for st in kept)
     terse = sentence_quality(text, ws)
     quality = fragment_quality(text, ws, terse, domain > 0 or any(hard))
     return Analysed(
@@ -270,7 +271,7 @@ def _analyse(s: Sentence, rubric: CompiledRubric, asked: frozenset[str]) -> Anal
         hedge=bool(HEDGE.search(text)),
         signpost=bool(SIGNPOSTS.search(core)),
         padding=bool(PADDING.search(text)) and len(content & asked) < 2,
-        asked=bool(content & asked), hard=hard, near=near,
+        asked=bool(content & telling), hard=hard, near=near,
         scenario=_scenario(rubric, where, content, asked, hard, near),
         n_platform=len(content & _PLATFORM_STEMS),
     )

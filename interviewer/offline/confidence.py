@@ -18,6 +18,16 @@ SPLIT = 2  # topic criteria this many levels apart disagree
 PLAIN_WORDS_DOUBT = ("It uses few of the question's own words, so the offline grader could not "
                      "be sure it answers this question; it was graded as an answer because it "
                      "acts on the scenario and explains the topic in its own words.")
+# said when an answer to a question that asks for a plan only recounts what the candidate once
+# did, and was graded on what it covers: past work can answer the question or a neighbouring
+# one, and the offline grader cannot tell which
+RECOLLECTION_DOUBT = ("It recounts what you did before and never says what you would do here, "
+                      "so the offline grader could not be sure that past work answers this "
+                      "question; say how it applies to this scenario.")
+# ...and when such an answer also shares little with what a strong answer covers
+RECOLLECTION_HELD = ("It recounts what you did before, never says what you would do here and "
+                     "covers little of what this question asks, so it was graded as an answer "
+                     "to a neighbouring question; say what you would do in this scenario.")
 
 
 def uncertainty(answer: str, reading: Reading, grades: Sequence[CriterionGrade],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from interviewer.offline import fitted
 from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.lexicon import FRAMING_STARTS
 from interviewer.offline.matching import CompiledCriterion
@@ -16,13 +17,11 @@ TRADE_OFFS = "trade-offs"
 NEAR_CREDIT = 0.5  # a concept matched loosely (two of its distinctive words) earns half
 REPEAT_CREDIT = 0.15  # a concept explained again in another sentence adds a little, once
 REASONED_CREDIT = 0.2  # per on-point sentence that gives a reason, up to three
-DEPTH_WEIGHT = {"topic": 0.32, STRUCTURE: 0.28, TRADE_OFFS: 0.16}
 CONTRAST_CREDIT = 0.2  # trade-offs: per substantive sentence setting two sides against each other
 DECISION_CREDIT = 0.3  # trade-offs: a reasoned commitment
 SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's order
 FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
 BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list items
-THRESHOLDS = {"topic": (0.8, 1.8, 3.9), STRUCTURE: (0.8, 1.8, 3.7), TRADE_OFFS: (0.8, 1.8, 3.5)}
 
 
 def kind_of(crit: CompiledCriterion) -> str:
@@ -119,13 +118,14 @@ def tally(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int) -> Ta
     return t
 
 
-def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> float:
-    """Concept credit plus the criterion's own recipe plus a share of the answer's depth."""
-    return t.concept_credit() + t.extra + DEPTH_WEIGHT[kind_of(crit)] * reading.depth
+def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> fitted.Signals:
+    """Concept credit, the criterion's own recipe and the answer's depth: the signals the
+    fitted layer (prompts/offline/fit.yaml) turns into a level."""
+    return fitted.Signals(t.concept_credit(), t.extra, reading.depth)
 
 
-def level(crit: CompiledCriterion, raw: float, backing: int, bar: float = 1.0) -> int:
-    """The 1-4 level a raw credit reaches; a 3 needs two backing sentences and a 4 three.
-    `bar` scales the thresholds for the candidate's target level (1.0 at Senior)."""
-    earned = 1 + sum(raw >= x * bar for x in THRESHOLDS[kind_of(crit)])
+def level(crit: CompiledCriterion, raw: fitted.Signals, backing: int, bar: float = 1.0) -> int:
+    """The 1-4 level the signals reach at the fitted cut-points; a 3 needs two backing
+    sentences and a 4 three. `bar` asks for that much more of every signal (1.0 at Senior)."""
+    earned = fitted.level_of(kind_of(crit), raw, bar)
     return min(earned, 2 + max(0, backing - 1)) if backing else 1

@@ -8,7 +8,12 @@ from dataclasses import replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import Reading, question_stems, read_answer
-from interviewer.offline.confidence import PLAIN_WORDS_DOUBT, uncertainty
+from interviewer.offline.confidence import (
+    PLAIN_WORDS_DOUBT,
+    RECOLLECTION_DOUBT,
+    RECOLLECTION_HELD,
+    uncertainty,
+)
 from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
@@ -337,6 +342,11 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
     if reading is not as_read:
         unsure.append(PLAIN_WORDS_DOUBT)
+    if reading.sentences and not does_the_ask(rubric, reading):
+        if ceiling is None:
+            unsure.append(RECOLLECTION_DOUBT)
+        else:
+            notes.append(RECOLLECTION_HELD)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
                        missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
                        red_flags=hits, overall_cap=overall_cap, uncertain=unsure)

@@ -1,5 +1,5 @@
-"""The candidate's target level as the offline grader applies it: how far each criterion's
-thresholds rise or fall from the Senior bar (prompts/offline/levels.yaml).
+"""The candidate's target level as the offline grader applies it: how much more or less of
+every signal a criterion needs than at the Senior bar (prompts/offline/levels.yaml).
 
 The LLM grader reads the level's bar in words; the offline grader cannot, so the same choice is
 made measurable here. Senior is the reference the labelled sets were labelled at."""
@@ -19,7 +19,7 @@ REFERENCE = "senior"
 
 
 class LevelBar(BaseModel):
-    """One level: the factor on every threshold, and what the scorecard says about it."""
+    """One level: the factor on every signal's requirement, and what the scorecard says."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
