@@ -177,3 +177,16 @@ def test_calibrate_fit_points_the_offline_grader_at_its_refit_command() -> None:
     result = CliRunner().invoke(app, ["calibrate", "--model", "offline", "--fit"])
     assert result.exit_code != 0
     assert refit.COMMAND in " ".join(result.output.split())
+
+
+def test_refitting_on_a_set_that_is_not_there_names_it(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    """`--sets` reruns the fit on other labelled sets (the five-set comparison in
+    calibration/README.md); a misspelt name is a clear error, not a fit on fewer sets."""
+    out = tmp_path / "fit.yaml"
+    with pytest.raises(SystemExit):
+        refit.main(["--sets", "blind-tuning.jsonl", "blind-holdout-9.jsonl", "--out", str(out)])
+    assert "no labelled set named blind-holdout-9.jsonl" in capsys.readouterr().err
+    assert not out.exists()
+    refit.main(["--sets", "blind-holdout-4.jsonl", "--out", str(out)])
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["fitted_on"] == ["blind-holdout-4.jsonl"]

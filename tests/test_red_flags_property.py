@@ -18,7 +18,7 @@ _RUBRIC = _LIBRARY.rubric_for(_QUESTION)
 _CUES = sorted({c for f in _RUBRIC.red_flags for c in f.cues})
 _PIECES = [*_CUES, "we would never", "turning off", "instead of", "the vendor changed",
            "I would", "so", "because", "without", ",", ";", ".", "-", "\n", "cap each tenant",
-           "enforce", "notice", "every team", "Starting tomorrow"]
+           "enforce", "notice", "every team", "Starting tomorrow", ":", "but"]
 
 
 @settings(max_examples=80, deadline=None)

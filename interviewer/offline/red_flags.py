@@ -10,9 +10,16 @@ from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Reading
-from interviewer.offline.engagement import voiced
-from interviewer.offline.lexicon import ARTICLES, NEGATING_WORDS, NOT_GERUNDS, WARNING_WORDS
-from interviewer.offline.matching import Phrase
+from interviewer.offline.engagement import imperative, voiced
+from interviewer.offline.lexicon import (
+    ARTICLES,
+    CONTRAST,
+    DECISION,
+    NEGATING_WORDS,
+    NOT_GERUNDS,
+    WARNING_WORDS,
+)
+from interviewer.offline.matching import Phrase, positions
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
 
@@ -86,6 +93,19 @@ def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
     return first.endswith("ing") and first not in NOT_GERUNDS
 
 
+def _weighed(text: str, phrase: Phrase) -> bool:
+    """The cue names an option laid out with its cost, as one of several: the sentence is a
+    label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
+    annoyance, but a stolen login works for three months"). A label in the candidate's voice
+    or one that opens with a verb ("We extend every session to 90 days: ...") is a plan, and
+    so is a sentence that commits ("I'd go with it")."""
+    label, colon, verdict = text.partition(":")
+    if not colon or _span(phrase, positions([stem(w) for w in words(label)])) is None:
+        return False
+    plan = voiced(label) or imperative(label) or DECISION.search(text)
+    return not plan and bool(CONTRAST.search(verdict))
+
+
 def _clause_at(text: str, index: int) -> tuple[list[str], int]:
     """The words of the clause (between , ; : and dashes) that holds word `index`, and where
     that word falls in it."""
@@ -118,7 +138,8 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
             if span is None or _warns(s.where, span, cue_words):
                 continue
             text = s.sentence.text
-            if not _judged(words(text), span) and not _done_by_others(text, span):
+            if not (_judged(words(text), span) or _weighed(text, phrase)
+                    or _done_by_others(text, span)):
                 return text
     return None
 
