@@ -7,10 +7,11 @@ exactly where it stopped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from interviewer import clarify, conversation, engine
@@ -71,16 +72,33 @@ class Interviews:
         self.max_answer_chars = max_answer_chars
         self.lease_seconds = lease_seconds
 
-    def _lock(self, interview_id: str) -> AbstractAsyncContextManager[None]:
-        """One request at a time advances an interview, across every process and host: a
-        lease row in the database, never a lock in this process's memory."""
-        return self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds)
-
     @asynccontextmanager
-    async def _spending(self, interview_id: str) -> AsyncIterator[None]:
-        """Under the lease: the token spend is read once, then kept from each write."""
-        with self.store.token_spend.held(interview_id):
-            yield
+    async def _open(self, interview_id: str) -> AsyncIterator[Record]:
+        """The interview, for one request to advance it.
+
+        One request at a time advances an interview, across every process and host: a
+        lease row in the database, never a lock in this process's memory. The lease is
+        taken and the record read (with its token spend, then kept from each write) in one
+        trip to a worker thread, and all the spend is written before the lease is let go.
+        """
+        async with self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds,
+                                          then=functools.partial(self._begin, interview_id)
+                                          ) as record:
+            try:
+                yield record  # type: ignore[misc]  # `then` gives a Record
+            finally:
+                await self.store.token_spend.finish(interview_id)
+
+    def _begin(self, interview_id: str) -> Record:
+        """Blocking, under the lease just taken: hold the token spend, and read the record
+        (the spend comes with it)."""
+        spend = self.store.token_spend
+        spend.start(interview_id)
+        try:
+            return self.store.load(interview_id)
+        except BaseException:
+            spend.drop(interview_id)
+            raise
 
     def plan(self, mode: str = "full", area: str | None = None, topic: str | None = None,
              count: int | None = None, question_id: str | None = None,
@@ -222,8 +240,7 @@ class Interviews:
 
         With `ask=False` it only grades, for a page that streams the next turn afterwards.
         """
-        async with self._lock(interview_id), self._spending(interview_id):
-            record = self.store.load(interview_id)
+        async with self._open(interview_id) as record:
             model = self.models(record.model)
             record = await self._grade(record, model)
             if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
@@ -234,7 +251,7 @@ class Interviews:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer.
         Returns the record with both."""
         if isinstance(model, Metered):  # the token cap counts what earlier runs spent too
-            _share_spend(model, self.store)
+            _share_spend(model, self.store)  # its figure came with the record (`_begin`)
             model.resume_spend(record.id, record.usage.total_tokens)
         try:
             grade = await engine.grade_latest(record.state, self.library, model, record.id)
@@ -245,7 +262,8 @@ class Interviews:
             grade = engine.not_graded(record.state, self.library, model.name, _why(exc))
         if grade is None:
             return record
-        self.store.save_grade(record.id, grade, usage_seq=record.turns[-1].seq)
+        await self.store.run(self.store.save_grade, record.id, grade,
+                             usage_seq=record.turns[-1].seq)
         record.state.grades[grade.question_id] = grade
         return replace(record, turns=[*record.turns[:-1],
                                       replace(record.turns[-1], usage=grade.usage)])
@@ -255,11 +273,12 @@ class Interviews:
         state = record.state
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            return self._close(record)
+            return await self.store.run(self._close, record)
         text = await self._phrase(state, step, model, record.id, on_delta)
         usage = model.turn_usage(record.id) if isinstance(model, Metered) else None
-        return _appended(record, self.store.add_turn(
-            record.id, len(state.turns), engine.interviewer_turn(step, text), usage))
+        return _appended(record, await self.store.run(
+            self.store.add_turn, record.id, len(state.turns), engine.interviewer_turn(step, text),
+            usage))
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -273,13 +292,13 @@ class Interviews:
 
     async def finish(self, interview_id: str) -> Record:
         """End the interview now; an answer already stored is still graded."""
-        async with self._lock(interview_id), self._spending(interview_id):
-            record = self.store.load(interview_id)
+        async with self._open(interview_id) as record:
             record = await self._grade(record, self.models(record.model))
-            return self._close(record)
+            return await self.store.run(self._close, record)
 
     def _close(self, record: Record) -> Record:
-        """End the interview with the interviewer's close, the same words for every model."""
+        """End the interview with the interviewer's close, the same words for every model.
+        Blocking: coroutines run it through `store.run`."""
         close = engine.closing_turn(record.state)
         if close is not None:
             record = _appended(record, self.store.add_turn(record.id, len(record.state.turns),

@@ -31,22 +31,24 @@ class SpokenAnswers:
         """Transcribe a recording of the answer to the open question (or to `turn`, which a
         retry names), storing the audio before anything else happens to it."""
         check_size(data, self.transcriber.max_bytes)
-        turn, question = self._question(interview_id, turn)
-        recording = self.recordings.receive(interview_id, turn, data, filename, keep_audio)
+        run = self.interviews.store.run  # the store's calls wait in a thread, not the loop
+        turn, question = await run(self._question, interview_id, turn)
+        recording = await run(self.recordings.receive, interview_id, turn, data, filename,
+                              keep_audio)
         if recording.transcribed:
             return recording
         try:
             transcript = await self.transcriber.transcribe(data, filename, question.text)
         except AudioError:
-            self.recordings.discard(recording.id)
+            await run(self.recordings.discard, recording.id)
             raise
         delivery = measure(transcript.text, transcript.words, transcript.seconds, question.kind)
         if not transcript.text.strip():
-            self.recordings.discard(recording.id)
+            await run(self.recordings.discard, recording.id)
             raise AudioError("no words could be heard in the recording; speak closer to the "
                              "microphone, or type your answer")
-        return self.recordings.transcribed(
-            recording.id, transcript.engine, transcript.text,
+        return await run(
+            self.recordings.transcribed, recording.id, transcript.engine, transcript.text,
             [w.model_dump() for w in transcript.words], transcript.seconds,
             delivery.model_dump(mode="json"))
 
@@ -55,9 +57,14 @@ class SpokenAnswers:
         """Transcribe, then store the transcript as the answer; safe to retry."""
         recording = await self.transcribe(interview_id, data, filename, keep_audio, turn)
         assert recording.transcript is not None
-        stored = self.interviews.submit(interview_id, recording.transcript, recording.turn)
-        self.recordings.link(recording.id, interview_id, recording.turn + 1)
-        return SpokenAnswer(self.recordings.get(recording.id), stored)
+        transcript = recording.transcript
+
+        def store() -> SpokenAnswer:  # blocking: in the store's threads
+            stored = self.interviews.submit(interview_id, transcript, recording.turn)
+            self.recordings.link(recording.id, interview_id, recording.turn + 1)
+            return SpokenAnswer(self.recordings.get(recording.id), stored)
+
+        return await self.interviews.store.run(store)
 
     def attach(self, interview_id: str, recording_id: str, answer_turn: int) -> bool:
         """Tie a recording the candidate transcribed and then edited to the answer they

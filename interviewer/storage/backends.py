@@ -41,6 +41,7 @@ class Tx(ABC):
 class Database(ABC):
     dialect: str
     migration_url: str
+    threads = 1  # worker threads for its blocking calls from async code (`Store.run`)
 
     @abstractmethod
     def transaction(self, write: bool = True, lock: str | None = None
@@ -130,6 +131,9 @@ class SQLiteDatabase(Database):
         except sqlite3.DatabaseError as exc:
             raise StorageCorrupt(f"{path} cannot be opened as a database ({exc})") from exc
         self._identity = _file_id(path)
+        # one connection, taken in turn; more threads than one let a call that waits outside
+        # it (its Python work, a file check) leave the others to go on
+        self.threads = 4
 
     def _check_integrity(self) -> None:
         """Refuse a damaged file now, with a clear message, instead of a 500 on every route."""
@@ -221,6 +225,7 @@ class PostgresDatabase(Database):
 
         self.url = url
         self.migration_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        self.threads = pool_size  # one per connection: a thread never waits for one
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                     kwargs={"autocommit": True, "row_factory": dict_row},
                                     timeout=30, name="interviewer")

@@ -11,11 +11,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from interviewer.storage.backends import Database
 from interviewer.storage.errors import StorageUnavailable
+from interviewer.storage.offload import Offload
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 class Busy(Exception):
@@ -30,9 +33,10 @@ class Leases:
     `ttl` seconds, so no interview stays locked by a process that is gone.
     """
 
-    def __init__(self, db: Database, clock: Clock = time.time):
+    def __init__(self, db: Database, clock: Clock = time.time, run: Offload | None = None):
         self.db = db
         self.clock = clock
+        self.run = run or Offload(1)
 
     def try_acquire(self, name: str, holder: str, ttl: float) -> bool:
         now = self.clock()
@@ -52,31 +56,46 @@ class Leases:
         self.db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     @asynccontextmanager
-    async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0
-                   ) -> AsyncIterator[None]:
+    async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0,
+                   then: Callable[[], T] | None = None) -> AsyncIterator[T | None]:
         """Hold the lease for the block, waiting (without blocking the loop) for it to be
-        free; raises Busy after `wait` seconds."""
+        free; raises Busy after `wait` seconds. The block gets what `then` returns: a
+        blocking call made once the lease is taken, in the same trip to a worker thread.
+
+        Every statement runs in a worker thread. The release is in the `finally` of the
+        whole block, acquiring included, and each call is waited out through a
+        cancellation, so a request cancelled at any point never leaves its lease behind.
+        """
         holder = secrets.token_hex(12)
         deadline, delay = time.monotonic() + wait, 0.005
-        while not self.try_acquire(name, holder, ttl):
-            if time.monotonic() > deadline:
-                raise Busy(f"{name} is busy: another request is still working on it")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.1)
-        renewer = asyncio.create_task(self._keep(name, holder, ttl))
+        renewer: asyncio.Task[None] | None = None
         try:
-            yield
+            while not (taken := await self.run(self._take, name, holder, ttl, then))[0]:
+                if time.monotonic() > deadline:
+                    raise Busy(f"{name} is busy: another request is still working on it")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.1)
+            renewer = asyncio.create_task(self._keep(name, holder, ttl))
+            yield taken[1]
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
-            self.release(name, holder)
+            if renewer is not None:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
+            await self.run(self.release, name, holder)
+
+    def _take(self, name: str, holder: str, ttl: float, then: Callable[[], T] | None
+              ) -> tuple[bool, T | None]:
+        if not self.try_acquire(name, holder, ttl):
+            return False, None
+        return True, None if then is None else then()
 
     async def _keep(self, name: str, holder: str, ttl: float) -> None:
         while True:
             await asyncio.sleep(ttl / 3)
             with contextlib.suppress(StorageUnavailable):  # then the lease lapses: the
-                self.renew(name, holder, ttl)  # primary keys still refuse a duplicate turn
+                await self.run(self.renew, name, holder, ttl)  # primary keys still refuse
+                # a duplicate turn
 
 
 @dataclass(frozen=True)
@@ -217,13 +236,27 @@ class TokenSpend:
     While a request holds an interview's lease (`held`), no other process spends on it, so
     the figure read first is kept and every write updates it from what the database
     returns: one read per request instead of one before every model call.
+
+    The service holds it from the event loop (`start` once the lease is taken, `finish`
+    before it is let go), where the model charges its spend synchronously mid-request.
+    There the kept figure moves at once by the same arithmetic the database does, and the
+    write is queued: the store writes an interview's queued spend, in order, just before
+    its next write to that interview (the grade, the next turn), in the same trip to a
+    worker thread, and `finish` writes what is left before the service lets the lease go,
+    so spend is never left unrecorded.
     """
 
     _UPSERT = "INSERT INTO token_spend (interview_id, tokens) VALUES (?, ?) ON CONFLICT"
+    _ADD = _UPSERT + " (interview_id) DO UPDATE SET tokens = token_spend.tokens + excluded.tokens"
+    _RAISE = (_UPSERT + " (interview_id) DO UPDATE SET tokens = CASE"
+              " WHEN token_spend.tokens > excluded.tokens THEN token_spend.tokens"
+              " ELSE excluded.tokens END")
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, run: Offload | None = None):
         self.db = db
+        self.run = run or Offload(1)
         self._held: dict[str, int | None] = {}
+        self._queued: dict[str, list[tuple[str, int]]] = {}  # while held by `start`
 
     @contextlib.contextmanager
     def held(self, interview_id: str) -> Iterator[None]:
@@ -234,6 +267,57 @@ class TokenSpend:
         finally:
             self._held.pop(interview_id, None)
 
+    @asynccontextmanager
+    async def holding(self, interview_id: str) -> AsyncIterator[None]:
+        """`held` for a coroutine (the caller holds the lease): `start`, then `finish`."""
+        self.start(interview_id)
+        try:
+            yield
+        finally:
+            await self.finish(interview_id)
+
+    def start(self, interview_id: str) -> None:
+        """Hold the figure: from now `Store.load` reads it with the interview, and writes
+        are queued for the store's next trip to a worker thread. Only under the lease:
+        it would overwrite another request's hold on the same interview."""
+        self._held[interview_id] = None
+        self._queued[interview_id] = []
+
+    async def finish(self, interview_id: str) -> None:
+        """Write whatever is still queued, then let the figure go: before the lease."""
+        try:
+            await self.settle(interview_id)
+        finally:
+            self.drop(interview_id)
+
+    def drop(self, interview_id: str) -> None:
+        self._queued.pop(interview_id, None)
+        self._held.pop(interview_id, None)
+
+    async def settle(self, interview_id: str) -> None:
+        """Write the interview's queued spend now, in a worker thread (through a
+        cancellation too): the service calls it before letting the lease go."""
+        if self._queued.get(interview_id):
+            await self.run(self.flush, interview_id)
+
+    def flush(self, interview_id: str) -> None:
+        """Write the spend queued for this interview, oldest first. Blocking: the store
+        calls it in a worker thread before each write to the interview."""
+        queued = self._queued.get(interview_id)
+        while queued:
+            sql, tokens = queued[0]
+            self.db.execute(sql, (interview_id, tokens))
+            queued.pop(0)  # only once written: a failed write is tried again, not lost
+
+    def wanted(self, interview_id: str) -> bool:
+        """Whether the figure is held but not yet known: a read of the interview now can
+        bring it along (`keep`)."""
+        return interview_id in self._held and self._held[interview_id] is None
+
+    def keep(self, interview_id: str, tokens: int) -> None:
+        """The figure, as read with the interview, kept while it is held."""
+        self._keep(interview_id, int(tokens))
+
     def spent(self, interview_id: str) -> int:
         known = self._held.get(interview_id)
         if known is not None:
@@ -243,19 +327,29 @@ class TokenSpend:
         return self._keep(interview_id, 0 if row is None else int(row["tokens"]))
 
     def add(self, interview_id: str, tokens: int) -> None:
-        self._write(interview_id, self._UPSERT + " (interview_id) DO UPDATE"
-                    " SET tokens = token_spend.tokens + excluded.tokens", tokens)
+        if not self._later(interview_id, self._ADD, tokens, lambda known: known + tokens):
+            self._write(interview_id, self._ADD, tokens)
 
     def raise_to(self, interview_id: str, tokens: int) -> None:
         """Never forget spend: keep the larger of what is counted and `tokens`."""
-        self._write(interview_id, self._UPSERT + " (interview_id) DO UPDATE SET tokens = CASE"
-                    " WHEN token_spend.tokens > excluded.tokens THEN token_spend.tokens"
-                    " ELSE excluded.tokens END", tokens)
+        if not self._later(interview_id, self._RAISE, tokens, lambda known: max(known, tokens)):
+            self._write(interview_id, self._RAISE, tokens)
 
     def _keep(self, interview_id: str, tokens: int) -> int:
         if interview_id in self._held:
             self._held[interview_id] = tokens
         return tokens
+
+    def _later(self, interview_id: str, sql: str, tokens: int,
+               then: Callable[[int], int]) -> bool:
+        """Held by `start`, with the figure known: queue the write, keep the figure it will
+        make, and return True."""
+        queued, known = self._queued.get(interview_id), self._held.get(interview_id)
+        if queued is None or known is None:
+            return False
+        self._held[interview_id] = then(known)
+        queued.append((sql, tokens))
+        return True
 
     def _write(self, interview_id: str, sql: str, tokens: int) -> None:
         if interview_id not in self._held:

@@ -14,6 +14,7 @@ from interviewer.scoring import AnswerGrade, Usage
 from interviewer.storage.backends import Database, Row, SQLiteDatabase, Tx, open_database
 from interviewer.storage.errors import Conflict, Duplicate, NotFound
 from interviewer.storage.migrate import migrate
+from interviewer.storage.offload import Offload
 from interviewer.storage.shared import Idempotency, Leases, RateLog, TokenSpend
 from interviewer.storage.shares import ShareLinks
 
@@ -29,6 +30,10 @@ _PG_LOAD = (
     " COALESCE((SELECT json_agg(g) FROM grades g"
     " WHERE g.interview_id = i.id), '[]') AS grade_rows"
     " FROM interviews i WHERE i.id = ?")
+# the same, with the interview's token spend: read with the record when a request holds it
+_PG_LOAD_SPEND = _PG_LOAD.replace(
+    " FROM interviews i", ", (SELECT tokens FROM token_spend s WHERE s.interview_id = i.id)"
+    " AS spent FROM interviews i")
 
 
 @dataclass(frozen=True)
@@ -89,10 +94,13 @@ class Store:
     def __init__(self, target: Path | str, db: Database | None = None):
         self.db = db or open_database(target)
         migrate(self.db.dialect, self.db.migration_url, getattr(self.db, "url", ""))
-        self.leases = Leases(self.db)
+        # async code awaits `run(store_method, ...)`: the call runs in one of these threads,
+        # never on the event loop
+        self.run = Offload(self.db.threads)
+        self.leases = Leases(self.db, run=self.run)
         self.idempotency = Idempotency(self.db)
         self.rate_log = RateLog(self.db)
-        self.token_spend = TokenSpend(self.db)
+        self.token_spend = TokenSpend(self.db, run=self.run)
         self.shares = ShareLinks(self.db)
 
     @property
@@ -100,6 +108,7 @@ class Store:
         return self.db.dialect
 
     def close(self) -> None:
+        self.run.close()
         self.db.close()
 
     def backup(self, target: Path) -> None:
@@ -123,7 +132,8 @@ class Store:
     def add_turn(self, interview_id: str, seq: int, turn: Turn, usage: Usage | None = None
                  ) -> StoredTurn:
         """Insert a turn at a given position, and return it as stored; raises Duplicate if
-        that position is taken."""
+        that position is taken. Token spend queued for the interview is written first."""
+        self.token_spend.flush(interview_id)
         stored = StoredTurn(seq, turn, now(), usage)
         self.db.execute(
             "INSERT INTO turns (interview_id, seq, role, kind, question_id, text, criterion,"
@@ -162,7 +172,9 @@ class Store:
     def save_grade(self, interview_id: str, grade: AnswerGrade, usage_seq: int | None = None
                    ) -> None:
         """Store the grade; with `usage_seq`, also record what grading cost on that turn (the
-        answer graded), in the same transaction: one commit per grade, not two."""
+        answer graded), in the same transaction: one commit per grade, not two. Token spend
+        queued for the interview is written first."""
+        self.token_spend.flush(interview_id)
         with self.db.transaction() as tx:
             tx.execute(
                 "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
@@ -189,12 +201,19 @@ class Store:
         return None if row is None else (row["created_at"], row["set_path"], row["report"])
 
     def load(self, interview_id: str, owner: str | None = None) -> Record:
-        """The interview; NotFound if there is none, or none that `owner` may see."""
+        """The interview; NotFound if there is none, or none that `owner` may see.
+
+        While `token_spend` holds it (`start`), its spend is read too, in the same round
+        trip, and kept for the model's checks."""
         where, extra = _owned(owner)
+        spend = self.token_spend.wanted(interview_id)
         if self.dialect == "postgresql":  # one round trip, where three queries took five
-            row = self.db.fetchone(_PG_LOAD + where, (interview_id, *extra))
+            row = self.db.fetchone((_PG_LOAD_SPEND if spend else _PG_LOAD) + where,
+                                   (interview_id, *extra))
             if row is None:
                 raise NotFound(interview_id)
+            if spend:
+                self.token_spend.keep(interview_id, row["spent"] or 0)
             return _record(row, row["turn_rows"], row["grade_rows"])
         with self.db.transaction(write=False) as tx:
             row = tx.fetchone(f"SELECT * FROM interviews WHERE id = ?{where}",
@@ -205,6 +224,10 @@ class Store:
                                 (interview_id,))
             grades = tx.fetchall("SELECT grade FROM grades WHERE interview_id = ?",
                                  (interview_id,))
+            if spend:
+                spent = tx.fetchone("SELECT tokens FROM token_spend WHERE interview_id = ?",
+                                    (interview_id,))
+                self.token_spend.keep(interview_id, spent["tokens"] if spent else 0)
         return _record(row, turns, grades)
 
     def load_many(self, ids: list[str]) -> list[Record]:

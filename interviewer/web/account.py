@@ -104,7 +104,7 @@ async def signin(request: Request, service: ServiceDep, caller: PageCaller,
     except BadCredentials as exc:
         return _form_page(request, "signin.html", service, caller, _sentence(exc), username, 401)
     if keep == "1" and not caller.signed_in:
-        service.store.move_owned(caller.owner_id, account.owner_id)
+        await run_in_threadpool(service.store.move_owned, caller.owner_id, account.owner_id)
     _start_session(request, accounts, caller, account.owner_id)
     return _see_other("/history")
 
@@ -218,7 +218,7 @@ async def delete_account_api(request: Request, body: DeleteAccountBody, caller: 
                             headers={"Retry-After": str(exc.retry_after)}) from None
     except BadCredentials as exc:
         raise HTTPException(403, "The account was not deleted: " + str(exc)) from None
-    accounts.delete_account(account.owner_id)
+    await run_in_threadpool(accounts.delete_account, account.owner_id)
     return Response(status_code=204)
 
 
@@ -238,7 +238,7 @@ async def delete_account(request: Request, caller: PageCaller,
     except (BadCredentials, Throttled) as exc:
         message = "The account was not deleted: " + str(exc)
         return _account_page(request, accounts, caller, error=message, status_code=422)
-    accounts.delete_account(account.owner_id)
+    await run_in_threadpool(accounts.delete_account, account.owner_id)
     clear_session(request)
     return _see_other("/?deleted=1")
 
@@ -250,14 +250,14 @@ def _download(data: dict[str, Any]) -> JSONResponse:
 
 
 @router.get("/account/export")
-async def export_page(request: Request, service: ServiceDep, caller: PageCaller
+def export_page(request: Request, service: ServiceDep, caller: PageCaller
                       ) -> JSONResponse:
     """All of this browser's data (or the account's) as one JSON file."""
     return _download(export_owner(service.store, request.app.state.accounts, caller.owner_id))
 
 
 @api_router.get("/export", responses={401: {"description": "no valid API token or session"}})
-async def export_api(request: Request, service: ServiceDep, caller: ApiCaller
+def export_api(request: Request, service: ServiceDep, caller: ApiCaller
                      ) -> dict[str, Any]:
     """Everything you have here: your account, every interview with its answers and grades,
     and your calibration runs."""

@@ -186,9 +186,10 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
     """The interview's state once `step` (which may call the model) is done; 503 if the
     model is unavailable, by which time every answer is already stored."""
     try:
-        return _state(service, await step)
+        record = await step
     except ModelUnavailable as exc:
         raise _unavailable(exc) from None
+    return await service.store.run(_state, service, record)
 
 
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
@@ -215,17 +216,24 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
     except PlanError as exc:
         raise HTTPException(422, str(exc)) from None
 
-    async def run(claim: Claimed) -> tuple[int, InterviewState]:
+    def begin(claim: Claimed) -> str:
+        """Blocking (the rate window and the new interview are in the database): it runs
+        in the store's threads."""
         check_spend(request, model)
         interview_id = claim.resource  # made by an earlier attempt with this key that failed
         if interview_id is None:
             interview_id = service.create(plan, model, caller.owner_id)
             if idempotency_key:
                 service.store.idempotency.set_resource(scope, idempotency_key, interview_id)
+        return interview_id
+
+    async def run(claim: Claimed) -> tuple[int, InterviewState]:
+        interview_id = await service.store.run(begin, claim)
         try:
-            return 201, _state(service, await service.advance(interview_id))
+            record = await service.advance(interview_id)
         except ModelUnavailable as exc:
             raise _CreatedButUnavailable(interview_id, exc) from None
+        return 201, await service.store.run(_state, service, record)
 
     scope = f"create:{caller.owner_id}"  # one candidate's key never replays another's reply
     try:
@@ -256,10 +264,15 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
                         service: ServiceDep, caller: ApiCaller,
                         idempotency_key: KeyHeader = None) -> JSONResponse:
     """Store an answer, grade it, and return what the interviewer asks next."""
-    record = _load(service, interview_id, caller)
+    # with a key, the owner check comes before the key is claimed; without one it is made
+    # with the answer, in one trip to the store's threads
+    checked = (await service.store.run(_load, service, interview_id, caller)
+               if idempotency_key else None)
 
-    async def run(_: Claimed) -> tuple[int, InterviewState]:
-        # without a key nothing is awaited before this, so the record just loaded is current
+    def store_answer() -> None:
+        """Blocking: it runs in the store's threads. Without a key the record is loaded
+        here, right before the answer, so it is current and `submit` need not load it."""
+        record = checked or _load(service, interview_id, caller)
         fresh = record if idempotency_key is None else None
         try:
             service.submit(interview_id, body.text, body.turn, fresh)
@@ -269,6 +282,9 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
         except (NotAwaitingAnswer, Conflict) as exc:
             raise HTTPException(409, str(exc)) from None
         check_spend(request, record.model, saved=True)  # only after the answer is stored
+
+    async def run(_: Claimed) -> tuple[int, InterviewState]:
+        await service.store.run(store_answer)
         return 200, await _after(service, service.advance(interview_id))
 
     return await idempotency.once(service.store, f"answers:{interview_id}", idempotency_key,
@@ -289,7 +305,7 @@ def _replied(service: Interviews, text: str, ask: Callable[[], str]) -> str:
 
 @router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
              dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
-async def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
+def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
                             caller: ApiCaller) -> ClarificationOut:
     """Ask about the scenario; the reply gives the facts asked for. The question stays open:
     asking does not use up the answer."""
@@ -301,7 +317,7 @@ async def ask_clarification(interview_id: str, body: ClarifyBody, service: Servi
 
 @router.post("/interviews/{interview_id}/close-questions", response_model=CloseReplyOut,
              dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
-async def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service: ServiceDep,
+def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service: ServiceDep,
                              caller: ApiCaller) -> CloseReplyOut:
     """After the close, ask the interviewer about the role, as the finished page does; the
     question and its reply join the transcript."""
@@ -315,13 +331,17 @@ async def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service
 async def finish_interview(interview_id: str, request: Request, service: ServiceDep,
                            caller: ApiCaller) -> InterviewState:
     """End the interview now; what was answered is graded."""
-    check_spend(request, _load(service, interview_id, caller).model)
+
+    def check() -> None:
+        check_spend(request, _load(service, interview_id, caller).model)
+
+    await service.store.run(check)
     return await _after(service, service.finish(interview_id))
 
 
 @router.get("/interviews/{interview_id}", response_model=InterviewOut,
             responses=_errors(401, 404))
-async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
                         ) -> InterviewOut:
     """The interview's status and every turn in order."""
     record = service.mark_seen(_load(service, interview_id, caller))
@@ -339,7 +359,7 @@ async def get_interview(interview_id: str, service: ServiceDep, caller: ApiCalle
 
 @router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
             responses=_errors(401, 404, 409))
-async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
+def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
                         ) -> Scorecard:
     """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
     _load(service, interview_id, caller)
@@ -350,7 +370,7 @@ async def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCalle
 
 
 @router.get("/interviews/{interview_id}/export", responses=_errors(401, 404))
-async def export_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+def export_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
                            ) -> dict[str, Any]:
     """The whole interview to keep: every turn in order, and per question the scores,
     evidence, gaps, outline and red flags; the same document as the page's `export.json`
@@ -377,7 +397,7 @@ class InterviewPage(BaseModel):
 
 
 @router.get("/interviews", response_model=InterviewPage, responses=_errors(401, 422))
-async def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = None,
+def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = None,
                           limit: int = Query(default=20, ge=1, le=100)) -> InterviewPage:
     """Your interviews, newest first, a page at a time."""
     records, cursor = service.store.list_page(caller.owner_id, after, limit)
@@ -389,7 +409,7 @@ async def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | N
 
 @router.delete("/interviews/{interview_id}", status_code=status.HTTP_204_NO_CONTENT,
                responses=_errors(401, 404))
-async def delete_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
+def delete_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
                            ) -> Response:
     """Delete one of your interviews, its answers and its grades, for good."""
     try:

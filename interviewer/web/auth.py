@@ -95,9 +95,16 @@ def clear_session(request: Request) -> None:
     request.state.session_cookie = ""
 
 
+async def _cookie_caller(request: Request) -> Caller | None:
+    """`from_cookie`, its session lookup (a database read) in the store's threads."""
+    if not request.cookies.get(COOKIE):
+        return None
+    return await request.app.state.service.store.run(from_cookie, request)
+
+
 async def page_caller(request: Request) -> Caller:
     """The caller of a page: a browser without a valid cookie is given one."""
-    caller = from_cookie(request)
+    caller = await _cookie_caller(request)
     if caller is not None:
         return caller
     if _mode(request) == "local":
@@ -120,14 +127,15 @@ async def api_caller(request: Request, _documented: BearerDoc) -> Caller:
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        owner = (_accounts(request).token_owner(token.strip())
+        owner = (await request.app.state.service.store.run(_accounts(request).token_owner,
+                                                           token.strip())
                  if scheme.lower() == "bearer" and token.strip() else None)
         if owner is None:
             raise HTTPException(401, "the API token is not valid: it may have been revoked. "
                                      "Create a new one on your account page",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return Caller(owner, signed_in=True)
-    caller = from_cookie(request)
+    caller = await _cookie_caller(request)
     if caller is not None:
         return caller
     if _mode(request) == "local":

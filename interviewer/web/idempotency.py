@@ -53,7 +53,7 @@ async def once(store: Store, scope: str, key: str | None, body: BaseModel, run: 
         return _json(result.model_dump_json(), status_code)
     digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     deadline = time.monotonic() + WAIT_SECONDS
-    while (claim := _claim(store, scope, key, digest)) is None:
+    while (claim := await store.run(_claim, store, scope, key, digest)) is None:
         if time.monotonic() > deadline:
             raise HTTPException(409, "a request with this Idempotency-Key is still running; "
                                      "retry it in a moment")
@@ -63,10 +63,10 @@ async def once(store: Store, scope: str, key: str | None, body: BaseModel, run: 
     try:
         status_code, result = await run(claim)
     except BaseException:
-        store.idempotency.abandon(scope, key, claim.holder)
+        await store.run(store.idempotency.abandon, scope, key, claim.holder)
         raise
     body = result.model_dump_json()
-    store.idempotency.complete(scope, key, claim.holder, status_code, body)
+    await store.run(store.idempotency.complete, scope, key, claim.holder, status_code, body)
     return _json(body, status_code)
 
 

@@ -63,13 +63,13 @@ def _home(request: Request, service: ServiceDep, settings: SettingsDep,
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, service: ServiceDep, settings: SettingsDep) -> HTMLResponse:
+def home(request: Request, service: ServiceDep, settings: SettingsDep) -> HTMLResponse:
     caller = from_cookie(request)  # the home page hands out no session of its own
     return _home(request, service, settings, owner=caller.owner_id if caller else None)
 
 
 @router.post("/interviews")
-async def start(request: Request, service: ServiceDep, settings: SettingsDep, caller: PageCaller,
+def start(request: Request, service: ServiceDep, settings: SettingsDep, caller: PageCaller,
                 csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
                 area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
                 questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
@@ -107,7 +107,7 @@ def _page_url(interview_id: str, stream: str) -> str:
 async def _advance(request: Request, service: ServiceDep, record: Record, ask: bool = True
                    ) -> tuple[Record, str | None]:
     """Grade and ask the next turn, unless the model fails or this client must wait."""
-    wait = spend_wait(request, record.model)
+    wait = await service.store.run(spend_wait, request, record.model)
     if wait is not None:
         return record, f"Your answer is saved. Too many model requests just now: reload this " \
                        f"page in {wait} seconds to continue."
@@ -120,7 +120,7 @@ async def _advance(request: Request, service: ServiceDep, record: Record, ask: b
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
 async def interview_page(request: Request, interview_id: str, service: ServiceDep,
                          caller: PageCaller, stream: str = "") -> Response:
-    record = _record(service, interview_id, caller)
+    record = await service.store.run(_record, service, interview_id, caller)
     notice = upcoming = None
     streaming = stream == "1"
     if streaming and not record.state.finished and engine.ungraded_question(record.state):
@@ -137,7 +137,8 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
             if upcoming is None:
                 record = await service.advance(interview_id)  # nothing left to ask: it ends
     if upcoming is None:
-        record = service.mark_seen(record)  # the timer counts from the first sight, anywhere
+        # the timer counts from the first sight, anywhere
+        record = await service.store.run(service.mark_seen, record)
     context = {**views.interview_context(service, record), "error": None, "draft": "",
                "notice": notice, "stream_url": None,
                "close": views.close_context(record) if record.state.finished else None}
@@ -150,7 +151,7 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
 
 
 @router.post("/interviews/{interview_id}/answers")
-async def answer(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
+def answer(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
                  csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
                  turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
                  recording: Annotated[str, Form(max_length=64)] = "") -> Response:
@@ -182,7 +183,7 @@ def _refused(request: Request, service: ServiceDep, record: Record, exc: Excepti
 
 
 @router.post("/interviews/{interview_id}/clarifications")
-async def clarification(request: Request, interview_id: str, service: ServiceDep,
+def clarification(request: Request, interview_id: str, service: ServiceDep,
                         caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
                         text: Annotated[str, Form()] = "") -> Response:
     """Ask about the scenario; the page comes back with the reply and the question open."""
@@ -196,7 +197,7 @@ async def clarification(request: Request, interview_id: str, service: ServiceDep
 
 
 @router.post("/interviews/{interview_id}/close-questions")
-async def close_question(request: Request, interview_id: str, service: ServiceDep,
+def close_question(request: Request, interview_id: str, service: ServiceDep,
                          caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
                          text: Annotated[str, Form()] = "") -> Response:
     """A question about the role, after the close: stored with its answer in the transcript."""
@@ -215,21 +216,21 @@ async def finish(request: Request, interview_id: str, service: ServiceDep, calle
                  csrf_token: Annotated[str, Form()] = "",
                  confirm: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
-    record = _record(service, interview_id, caller)
+    record = await service.store.run(_record, service, interview_id, caller)
     left = views.unanswered(record)
     if left and not confirm and not record.state.finished:  # a confirm step, with or without JS
         return render(request, "finish.html", {"interview": views.interview_summary(record),
                                                "left": left})
-    check_spend(request, record.model)
+    await service.store.run(check_spend, request, record.model)
     try:
         await service.finish(interview_id)
     except ModelUnavailable:
-        service.store.finish(interview_id)
+        await service.store.run(service.store.finish, interview_id)
     return _see_other(f"/interviews/{interview_id}/scorecard")
 
 
 @router.get("/interviews/{interview_id}/scorecard", response_class=HTMLResponse)
-async def scorecard(request: Request, interview_id: str, service: ServiceDep,
+def scorecard(request: Request, interview_id: str, service: ServiceDep,
                     caller: PageCaller) -> HTMLResponse:
     record = _record(service, interview_id, caller)
     context = {**views.scorecard_context(service, record),
@@ -238,7 +239,7 @@ async def scorecard(request: Request, interview_id: str, service: ServiceDep,
 
 
 @router.get("/history", response_class=HTMLResponse)
-async def history(request: Request, service: ServiceDep, caller: PageCaller,
+def history(request: Request, service: ServiceDep, caller: PageCaller,
                   after: str | None = None) -> HTMLResponse:
     """The caller's interviews, a page at a time (keyset pagination: any depth is cheap)."""
     rows, cursor = views.history_rows(service, caller.owner_id, after)
@@ -247,7 +248,7 @@ async def history(request: Request, service: ServiceDep, caller: PageCaller,
 
 
 @router.post("/interviews/{interview_id}/delete")
-async def delete(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
+def delete(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     """Delete one of the caller's interviews for good, then show History."""
     csrf.verify(request, csrf_token)
@@ -259,7 +260,7 @@ async def delete(request: Request, interview_id: str, service: ServiceDep, calle
 
 
 @router.get("/calibration", response_class=HTMLResponse)
-async def calibration(request: Request, service: ServiceDep, caller: PageCaller
+def calibration(request: Request, service: ServiceDep, caller: PageCaller
                       ) -> HTMLResponse:
     return render(request, "calibration.html",
                   views.calibration_context(service, caller.owner_id))

@@ -25,14 +25,14 @@ NO_ATTEMPTS = "You have no graded attempt at this question."
 
 
 @router.get("/progress", response_class=HTMLResponse)
-async def progress(request: Request, service: ServiceDep, caller: PageCaller) -> HTMLResponse:
+def progress(request: Request, service: ServiceDep, caller: PageCaller) -> HTMLResponse:
     """Trends per criterion and topic, the weakest criteria and the next practice."""
     found = overview.for_owner(service.store, service.library, caller.owner_id)
     return render(request, "progress.html", progress_context(found))
 
 
 @router.get("/progress/questions/{question_id}", response_class=HTMLResponse)
-async def compare_attempts(request: Request, question_id: str, service: ServiceDep,
+def compare_attempts(request: Request, question_id: str, service: ServiceDep,
                            caller: PageCaller, before: str = "", after: str = ""
                            ) -> HTMLResponse:
     """Two attempts side by side: the latest two unless `before` and `after` name others.
@@ -55,7 +55,7 @@ async def compare_attempts(request: Request, question_id: str, service: ServiceD
 
 
 @router.post("/interviews/{interview_id}/retry")
-async def retry(request: Request, interview_id: str, service: ServiceDep,
+def retry(request: Request, interview_id: str, service: ServiceDep,
                 settings: SettingsDep, caller: PageCaller,
                 csrf_token: Annotated[str, Form()] = "",
                 question_id: Annotated[str, Form()] = "",

@@ -39,7 +39,8 @@ def _owned(service: ServiceDep, interview_id: str, caller: PageCaller) -> Record
 
 async def _export(service: ServiceDep, interview_id: str, caller: PageCaller, fmt: str
                   ) -> Response:
-    doc = of_record(service, _owned(service, interview_id, caller))
+    doc = await service.store.run(lambda: of_record(service, _owned(service, interview_id,
+                                                                    caller)))
     # laying out a PDF takes CPU time: a worker thread keeps the event loop serving others
     done = await run_in_threadpool(render, doc, fmt)
     return Response(done.body, media_type=done.media_type, headers={
@@ -66,7 +67,7 @@ def _scorecard(request: Request, service: ServiceDep, record: Record,
 
 
 @router.post("/interviews/{interview_id}/shares", response_class=HTMLResponse)
-async def create_share(request: Request, interview_id: str, service: ServiceDep,
+def create_share(request: Request, interview_id: str, service: ServiceDep,
                        caller: PageCaller, csrf_token: Annotated[str, Form()] = ""
                        ) -> HTMLResponse:
     """Make a share link and show the scorecard with its address, which is not stored."""
@@ -80,7 +81,7 @@ async def create_share(request: Request, interview_id: str, service: ServiceDep,
 
 
 @router.post("/interviews/{interview_id}/shares/{share_id}/revoke")
-async def revoke_share(request: Request, interview_id: str, share_id: str,
+def revoke_share(request: Request, interview_id: str, share_id: str,
                        service: ServiceDep, caller: PageCaller,
                        csrf_token: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
@@ -91,7 +92,7 @@ async def revoke_share(request: Request, interview_id: str, share_id: str,
 
 
 @router.get("/shared/{token}", response_class=HTMLResponse)
-async def shared(request: Request, token: str, service: ServiceDep) -> HTMLResponse:
+def shared(request: Request, token: str, service: ServiceDep) -> HTMLResponse:
     """The scorecard, read-only, for whoever holds a live link."""
     interview_id = service.store.shares.interview_for(token)
     try:

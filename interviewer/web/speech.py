@@ -115,7 +115,7 @@ async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
                        keep_audio: Annotated[bool, Form()] = False) -> SpokenAnswerOut:
     """Transcribe a spoken answer and store the transcript as the answer, then grade it.
     The audio is stored before it is transcribed; sending the same file again is safe."""
-    _owned(speech, interview_id, caller)
+    await speech.interviews.store.run(_owned, speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
     try:
@@ -136,13 +136,14 @@ async def answer_audio(request: Request, interview_id: str, speech: SpeechDep,
 async def _advance(request: Request, speech: SpokenAnswers, interview_id: str) -> Record:
     """Grade the answer and ask the next turn, as the text route does; a model outage or an
     exhausted allowance leaves the stored answer waiting for the next request."""
-    record = speech.interviews.store.load(interview_id)
-    if spend_wait(request, record.model) is not None:
+    store = speech.interviews.store
+    record = await store.run(store.load, interview_id)
+    if await store.run(spend_wait, request, record.model) is not None:
         return record
     try:
         return await speech.interviews.advance(interview_id)
     except ModelUnavailable:
-        return speech.interviews.store.load(interview_id)
+        return await store.run(store.load, interview_id)
 
 
 def _owned(speech: SpokenAnswers, interview_id: str, caller: Caller) -> None:
@@ -161,7 +162,7 @@ async def transcribe_for_page(request: Request, interview_id: str, speech: Speec
     """The recorder's upload: the transcript comes back for the answer box, not yet stored
     as the answer, so the candidate can correct it first."""
     csrf.verify(request, csrf_token)
-    _owned(speech, interview_id, caller)
+    await speech.interviews.store.run(_owned, speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
     try:
@@ -182,10 +183,10 @@ async def upload_for_page(request: Request, interview_id: str, speech: SpeechDep
     from interviewer.web import pages, views
 
     csrf.verify(request, csrf_token)
-    _owned(speech, interview_id, caller)
+    await speech.interviews.store.run(_owned, speech, interview_id, caller)
     _allowed(request)
     data = await _read(audio, speech.transcriber.max_bytes)
-    record = speech.interviews.store.load(interview_id)
+    record = await speech.interviews.store.run(speech.interviews.store.load, interview_id)
     context = {**views.interview_context(speech.interviews, record), "error": None,
                "notice": None, "stream_url": None, "draft": "", "recording": None}
     try:

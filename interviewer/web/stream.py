@@ -65,7 +65,8 @@ async def turn_events(service: Interviews, interview_id: str) -> AsyncIterator[s
     async def produce() -> str | None:
         try:
             # the candidate watched the new turn arrive: its time counts from now
-            service.mark_seen(await service.advance(interview_id, on_delta=queue.put))
+            record = await service.advance(interview_id, on_delta=queue.put)
+            await service.store.run(service.mark_seen, record)
             return None
         except ModelUnavailable as exc:
             return UNAVAILABLE.format(exc)
@@ -122,10 +123,11 @@ async def stream_turn(request: Request, interview_id: str, service: ServiceDep,
                       caller: PageCaller) -> StreamingResponse:
     """Stream the interview's next interviewer turn as server-sent events."""
     try:
-        record = service.load(interview_id, caller.owner_id)
+        record = await service.store.run(service.load, interview_id, caller.owner_id)
     except NotFound:
         raise HTTPException(404, "There is no interview at this address.") from None
-    wait = spend_wait(request, record.model) if _calls_model(service, record) else None
+    wait = (await service.store.run(spend_wait, request, record.model)
+            if _calls_model(service, record) else None)
     grading = not record.state.finished and engine.ungraded_question(record.state) is not None
     if wait is not None:
         events = _only([sse({"message": WAIT.format(wait)}, "notice"), sse({}, "done")])
