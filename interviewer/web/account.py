@@ -132,15 +132,22 @@ def _account_page(request: Request, accounts: Accounts, caller: Caller,
     return render(request, "account.html", context, status_code)
 
 
+async def _own_account(accounts: Accounts, caller: Caller) -> Any:
+    """The signed-in caller's account, looked up in a thread (never on the event loop)."""
+    if not caller.signed_in:
+        return None
+    return await run_in_threadpool(accounts.account, caller.owner_id)
+
+
 @router.get("/account")
-async def account_page(request: Request, caller: PageCaller) -> Response:
+def account_page(request: Request, caller: PageCaller) -> Response:
     return _account_page(request, _accounts(request), caller)
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, caller: PageCaller,
-                       csrf_token: Annotated[str, Form()] = "",
-                       name: Annotated[str, Form()] = "") -> Response:
+def create_token(request: Request, caller: PageCaller,
+                 csrf_token: Annotated[str, Form()] = "",
+                 name: Annotated[str, Form()] = "") -> Response:
     accounts = _accounts(request)
     csrf.verify(request, csrf_token)
     if not caller.signed_in:
@@ -156,8 +163,8 @@ async def create_token(request: Request, caller: PageCaller,
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: str, caller: PageCaller,
-                       csrf_token: Annotated[str, Form()] = "") -> Response:
+def revoke_token(request: Request, token_id: str, caller: PageCaller,
+                 csrf_token: Annotated[str, Form()] = "") -> Response:
     accounts = _accounts(request)
     csrf.verify(request, csrf_token)
     if not caller.signed_in or not accounts.revoke_token(caller.owner_id, token_id):
@@ -173,7 +180,7 @@ async def change_password(request: Request, caller: PageCaller,
     """A new password, once the current one confirms it; every other session ends."""
     accounts = _accounts(request)
     csrf.verify(request, csrf_token)
-    if accounts.account(caller.owner_id) is None or not caller.signed_in:
+    if not caller.signed_in or await run_in_threadpool(accounts.account, caller.owner_id) is None:
         return _see_other("/signin")
     address = request.client.host if request.client else "unknown"
     try:
@@ -181,9 +188,12 @@ async def change_password(request: Request, caller: PageCaller,
                                 new_password, address, caller.session)
     except (BadCredentials, Throttled) as exc:
         message = "The password was not changed: " + str(exc)
-        return _account_page(request, accounts, caller, error=message, status_code=422)
-    return _account_page(request, accounts, caller, notice="Your password is changed, and "
-                         "every other browser signed in to this account is signed out.")
+        return await run_in_threadpool(_account_page, request, accounts, caller, error=message,
+                                       status_code=422)
+    return await run_in_threadpool(
+        _account_page, request, accounts, caller,
+        notice="Your password is changed, and every other browser signed in to this account "
+               "is signed out.")
 
 
 class DeleteAccountBody(BaseModel):
@@ -206,7 +216,7 @@ async def delete_account_api(request: Request, body: DeleteAccountBody, caller: 
     """Delete your account and all its data (interviews, answers, grades, calibration runs,
     sessions, tokens) for good, once your password confirms it, as the account page does."""
     accounts = _accounts(request)
-    account = accounts.account(caller.owner_id) if caller.signed_in else None
+    account = await _own_account(accounts, caller)
     if account is None:
         raise HTTPException(401, "sign in first: send 'Authorization: Bearer <token>' with a "
                                  "token from your account page")
@@ -229,7 +239,7 @@ async def delete_account(request: Request, caller: PageCaller,
     """Delete the account and all its data, once its password confirms it."""
     accounts = _accounts(request)
     csrf.verify(request, csrf_token)
-    account = accounts.account(caller.owner_id) if caller.signed_in else None
+    account = await _own_account(accounts, caller)
     if account is None:
         return _see_other("/signin")
     address = request.client.host if request.client else "unknown"
@@ -237,7 +247,8 @@ async def delete_account(request: Request, caller: PageCaller,
         await run_in_threadpool(accounts.sign_in, account.username, password, address)
     except (BadCredentials, Throttled) as exc:
         message = "The account was not deleted: " + str(exc)
-        return _account_page(request, accounts, caller, error=message, status_code=422)
+        return await run_in_threadpool(_account_page, request, accounts, caller, error=message,
+                                       status_code=422)
     await run_in_threadpool(accounts.delete_account, account.owner_id)
     clear_session(request)
     return _see_other("/?deleted=1")
