@@ -15,7 +15,7 @@ run: $(STAMP)
 	INTERVIEWER_MODEL=$${INTERVIEWER_MODEL:-offline} $(VENV)/bin/interviewer serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check interviewer tests bench
+	$(VENV)/bin/ruff check interviewer tests bench calibration scripts
 
 check: $(STAMP)
 	$(VENV)/bin/interviewer check

@@ -18,38 +18,46 @@ import re
 import sys
 from collections import Counter, defaultdict
 
-AREAS = ["api-products", "internal-dev-platforms", "data-platforms", "ml-ai-platforms", "identity-auth"]
+AREAS = ["api-products", "internal-dev-platforms", "data-platforms", "ml-ai-platforms",
+         "identity-auth"]
 CRITERIA = {
     "api-design": ["api-contract", "developer-experience", "structure", "trade-offs"],
     "versioning": ["compatibility", "migration-plan", "structure", "trade-offs"],
     "rate-limiting": ["limit-design", "fairness-and-feedback", "structure", "trade-offs"],
     "observability": ["telemetry-signals", "actionable-operations", "structure", "trade-offs"],
-    "system-architecture": ["components-and-data-flow", "reliability-and-scale", "structure", "trade-offs"],
-    "developers-as-customers": ["customer-insight", "self-serve-adoption", "structure", "trade-offs"],
+    "system-architecture": ["components-and-data-flow", "reliability-and-scale", "structure",
+                            "trade-offs"],
+    "developers-as-customers": ["customer-insight", "self-serve-adoption", "structure",
+                                "trade-offs"],
     "trade-offs": ["options-framing", "decision-and-reversibility", "structure"],
     "success-metrics": ["metric-choice", "measurement-plan", "structure", "trade-offs"],
-    "platform-strategy": ["vision-and-sequencing", "adoption-and-ecosystem", "structure", "trade-offs"],
+    "platform-strategy": ["vision-and-sequencing", "adoption-and-ecosystem", "structure",
+                          "trade-offs"],
 }
-KINDS = ["honest", "keyword-list", "off-topic-padding", "injection", "long-shallow", "plain-paraphrase"]
+KINDS = ["honest", "keyword-list", "off-topic-padding", "injection", "long-shallow",
+         "plain-paraphrase"]
 KEYS = {"id", "area", "topic", "question", "answer", "kind", "label", "justification"}
 
 # Terms a plain-paraphrase answer is meant to avoid, matched case-insensitively as whole words
 # (a trailing "s" allowed); a term ending in "*" matches as a word prefix.
 JARGON = {
-    "rate-limiting": ["rate limit*", "rate-limit*", "429", "retry-after", "token bucket", "leaky bucket",
+    "rate-limiting": ["rate limit*", "rate-limit*", "429", "retry-after", "token bucket",
+                      "leaky bucket",
                       "quota", "throttl*", "burst*", "noisy neighbo*", "tier"],
     "versioning": ["backward* compatib*", "breaking change", "deprecat*", "semver", "sunset*",
                    "major version", "versioning", "codemod", "shim"],
     "observability": ["slo", "sli", "sla", "error budget", "telemetry", "observability", "alert*",
                       "dashboard", "lineage", "freshness", "p95", "p99"],
-    "success-metrics": ["adoption", "baseline", "leading indicator", "lagging", "guardrail", "north star",
+    "success-metrics": ["adoption", "baseline", "leading indicator", "lagging", "guardrail",
+                        "north star",
                         "nps", "regression", "kpi", "okr"],
     "system-architecture": ["sso", "oauth", "oidc", "saml", "jwt", "token", "idp", "session", "mfa",
                             "failover", "cach*", "redis", "kafka", "online store", "offline store",
                             "point-in-time", "skew", "latency", "ttl", "replica*"],
     "api-design": ["endpoint", "rbac", "abac", "latency", "cach*", "idempoten*", "paginat*", "rest",
                    "grpc", "sdk", "p99"],
-    "trade-offs": ["sdk", "openapi", "codegen", "idiomatic", "two-way door", "one-way door", "long tail", "dx"],
+    "trade-offs": ["sdk", "openapi", "codegen", "idiomatic", "two-way door", "one-way door",
+                   "long tail", "dx"],
 }
 
 
@@ -83,7 +91,8 @@ def load(path, errors):
                 errors.append(f"{path}:{n}: not JSON ({e})")
                 continue
             if not isinstance(obj, dict) or set(obj) != KEYS:
-                errors.append(f"{path}:{n}: keys are {sorted(obj) if isinstance(obj, dict) else type(obj)}")
+                keys = sorted(obj) if isinstance(obj, dict) else type(obj)
+                errors.append(f"{path}:{n}: keys are {keys}")
                 continue
             items.append(obj)
     return items
