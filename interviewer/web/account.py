@@ -262,14 +262,14 @@ def _download(data: dict[str, Any]) -> JSONResponse:
 
 @router.get("/account/export")
 def export_page(request: Request, service: ServiceDep, caller: PageCaller
-                      ) -> JSONResponse:
+                ) -> JSONResponse:
     """All of this browser's data (or the account's) as one JSON file."""
     return _download(export_owner(service.store, request.app.state.accounts, caller.owner_id))
 
 
 @api_router.get("/export", responses={401: {"description": "no valid API token or session"}})
 def export_api(request: Request, service: ServiceDep, caller: ApiCaller
-                     ) -> dict[str, Any]:
+               ) -> dict[str, Any]:
     """Everything you have here: your account, every interview with its answers and grades,
     and your calibration runs."""
     return export_owner(service.store, request.app.state.accounts, caller.owner_id)

@@ -306,7 +306,7 @@ def _replied(service: Interviews, text: str, ask: Callable[[], str]) -> str:
 @router.post("/interviews/{interview_id}/clarifications", response_model=ClarificationOut,
              dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
 def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
-                            caller: ApiCaller) -> ClarificationOut:
+                      caller: ApiCaller) -> ClarificationOut:
     """Ask about the scenario; the reply gives the facts asked for. The question stays open:
     asking does not use up the answer."""
     _load(service, interview_id, caller)
@@ -318,7 +318,7 @@ def ask_clarification(interview_id: str, body: ClarifyBody, service: ServiceDep,
 @router.post("/interviews/{interview_id}/close-questions", response_model=CloseReplyOut,
              dependencies=JSON_ONLY, responses=_errors(400, 401, 404, 409, 413, 415, 422))
 def ask_about_the_role(interview_id: str, body: CloseQuestionBody, service: ServiceDep,
-                             caller: ApiCaller) -> CloseReplyOut:
+                       caller: ApiCaller) -> CloseReplyOut:
     """After the close, ask the interviewer about the role, as the finished page does; the
     question and its reply join the transcript."""
     _load(service, interview_id, caller)
@@ -342,7 +342,7 @@ async def finish_interview(interview_id: str, request: Request, service: Service
 @router.get("/interviews/{interview_id}", response_model=InterviewOut,
             responses=_errors(401, 404))
 def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
-                        ) -> InterviewOut:
+                  ) -> InterviewOut:
     """The interview's status and every turn in order."""
     record = service.mark_seen(_load(service, interview_id, caller))
     plan = record.state.plan
@@ -360,7 +360,7 @@ def get_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
 @router.get("/interviews/{interview_id}/scorecard", response_model=Scorecard,
             responses=_errors(401, 404, 409))
 def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
-                        ) -> Scorecard:
+                  ) -> Scorecard:
     """Per question and criterion: score, verbatim evidence, what was missed, the outline."""
     _load(service, interview_id, caller)
     card = service.scorecard(interview_id)
@@ -371,7 +371,7 @@ def get_scorecard(interview_id: str, service: ServiceDep, caller: ApiCaller
 
 @router.get("/interviews/{interview_id}/export", responses=_errors(401, 404))
 def export_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
-                           ) -> dict[str, Any]:
+                     ) -> dict[str, Any]:
     """The whole interview to keep: every turn in order, and per question the scores,
     evidence, gaps, outline and red flags; the same document as the page's `export.json`
     (Markdown and PDF: `/interviews/{id}/export.md` and `.pdf` in a signed-in browser)."""
@@ -398,7 +398,7 @@ class InterviewPage(BaseModel):
 
 @router.get("/interviews", response_model=InterviewPage, responses=_errors(401, 422))
 def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = None,
-                          limit: int = Query(default=20, ge=1, le=100)) -> InterviewPage:
+                    limit: int = Query(default=20, ge=1, le=100)) -> InterviewPage:
     """Your interviews, newest first, a page at a time."""
     records, cursor = service.store.list_page(caller.owner_id, after, limit)
     rows = [InterviewSummary(id=r.id, status=r.status, mode=r.state.plan.mode,
@@ -410,7 +410,7 @@ def list_interviews(service: ServiceDep, caller: ApiCaller, after: str | None = 
 @router.delete("/interviews/{interview_id}", status_code=status.HTTP_204_NO_CONTENT,
                responses=_errors(401, 404))
 def delete_interview(interview_id: str, service: ServiceDep, caller: ApiCaller
-                           ) -> Response:
+                     ) -> Response:
     """Delete one of your interviews, its answers and its grades, for good."""
     try:
         service.delete(interview_id, caller.owner_id)

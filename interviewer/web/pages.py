@@ -70,12 +70,12 @@ def home(request: Request, service: ServiceDep, settings: SettingsDep) -> HTMLRe
 
 @router.post("/interviews")
 def start(request: Request, service: ServiceDep, settings: SettingsDep, caller: PageCaller,
-                csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
-                area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
-                questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
-                model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
-                level: Annotated[str, Form()] = "senior",
-                repeat: Annotated[str, Form()] = "") -> Response:
+          csrf_token: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "full",
+          area: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "",
+          questions: Annotated[str, Form()] = "", question_id: Annotated[str, Form()] = "",
+          model: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+          level: Annotated[str, Form()] = "senior",
+          repeat: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
     form = {"mode": mode, "area": area, "topic": topic, "questions": questions,
             "question_id": question_id, "model": model, "level": level, "repeat": repeat}
@@ -152,9 +152,9 @@ async def interview_page(request: Request, interview_id: str, service: ServiceDe
 
 @router.post("/interviews/{interview_id}/answers")
 def answer(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
-                 csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
-                 turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
-                 recording: Annotated[str, Form(max_length=64)] = "") -> Response:
+           csrf_token: Annotated[str, Form()] = "", text: Annotated[str, Form()] = "",
+           turn: Annotated[str, Form()] = "", stream: Annotated[str, Form()] = "",
+           recording: Annotated[str, Form(max_length=64)] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
     seq = int(turn) if turn.isascii() and turn.isdigit() else None  # int("²") would raise
@@ -184,8 +184,8 @@ def _refused(request: Request, service: ServiceDep, record: Record, exc: Excepti
 
 @router.post("/interviews/{interview_id}/clarifications")
 def clarification(request: Request, interview_id: str, service: ServiceDep,
-                        caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
-                        text: Annotated[str, Form()] = "") -> Response:
+                  caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
+                  text: Annotated[str, Form()] = "") -> Response:
     """Ask about the scenario; the page comes back with the reply and the question open."""
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
@@ -198,8 +198,8 @@ def clarification(request: Request, interview_id: str, service: ServiceDep,
 
 @router.post("/interviews/{interview_id}/close-questions")
 def close_question(request: Request, interview_id: str, service: ServiceDep,
-                         caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
-                         text: Annotated[str, Form()] = "") -> Response:
+                   caller: PageCaller, csrf_token: Annotated[str, Form()] = "",
+                   text: Annotated[str, Form()] = "") -> Response:
     """A question about the role, after the close: stored with its answer in the transcript."""
     csrf.verify(request, csrf_token)
     record = _record(service, interview_id, caller)
@@ -231,7 +231,7 @@ async def finish(request: Request, interview_id: str, service: ServiceDep, calle
 
 @router.get("/interviews/{interview_id}/scorecard", response_class=HTMLResponse)
 def scorecard(request: Request, interview_id: str, service: ServiceDep,
-                    caller: PageCaller) -> HTMLResponse:
+              caller: PageCaller) -> HTMLResponse:
     record = _record(service, interview_id, caller)
     context = {**views.scorecard_context(service, record),
                "delivery": spoken_by_question(request.app.state.speech, record)}
@@ -240,7 +240,7 @@ def scorecard(request: Request, interview_id: str, service: ServiceDep,
 
 @router.get("/history", response_class=HTMLResponse)
 def history(request: Request, service: ServiceDep, caller: PageCaller,
-                  after: str | None = None) -> HTMLResponse:
+            after: str | None = None) -> HTMLResponse:
     """The caller's interviews, a page at a time (keyset pagination: any depth is cheap)."""
     rows, cursor = views.history_rows(service, caller.owner_id, after)
     return render(request, "history.html", {"interviews": rows, "next_cursor": cursor,
@@ -249,7 +249,7 @@ def history(request: Request, service: ServiceDep, caller: PageCaller,
 
 @router.post("/interviews/{interview_id}/delete")
 def delete(request: Request, interview_id: str, service: ServiceDep, caller: PageCaller,
-                 csrf_token: Annotated[str, Form()] = "") -> Response:
+           csrf_token: Annotated[str, Form()] = "") -> Response:
     """Delete one of the caller's interviews for good, then show History."""
     csrf.verify(request, csrf_token)
     try:
@@ -261,6 +261,6 @@ def delete(request: Request, interview_id: str, service: ServiceDep, caller: Pag
 
 @router.get("/calibration", response_class=HTMLResponse)
 def calibration(request: Request, service: ServiceDep, caller: PageCaller
-                      ) -> HTMLResponse:
+                ) -> HTMLResponse:
     return render(request, "calibration.html",
                   views.calibration_context(service, caller.owner_id))

@@ -33,8 +33,8 @@ def progress(request: Request, service: ServiceDep, caller: PageCaller) -> HTMLR
 
 @router.get("/progress/questions/{question_id}", response_class=HTMLResponse)
 def compare_attempts(request: Request, question_id: str, service: ServiceDep,
-                           caller: PageCaller, before: str = "", after: str = ""
-                           ) -> HTMLResponse:
+                     caller: PageCaller, before: str = "", after: str = ""
+                     ) -> HTMLResponse:
     """Two attempts side by side: the latest two unless `before` and `after` name others.
     Someone with no attempt at the question gets 404, as for an interview not theirs."""
     found = overview.for_owner(service.store, service.library, caller.owner_id)
@@ -56,10 +56,10 @@ def compare_attempts(request: Request, question_id: str, service: ServiceDep,
 
 @router.post("/interviews/{interview_id}/retry")
 def retry(request: Request, interview_id: str, service: ServiceDep,
-                settings: SettingsDep, caller: PageCaller,
-                csrf_token: Annotated[str, Form()] = "",
-                question_id: Annotated[str, Form()] = "",
-                stream: Annotated[str, Form()] = "") -> RedirectResponse:
+          settings: SettingsDep, caller: PageCaller,
+          csrf_token: Annotated[str, Form()] = "",
+          question_id: Annotated[str, Form()] = "",
+          stream: Annotated[str, Form()] = "") -> RedirectResponse:
     """A one-question interview on a question of this interview, practised before or not,
     with the same model and level so the attempts compare like for like."""
     csrf.verify(request, csrf_token)

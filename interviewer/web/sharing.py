@@ -68,8 +68,8 @@ def _scorecard(request: Request, service: ServiceDep, record: Record,
 
 @router.post("/interviews/{interview_id}/shares", response_class=HTMLResponse)
 def create_share(request: Request, interview_id: str, service: ServiceDep,
-                       caller: PageCaller, csrf_token: Annotated[str, Form()] = ""
-                       ) -> HTMLResponse:
+                 caller: PageCaller, csrf_token: Annotated[str, Form()] = ""
+                 ) -> HTMLResponse:
     """Make a share link and show the scorecard with its address, which is not stored."""
     csrf.verify(request, csrf_token)
     record = _owned(service, interview_id, caller)
@@ -82,8 +82,8 @@ def create_share(request: Request, interview_id: str, service: ServiceDep,
 
 @router.post("/interviews/{interview_id}/shares/{share_id}/revoke")
 def revoke_share(request: Request, interview_id: str, share_id: str,
-                       service: ServiceDep, caller: PageCaller,
-                       csrf_token: Annotated[str, Form()] = "") -> Response:
+                 service: ServiceDep, caller: PageCaller,
+                 csrf_token: Annotated[str, Form()] = "") -> Response:
     csrf.verify(request, csrf_token)
     record = _owned(service, interview_id, caller)
     if not service.store.shares.revoke(record.id, share_id):
