@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
 
     trusted_proxies: str = Field(default="", alias="INTERVIEWER_TRUSTED_PROXIES")
+    # a Server-Timing header with the app's own time and its wait on the model (bench/load.py)
+    server_timing: bool = Field(default=False, alias="INTERVIEWER_SERVER_TIMING")
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -47,6 +47,7 @@ from interviewer.models.llm_flow import (
 )
 from interviewer.models.llm_flow import forget_servers as forget_servers
 from interviewer.settings import Settings
+from interviewer.timing import waiting_on_model
 
 FORMAT_WORDS = ("response_format", "json_schema", "json_object")
 MAX_REPLY_BYTES = 256_000  # of one grading reply: a grade is a few kB; more is not a grade
@@ -155,8 +156,9 @@ class LLMModel(ChatFlow):
         tries = 0
         while True:
             try:
-                async with asyncio.timeout(self.settings.request_timeout):
-                    return await attempt()
+                with waiting_on_model():
+                    async with asyncio.timeout(self.settings.request_timeout):
+                        return await attempt()
             except (TimeoutError, openai.APITimeoutError) as exc:
                 if _dropped(exc):  # not a timeout: retried as any lost connection is
                     await self.sleep(self._wait_before_retry(exc, tries, grading))
