@@ -20,9 +20,10 @@ event loop, on the same cores) and the fake model's. The app is started with
 INTERVIEWER_SERVER_TIMING=1, so each response says how long the app held the request and how
 much of that it waited on the model; "app added" is the app's time minus the model calls x
 latency (the app's own work and its event loop's queue, plus any lateness of the fake model),
-"app own" is the app's time minus its measured wait on the model. "gen lag" is how late the
-load generator's event loop woke from a 10 ms sleep (p99): when it is large, so is the gap
-between the client's figures and the app's.
+"app own" is the app's time minus its measured wait on the model. "rig CPU" is the load
+generator's and the fake model's CPU a turn, taken from the same cores as the app's. "gen
+lag" is how late the load generator's event loop woke from a 10 ms sleep (p99): when it is
+large, so is the gap between the client's figures and the app's.
 
 The app runs as its own process (`interviewer serve`). For the LLM run it talks to a fake
 OpenAI-compatible server on loopback that answers every request after a fixed latency, so
@@ -136,6 +137,14 @@ def _postmaster(db: str) -> int | None:
         if args[0].endswith(b"/postgres") and f"-p {port}".encode() in b" ".join(args):
             return pid
     return None
+
+
+def _fake_cpu_seconds(fake: subprocess.Popen | None) -> float:
+    """User+system CPU of the fake model's process (0 for the offline model)."""
+    if fake is None:
+        return 0.0
+    fields = Path(f"/proc/{fake.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _db_cpu_seconds(postmaster: int | None) -> float:
@@ -291,6 +300,7 @@ class Row:
     seconds: float
     cpu_seconds: float
     db_cpu_seconds: float  # the PostgreSQL server's, when it runs on this machine; else nan
+    rig_cpu_seconds: float  # the load generator's and the fake model's, on the same cores
     load: float  # the machine's 1-minute load average at the end of the run
 
 
@@ -313,9 +323,11 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
             asyncio.run(_drive(port, warm, latency))  # imports, tokenizer, first connections
             postmaster = _postmaster(target)
             cpu_before, db_before = _cpu_seconds(app.pid), _db_cpu_seconds(postmaster)
+            rig_before = time.process_time() + _fake_cpu_seconds(fake)
             results, seconds = asyncio.run(_drive(port, params, latency))
             cpu = _cpu_seconds(app.pid) - cpu_before
             db_cpu = _db_cpu_seconds(postmaster) - db_before
+            rig_cpu = time.process_time() + _fake_cpu_seconds(fake) - rig_before
             load = os.getloadavg()[0]
             if results.errors:
                 print("".join(log.read_text().splitlines(keepends=True)[-20:]), file=sys.stderr)
@@ -328,17 +340,18 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
     label = "offline model" if model == "offline" else f"LLM via fake server ({latency:.0f} ms)"
     kind = "PostgreSQL" if db.startswith("postgres") else "SQLite"
     return Row(label, kind, workers, params.interviews, params.think_ms, results, seconds, cpu,
-               db_cpu, load)
+               db_cpu, rig_cpu, load)
 
 
 def table(rows: list[Row], args: argparse.Namespace) -> str:
     head = (f"{args.questions} questions per interview, think time x0.5-1.5 of the figure "
             f"shown; added = turn time minus model calls x {args.latency_ms:.0f} ms\n")
     lines = ["| model | db | workers | concurrent | think ms | turns | errors | turns/s "
-             "| app CPU ms/turn | DB CPU ms/turn | added p50 ms | added p95 ms | added p99 ms "
+             "| app CPU ms/turn | DB CPU ms/turn | rig CPU ms/turn | added p50 ms | added p95 ms "
+             "| added p99 ms "
              "| app added p50 ms | app added p95 ms | app added p99 ms | app own p95 ms "
              "| gen lag p99 ms | turn p50 ms | load avg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         r = row.results
         per_turn = 1000 / r.turns if r.turns else float("nan")
@@ -346,6 +359,7 @@ def table(rows: list[Row], args: argparse.Namespace) -> str:
             f"| {row.label} | {row.db} | {row.workers} | {row.interviews} | {row.think_ms} "
             f"| {r.turns} | {len(r.errors)} | {r.turns / row.seconds:.1f} "
             f"| {row.cpu_seconds * per_turn:.1f} | {row.db_cpu_seconds * per_turn:.1f} "
+            f"| {row.rig_cpu_seconds * per_turn:.1f} "
             f"| {_pct(r.added_ms, 50):.1f} | {_pct(r.added_ms, 95):.1f} "
             f"| {_pct(r.added_ms, 99):.1f} | {_pct(r.app_added_ms, 50):.1f} "
             f"| {_pct(r.app_added_ms, 95):.1f} | {_pct(r.app_added_ms, 99):.1f} "
