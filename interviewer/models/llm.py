@@ -129,7 +129,7 @@ class LLMModel(ChatFlow):
         """A streamed completion whose chunks are plain dicts (the SDK's SSE reading)."""
         body = self._body(messages, reply_tokens, **options)  # stream=True among them
         client = await self._client()
-        return await client.post("/chat/completions", body=body, cast_to=object, stream=True,
+        return await client.post("/chat/completions", content=body, cast_to=object, stream=True,
                                  stream_cls=openai.AsyncStream[object])
 
     async def _post(self, messages: Messages, reply_tokens: int, **options: Any
@@ -137,7 +137,7 @@ class LLMModel(ChatFlow):
         """One non-streamed completion, read only up to MAX_REPLY_BYTES: (text, usage)."""
         client = await self._client()
         response = await client.post(
-            "/chat/completions", body=self._body(messages, reply_tokens, **options),
+            "/chat/completions", content=self._body(messages, reply_tokens, **options),
             cast_to=httpx2.Response, stream=True)  # the raw response, its body not yet read
         try:
             kind = response.headers.get("content-type", "")
