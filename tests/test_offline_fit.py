@@ -61,14 +61,21 @@ def test_the_fit_is_what_the_grader_uses(monkeypatch: pytest.MonkeyPatch) -> Non
     shipped = grade_answer(request)
     fit = fitted.load_fit()
     unreachable = fitted.KindFit(weights=fit.topic.weights, cuts=(1e6, 2e6, 3e6))
-    fitted.use_fit(fit.model_copy(update={k: unreachable for k in
-                                          ("topic", "structure", "trade_offs")}))
-    try:
+    with fitted.fit_in_use(fit.model_copy(update={k: unreachable for k in
+                                                  ("topic", "structure", "trade_offs")})):
         held = grade_answer(request)
-    finally:
-        fitted.use_fit(None)
     assert {c.score for c in held.criteria} == {1}
     assert shipped.overall > 2.5
+    assert grade_answer(request) == shipped  # the block's end put the shipped fit back
+
+
+def test_a_fold_fit_ends_with_its_block_even_on_error() -> None:
+    """The fit a fold puts in place is gone when the block is left by an exception."""
+    other = fitted.load_fit().model_copy(update={"fitted_on": ["a-fold.jsonl"]})
+    with pytest.raises(RuntimeError), fitted.fit_in_use(other):
+        assert fitted.active_fit() is other
+        raise RuntimeError("a fold failed")
+    assert fitted.active_fit() is fitted.load_fit()
 
 
 STRONG = (

@@ -4,9 +4,10 @@ quoting the sentences that earned the score."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from interviewer.models.base import GradeRequest
+from interviewer.offline import fitted
 from interviewer.offline.analysis import Reading, question_stems, read_answer
 from interviewer.offline.confidence import (
     PLAIN_WORDS_DOUBT,
@@ -303,16 +304,50 @@ def _within_budget(request: GradeRequest) -> tuple[str, int]:
     return "\n\n".join(parts), cut
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerReading:
+    """One question's answers as the grader reads them: the text within the work budget (and
+    how many answers were cut), the compiled rubric, the sentence reading before and after
+    the own-words pass, and the answer's layout in blocks."""
+
+    answer: str
+    cut: int
+    rubric: CompiledRubric
+    as_read: Reading
+    reading: Reading
+    blocks: int
+
+
+def read_request(request: GradeRequest) -> AnswerReading:
+    """Read a request's answers the way grade_answer grades them; refit.py reads through here
+    too, so the fit learns from exactly the signals the grader uses."""
+    answer, cut = _within_budget(request)
+    rubric = compiled(request.rubric)
+    as_read = read_answer(answer, rubric, question_stems(request.question_text,
+                                                         request.strong_answer))
+    reading = _own_words_on_topic(as_read, rubric)
+    return AnswerReading(answer, cut, rubric, as_read, reading, _blocks(answer, reading))
+
+
+def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signals, bool]]:
+    """Per criterion id: its kind, the signals the fitted layer turns into a level, and
+    whether no answer-wide cap (off-topic, thin, keyword list, generic, organisation above
+    the topic) holds it below 4; the fit learns only from criteria nothing holds."""
+    out = {}
+    for ci, crit in enumerate(read.rubric.criteria):
+        t = tally(ci, crit, read.reading, read.blocks)
+        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading),
+                        _cap(crit, read.reading, 4)[0] == 4)
+    return out
+
+
 def grade_answer(request: GradeRequest) -> AnswerGrade:
     """Grade one question's answers against its rubric, offline and deterministically."""
-    answer, cut = _within_budget(request)
-    if not answer.strip():
+    if not _within_budget(request)[0].strip():
         return _empty(request)
-    rubric = compiled(request.rubric)
-    asked = question_stems(request.question_text, request.strong_answer)
-    as_read = read_answer(answer, rubric, asked)
-    reading = _own_words_on_topic(as_read, rubric)
-    blocks = _blocks(answer, reading)
+    read = read_request(request)
+    answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
+                                            read.blocks)
     bar = level_bar(request.level)
     own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
@@ -340,7 +375,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         flags.append(RED_FLAG)
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
-    if reading is not as_read:
+    if reading is not read.as_read:
         unsure.append(PLAIN_WORDS_DOUBT)
     if reading.sentences and not does_the_ask(rubric, reading):
         if ceiling is None:
