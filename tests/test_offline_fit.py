@@ -149,7 +149,7 @@ def test_refit_recovers_a_known_ordering() -> None:
 
 
 def test_one_command_refits_the_stored_numbers(tmp_path: Path) -> None:
-    """`python -m interviewer.offline.refit` on the four stored sets writes the shipped file:
+    """`python -m interviewer.offline.refit` on the five stored sets writes the shipped file:
     the numbers in prompts/offline/fit.yaml are what the sets give, not hand edits."""
     out = tmp_path / "fit.yaml"
     refit.main(["--out", str(out)])

@@ -58,6 +58,11 @@ OWN_WORDS_ACTING = 8.0
 # mean engagement of an answer that acts on the scenario in most sentences (honest
 # answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
 ACTS_THROUGHOUT = 0.75
+# An answer held under an overall ceiling (outline, essay, red flag) reaches the ceiling once
+# this share of its sentences, on average, acts on the scenario (engagement.py); one that
+# mostly describes the world sits nearer 1. Fitted on the five blind sets, leave one set out
+# (calibration/README.md): held answers labelled 1 and 2 no longer tie at the ceiling.
+CEILING_ACTING = 0.5
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -138,7 +143,7 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     earned = level(crit, raw, len(evidence), bar.bar)
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
-    held = why if score < earned else ""
+    held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
     if not held and min(level(crit, raw, len(evidence)), cap) != score:
         held = bar.note  # the target level, not the answer, moved this score
     missing = missing_concepts(ci, crit, t, reading)
@@ -225,6 +230,17 @@ def outline_ceiling(request: GradeRequest, reading: Reading,
         if cov < below:
             return ceiling
     return None
+
+
+def under_ceiling(ceiling: float, reading: Reading) -> float:
+    """Where an answer held at `ceiling` sits: at the ceiling when the candidate acts on the
+    scenario (proposes, decides, measures) in most of it, lower the more it only describes,
+    down to 1 for an answer in which nobody acts."""
+    sentences = reading.sentences
+    if ceiling <= 1 or not sentences:
+        return min(ceiling, 1.0)
+    acting = sum(s.engaged for s in sentences) / len(sentences)
+    return min(ceiling, round(1 + (ceiling - 1) * min(1.0, acting / CEILING_ACTING), 2))
 
 
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
@@ -363,6 +379,8 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
+    if overall_cap is not None:
+        overall_cap = under_ceiling(overall_cap, reading)
     flags, notes = _flags_and_notes(reading)
     if essay and OFF_TOPIC_FLAG not in flags:
         flags.append(OFF_TOPIC_FLAG)

@@ -1,6 +1,6 @@
 """Refitting the offline grader's scoring layer (prompts/offline/fit.yaml) on labelled sets.
 
-    python -m interviewer.offline.refit            # fit on the four blind sets, write the file
+    python -m interviewer.offline.refit            # fit on the five blind sets, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
 
@@ -31,11 +31,10 @@ from interviewer.offline.grader import criterion_signals, grade_answer, read_req
 from interviewer.paths import calibration_dir
 from interviewer.scoring import AnswerGrade
 
-# blind-holdout-4 is tuning data too, but a fit that adds it did worse held out on the four
-# sets it shares with this one (calibration/README.md, "The fitted scoring layer"), so the
-# shipped fit stays on these four; `--sets` reruns the comparison.
+# Every blind set is tuning data now; each was written on different questions by different
+# authors, so leaving one out at a time (--folds) measures the fit on questions it never saw.
 SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
-        "blind-holdout-3.jsonl")
+        "blind-holdout-3.jsonl", "blind-holdout-4.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
