@@ -359,9 +359,9 @@ def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signal
 
 def grade_answer(request: GradeRequest) -> AnswerGrade:
     """Grade one question's answers against its rubric, offline and deterministically."""
-    if not _within_budget(request)[0].strip():
-        return _empty(request)
     read = read_request(request)
+    if not read.answer.strip():
+        return _empty(request)
     answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
                                             read.blocks)
     bar = level_bar(request.level)
