@@ -51,6 +51,19 @@ def test_the_ceiling_is_reached_when_most_of_the_answer_acts() -> None:
     assert under_ceiling(2.0, Reading((), (), 0.0, 0.0, 0.0, 0.0)) == 1.0
 
 
+def test_an_answer_held_lower_is_told_why() -> None:
+    """An essay in which nobody acts is held under its ceiling and the scorecard says it
+    describes rather than answers; a held answer that acts throughout gets no such note."""
+    essay = ("Rate limiting has a long history in networking. Early routers dropped packets "
+             "when their queues filled. The token bucket later became the usual way to "
+             "describe bursts. Most large providers publish their limits in their "
+             "documentation. Developers often complain when limits change without warning.")
+    grade = grade_answer(_request(essay))
+    assert grade.overall_cap is not None and grade.overall_cap < 1.5
+    assert grader.DESCRIBED_NOTE in grade.notes
+    assert grader.DESCRIBED_NOTE not in grade_answer(_request(STRONG)).notes
+
+
 def _held_on_blind_tuning() -> tuple[list[float], list[float]]:
     """Labels and grades of the blind-tuning answers the grader holds under a ceiling."""
     labels, grades = [], []

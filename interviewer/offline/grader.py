@@ -63,6 +63,9 @@ ACTS_THROUGHOUT = 0.75
 # mostly describes the world sits nearer 1. Fitted on the five blind sets, leave one set out
 # (calibration/README.md): held answers labelled 1 and 2 no longer tie at the ceiling.
 CEILING_ACTING = 0.5
+DESCRIBED_NOTE = ("It is held lower still because most of it describes the subject rather than "
+                  "saying what you would do: propose, decide or measure something for this "
+                  "scenario.")
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -379,9 +382,12 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
-    if overall_cap is not None:
-        overall_cap = under_ceiling(overall_cap, reading)
+    held = under_ceiling(overall_cap, reading) if overall_cap is not None else None
+    described = held is not None and overall_cap is not None and held < overall_cap
+    overall_cap = held
     flags, notes = _flags_and_notes(reading)
+    if described:
+        notes.append(DESCRIBED_NOTE)
     if essay and OFF_TOPIC_FLAG not in flags:
         flags.append(OFF_TOPIC_FLAG)
         notes.append("It describes the subject instead of answering the question: nothing in "
