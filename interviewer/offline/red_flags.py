@@ -17,6 +17,7 @@ from interviewer.offline.lexicon import (
     DECISION,
     NEGATING_WORDS,
     NOT_GERUNDS,
+    SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase, positions
@@ -32,6 +33,8 @@ CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
+_ARTICLES = frozenset(stem(w) for w in ARTICLES)
+_SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
@@ -106,9 +109,22 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
     and a negation after the cue negates something else ("so merchants never need to")."""
     cue = {stem(w) for w in cue_words}
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
+    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    judged = any(lo <= p <= hi and not _negated(p, negations, articles)
+                 for st in _WARNING_STEMS - cue for p in where.get(st, ()))
     return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
                          for p in where.get(st, ()))
+
+
+def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
+    """A word of harm that is itself denied, right before it or before its article ("so the
+    pipeline never breaks", "no temptation to go back", "not a problem"), judges nothing: it
+    is the candidate's reason for the plan."""
+    return position - 1 in negations or (position - 1 in articles and position - 2 in negations)
+
+
+def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int]:
+    return {p for st in stems for p in where.get(st, ())}
 
 
 def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
@@ -175,14 +191,19 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     """A frame is spread over a sentence, so a word that negates it must be in the clause
     where it starts ("to avoid half-migrations, I had the old jobs deleted on day one" makes
     the mistake); a word that judges it may stand anywhere near, as for a cue, unless it is
-    itself negated ("so there was no temptation to bring it back" judges nothing)."""
-    _, at = _clause_at(text, span[0])
+    itself negated ("so there was no temptation to bring it back" judges nothing); and a
+    safeguard anywhere in its clause ("we log the full request with passwords masked") takes
+    the harm out of it."""
+    clause, at = _clause_at(text, span[0])
     clause_start = span[0] - at
-    negations = {p for st in _NEGATING_STEMS for p in where.get(st, ())}
+    clause_end = max(span[1], clause_start + len(clause) - 1)
+    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi and p not in found and not negations & {p - 1, p - 2}
+    judged = any(lo <= p <= hi and p not in found and not _negated(p, negations, articles)
                  for st in _WARNING_STEMS for p in where.get(st, ()))
-    return judged or any(clause_start <= p < span[1] and p not in found for p in negations)
+    denied = any(clause_start <= p < span[1] and p not in found for p in negations)
+    made_safe = any(clause_start <= p <= clause_end for p in _positions_of(where, _SAFEGUARD_STEMS))
+    return judged or denied or made_safe
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
