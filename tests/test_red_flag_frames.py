@@ -39,6 +39,9 @@ PROPOSED = [
                               "can replay any failed build login."),
     ("personal-data-exposed", "We stream raw events with users' email and phone numbers into "
                               "one channel the whole company can search."),
+    # a safeguard denied is no safeguard
+    ("changed-without-notice", "We move every team to the new runners over the weekend, with "
+                               "no fallback to the old fleet."),
 ]
 
 NOT_PROPOSED = [
@@ -65,6 +68,8 @@ NOT_PROPOSED = [
                               "so support can replay a failure safely."),
     ("personal-data-exposed", "We never log the full request; passwords and emails are "
                               "dropped at the edge."),
+    ("changed-without-notice", "We move every team to the new runners over the weekend, with "
+                               "the old fleet kept as a fallback for a month."),
 ]
 
 

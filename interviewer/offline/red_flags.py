@@ -35,6 +35,7 @@ _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
+_WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
@@ -192,17 +193,19 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     where it starts ("to avoid half-migrations, I had the old jobs deleted on day one" makes
     the mistake); a word that judges it may stand anywhere near, as for a cue, unless it is
     itself negated ("so there was no temptation to bring it back" judges nothing); and a
-    safeguard anywhere in its clause ("we log the full request with passwords masked") takes
-    the harm out of it."""
-    clause, at = _clause_at(text, span[0])
+    safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
+    fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
+    notice")."""
+    _, at = _clause_at(text, span[0])
     clause_start = span[0] - at
-    clause_end = max(span[1], clause_start + len(clause) - 1)
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
     judged = any(lo <= p <= hi and p not in found and not _negated(p, negations, articles)
                  for st in _WARNING_STEMS for p in where.get(st, ()))
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
-    made_safe = any(clause_start <= p <= clause_end for p in _positions_of(where, _SAFEGUARD_STEMS))
+    refused = negations | _positions_of(where, _WITHOUT)
+    made_safe = any(not _negated(p, refused, articles)
+                    for p in _positions_of(where, _SAFEGUARD_STEMS))
     return judged or denied or made_safe
 
 
