@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from interviewer.library import default_library
+from interviewer.library import RedFlag, default_library
 from interviewer.offline.red_flags import FRAME_ALTERNATIVE, FRAME_JOIN, _frames
 from tests.question_flags import grade
 
@@ -140,3 +141,16 @@ def test_frames_on_any_text_quote_a_sentence_of_the_answer(pieces: list[str]) ->
         assert hit.quote and hit.quote in answer
     if result.red_flags:
         assert result.overall <= min(h.cap for h in result.red_flags)
+
+
+@pytest.mark.parametrize("cue", ["delete|remove + ", "delete| + old", "delete|remove|old",
+                                 " + on day one"])
+def test_a_frame_with_an_empty_part_is_refused_with_the_cue_named(cue: str) -> None:
+    """An empty part or alternative would match every sentence; `interviewer check` loads
+    the flags through this model, so a PM who mistypes a frame is told which one."""
+    with pytest.raises(ValidationError, match="frame"):
+        RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
+                cap=2, why="An example of why it hurts.", cues=["a plain cue", cue])
+    assert RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
+                   cap=2, why="An example of why it hurts.",
+                   cues=["c++ sdk", "delete|remove + old"]).cues[1] == "delete|remove + old"
