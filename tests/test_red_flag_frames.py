@@ -34,12 +34,6 @@ PROPOSED = [
                                "of the month."),
     ("changed-without-notice", "Then I'd move all repositories to the new runners in one go "
                                "over the weekend."),
-    ("no-safety-net", "We replace the old job API in the same release, so there is only one "
-                      "way to do it."),
-    ("personal-data-exposed", "I'd log the full request body, passwords included, so support "
-                              "can replay any failed build login."),
-    ("personal-data-exposed", "We stream raw events with users' email and phone numbers into "
-                              "one channel the whole company can search."),
     # a safeguard denied is no safeguard
     ("changed-without-notice", "We move every team to the new runners over the weekend, with "
                                "no fallback to the old fleet."),
@@ -64,11 +58,9 @@ NOT_PROPOSED = [
     # someone else did it, and the candidate is not the actor
     ("changed-without-notice", "The vendor switched all customers over the weekend, and "
                                "support queues tripled."),
-    # a safeguard in the frame's clause
-    ("personal-data-exposed", "We log the full request body with passwords and emails masked, "
-                              "so support can replay a failure safely."),
-    ("personal-data-exposed", "We never log the full request; passwords and emails are "
-                              "dropped at the edge."),
+    # a safeguard the plan keeps
+    ("no-safety-net", "We shut down the old scheduler on day one, with a rollback to it "
+                      "rehearsed beforehand."),
     ("changed-without-notice", "We move every team to the new runners over the weekend, with "
                                "the old fleet kept as a fallback for a month."),
 ]
@@ -92,15 +84,6 @@ def test_a_firm_plan_in_the_candidates_voice_raises_the_frames_flag(flag: str,
 def test_a_warning_rejection_or_someone_elses_act_raises_nothing(flag: str,
                                                                   answer: str) -> None:
     assert flag not in _raised(answer)
-
-
-def test_a_denied_word_of_harm_is_a_reason_for_the_plan_not_a_warning() -> None:
-    """'so the pipeline never breaks' gives the candidate's reason for a plan; it does not
-    judge the plan as a harm, for a plain cue as for a frame. Said plainly, it still judges."""
-    plan = "We put one runner key in the image and it never expires, so builds never break."
-    assert "no-safety-net" in _raised(plan)
-    judged = "A key that never expires is how one leak breaks every build for good."
-    assert "no-safety-net" not in _raised(judged)
 
 
 def test_every_part_of_a_frame_must_be_said() -> None:

@@ -110,9 +110,7 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
     and a negation after the cue negates something else ("so merchants never need to")."""
     cue = {stem(w) for w in cue_words}
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
-    judged = any(lo <= p <= hi and not _negated(p, negations, articles)
-                 for st in _WARNING_STEMS - cue for p in where.get(st, ()))
+    judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
     return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
                          for p in where.get(st, ()))
 
