@@ -6,24 +6,57 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from interviewer.offline.injection_cues import DIRECTIVE, MARKUP, META, ROLE_MARKER, TAGGED
+from interviewer.offline.injection_cues import (
+    AIMED_AT,
+    DIRECTIVE,
+    LEAD_IN,
+    LEAD_IN_OPENERS,
+    MARKUP,
+    META,
+    ROLE_MARKER,
+    TAGGED,
+    VERDICT,
+    WEAK_ROLE_MARKER,
+)
 from interviewer.offline.text import Sentence, split_sentences
 
 # The cues (role lines, markup, directives, the words of grading, tag names) live in
 # prompts/offline/injection.yaml; injection_cues.py loads and builds them once.
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _PARAGRAPH = re.compile(r"\n\s*\n")
+MAX_LEAD_IN = 24  # characters: "P.S." and its like, never a sentence with something to say
 
 
 def is_instruction_to_grader(sentence: str) -> bool:
     """True when a sentence addresses the grader (role lines, markup, score demands, claims)."""
+    return opens_a_note_to_grader(sentence) or claims_a_verdict(sentence)
+
+
+def opens_a_note_to_grader(sentence: str) -> bool:
+    """A role line, chat markup or a directive: text that speaks to the grader outright, so
+    a paragraph it opens is a note to the grader as a whole."""
     return bool(ROLE_MARKER.search(sentence) or MARKUP.search(sentence)
-                or DIRECTIVE.search(sentence))
+                or DIRECTIVE.search(sentence)
+                or (WEAK_ROLE_MARKER.search(sentence) and META.search(sentence)))
+
+
+def claims_a_verdict(sentence: str) -> bool:
+    """A verdict (top score, a demand to score) aimed at this answer or whoever grades it,
+    in any wording or order; an answer's own talk of scores and ratings holds only one."""
+    return bool(VERDICT.search(sentence) and AIMED_AT.search(sentence))
+
+
+def _lead_in(fragment: str) -> bool:
+    """A fragment that only opens what follows: "P.S.", "N.B.", "(Note:"."""
+    return (len(fragment) <= MAX_LEAD_IN
+            and bool(LEAD_IN.fullmatch(fragment.strip(LEAD_IN_OPENERS))))
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
     """Character spans that are injected as a whole: comments, and the rest of a paragraph once
-    it starts addressing the grader."""
+    it opens by speaking to the grader. A verdict claimed in passing ("as the grading guide
+    says, answers like this deserve the top score") takes only its own sentence: the
+    candidate often goes on answering in the same paragraph."""
     spans = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
     spans += [(m.start(), m.end()) for m in TAGGED.finditer(text)]
     start = 0
@@ -31,7 +64,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
         end = m.start() if m else len(text)
         para = text[start:end]
         first = split_sentences(para)[:1]
-        if first and is_instruction_to_grader(first[0].text):
+        if first and opens_a_note_to_grader(first[0].text):
             spans.append((start, end))
         start = m.end() if m else end
     return spans
@@ -59,6 +92,8 @@ def find_instructions(text: str, sentences: list[Sentence] | None = None) -> set
         inside = first < len(spans) and spans[first][0] < s.start + len(s.text)
         if inside or is_instruction_to_grader(s.text):
             found.add(i)
+    # "P.S." or "N.B." split off as a sentence of its own opens the instruction that follows
+    found |= {i - 1 for i in found if i > 0 and _lead_in(sentences[i - 1].text)}
     # a run of sentences about the grading next to a flagged one belongs to the same
     # injection: one sweep each way reaches every such run, however long
     meta = [bool(META.search(s.text)) for s in sentences]

@@ -43,10 +43,20 @@ class Names(_Lists):
 
 
 class RoleMarker(_Lists):
-    """A line that opens as a chat role ("SYSTEM:"), with an optional word after the role."""
+    """A line that opens as a chat role ("SYSTEM:"), with an optional word after the role;
+    a weak role ("model:") counts only in a sentence that also talks about the grading."""
 
     roles: list[str]
+    weak_roles: list[str]
     suffixes: list[str]
+
+
+class VerdictClaims(_Lists):
+    """A verdict (the top score, a demand to score) and what aims it at this answer or its
+    grader: a sentence holding both is addressed to the grader."""
+
+    verdict: list[str]
+    aimed_at: list[str]
 
 
 class Tagged(_Lists):
@@ -63,12 +73,14 @@ class InjectionCues(BaseModel):
 
     names: Names
     role_marker: RoleMarker
+    lead_ins: list[str]
     markup: list[str]
     tagged: Tagged
     meta: list[str]
     directives: list[str]
+    verdict_claims: VerdictClaims
 
-    @field_validator("markup", "meta")
+    @field_validator("lead_ins", "markup", "meta")
     @classmethod
     def _compiles(cls, alternatives: list[str]) -> list[str]:
         return pattern_list(alternatives)
@@ -110,10 +122,23 @@ def load_injection_cues(path: Path | None = None) -> InjectionCues:
 CUES = load_injection_cues()
 # possessive (`*+`): whitespace either side of the brackets is never given back, so a long
 # run of spaces is scanned once instead of split every possible way
-ROLE_MARKER = re.compile(
-    r"^\s*+[\[<(#*>{-]*+\s*+" + any_of(CUES.role_marker.roles)
-    + r"(?:\s+" + any_of(CUES.role_marker.suffixes) + r")?\s*+[\]>)*}]*+\s*+:",
-    re.IGNORECASE)
+
+
+def _role_line(roles: list[str]) -> re.Pattern[str]:
+    """A line that opens as one of `roles`, bracketed or not, with an optional suffix."""
+    return re.compile(
+        r"^\s*+[\[<(#*>{-]*+\s*+" + any_of(roles)
+        + r"(?:\s+" + any_of(CUES.role_marker.suffixes) + r")?\s*+[\]>)*}]*+\s*+:",
+        re.IGNORECASE)
+
+
+ROLE_MARKER = _role_line(CUES.role_marker.roles)
+WEAK_ROLE_MARKER = _role_line(CUES.role_marker.weak_roles)
+# matched against a fragment stripped of LEAD_IN_OPENERS, so it never starts with a run
+LEAD_IN = re.compile(any_of(CUES.lead_ins) + r"[\s:,.\-\u2014\u2013)\]]*+", re.IGNORECASE)
+LEAD_IN_OPENERS = " \t\n([-\u2014\u2013"
+VERDICT = re.compile(any_of(CUES.verdict_claims.verdict), re.IGNORECASE)
+AIMED_AT = re.compile(any_of(CUES.verdict_claims.aimed_at), re.IGNORECASE)
 MARKUP = re.compile("|".join(CUES.markup), re.IGNORECASE)
 DIRECTIVE = re.compile("|".join(f"(?:{filled(d, CUES.names)})" for d in CUES.directives),
                        re.IGNORECASE | re.DOTALL)
