@@ -13,10 +13,13 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
+    CONDITIONAL_WORDS,
     CONTRAST,
+    DETERMINERS,
     DECISION,
     NEGATING_WORDS,
     NOT_GERUNDS,
+    RELATIVE_WORDS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
@@ -136,6 +139,24 @@ def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
     return first.endswith("ing") and first not in NOT_GERUNDS
 
 
+def _described(sentence_words: list[str], span: tuple[int, int]) -> bool:
+    """The cue is in a relative clause of the thing the sentence opens with, described to be
+    judged ("A personal token that never expires and can delete projects is fit for no
+    automated job"), not a plan: the sentence opens with a determiner, and "that" or "which"
+    stands before the cue, near the start."""
+    if span[0] > OPENING_REACH or not sentence_words or sentence_words[0] not in DETERMINERS:
+        return False
+    return any(w in RELATIVE_WORDS for w in sentence_words[1:span[0]])
+
+
+def _conditional(text: str, span: tuple[int, int]) -> bool:
+    """The cue is the condition of its clause, after an "if" or "unless" ("the check fails
+    the build if a field is added without a privacy review"): what happens then, not what
+    the candidate plans."""
+    clause, at = _clause_at(text, span[0])
+    return any(w in CONDITIONAL_WORDS for w in clause[:at])
+
+
 def _weighed(text: str, phrase: Phrase) -> bool:
     """The cue names an option laid out with its cost, as one of several: the sentence is a
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
@@ -233,8 +254,9 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
             if span is None or _warns(s.where, span, cue_words):
                 continue
             text = s.sentence.text
-            if not (_judged(words(text), span) or _weighed(text, phrase)
-                    or _done_by_others(text, span)):
+            said = words(text)
+            if not (_judged(said, span) or _described(said, span) or _conditional(text, span)
+                    or _weighed(text, phrase) or _done_by_others(text, span)):
                 return text
         if _frame_raised(flag, s):
             return s.sentence.text
