@@ -47,8 +47,10 @@ def coach(crit: CompiledCriterion, t: Tally, score: int, missing: list[str], cap
         parts.append(f"The answer did not yet speak to {crit.name.lower()}.")
     if cap:
         parts.append(cap)
-    elif score < 4 and missing:
-        parts.append(f"To lift it, work on: {'; '.join(missing[:MAX_TO_ADD])}.")
+    elif score < 4 and missing[1:]:
+        # The tip beside this shows how missing[0] sounds; naming it here too says it twice
+        # (and with one concept missing, the whole "work on" list would be the tip again).
+        parts.append(f"To lift it, also work on: {'; '.join(missing[1:1 + MAX_TO_ADD])}.")
     return " ".join(parts)
 
 
@@ -79,8 +81,8 @@ def _way_in(concept: CompiledConcept) -> str:
 def tip_for(crit: CompiledCriterion, score: int, missing: list[str]) -> str:
     """The criterion's tip, aimed at what this answer lacked, so it changes with the answer.
 
-    The feedback beside it already says which concepts to work on; the tip does not say that
-    again, it shows how the first of them sounds in an answer. Below a 3 it opens with the
+    The tip shows how the first missing concept sounds in an answer; the feedback beside it
+    names only the others, so neither says the other's words again. Below a 3 it opens with the
     criterion's own advice, which is also what "Fix these first" quotes."""
     if not missing or score >= 4:
         return crit.tip.strip()
