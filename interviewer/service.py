@@ -91,8 +91,25 @@ class Interviews:
                                           first=first) as held:
             try:
                 yield held
-            finally:
+            except BaseException:
                 await self.store.token_spend.finish(interview_id)
+                raise
+            if held.last is None:
+                await self.store.token_spend.finish(interview_id)
+            else:  # written in the trip that lets the lease go, before it goes
+                held.last = functools.partial(self._settled, interview_id, held.last)
+
+    def _settled(self, interview_id: str, last: Callable[[], T]) -> T:
+        """Blocking: `last`, then whatever token spend is still queued, then let the figure
+        go; the lease is let go after, in the same trip."""
+        spend = self.store.token_spend
+        try:
+            return last()
+        finally:
+            try:
+                spend.flush(interview_id)
+            finally:
+                spend.drop(interview_id)
 
     def _begin(self, interview_id: str) -> Record:
         """Blocking, under the lease just taken: hold the token spend, and read the record
@@ -246,26 +263,29 @@ class Interviews:
         With `ask=False` it only grades, for a page that streams the next turn afterwards.
         """
         async with self._open(interview_id) as held:
-            return await self._advanced(held.value, on_delta, ask)
+            record, write = await self._advanced(held.value, on_delta, ask)
+            return record if write is None else await self.store.run(write)
 
     async def advance_then(self, interview_id: str, last: Callable[[Record], T],
                            first: Callable[[], object] | None = None) -> T:
         """`advance`, with the route's blocking work brought along on the lease's trips to
         the database threads: `first` (storing the answer) before the lease is taken, and
-        `last(record)` (the reply, from the record as written) before it is let go.
-        Returns what `last` returned."""
+        the next turn's write and `last(record)` (the reply, from the record as written)
+        in the trip that lets it go, before it goes. Returns what `last` returned."""
         async with self._open(interview_id, first) as held:
-            record = await self._advanced(held.value)
-            held.last = functools.partial(last, record)
+            record, write = await self._advanced(held.value)
+            held.last = functools.partial(_then, write or (lambda: record), last)
         return held.result
 
     async def _advanced(self, record: Record, on_delta: DeltaSink | None = None,
-                        ask: bool = True) -> Record:
+                        ask: bool = True) -> tuple[Record, Callable[[], Record] | None]:
+        """The record graded, and the blocking write of the next turn if one is due (it
+        returns the record as written, so there is no need to read it back)."""
         model = self.models(record.model)
         record = await self._grade(record, model)
         if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
-            record = await self._next_turn(record, model, on_delta)
-        return record  # as written under the lease: no need to read it back
+            return record, await self._next_turn(record, model, on_delta)
+        return record, None
 
     async def _grade(self, record: Record, model: InterviewModel) -> Record:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer.
@@ -289,16 +309,17 @@ class Interviews:
                                       replace(record.turns[-1], usage=grade.usage)])
 
     async def _next_turn(self, record: Record, model: InterviewModel,
-                         on_delta: DeltaSink | None) -> Record:
+                         on_delta: DeltaSink | None) -> Callable[[], Record]:
+        """The next interviewer turn, phrased: the blocking call that stores it."""
         state = record.state
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            return await self.store.run(self._close, record)
+            return functools.partial(self._close, record)
         text = await self._phrase(state, step, model, record.id, on_delta)
         usage = model.turn_usage(record.id) if isinstance(model, Metered) else None
-        return _appended(record, await self.store.run(
-            self.store.add_turn, record.id, len(state.turns), engine.interviewer_turn(step, text),
-            usage))
+        turn = engine.interviewer_turn(step, text)
+        return lambda: _appended(record, self.store.add_turn(record.id, len(state.turns), turn,
+                                                             usage))
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -344,6 +365,10 @@ class Interviews:
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
                        total=len(record.state.plan.question_ids),
                        started_at=stored.seen_at or stored.created_at)
+
+
+def _then(write: Callable[[], Record], last: Callable[[Record], T]) -> T:
+    return last(write())
 
 
 def _appended(record: Record, stored: StoredTurn) -> Record:

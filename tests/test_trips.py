@@ -3,9 +3,9 @@
 Every trip to a worker thread ends with a wait for the event loop, and under load those
 waits were most of the latency PostgreSQL added with one worker. So the lease's own trips
 carry the route's blocking work: the answer is stored in the trip that takes the lease (and
-before it), and the reply is made in the trip that lets the lease go. These tests count the
-trips of one answer and check the order inside them: the answer is committed before the
-lease is even asked for.
+before it), and the next question is stored and the reply made in the trip that lets the
+lease go (before it goes). These tests count the trips of one answer and check the order
+inside them: the answer is committed before the lease is even asked for.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _app(backend: str) -> tuple[TestClient, Store, Trips]:
     return TestClient(create_app(settings, service)), service.store, Trips(service.store)
 
 
-def test_an_answer_makes_four_trips_and_is_stored_before_the_lease_is_asked_for(
+def test_an_answer_makes_three_trips_and_is_stored_before_the_lease_is_asked_for(
         backend: str) -> None:
     client, store, trips = _app(backend)
     with client:
@@ -83,12 +83,12 @@ def test_an_answer_makes_four_trips_and_is_stored_before_the_lease_is_asked_for(
                                json={"text": ANSWER, "turn": state["current"]["turn"]})
         trips.armed = False
     assert response.status_code == 200, response.text
-    # owner check + answer + rate window + lease + record; grade; next turn; seen + release
-    assert len(trips.trips) == 4, trips.trips
-    first = trips.trips[0]
-    answer = first.index("INSERT INTO turns")
-    assert answer < first.index("INSERT INTO leases")
-    assert "DELETE FROM leases" in trips.trips[-1]
+    # owner check + answer + rate window + lease + record; grade; next turn + seen + release
+    assert len(trips.trips) == 3, trips.trips
+    first, last = trips.trips[0], trips.trips[-1]
+    assert first.index("INSERT INTO turns") < first.index("INSERT INTO leases")
+    assert last.index("INSERT INTO turns") < last.index("DELETE FROM leases")
+    assert last[-1] == "DELETE FROM leases"  # the question and its mark, under the lease
     record = store.load(state["id"])
     assert record.turns[-1].turn.role == "interviewer"
     assert record.turns[-1].seen_at is not None  # the reply marked it, under the lease
@@ -96,15 +96,15 @@ def test_an_answer_makes_four_trips_and_is_stored_before_the_lease_is_asked_for(
     store.close()
 
 
-def test_a_new_interview_makes_four_trips(backend: str) -> None:
+def test_a_new_interview_makes_three_trips(backend: str) -> None:
     client, store, trips = _app(backend)
     with client:
         trips.armed = True
         response = client.post("/api/interviews", json={"questions": 2, "model": "fake"})
         trips.armed = False
     assert response.status_code == 201, response.text
-    # the interview; lease + record; first question; seen + release
-    assert len(trips.trips) == 4, trips.trips
+    # the interview; lease + record; first question + seen + release
+    assert len(trips.trips) == 3, trips.trips
     assert store.load(response.json()["id"]).turns[0].seen_at is not None
     store.close()
 
@@ -153,4 +153,30 @@ def test_last_is_skipped_when_the_block_fails_and_the_lease_still_goes(backend: 
         asyncio.run(run())
     assert ran == []
     assert store.leases.try_acquire("interview:fails", "next request", 30)
+    store.close()
+
+
+def test_the_spend_of_the_last_model_call_is_written_before_the_lease_goes(
+        backend: str) -> None:
+    """The next question's token spend is queued while it is phrased; it is written in the
+    trip that lets the lease go, before the lease goes, and nothing is left held."""
+    from tests.test_off_loop import MeteredFake
+
+    settings = Settings(_env_file=None, INTERVIEWER_DB=backend, INTERVIEWER_RATE_LIMIT=10**6)
+    service = make_service(settings, default_library(), MeteredFake())
+    store, trips = service.store, Trips(service.store)
+    with TestClient(create_app(settings, service)) as client:
+        state = client.post("/api/interviews", json={"questions": 2, "model": "fake"}).json()
+        trips.armed = True
+        response = client.post(f"/api/interviews/{state['id']}/answers",
+                               json={"text": ANSWER, "turn": state["current"]["turn"]})
+        trips.armed = False
+    assert response.status_code == 200, response.text
+    last = trips.trips[-1]
+    assert last.index("INSERT INTO token_spend") < last.index("DELETE FROM leases"), last
+    assert store.token_spend._held == {} and store.token_spend._queued == {}
+    # two questions phrased (100 tokens each) and one answer graded (300)
+    fresh = Store(backend)  # as another process reads it
+    assert fresh.token_spend.spent(state["id"]) == 500
+    fresh.close()
     store.close()
