@@ -61,14 +61,21 @@ def test_the_fit_is_what_the_grader_uses(monkeypatch: pytest.MonkeyPatch) -> Non
     shipped = grade_answer(request)
     fit = fitted.load_fit()
     unreachable = fitted.KindFit(weights=fit.topic.weights, cuts=(1e6, 2e6, 3e6))
-    fitted.use_fit(fit.model_copy(update={k: unreachable for k in
-                                          ("topic", "structure", "trade_offs")}))
-    try:
+    with fitted.fit_in_use(fit.model_copy(update={k: unreachable for k in
+                                                  ("topic", "structure", "trade_offs")})):
         held = grade_answer(request)
-    finally:
-        fitted.use_fit(None)
     assert {c.score for c in held.criteria} == {1}
     assert shipped.overall > 2.5
+    assert grade_answer(request) == shipped  # the block's end put the shipped fit back
+
+
+def test_a_fold_fit_ends_with_its_block_even_on_error() -> None:
+    """The fit a fold puts in place is gone when the block is left by an exception."""
+    other = fitted.load_fit().model_copy(update={"fitted_on": ["a-fold.jsonl"]})
+    with pytest.raises(RuntimeError), fitted.fit_in_use(other):
+        assert fitted.active_fit() is other
+        raise RuntimeError("a fold failed")
+    assert fitted.active_fit() is fitted.load_fit()
 
 
 STRONG = (
@@ -142,7 +149,7 @@ def test_refit_recovers_a_known_ordering() -> None:
 
 
 def test_one_command_refits_the_stored_numbers(tmp_path: Path) -> None:
-    """`python -m interviewer.offline.refit` on the four stored sets writes the shipped file:
+    """`python -m interviewer.offline.refit` on the five stored sets writes the shipped file:
     the numbers in prompts/offline/fit.yaml are what the sets give, not hand edits."""
     out = tmp_path / "fit.yaml"
     refit.main(["--out", str(out)])

@@ -53,6 +53,9 @@ MIN_SUBSTANCE_FACTOR = 0.2
 VAGUE_IN_GENERIC = 4.0  # weight of the abstract-word share in the answer's generic score
 TYPICAL_CONTENT_WORDS = 8  # a sentence this full counts once; fuller ones count a bit more
 MIN_SIZE_FACTOR = 0.7
+# sentence_quality's tier for a terse line (short, or few function words): a point made in
+# few words, not a list of terms (0.1 and 0.2), so its substance is not discounted
+TERSE = 0.6
 MAX_SIZE_FACTOR = 1.0  # a long (run-on) sentence counts once: length is not substance
 
 # What one question word says about a sentence being on the question's scenario: a word that
@@ -136,8 +139,15 @@ class Analysed:
         vague = self.n_vague / max(1, self.n_content)
         factor = max(MIN_SUBSTANCE_FACTOR, 1 - VAGUE_WEIGHT * vague)
         size = min(MAX_SIZE_FACTOR, max(MIN_SIZE_FACTOR, self.n_content / TYPICAL_CONTENT_WORDS))
-        return (self.quality * factor * self.novelty * size * on_question
+        return (self.written * factor * self.novelty * size * on_question
                 * (0.6 + 0.2 * self.reasoning + 0.2 * self.specific))
+
+    @property
+    def written(self) -> float:
+        """How far the way the sentence is written limits its substance: a terse line (a
+        bullet, a spoken fragment) says as much as the full sentence saying the same, so it
+        counts in full; a list of terms (quality under TERSE) still counts for little."""
+        return 1.0 if self.quality >= TERSE else self.quality
 
 
 @dataclass(frozen=True, slots=True)

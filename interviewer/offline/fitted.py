@@ -11,6 +11,9 @@ flags, outline ceiling) still apply after it, in grader.py."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,19 +80,25 @@ def load_fit(path: Path | None = None) -> FittedLevels:
     return read_model(path or default_path(), FittedLevels)
 
 
-_active: list[FittedLevels] = []
+# A context variable, not a module global: a fold's fit stays with the code that put it in
+# place (one thread, one task) and is gone when its block ends, even on an exception.
+_active: ContextVar[FittedLevels | None] = ContextVar("offline_fit", default=None)
 
 
 def active_fit() -> FittedLevels:
     """The fit the grader uses: the shipped file, unless a refit's fold put another in place."""
-    return _active[-1] if _active else load_fit()
+    return _active.get() or load_fit()
 
 
-def use_fit(fit: FittedLevels | None) -> None:
-    """Grade with `fit` until called again with None (refit.py measures each fold this way)."""
-    _active.clear()
-    if fit is not None:
-        _active.append(fit)
+@contextmanager
+def fit_in_use(fit: FittedLevels) -> Iterator[FittedLevels]:
+    """Grade with `fit` inside the block, the shipped fit again after it (refit.py measures
+    each fold this way)."""
+    token = _active.set(fit)
+    try:
+        yield fit
+    finally:
+        _active.reset(token)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,10 @@ quoting the sentences that earned the score."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from interviewer.models.base import GradeRequest
+from interviewer.offline import fitted
 from interviewer.offline.analysis import Reading, question_stems, read_answer
 from interviewer.offline.confidence import (
     PLAIN_WORDS_DOUBT,
@@ -57,6 +58,14 @@ OWN_WORDS_ACTING = 8.0
 # mean engagement of an answer that acts on the scenario in most sentences (honest
 # answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
 ACTS_THROUGHOUT = 0.75
+# An answer held under an overall ceiling (outline, essay, red flag) reaches the ceiling once
+# this share of its sentences, on average, acts on the scenario (engagement.py); one that
+# mostly describes the world sits nearer 1. Fitted on the five blind sets, leave one set out
+# (calibration/README.md): held answers labelled 1 and 2 no longer tie at the ceiling.
+CEILING_ACTING = 0.5
+DESCRIBED_NOTE = ("It is held lower still because most of it describes the subject rather than "
+                  "saying what you would do: propose, decide or measure something for this "
+                  "scenario.")
 EXCLUDE_QUESTION = False
 ECHOED = 0.4  # an outline point whose words the answer uses this much counts as covered
 # relevance = share of the answer's sentences covered by a run of sentences on the question
@@ -137,7 +146,7 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     earned = level(crit, raw, len(evidence), bar.bar)
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
-    held = why if score < earned else ""
+    held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
     if not held and min(level(crit, raw, len(evidence)), cap) != score:
         held = bar.note  # the target level, not the answer, moved this score
     missing = missing_concepts(ci, crit, t, reading)
@@ -226,6 +235,17 @@ def outline_ceiling(request: GradeRequest, reading: Reading,
     return None
 
 
+def under_ceiling(ceiling: float, reading: Reading) -> float:
+    """Where an answer held at `ceiling` sits: at the ceiling when the candidate acts on the
+    scenario (proposes, decides, measures) in most of it, lower the more it only describes,
+    down to 1 for an answer in which nobody acts."""
+    sentences = reading.sentences
+    if ceiling <= 1 or not sentences:
+        return min(ceiling, 1.0)
+    acting = sum(s.engaged for s in sentences) / len(sentences)
+    return min(ceiling, round(1 + (ceiling - 1) * min(1.0, acting / CEILING_ACTING), 2))
+
+
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
@@ -303,16 +323,50 @@ def _within_budget(request: GradeRequest) -> tuple[str, int]:
     return "\n\n".join(parts), cut
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerReading:
+    """One question's answers as the grader reads them: the text within the work budget (and
+    how many answers were cut), the compiled rubric, the sentence reading before and after
+    the own-words pass, and the answer's layout in blocks."""
+
+    answer: str
+    cut: int
+    rubric: CompiledRubric
+    as_read: Reading
+    reading: Reading
+    blocks: int
+
+
+def read_request(request: GradeRequest) -> AnswerReading:
+    """Read a request's answers the way grade_answer grades them; refit.py reads through here
+    too, so the fit learns from exactly the signals the grader uses."""
+    answer, cut = _within_budget(request)
+    rubric = compiled(request.rubric)
+    as_read = read_answer(answer, rubric, question_stems(request.question_text,
+                                                         request.strong_answer))
+    reading = _own_words_on_topic(as_read, rubric)
+    return AnswerReading(answer, cut, rubric, as_read, reading, _blocks(answer, reading))
+
+
+def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signals, bool]]:
+    """Per criterion id: its kind, the signals the fitted layer turns into a level, and
+    whether no answer-wide cap (off-topic, thin, keyword list, generic, organisation above
+    the topic) holds it below 4; the fit learns only from criteria nothing holds."""
+    out = {}
+    for ci, crit in enumerate(read.rubric.criteria):
+        t = tally(ci, crit, read.reading, read.blocks)
+        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading),
+                        _cap(crit, read.reading, 4)[0] == 4)
+    return out
+
+
 def grade_answer(request: GradeRequest) -> AnswerGrade:
     """Grade one question's answers against its rubric, offline and deterministically."""
-    answer, cut = _within_budget(request)
-    if not answer.strip():
+    read = read_request(request)
+    if not read.answer.strip():
         return _empty(request)
-    rubric = compiled(request.rubric)
-    asked = question_stems(request.question_text, request.strong_answer)
-    as_read = read_answer(answer, rubric, asked)
-    reading = _own_words_on_topic(as_read, rubric)
-    blocks = _blocks(answer, reading)
+    answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
+                                            read.blocks)
     bar = level_bar(request.level)
     own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
            for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
@@ -328,7 +382,12 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
+    held = under_ceiling(overall_cap, reading) if overall_cap is not None else None
+    described = held is not None and overall_cap is not None and held < overall_cap
+    overall_cap = held
     flags, notes = _flags_and_notes(reading)
+    if described:
+        notes.append(DESCRIBED_NOTE)
     if essay and OFF_TOPIC_FLAG not in flags:
         flags.append(OFF_TOPIC_FLAG)
         notes.append("It describes the subject instead of answering the question: nothing in "
@@ -340,7 +399,7 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         flags.append(RED_FLAG)
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
-    if reading is not as_read:
+    if reading is not read.as_read:
         unsure.append(PLAIN_WORDS_DOUBT)
     if reading.sentences and not does_the_ask(rubric, reading):
         if ceiling is None:
