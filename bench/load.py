@@ -15,6 +15,16 @@ and was started with `-p PORT` on its command line, as `scripts/pg-test.sh` does
 column is the machine's load average: on a shared machine the latencies say more about the
 neighbours than about the app, and the CPU figures are the ones to compare.
 
+Whose latency it is: the client's "added" figures hold the load generator's own delays (its
+event loop, on the same cores) and the fake model's. The app is started with
+INTERVIEWER_SERVER_TIMING=1, so each response says how long the app held the request and how
+much of that it waited on the model; "app added" is the app's time minus the model calls x
+latency (the app's own work and its event loop's queue, plus any lateness of the fake model),
+"app own" is the app's time minus its measured wait on the model. "rig CPU" is the load
+generator's and the fake model's CPU a turn, taken from the same cores as the app's. "gen
+lag" is how late the load generator's event loop woke from a 10 ms sleep (p99): when it is
+large, so is the gap between the client's figures and the app's.
+
 The app runs as its own process (`interviewer serve`). For the LLM run it talks to a fake
 OpenAI-compatible server on loopback that answers every request after a fixed latency, so
 whatever a turn takes beyond `calls x latency` is what our app adds. Each simulated
@@ -66,6 +76,9 @@ _NO_TLS = ssl.create_default_context()
 class Results:
     added_ms: list[float] = field(default_factory=list)
     total_ms: list[float] = field(default_factory=list)
+    app_added_ms: list[float] = field(default_factory=list)  # from the Server-Timing header
+    app_own_ms: list[float] = field(default_factory=list)
+    lag_ms: list[float] = field(default_factory=list)  # the load generator's loop, late by
     errors: list[str] = field(default_factory=list)
     turns: int = 0
 
@@ -80,7 +93,8 @@ def _pct(values: list[float], p: float) -> float:
 def _start_app(model: str, base_url: str | None, port: int, db: str, workers: int,
                log: Path) -> subprocess.Popen:
     env = {**os.environ, "INTERVIEWER_DB": db, "INTERVIEWER_MODEL": model,
-           "INTERVIEWER_RATE_LIMIT": "1000000", "INTERVIEWER_MAX_RETRIES": "0"}
+           "INTERVIEWER_RATE_LIMIT": "1000000", "INTERVIEWER_MAX_RETRIES": "0",
+           "INTERVIEWER_SERVER_TIMING": "1"}
     if base_url:
         env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="bench-key")
     proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port",
@@ -123,6 +137,14 @@ def _postmaster(db: str) -> int | None:
         if args[0].endswith(b"/postgres") and f"-p {port}".encode() in b" ".join(args):
             return pid
     return None
+
+
+def _fake_cpu_seconds(fake: subprocess.Popen | None) -> float:
+    """User+system CPU of the fake model's process (0 for the offline model)."""
+    if fake is None:
+        return 0.0
+    fields = Path(f"/proc/{fake.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _db_cpu_seconds(postmaster: int | None) -> float:
@@ -170,7 +192,29 @@ async def _timed(client: httpx.AsyncClient, url: str, body: dict, calls: int,
     results.turns += 1
     results.total_ms.append(ms)
     results.added_ms.append(ms - calls * latency)
+    timing = _server_timing(response.headers.get("server-timing", ""))
+    if timing:
+        results.app_added_ms.append(timing["app"] - calls * latency)
+        results.app_own_ms.append(timing["app"] - timing["model"])
     return data
+
+
+def _server_timing(header: str) -> dict[str, float]:
+    """{"app": ms, "model": ms} from `app;dur=12.3, model;dur=600.1`; {} if absent."""
+    out = {}
+    for part in header.split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        with contextlib.suppress(ValueError):
+            out[name] = float(dur)
+    return out if {"app", "model"} <= out.keys() else {}
+
+
+async def _watch_lag(results: Results, done: asyncio.Event) -> None:
+    """How late this process's event loop wakes from a 10 ms sleep, until `done`."""
+    while not done.is_set():
+        start = time.perf_counter()
+        await asyncio.sleep(0.01)
+        results.lag_ms.append((time.perf_counter() - start) * 1000 - 10)
 
 
 async def _interview(port: int, number: int, args: argparse.Namespace, latency: float,
@@ -202,10 +246,15 @@ def _candidate(port: int, number: int) -> httpx.AsyncClient:
 
 async def _drive(port: int, args: argparse.Namespace, latency: float) -> tuple[Results, float]:
     results = Results()
+    done = asyncio.Event()
+    watcher = asyncio.create_task(_watch_lag(results, done))
     start = time.perf_counter()
     await asyncio.gather(*[_interview(port, n, args, latency, results)
                            for n in range(args.interviews)])
-    return results, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    done.set()
+    await watcher
+    return results, seconds
 
 
 def _start_fake(latency_ms: float) -> tuple[subprocess.Popen, str]:
@@ -251,6 +300,7 @@ class Row:
     seconds: float
     cpu_seconds: float
     db_cpu_seconds: float  # the PostgreSQL server's, when it runs on this machine; else nan
+    rig_cpu_seconds: float  # the load generator's and the fake model's, on the same cores
     load: float  # the machine's 1-minute load average at the end of the run
 
 
@@ -273,9 +323,11 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
             asyncio.run(_drive(port, warm, latency))  # imports, tokenizer, first connections
             postmaster = _postmaster(target)
             cpu_before, db_before = _cpu_seconds(app.pid), _db_cpu_seconds(postmaster)
+            rig_before = time.process_time() + _fake_cpu_seconds(fake)
             results, seconds = asyncio.run(_drive(port, params, latency))
             cpu = _cpu_seconds(app.pid) - cpu_before
             db_cpu = _db_cpu_seconds(postmaster) - db_before
+            rig_cpu = time.process_time() + _fake_cpu_seconds(fake) - rig_before
             load = os.getloadavg()[0]
             if results.errors:
                 print("".join(log.read_text().splitlines(keepends=True)[-20:]), file=sys.stderr)
@@ -288,16 +340,18 @@ def run(model: str, args: argparse.Namespace, db: str = "sqlite", workers: int =
     label = "offline model" if model == "offline" else f"LLM via fake server ({latency:.0f} ms)"
     kind = "PostgreSQL" if db.startswith("postgres") else "SQLite"
     return Row(label, kind, workers, params.interviews, params.think_ms, results, seconds, cpu,
-               db_cpu, load)
+               db_cpu, rig_cpu, load)
 
 
 def table(rows: list[Row], args: argparse.Namespace) -> str:
     head = (f"{args.questions} questions per interview, think time x0.5-1.5 of the figure "
             f"shown; added = turn time minus model calls x {args.latency_ms:.0f} ms\n")
     lines = ["| model | db | workers | concurrent | think ms | turns | errors | turns/s "
-             "| app CPU ms/turn | DB CPU ms/turn | added p50 ms | added p95 ms | added p99 ms "
-             "| turn p50 ms | load avg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| app CPU ms/turn | DB CPU ms/turn | rig CPU ms/turn | added p50 ms | added p95 ms "
+             "| added p99 ms "
+             "| app added p50 ms | app added p95 ms | app added p99 ms | app own p95 ms "
+             "| gen lag p99 ms | turn p50 ms | load avg |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         r = row.results
         per_turn = 1000 / r.turns if r.turns else float("nan")
@@ -305,8 +359,12 @@ def table(rows: list[Row], args: argparse.Namespace) -> str:
             f"| {row.label} | {row.db} | {row.workers} | {row.interviews} | {row.think_ms} "
             f"| {r.turns} | {len(r.errors)} | {r.turns / row.seconds:.1f} "
             f"| {row.cpu_seconds * per_turn:.1f} | {row.db_cpu_seconds * per_turn:.1f} "
+            f"| {row.rig_cpu_seconds * per_turn:.1f} "
             f"| {_pct(r.added_ms, 50):.1f} | {_pct(r.added_ms, 95):.1f} "
-            f"| {_pct(r.added_ms, 99):.1f} | {statistics.median(r.total_ms or [0]):.1f} "
+            f"| {_pct(r.added_ms, 99):.1f} | {_pct(r.app_added_ms, 50):.1f} "
+            f"| {_pct(r.app_added_ms, 95):.1f} | {_pct(r.app_added_ms, 99):.1f} "
+            f"| {_pct(r.app_own_ms, 95):.1f} | {_pct(r.lag_ms, 99):.1f} "
+            f"| {statistics.median(r.total_ms or [0]):.1f} "
             f"| {row.load:.1f} |")
     return head + "\n".join(lines)
 

@@ -76,7 +76,8 @@ TOPIC_CRITERIA = "topic"  # a red flag's criterion meaning "every criterion the 
 class RedFlag(Strict):
     """A mistake that sinks an answer: it caps one criterion, whatever else the answer says.
 
-    `cues` are plain-language ways a candidate might say it; `why` is written for the
+    `cues` are plain-language ways a candidate might say it (a cue with " + " is a frame of
+    parts, each with "|" alternatives; see rubrics/common.yaml); `why` is written for the
     candidate, about the platform's users, because the scorecard shows it verbatim."""
 
     id: str = Field(pattern=SLUG)
@@ -86,6 +87,20 @@ class RedFlag(Strict):
     cap: int = Field(ge=1, le=3)
     why: str = Field(min_length=10)
     cues: list[str] = Field(min_length=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _frames_complete(cls, cues: list[str]) -> list[str]:
+        """A frame with an empty part or alternative would match far more than it says."""
+        for cue in cues:
+            if " + " not in cue and "|" not in cue:
+                continue
+            parts = cue.split(" + ")
+            alternatives = [a for p in parts for a in p.split("|")]
+            if len(parts) < 2 or not all(any(ch.isalnum() for ch in a) for a in alternatives):
+                raise ValueError(f"frame {cue!r} needs two or more ' + ' parts, each made of "
+                                 "'|' alternatives that all have words")
+        return cues
 
 
 class SharedRef(Strict):

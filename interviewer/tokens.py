@@ -49,7 +49,9 @@ O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "
 MESSAGE_OVERHEAD = 3  # tokens the chat format adds around each message
 REPLY_PRIMING = 3  # tokens that prime the assistant's reply
 STATIC_COUNTS = 8192  # system messages (and paragraphs) kept counted, of each
-PARAGRAPHS = re.compile(r"(?<=\n\n)(?=\S)")  # splits after a blank line
+# splits after a blank line, before anything but a slash: o200k_base's punctuation token
+# takes newlines and slashes after it (".\n\n/"), so a slash may not start a paragraph
+PARAGRAPHS = re.compile(r"(?<=\n\n)(?=[^\s/])")
 _static_counts: dict[tuple[str, str], int] = {}  # (encoding, system message): tokens
 _paragraph_counts: dict[tuple[str, str], int] = {}  # (encoding, paragraph): tokens
 

@@ -416,3 +416,20 @@ def test_reasoning_models_get_max_completion_tokens_and_no_temperature(
         grade_reply_tokens(request.rubric) * llm_flow.REASONING_FACTOR
     assert "max_tokens" not in sent and "temperature" not in sent
     assert json.dumps(sent["messages"])  # plain JSON all the way
+
+
+def test_a_grade_and_a_question_send_their_body_without_an_sdk_warning(
+        server: FakeOpenAI, tmp_path: Path, mini_library: Library) -> None:
+    """The body goes to the SDK as bytes we encoded: through `content`, which the SDK takes
+    as is, not `body`, where it warns on every request that bytes are deprecated there."""
+    import warnings
+
+    model = make_model(server, tmp_path)
+    request = grade_request(mini_library, ANSWER)
+    server.script(good(request, 4), Reply.stream("What would you ", "measure first?"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [c.score for c in grade(model, request).criteria] == [4, 4]
+        assert "".join(phrase(model, turn_request(mini_library))).strip()
+    assert server.requests[0]["messages"][0]["role"] == "system"
+    assert server.requests[1]["stream"] is True

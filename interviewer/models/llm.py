@@ -19,6 +19,8 @@ cap is asked in the library's own words, and the reason is stored with the turn.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +30,12 @@ import httpx
 import httpx2
 import openai
 
-from interviewer.llm.completion import Malformed, parse_completion, short
+from interviewer.llm.completion import parse_completion, short
 from interviewer.llm.context import ServerContext, context_from_error, is_context_error
 from interviewer.llm.errors import ContextExceeded, Rejected, TimedOut
 from interviewer.llm.ledger import Ledger
 from interviewer.llm.retry import Backoff, retry_after
+from interviewer.llm.sse import Reply, StreamFailed, read_body
 from interviewer.models.base import ModelUnavailable
 from interviewer.models.catalog import load_catalog
 from interviewer.models.llm_flow import (
@@ -45,6 +48,7 @@ from interviewer.models.llm_flow import (
 )
 from interviewer.models.llm_flow import forget_servers as forget_servers
 from interviewer.settings import Settings
+from interviewer.timing import waiting_on_model
 
 FORMAT_WORDS = ("response_format", "json_schema", "json_object")
 MAX_REPLY_BYTES = 256_000  # of one grading reply: a grade is a few kB; more is not a grade
@@ -65,30 +69,34 @@ class LLMModel(ChatFlow):
         self.ledger = Ledger(settings.interview_token_cap)
         key = settings.openai_api_key.get_secret_value() if settings.has_api_key else None
         self._key = key or "not-needed"  # a local server needs no key, but the SDK insists
+        # the SDK client sends nothing: it gives the headers (auth, organization, project)
+        # and turns a failed response into its exception classes (see "the wire" below)
+        self._sdk = openai.AsyncOpenAI(api_key=self._key, base_url=self.base_url,
+                                       max_retries=0, timeout=settings.request_timeout)
+        self._headers = {k: v for k, v in {**self._sdk.default_headers,
+                                          **self._sdk.auth_headers}.items()
+                         if isinstance(v, str)}
+        self._url = self.base_url + "/chat/completions"
         self._clients: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
         self._discovery = {}  # the context-size question in flight, by event loop
 
-    async def _client(self) -> openai.AsyncOpenAI:
-        """The SDK client of the running event loop, made on first use there.
+    async def _session(self) -> aiohttp.ClientSession:
+        """The aiohttp session of the running event loop, made on first use there.
 
-        It sends through the SDK's aiohttp transport (`openai[aiohttp]`): under load
-        httpx2's pool scanned every idle connection for expiry on each request and its
-        pure-Python HTTP/1.1 stack cost about a quarter of a turn's CPU; aiohttp's pool and
-        parser are C. An aiohttp session belongs to one loop (tests and the CLI run one
-        `asyncio.run` after another), so there is one client per loop, closed as its loop
-        shuts down."""
+        aiohttp's pool and HTTP parser are C; httpx2's pure-Python HTTP/1.1 stack cost about
+        a quarter of a turn's CPU. A session belongs to one loop (tests and the CLI run one
+        `asyncio.run` after another), so there is one per loop, closed as its loop shuts
+        down. The whole request has one deadline (`_call`); only connecting has its own."""
         loop = asyncio.get_running_loop()
         held = self._clients.get(loop)
         if held is None:
             for gone in [old for old in self._clients if old.is_closed()]:
                 del self._clients[gone]
-            client = openai.AsyncOpenAI(
-                api_key=self._key, base_url=self.base_url, max_retries=0,
-                timeout=self.settings.request_timeout,
-                http_client=openai.DefaultAioHttpClient(timeout=self.settings.request_timeout))
-            held = self._clients[loop] = _LoopClient(client, _closed_with_loop(client))
+            session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=self.settings.request_timeout))
+            held = self._clients[loop] = _LoopClient(session, _closed_with_loop(session))
             await held.closer.__anext__()
-        return held.client
+        return held.session
 
     async def _stream(self, messages: Messages, reply_tokens: int, cap: int) -> _Streamed:
         """The whole streamed reply, within one deadline; stops reading past `cap` chars."""
@@ -111,41 +119,61 @@ class LLMModel(ChatFlow):
 
     # --- the wire ---
 
-    # Requests go through the client's plain `post`, with the body as JSON we built: the SDK
-    # keeps its auth, headers and error classes, but skips `chat.completions.create`'s walk
-    # of every message through its typed-dict "transform" and its pydantic model per stream
-    # chunk: together about a quarter of the CPU in a cProfile of the server under load.
+    # A request is the JSON bytes we built (`request_json`), posted on the loop's aiohttp
+    # session with the SDK client's headers; a reply is read straight off the connection
+    # (`interviewer.llm.sse` for a stream). The SDK's own path cost, on top of that, its
+    # request building (options, headers, URL, the body's JSON) and httpx2's request and
+    # response objects over the same aiohttp: about 0.6 ms of CPU a request, 1.5-2.5 ms a
+    # turn in `bench/model_turn.py` (README, scaling). What the SDK decided is kept: a 4xx
+    # or 5xx becomes the SDK's own exception, built by the SDK from the response
+    # (`_failed`), and a connection that fails is its APIConnectionError (its
+    # APITimeoutError when connecting timed out), so retries and messages are unchanged.
 
-    def _body(self, messages: Messages, reply_tokens: int, **options: Any) -> dict[str, Any]:
+    def _body(self, messages: Messages, reply_tokens: int, **options: Any) -> bytes:
         limit = "max_completion_tokens" if self.info.reasoning else "max_tokens"
         extra = options.pop("extra_body", None) or {}
-        return {"model": self.name, "messages": messages, limit: reply_tokens, **options,
-                **extra}
+        return request_json(self.name, messages, {limit: reply_tokens, **options, **extra})
 
-    async def _create(self, messages: Messages, reply_tokens: int, **options: Any) -> Any:
-        """A streamed completion whose chunks are plain dicts (the SDK's SSE reading)."""
+    async def _send(self, body: bytes) -> aiohttp.ClientResponse:
+        """POST the body: the response, its status a success, its body not yet read."""
+        session = await self._session()
+        try:
+            response = await session.post(self._url, data=body, headers=self._headers)
+        except aiohttp.ClientError as exc:
+            raise _lost(exc, self._url) from exc
+        if response.status < 400:
+            return response
+        try:
+            text = await read_body(response, MAX_REPLY_BYTES, cut=True)
+        except aiohttp.ClientError as exc:
+            raise _lost(exc, self._url) from exc
+        finally:
+            response.release()
+        raise self._failed(response, text)
+
+    def _failed(self, response: aiohttp.ClientResponse, text: bytes) -> openai.APIStatusError:
+        """The SDK's exception for this status and body, as its own client would raise."""
+        failed = httpx2.Response(response.status, headers=list(response.headers.items()),
+                                 content=text, request=httpx2.Request("POST", self._url))
+        return self._sdk._make_status_error_from_response(failed)
+
+    async def _create(self, messages: Messages, reply_tokens: int, **options: Any) -> Reply:
+        """A streamed completion whose chunks are plain dicts."""
         body = self._body(messages, reply_tokens, **options)  # stream=True among them
-        client = await self._client()
-        return await client.post("/chat/completions", body=body, cast_to=object, stream=True,
-                                 stream_cls=openai.AsyncStream[object])
+        return Reply(await self._send(body))
 
     async def _post(self, messages: Messages, reply_tokens: int, **options: Any
                     ) -> tuple[str, Any]:
         """One non-streamed completion, read only up to MAX_REPLY_BYTES: (text, usage)."""
-        client = await self._client()
-        response = await client.post(
-            "/chat/completions", body=self._body(messages, reply_tokens, **options),
-            cast_to=httpx2.Response, stream=True)  # the raw response, its body not yet read
+        response = await self._send(self._body(messages, reply_tokens, **options))
         try:
             kind = response.headers.get("content-type", "")
-            body = bytearray()
-            async for part in response.aiter_bytes():
-                body += part
-                if len(body) > MAX_REPLY_BYTES:
-                    raise Malformed(f"the reply was larger than {MAX_REPLY_BYTES:,} bytes")
+            body = await read_body(response, MAX_REPLY_BYTES)
+        except aiohttp.ClientError as exc:
+            raise _lost(exc, self._url) from exc
         finally:
-            await response.aclose()
-        return parse_completion(bytes(body), kind)
+            response.release()
+        return parse_completion(body, kind)
 
     async def _call(self, attempt: Callable[[], Awaitable[T]], grading: bool) -> T:
         """One request within its total deadline, retried with backoff on 429, 5xx and lost
@@ -153,8 +181,9 @@ class LLMModel(ChatFlow):
         tries = 0
         while True:
             try:
-                async with asyncio.timeout(self.settings.request_timeout):
-                    return await attempt()
+                with waiting_on_model():
+                    async with asyncio.timeout(self.settings.request_timeout):
+                        return await attempt()
             except (TimeoutError, openai.APITimeoutError) as exc:
                 if _dropped(exc):  # not a timeout: retried as any lost connection is
                     await self.sleep(self._wait_before_retry(exc, tries, grading))
@@ -211,8 +240,12 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
             if size > cap:
                 into.problem = f"ran past {cap:,} characters, too long for this question"
                 return
-    except (openai.APIError, httpx.HTTPError, httpx2.HTTPError, aiohttp.ClientError) as exc:
+    except (openai.APIError, httpx.HTTPError, httpx2.HTTPError, aiohttp.ClientError,
+            StreamFailed) as exc:
         into.problem = f"broke off half-way ({type(exc).__name__})"
+        return
+    except aiohttp.http_exceptions.LineTooLong:  # one event of more than 512 kB
+        into.problem = f"ran past {cap:,} characters, too long for this question"
         return
     except ValueError as exc:  # a data line that is not JSON
         into.problem = f"was not a readable stream ({type(exc).__name__})"
@@ -225,20 +258,53 @@ async def _read_stream(stream: Any, into: _Streamed, cap: int) -> None:
 
 
 
+def request_json(model: str, messages: Messages, options: dict[str, Any]) -> bytes:
+    """The request body as the SDK would write it (UTF-8, compact), with each system
+    message's JSON made once (`_system_json`). The grader's system message is ~19,000
+    characters, the same for every answer to a question; escaping it again on every
+    request was ~0.1-0.4 ms of each grade's CPU, most of the body's encoding."""
+    if "model" in options or "messages" in options:  # an extra_body that overrides them
+        return _dumps({"model": model, "messages": messages, **options}).encode()
+    parts = [_system_json(m["content"]) if m.get("role") == "system" and tuple(m) == _PLAIN
+             else _dumps(m) for m in messages]
+    rest = "," + _dumps(options)[1:] if options else "}"
+    return f'{{"model":{_dumps(model)},"messages":[{",".join(parts)}]{rest}'.encode()
+
+
+_PLAIN = ("role", "content")  # a message with just these, in this order, as prompts.py makes
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+@functools.lru_cache(maxsize=1024)  # the library's system messages, a few per question
+def _system_json(content: str) -> str:
+    return _dumps({"role": "system", "content": content})
+
+
+def _lost(exc: aiohttp.ClientError, url: str) -> openai.APIConnectionError:
+    """The SDK's exception for a connection that failed or timed out while connecting."""
+    request = httpx2.Request("POST", url)
+    if isinstance(exc, TimeoutError):
+        return openai.APITimeoutError(request=request)
+    return openai.APIConnectionError(request=request)
+
+
 @dataclass
 class _LoopClient:
-    client: openai.AsyncOpenAI
+    session: aiohttp.ClientSession
     closer: AsyncGenerator[None, None]  # open while the loop runs; see _closed_with_loop
 
 
-async def _closed_with_loop(client: openai.AsyncOpenAI) -> AsyncGenerator[None, None]:
-    """Closes `client` when its event loop shuts down: `asyncio.run` and uvicorn close every
-    async generator still open before they close the loop, so once this one has reached its
-    `yield` the client's connections close with the loop, not with a warning after it."""
+async def _closed_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Closes `session` when its event loop shuts down: `asyncio.run` and uvicorn close
+    every async generator still open before they close the loop, so once this one has
+    reached its `yield` the connections close with the loop, not with a warning after it."""
     try:
         yield
     finally:
-        await client.close()
+        await session.close()
 
 
 def _dropped(exc: BaseException) -> bool:

@@ -360,18 +360,26 @@ def exposition(whole: list[Analysed]) -> float:
     return max(0.0, told - acted) / len(whole)
 
 
+def answer_relevance(kept: list[Analysed] | tuple[Analysed, ...]) -> float:
+    """The share of the answer's sentences (headings and filler left out) that are about the
+    question, less what describing the world instead of acting on it costs."""
+    whole = [s for s in kept if not s.neutral] or list(kept)
+    if not whole:
+        return 0.0
+    return (sum(s.relevance for s in whole) / len(whole)
+            * max(0.0, 1 - EXPOSITION_WEIGHT * exposition(whole)))
+
+
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
     """Split, classify and match every sentence of an answer; set aside grader instructions."""
     clean, injected = separate(answer)
     kept = _with_context([_analyse(s, rubric, asked) for s in clean])
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)
-    whole = [s for s in kept if not s.neutral] or kept
     return Reading(
         sentences=tuple(kept), injected=tuple(injected),
         prose_share=sum(s.n_words * s.quality for s in kept) / total if total else 0.0,
-        relevance=sum(s.relevance for s in whole) / len(whole)
-        * max(0.0, 1 - EXPOSITION_WEIGHT * exposition(whole)) if whole else 0.0,
+        relevance=answer_relevance(kept),
         vague_share=sum(s.n_vague for s in kept) / content if content else 0.0,
         hedge_share=sum(s.hedge and not (s.specific or any(s.hard)) for s in kept) / len(kept)
         if kept else 0.0)

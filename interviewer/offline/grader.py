@@ -8,7 +8,13 @@ from dataclasses import dataclass, replace
 
 from interviewer.models.base import GradeRequest
 from interviewer.offline import fitted
-from interviewer.offline.analysis import Reading, question_stems, read_answer
+from interviewer.offline.analysis import (
+    LEANING,
+    Reading,
+    answer_relevance,
+    question_stems,
+    read_answer,
+)
 from interviewer.offline.confidence import (
     PLAIN_WORDS_DOUBT,
     RECOLLECTION_DOUBT,
@@ -58,6 +64,7 @@ OWN_WORDS_ACTING = 8.0
 # mean engagement of an answer that acts on the scenario in most sentences (honest
 # answers' median on the blind sets is 0.75; essay padding pulls a real answer under 0.7)
 ACTS_THROUGHOUT = 0.75
+ACTING = 0.5  # a sentence engaged this much is the candidate acting (engagement.py)
 # An answer held under an overall ceiling (outline, essay, red flag) reaches the ceiling once
 # this share of its sentences, on average, acts on the scenario (engagement.py); one that
 # mostly describes the world sits nearer 1. Fitted on the five blind sets, leave one set out
@@ -211,15 +218,24 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
 
 
 def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
-    """An answer that acts on the scenario and explains several of the topic's concepts is not
-    off the question, however few of the question's own words it uses: a strong answer in
-    plain everyday words is read as partly relevant (held to 2), not off-topic (held to 1).
-    Only when most sentences act: a strong answer padded with essays stays off-topic."""
-    sentences = reading.sentences
-    if (reading.relevance < OFF_TOPIC_RELEVANCE and in_own_words(rubric, reading)
-            and sum(s.engaged for s in sentences) / len(sentences) >= ACTS_THROUGHOUT):
-        return replace(reading, relevance=OFF_TOPIC_RELEVANCE)
-    return reading
+    """An answer in the candidate's own words (it acts on the scenario, does what the question
+    asks and explains several of the topic's concepts) is on the question in every sentence
+    in which the candidate acts on something of the question, the topic or platform work,
+    however few of the question's own nouns it uses: a story's set-up ("at my last job I
+    looked after the payments API") leans towards the question, so a plain retelling earns
+    the depth and relevance its jargon twin does. Other sentences keep their reading, so an
+    essay padding a strong answer, or a memoir of leadership in the first person, still
+    counts against it. One that acts in most sentences is at worst partly relevant (held to
+    2), never off-topic."""
+    if not in_own_words(rubric, reading):
+        return reading
+    sentences = tuple(replace(s, relevance=max(s.relevance, LEANING))
+                      if s.engaged >= ACTING and s.names_subject else s
+                      for s in reading.sentences)
+    relevance = answer_relevance(sentences)
+    if sum(s.engaged for s in sentences) / len(sentences) >= ACTS_THROUGHOUT:
+        relevance = max(relevance, OFF_TOPIC_RELEVANCE)
+    return replace(reading, sentences=sentences, relevance=relevance)
 
 
 def outline_ceiling(request: GradeRequest, reading: Reading,

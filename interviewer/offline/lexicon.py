@@ -56,6 +56,7 @@ class Words(BaseModel):
     vague_words: str
     warning_words: str
     negating_words: str
+    safeguard_words: str
     not_gerunds: str
     articles: str
     spoken_openers: str
@@ -186,6 +187,7 @@ WARNING_WORDS = _set(_W.warning_words)
 # How an opening that frames the answer (who it is for, the goal) starts a word stem.
 FRAMING_STARTS = tuple(_W.framing_starts.split())
 NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
+SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.library import TOPIC_CRITERIA, RedFlag
-from interviewer.offline.analysis import Reading
+from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
@@ -17,6 +17,7 @@ from interviewer.offline.lexicon import (
     DECISION,
     NEGATING_WORDS,
     NOT_GERUNDS,
+    SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase, positions
@@ -32,24 +33,55 @@ CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
+_ARTICLES = frozenset(stem(w) for w in ARTICLES)
+_SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
+_WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+# A frame is a cue in parts: every part (" + ") must be in the sentence, in any order, each
+# as any of its alternatives (" | "); see _frames
+FRAME_JOIN = " + "
+FRAME_ALTERNATIVE = "|"
+
+
+def _phrase(cue: str) -> Phrase | None:
+    """One cue (or one alternative of a frame) as the stems it needs, articles left out."""
+    ws = words(cue)
+    kept = tuple(dict.fromkeys(stem(w) for w in ws if w not in ARTICLES))
+    return Phrase(kept, len(ws) + CUE_SLACK, pinned=True) if kept else None
 
 
 @lru_cache(maxsize=512)
 def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
-    """Each cue compiled for matching, with the words it uses (a cue may say "no" itself).
+    """Each plain cue compiled for matching, with the words it uses (a cue may say "no"
+    itself). Frames (cues with " + ") are compiled by `_frames`.
 
     Unlike concept phrases, a cue keeps its small words: "without a new version" must not
     match a sentence that ships "a new version"."""
     out = []
     for cue in cues:
-        ws = words(cue)
-        kept = tuple(dict.fromkeys(stem(w) for w in ws if w not in ARTICLES))
-        if kept:
-            out.append((Phrase(kept, len(ws) + CUE_SLACK, pinned=True), frozenset(ws)))
+        phrase = None if FRAME_JOIN in cue else _phrase(cue)
+        if phrase is not None:
+            out.append((phrase, frozenset(words(cue))))
+    return tuple(out)
+
+
+@lru_cache(maxsize=512)
+def _frames(cues: tuple[str, ...]) -> tuple[tuple[tuple[Phrase, ...], ...], ...]:
+    """The frames among a flag's cues: "delete | remove + old | existing + on day one | the
+    same day" is a harmful plan said as an act, what it acts on and how firmly, in any
+    words order and any of the alternatives each part allows."""
+    out = []
+    for cue in cues:
+        if FRAME_JOIN not in cue:
+            continue
+        groups = tuple(tuple(p for alt in part.split(FRAME_ALTERNATIVE)
+                             if (p := _phrase(alt)) is not None)
+                       for part in cue.split(FRAME_JOIN))
+        if groups and all(groups):
+            out.append(groups)
     return tuple(out)
 
 
@@ -81,6 +113,17 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
     judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
     return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
                          for p in where.get(st, ()))
+
+
+def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
+    """A word of harm that is itself denied, right before it or before its article ("so the
+    pipeline never breaks", "no temptation to go back", "not a problem"), judges nothing: it
+    is the candidate's reason for the plan."""
+    return position - 1 in negations or (position - 1 in articles and position - 2 in negations)
+
+
+def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int]:
+    return {p for st in stems for p in where.get(st, ())}
 
 
 def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
@@ -129,6 +172,58 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
 
 
+def _frame_span(frame: tuple[tuple[Phrase, ...], ...],
+                where: dict[str, list[int]]) -> tuple[tuple[int, int], set[int]] | None:
+    """Where a frame matched (first and last word) and the positions of its words, if every
+    part matched as one of its alternatives."""
+    found: set[int] = set()
+    for part in frame:
+        spans = [sp for p in part if (sp := _span(p, where)) is not None]
+        if not spans:
+            return None
+        found.update(range(spans[0][0], spans[0][1] + 1))
+    return (min(found), max(found)), found
+
+
+def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
+                  found: set[int]) -> bool:
+    """A frame is spread over a sentence, so a word that negates it must be in the clause
+    where it starts ("to avoid half-migrations, I had the old jobs deleted on day one" makes
+    the mistake); a word that judges it may stand anywhere near, as for a cue, unless it is
+    itself negated ("so there was no temptation to bring it back" judges nothing); and a
+    safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
+    fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
+    notice")."""
+    _, at = _clause_at(text, span[0])
+    clause_start = span[0] - at
+    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
+    judged = any(lo <= p <= hi and p not in found and not _negated(p, negations, articles)
+                 for st in _WARNING_STEMS for p in where.get(st, ()))
+    denied = any(clause_start <= p < span[1] and p not in found for p in negations)
+    refused = negations | _positions_of(where, _WITHOUT)
+    made_safe = any(not _negated(p, refused, articles)
+                    for p in _positions_of(where, _SAFEGUARD_STEMS))
+    return judged or denied or made_safe
+
+
+def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
+    """The sentence is a firm plan in the candidate's voice that says one of the flag's
+    frames, not a warning, a judged option or what someone else did."""
+    text = s.sentence.text
+    if not (voiced(text) or imperative(text)):
+        return False
+    for frame in _frames(tuple(flag.cues)):
+        matched = _frame_span(frame, s.where)
+        if matched is None:
+            continue
+        span, found = matched
+        if not (_frame_warned(text, s.where, span, found) or _judged(words(text), span)
+                or _done_by_others(text, span)):
+            return True
+    return False
+
+
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
     """The first sentence that proposes what the flag describes, if any."""
     cues = _cues(tuple(flag.cues))
@@ -141,6 +236,8 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
             if not (_judged(words(text), span) or _weighed(text, phrase)
                     or _done_by_others(text, span)):
                 return text
+        if _frame_raised(flag, s):
+            return s.sentence.text
     return None
 
 

@@ -41,7 +41,8 @@ class Tx(ABC):
 class Database(ABC):
     dialect: str
     migration_url: str
-    threads = 1  # worker threads for its blocking calls from async code (`Store.run`)
+    threads = 1  # worker threads for its blocking calls from async code (`Store.run`);
+    # 0: inline
 
     @abstractmethod
     def transaction(self, write: bool = True, lock: str | None = None
@@ -131,9 +132,9 @@ class SQLiteDatabase(Database):
         except sqlite3.DatabaseError as exc:
             raise StorageCorrupt(f"{path} cannot be opened as a database ({exc})") from exc
         self._identity = _file_id(path)
-        # one connection, taken in turn; more threads than one let a call that waits outside
-        # it (its Python work, a file check) leave the others to go on
-        self.threads = 4
+        # calls from async code run inline (`Offload(0)`): in-process, they take less time
+        # than a trip to a thread; waits for a busy lease are `asyncio.sleep`s between them
+        self.threads = 0
 
     def _check_integrity(self) -> None:
         """Refuse a damaged file now, with a clear message, instead of a 500 on every route."""

@@ -52,6 +52,7 @@ from interviewer.web.limits import RateLimiter
 from interviewer.web.markdown import render_markdown
 from interviewer.web.secret import server_secret
 from interviewer.web.security import SecurityHeaders
+from interviewer.web.timing import ServerTiming
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API docs · Platform PM Interview Coach</title>
@@ -218,6 +219,8 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app.include_router(account.api_router)
     app.include_router(stream.router)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
+    if settings.server_timing:
+        app.add_middleware(ServerTiming)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(FastAPIHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,139 @@
+"""Red-flag frames: a harmful plan said in the candidate's own words is the conjunction of an
+act, what it acts on and how firmly ("we delete the old jobs on day one"), in any order and in
+any of the words each part allows (rubrics/common.yaml). A frame raises its flag only as a
+plan in the candidate's voice; a warning, a rejection, a judged option or what someone else
+did raises nothing. Each proposal has a rejection beside it.
+
+The sentences are written here, not copied from the labelled sets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from interviewer.library import RedFlag, default_library
+from interviewer.offline.red_flags import FRAME_ALTERNATIVE, FRAME_JOIN, _frames
+from tests.question_flags import grade
+
+QUESTION = "idp-ci-runner-fair-share"
+
+PROPOSED = [
+    ("no-safety-net", "We shut down the old scheduler on day one so every team commits to "
+                      "the new one."),
+    ("no-safety-net", "I'd remove the existing build scripts the same week, so nobody can "
+                      "drift back to them."),
+    ("no-safety-net", "We deleted the old runner pool the same week, so there was no "
+                      "temptation to go back."),
+    ("forced-by-mandate", "I would tell the teams that every service has to run on the new "
+                          "runners by the end of the quarter."),
+    ("forced-by-mandate", "All teams must be on the shared pipeline by next month, and I'll "
+                          "report who is late."),
+    ("changed-without-notice", "We flip every team to the new quotas overnight on the first "
+                               "of the month."),
+    ("changed-without-notice", "Then I'd move all repositories to the new runners in one go "
+                               "over the weekend."),
+    # a safeguard denied is no safeguard
+    ("changed-without-notice", "We move every team to the new runners over the weekend, with "
+                               "no fallback to the old fleet."),
+]
+
+NOT_PROPOSED = [
+    # a negation in the frame's clause
+    ("no-safety-net", "We would never shut down the old scheduler on day one; it runs until "
+                      "the last team has moved."),
+    ("no-safety-net", "We keep the old runners side by side and turn them off only after "
+                      "every team has moved, never on day one."),
+    # judged: a word of harm beside it, or a gerund subject put up to be judged
+    ("no-safety-net", "Deleting the old scripts on day one is tempting, but it leaves teams "
+                      "nothing to fall back to."),
+    ("no-safety-net", "We deleted the old runner pool the same week, which was a mistake we "
+                      "paid for in outages."),
+    # refused with "instead of" / "rather than"
+    ("changed-without-notice", "Instead of moving every team overnight, we move one team a "
+                               "week and watch their queue times."),
+    ("forced-by-mandate", "Rather than saying every team must switch by the end of the "
+                          "quarter, I'd earn the move with faster builds."),
+    # someone else did it, and the candidate is not the actor
+    ("changed-without-notice", "The vendor switched all customers over the weekend, and "
+                               "support queues tripled."),
+    # a safeguard the plan keeps
+    ("no-safety-net", "We shut down the old scheduler on day one, with a rollback to it "
+                      "rehearsed beforehand."),
+    ("changed-without-notice", "We move every team to the new runners over the weekend, with "
+                               "the old fleet kept as a fallback for a month."),
+]
+
+
+def _raised(answer: str) -> set[str]:
+    return {h.id for h in grade(QUESTION, answer).red_flags}
+
+
+@pytest.mark.parametrize(("flag", "answer"), PROPOSED)
+def test_a_firm_plan_in_the_candidates_voice_raises_the_frames_flag(flag: str,
+                                                                    answer: str) -> None:
+    result = grade(QUESTION, answer)
+    hit = next((h for h in result.red_flags if h.id == flag), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote in answer
+    assert result.overall <= hit.cap
+
+
+@pytest.mark.parametrize(("flag", "answer"), NOT_PROPOSED)
+def test_a_warning_rejection_or_someone_elses_act_raises_nothing(flag: str,
+                                                                  answer: str) -> None:
+    assert flag not in _raised(answer)
+
+
+def test_every_part_of_a_frame_must_be_said() -> None:
+    """Two parts of three are a different sentence: removing the old scripts once teams have
+    moved is the migration done right."""
+    assert "no-safety-net" not in _raised("We remove the old build scripts once every team "
+                                          "has moved and the new runners have held for a month.")
+    assert "forced-by-mandate" not in _raised("Every team has to know why the queue is slow, "
+                                              "so each job page says what it waits for.")
+
+
+def test_the_shipped_frames_compile_into_parts_of_alternatives() -> None:
+    """Every frame in the library has at least two parts, each with at least one phrase, so
+    a typo such as a missing alternative cannot make a frame match every sentence."""
+    library = default_library()
+    flags = [f for r in library.rubrics.values() for f in r.red_flags]
+    written = [c for f in flags for c in f.cues if FRAME_JOIN in c]
+    assert written
+    for cue in written:
+        (frame,) = _frames((cue,))
+        assert len(frame) == len(cue.split(FRAME_JOIN)) >= 2
+        assert all(len(part) == len([a for a in p.split(FRAME_ALTERNATIVE) if a.strip()])
+                   for part, p in zip(frame, cue.split(FRAME_JOIN), strict=True))
+
+
+_PIECES = ["we", "I'd", "never", "not", "instead of", "the old", "existing", "every team",
+           "all", "has to", "must", "by the end of the quarter", "on day one", "the same week",
+           "delete", "shut down", "move", "overnight", "in one go", "tempting", "mistake",
+           "no", "temptation", ",", ";", ".", "\n", "Deleting", "The vendor switched"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_frames_on_any_text_quote_a_sentence_of_the_answer(pieces: list[str]) -> None:
+    answer = " ".join(pieces)
+    result = grade(QUESTION, answer)
+    for hit in result.red_flags:
+        assert hit.quote and hit.quote in answer
+    if result.red_flags:
+        assert result.overall <= min(h.cap for h in result.red_flags)
+
+
+@pytest.mark.parametrize("cue", ["delete|remove + ", "delete| + old", "delete|remove|old",
+                                 " + on day one"])
+def test_a_frame_with_an_empty_part_is_refused_with_the_cue_named(cue: str) -> None:
+    """An empty part or alternative would match every sentence; `interviewer check` loads
+    the flags through this model, so a PM who mistypes a frame is told which one."""
+    with pytest.raises(ValidationError, match="frame"):
+        RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
+                cap=2, why="An example of why it hurts.", cues=["a plain cue", cue])
+    assert RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
+                   cap=2, why="An example of why it hurts.",
+                   cues=["c++ sdk", "delete|remove + old"]).cues[1] == "delete|remove + old"
