@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from interviewer.library import default_library
 from interviewer.settings import Settings
@@ -67,15 +68,14 @@ class Trips:
         return call
 
 
-def _app(backend: str) -> tuple[TestClient, Store, Trips]:
+def _app(backend: str, model: FakeModel | None = None) -> tuple[TestClient, Store, Trips]:
     settings = Settings(_env_file=None, INTERVIEWER_DB=backend, INTERVIEWER_RATE_LIMIT=10**6)
-    service = make_service(settings, default_library(), FakeModel())
+    service = make_service(settings, default_library(), model or FakeModel())
     return TestClient(create_app(settings, service)), service.store, Trips(service.store)
 
 
-def test_an_answer_makes_three_trips_and_is_stored_before_the_lease_is_asked_for(
-        backend: str) -> None:
-    client, store, trips = _app(backend)
+def _traced_answer(client: TestClient, trips: Trips) -> tuple[dict, Response]:
+    """A new interview, then its first answer with every trip to the database recorded."""
     with client:
         state = client.post("/api/interviews", json={"questions": 2, "model": "fake"}).json()
         trips.armed = True
@@ -83,6 +83,13 @@ def test_an_answer_makes_three_trips_and_is_stored_before_the_lease_is_asked_for
                                json={"text": ANSWER, "turn": state["current"]["turn"]})
         trips.armed = False
     assert response.status_code == 200, response.text
+    return state, response
+
+
+def test_an_answer_makes_three_trips_and_is_stored_before_the_lease_is_asked_for(
+        backend: str) -> None:
+    client, store, trips = _app(backend)
+    state, _ = _traced_answer(client, trips)
     # owner check + answer + rate window + lease + record; grade; next turn + seen + release
     assert len(trips.trips) == 3, trips.trips
     first, last = trips.trips[0], trips.trips[-1]
@@ -162,16 +169,8 @@ def test_the_spend_of_the_last_model_call_is_written_before_the_lease_goes(
     trip that lets the lease go, before the lease goes, and nothing is left held."""
     from tests.test_off_loop import MeteredFake
 
-    settings = Settings(_env_file=None, INTERVIEWER_DB=backend, INTERVIEWER_RATE_LIMIT=10**6)
-    service = make_service(settings, default_library(), MeteredFake())
-    store, trips = service.store, Trips(service.store)
-    with TestClient(create_app(settings, service)) as client:
-        state = client.post("/api/interviews", json={"questions": 2, "model": "fake"}).json()
-        trips.armed = True
-        response = client.post(f"/api/interviews/{state['id']}/answers",
-                               json={"text": ANSWER, "turn": state["current"]["turn"]})
-        trips.armed = False
-    assert response.status_code == 200, response.text
+    client, store, trips = _app(backend, MeteredFake())
+    state, _ = _traced_answer(client, trips)
     last = trips.trips[-1]
     assert last.index("INSERT INTO token_spend") < last.index("DELETE FROM leases"), last
     assert store.token_spend._held == {} and store.token_spend._queued == {}
