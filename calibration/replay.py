@@ -1,5 +1,5 @@
 """Measure the LLM grader without network: record its grading requests, have a stand-in
-model answer them offline, then replay those replies through the real SDK path.
+model answer them offline, then replay those replies through the app's real model client.
 
     # 1. record the requests the grader sends for a labelled set (a loopback server answers
     #    each with a placeholder grade; only the requests are kept)

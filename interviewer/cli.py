@@ -63,7 +63,9 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
         err.print(f"[yellow]INTERVIEWER_AUTH=local on {host}: everyone who reaches this server "
                   "shares one owner and sees every interview[/yellow]")
     open_store_or_exit()  # migrate once, and refuse a damaged database before listening
-    options = server_options(parse_trusted(get_settings().trusted_proxies))
+    settings = get_settings()
+    options = {**server_options(parse_trusted(settings.trusted_proxies)),
+               "timeout_keep_alive": settings.keep_alive_seconds}
     target = create_served_app() if workers == 1 else "interviewer.web.app:create_served_app"
     uvicorn.run(target, host=host, port=port, workers=workers, factory=workers > 1, **options)
 

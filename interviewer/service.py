@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from interviewer import clarify, conversation, engine
 from interviewer.engine import AskFollowUp, AskQuestion, Finish, State, Turn
@@ -29,8 +30,10 @@ from interviewer.storage import (
     StoredTurn,
     now,
 )
+from interviewer.storage.shared import Held
 
 ModelFactory = Callable[[str], InterviewModel]
+T = TypeVar("T")
 # control characters other than tab and line breaks, and lone surrogates: one regex scan
 # (~1 µs for a 375-character answer, where a Python loop over its characters took ~90 µs)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -73,21 +76,40 @@ class Interviews:
         self.lease_seconds = lease_seconds
 
     @asynccontextmanager
-    async def _open(self, interview_id: str) -> AsyncIterator[Record]:
-        """The interview, for one request to advance it.
+    async def _open(self, interview_id: str, first: Callable[[], object] | None = None
+                    ) -> AsyncIterator[Held[Record]]:
+        """The interview (`.value`), for one request to advance it.
 
         One request at a time advances an interview, across every process and host: a
         lease row in the database, never a lock in this process's memory. The lease is
         taken and the record read (with its token spend, then kept from each write) in one
-        trip to a worker thread, and all the spend is written before the lease is let go.
+        trip to a worker thread, after `first` in that same trip, and all the spend is
+        written before the lease is let go.
         """
         async with self.store.leases.hold(f"interview:{interview_id}", ttl=self.lease_seconds,
-                                          then=functools.partial(self._begin, interview_id)
-                                          ) as record:
+                                          then=functools.partial(self._begin, interview_id),
+                                          first=first) as held:
             try:
-                yield record  # type: ignore[misc]  # `then` gives a Record
-            finally:
+                yield held
+            except BaseException:
                 await self.store.token_spend.finish(interview_id)
+                raise
+            if held.last is None:
+                await self.store.token_spend.finish(interview_id)
+            else:  # written in the trip that lets the lease go, before it goes
+                held.last = functools.partial(self._settled, interview_id, held.last)
+
+    def _settled(self, interview_id: str, last: Callable[[], T]) -> T:
+        """Blocking: `last`, then whatever token spend is still queued, then let the figure
+        go; the lease is let go after, in the same trip."""
+        spend = self.store.token_spend
+        try:
+            return last()
+        finally:
+            try:
+                spend.flush(interview_id)
+            finally:
+                spend.drop(interview_id)
 
     def _begin(self, interview_id: str) -> Record:
         """Blocking, under the lease just taken: hold the token spend, and read the record
@@ -240,12 +262,30 @@ class Interviews:
 
         With `ask=False` it only grades, for a page that streams the next turn afterwards.
         """
-        async with self._open(interview_id) as record:
-            model = self.models(record.model)
-            record = await self._grade(record, model)
-            if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
-                record = await self._next_turn(record, model, on_delta)
-            return record  # as written under the lease: no need to read it back
+        async with self._open(interview_id) as held:
+            record, write = await self._advanced(held.value, on_delta, ask)
+            return record if write is None else await self.store.run(write)
+
+    async def advance_then(self, interview_id: str, last: Callable[[Record], T],
+                           first: Callable[[], object] | None = None) -> T:
+        """`advance`, with the route's blocking work brought along on the lease's trips to
+        the database threads: `first` (storing the answer) before the lease is taken, and
+        the next turn's write and `last(record)` (the reply, from the record as written)
+        in the trip that lets it go, before it goes. Returns what `last` returned."""
+        async with self._open(interview_id, first) as held:
+            record, write = await self._advanced(held.value)
+            held.last = functools.partial(_then, write or (lambda: record), last)
+        return held.result
+
+    async def _advanced(self, record: Record, on_delta: DeltaSink | None = None,
+                        ask: bool = True) -> tuple[Record, Callable[[], Record] | None]:
+        """The record graded, and the blocking write of the next turn if one is due (it
+        returns the record as written, so there is no need to read it back)."""
+        model = self.models(record.model)
+        record = await self._grade(record, model)
+        if ask and not record.state.finished and engine.awaiting_answer(record.state) is None:
+            return record, await self._next_turn(record, model, on_delta)
+        return record, None
 
     async def _grade(self, record: Record, model: InterviewModel) -> Record:
         """Grade the newest ungraded answer; store the grade, and its cost on that answer.
@@ -269,16 +309,17 @@ class Interviews:
                                       replace(record.turns[-1], usage=grade.usage)])
 
     async def _next_turn(self, record: Record, model: InterviewModel,
-                         on_delta: DeltaSink | None) -> Record:
+                         on_delta: DeltaSink | None) -> Callable[[], Record]:
+        """The next interviewer turn, phrased: the blocking call that stores it."""
         state = record.state
         step = engine.next_step(state, self.library)
         if isinstance(step, Finish):
-            return await self.store.run(self._close, record)
+            return functools.partial(self._close, record)
         text = await self._phrase(state, step, model, record.id, on_delta)
         usage = model.turn_usage(record.id) if isinstance(model, Metered) else None
-        return _appended(record, await self.store.run(
-            self.store.add_turn, record.id, len(state.turns), engine.interviewer_turn(step, text),
-            usage))
+        turn = engine.interviewer_turn(step, text)
+        return lambda: _appended(record, self.store.add_turn(record.id, len(state.turns), turn,
+                                                             usage))
 
     async def _phrase(self, state: State, step: AskQuestion | AskFollowUp, model: InterviewModel,
                       interview_id: str, on_delta: DeltaSink | None) -> str:
@@ -292,8 +333,8 @@ class Interviews:
 
     async def finish(self, interview_id: str) -> Record:
         """End the interview now; an answer already stored is still graded."""
-        async with self._open(interview_id) as record:
-            record = await self._grade(record, self.models(record.model))
+        async with self._open(interview_id) as held:
+            record = await self._grade(held.value, self.models(held.value.model))
             return await self.store.run(self._close, record)
 
     def _close(self, record: Record) -> Record:
@@ -324,6 +365,10 @@ class Interviews:
                        question_id=stored.turn.question_id, turn=seq, number=len(asked),
                        total=len(record.state.plan.question_ids),
                        started_at=stored.seen_at or stored.created_at)
+
+
+def _then(write: Callable[[], Record], last: Callable[[Record], T]) -> T:
+    return last(write())
 
 
 def _appended(record: Record, stored: StoredTurn) -> Record:

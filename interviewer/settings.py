@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     grade_budget: float = Field(default=10.0, alias="INTERVIEWER_GRADE_BUDGET", gt=0)
 
     trusted_proxies: str = Field(default="", alias="INTERVIEWER_TRUSTED_PROXIES")
+    # how long `serve` keeps an idle connection open: longer than any client or proxy keeps
+    # one (uvicorn's 5 s lost requests to clients that reused a connection just as it closed)
+    keep_alive_seconds: int = Field(default=75, alias="INTERVIEWER_KEEP_ALIVE_SECONDS", ge=1)
     # a Server-Timing header with the app's own time and its wait on the model (bench/load.py)
     server_timing: bool = Field(default=False, alias="INTERVIEWER_SERVER_TIMING")
 

@@ -33,7 +33,7 @@ def test_the_missing_safety_net_proposed_raises_its_flag(answer: str) -> None:
 @pytest.mark.parametrize("answer", [
     # the condition a check catches
     "I'd add a check that fails the build if a schema change lands without a review.",
-    "The pipeline blocks the deploy when someone tries to ship it without a review.",
+    "The pipeline blocks the deploy whenever someone tries to ship it without a review.",
     "We alert the owning team whenever a rule is changed without a review.",
     # a thing described so as to rule it out
     "A token that never expires and can delete repositories is fit for no automated job, so "

@@ -263,6 +263,11 @@ def test_a_promise_of_exactly_once_delivery_is_flagged_and_quoted() -> None:
     # someone else's mistake the candidate recounts, not the candidate's plan
     ("observability", "Three causes, none of them one person: the vendor changed its "
                       "pagination without notice; our job treated an empty page as success."),
+    # the thing described to be judged, and the harm as the condition a safeguard checks
+    ("api-design", "A personal token that never expires and can delete projects is fit for "
+                   "no automated job, so CI gets its own narrow credential."),
+    ("observability", "We added a test that fails the build if a new field is added to the "
+                      "error reports without a privacy review."),
 ])
 def test_reordered_or_rejected_cues_raise_no_red_flag(topic: str, answer: str) -> None:
     grade = grade_answer(_request(topic, answer))
@@ -285,3 +290,14 @@ def test_a_bullet_note_of_what_the_candidate_did_still_raises_the_flag() -> None
               "next week\n- Result: the cluster was gone on time and we saved $40k a month")
     grade = grade_answer(_request("platform-strategy", answer))
     assert any(h.id == "forced-by-mandate" for h in grade.red_flags)
+
+
+@pytest.mark.parametrize("answer", [
+    # a plan whose condition comes after the harm: the harm is still the plan
+    "We ship config changes without a review if the change is under ten lines, to move fast.",
+    # the candidate's own subject, not a thing described at the start of the sentence
+    "We give the CI pipeline a personal token that will never expire, which keeps deploys simple.",
+])
+def test_a_plan_that_merely_mentions_if_or_that_still_raises_the_flag(answer: str) -> None:
+    grade = grade_answer(_request("system-architecture", answer))
+    assert any(h.id == "no-safety-net" for h in grade.red_flags), [h.id for h in grade.red_flags]

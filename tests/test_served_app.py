@@ -56,3 +56,35 @@ def test_serve_runs_the_served_app_for_one_worker_and_for_many(
     assert result.exit_code == 0, result.output
     assert ran["target"] == expected
     assert ran["factory"] is (workers > 1)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, 75), ({"INTERVIEWER_KEEP_ALIVE_SECONDS": "120"}, 120)])
+def test_serve_keeps_idle_connections_open_longer_than_clients_and_proxies_do(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str],
+        expected: int) -> None:
+    """uvicorn's own 5 s closed connections that clients (a browser, a proxy with a 60 s idle
+    timeout, the load benchmark's 4 s expiry seen through a busy loop) still counted as open:
+    a request sent just as the server closed got a ReadError. The option must reach uvicorn's
+    Config by its real name, or uvicorn refuses it."""
+    import uvicorn
+
+    from interviewer import cli
+
+    ran: dict = {}
+    monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "cli.db"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: ran.update(kw))
+    result = CliRunner().invoke(cli.app, ["serve", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert uvicorn.Config("interviewer.web.app:create_served_app", **ran
+                          ).timeout_keep_alive == expected
+
+
+def test_a_keep_alive_of_zero_seconds_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer.settings import Settings
+
+    monkeypatch.setenv("INTERVIEWER_KEEP_ALIVE_SECONDS", "0")
+    with pytest.raises(ValueError, match="INTERVIEWER_KEEP_ALIVE_SECONDS"):
+        Settings()

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from interviewer.engine import Plan, Turn
 from interviewer.models import llm
-from interviewer.scoring import AnswerGrade
+from interviewer.scoring import AnswerGrade, Usage
 from interviewer.service import Interviews
 from interviewer.settings import Settings
 from interviewer.storage import Store, backends
@@ -140,8 +140,8 @@ def llm_client(backend: str, tmp_path: Path) -> Iterator[TestClient]:
 # What one answered turn (the answer stored, graded, the next question asked and shown) sends
 # to the database on the LLM path, counted when these limits were set. More means a round trip
 # crept back in; fewer is welcome: lower the limits.
-STATEMENTS_PER_ANSWER = {"sqlite": 21, "postgresql": 13}
-COMMITS_PER_ANSWER = {"sqlite": 9, "postgresql": 2}
+STATEMENTS_PER_ANSWER = {"sqlite": 21, "postgresql": 11}
+COMMITS_PER_ANSWER = {"sqlite": 9, "postgresql": 0}  # PostgreSQL: each statement is its own
 
 
 def test_an_answered_turn_sends_a_bounded_number_of_statements(
@@ -211,3 +211,23 @@ def test_spend_is_read_once_under_the_lease_and_afresh_after_it(
     assert one.token_spend.spent("iv") == 135
     one.token_spend.raise_to("iv", 500)
     assert two.token_spend.spent("iv") == 500
+
+
+def test_a_grade_and_its_cost_are_saved_together_and_a_regrade_replaces_both(
+        backend: str, statements: Counter[str]) -> None:
+    """On PostgreSQL the grade and the cost on the answer go in one statement (a
+    data-modifying WITH), not a transaction of two: both must land, and again on a regrade."""
+    store = Store(backend)
+    interview_id = _interview(store, answered=1)
+    statements.clear()
+    store.save_grade(interview_id, AnswerGrade(question_id="q1", criteria=[], grader="again",
+                                               usage=Usage(prompt_tokens=7, completion_tokens=3)),
+                     usage_seq=1)
+    sent = Counter(statements)
+    record = store.load(interview_id)
+    assert record.state.grades["q1"].grader == "again"
+    assert record.turns[1].usage == Usage(prompt_tokens=7, completion_tokens=3)
+    assert record.turns[0].usage is None  # only the answer graded carries the cost
+    if backend.startswith("postgres"):
+        assert sent == Counter({"WITH g AS": 1}), sent
+    store.close()

@@ -57,8 +57,9 @@ class Words(BaseModel):
     warning_words: str
     negating_words: str
     safeguard_words: str
-    guard_words: str
-    condition_words: str
+    conditional_words: str
+    relative_words: str
+    determiners: str
     not_gerunds: str
     articles: str
     spoken_openers: str
@@ -190,10 +191,11 @@ WARNING_WORDS = _set(_W.warning_words)
 FRAMING_STARTS = tuple(_W.framing_starts.split())
 NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they negate
 SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
-GUARD_WORDS = _set(_W.guard_words)  # a check whose condition holds a red flag's cue
-CONDITION_WORDS = _set(_W.condition_words)
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
+CONDITIONAL_WORDS = _set(_W.conditional_words)  # a cue after one in its clause is a condition
+RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description
+DETERMINERS = _set(_W.determiners)  # how a described subject opens its sentence
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(

@@ -13,12 +13,13 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
-    CONDITION_WORDS,
+    CONDITIONAL_WORDS,
     CONTRAST,
     DECISION,
-    GUARD_WORDS,
+    DETERMINERS,
     NEGATING_WORDS,
     NOT_GERUNDS,
+    RELATIVE_WORDS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
@@ -37,9 +38,7 @@ _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
-_GUARD_STEMS = frozenset(stem(w) for w in GUARD_WORDS)
-_WITHOUT = frozenset({stem("without")})
-_RELATIVE = frozenset({"that", "which"})  # denies a safeguard ("without notice")
+_WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
@@ -140,6 +139,24 @@ def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
     return first.endswith("ing") and first not in NOT_GERUNDS
 
 
+def _described(sentence_words: list[str], span: tuple[int, int]) -> bool:
+    """The cue is in a relative clause of the thing the sentence opens with, described to be
+    judged ("A personal token that never expires and can delete projects is fit for no
+    automated job"), not a plan: the sentence opens with a determiner, and "that" or "which"
+    stands before the cue, near the start."""
+    if span[0] > OPENING_REACH or not sentence_words or sentence_words[0] not in DETERMINERS:
+        return False
+    return any(w in RELATIVE_WORDS for w in sentence_words[1:span[0]])
+
+
+def _conditional(text: str, span: tuple[int, int]) -> bool:
+    """The cue is the condition of its clause, after an "if" or "unless" ("the check fails
+    the build if a field is added without a privacy review"): what happens then, not what
+    the candidate plans."""
+    clause, at = _clause_at(text, span[0])
+    return any(w in CONDITIONAL_WORDS for w in clause[:at])
+
+
 def _weighed(text: str, phrase: Phrase) -> bool:
     """The cue names an option laid out with its cost, as one of several: the sentence is a
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
@@ -174,29 +191,6 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     if not clause or voiced(" ".join(clause)):
         return False
     return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
-
-
-def _guarded(text: str, span: tuple[int, int]) -> bool:
-    """The cue is the condition a check reacts to: in its clause a condition word ("if",
-    "when") comes before it, and a guard word ("fails", "blocks", "alerts") before that ("a
-    test that fails the build if a field is added without a privacy review"). The candidate
-    names what their safeguard catches."""
-    clause, at = _clause_at(text, span[0])
-    before = clause[:at]
-    conditions = [i for i, w in enumerate(before) if w in CONDITION_WORDS]
-    return bool(conditions) and any(stem(w) in _GUARD_STEMS for w in before[:conditions[-1]])
-
-
-def _rejected_subject(text: str, span: tuple[int, int], cue_words: frozenset[str]) -> bool:
-    """The cue describes the subject of its clause, in a relative clause ("A token that never
-    expires ..."), and the rest of the clause denies it ("... is appropriate for no automated
-    use"): the candidate rules the thing out, not in."""
-    clause, at = _clause_at(text, span[0])
-    if not clause or clause[0] not in ARTICLES or voiced(" ".join(clause[:at])):
-        return False
-    relative = any(w in _RELATIVE for w in clause[1:at])
-    after = clause[at + span[1] - span[0] + 1:]
-    return relative and any(w in NEGATING_WORDS and w not in cue_words for w in after)
 
 
 def _frame_span(frame: tuple[tuple[Phrase, ...], ...],
@@ -246,7 +240,7 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
             continue
         span, found = matched
         if not (_frame_warned(text, s.where, span, found) or _judged(words(text), span)
-                or _done_by_others(text, span) or _guarded(text, span)):
+                or _done_by_others(text, span)):
             return True
     return False
 
@@ -260,9 +254,9 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
             if span is None or _warns(s.where, span, cue_words):
                 continue
             text = s.sentence.text
-            if not (_judged(words(text), span) or _weighed(text, phrase)
-                    or _done_by_others(text, span) or _guarded(text, span)
-                    or _rejected_subject(text, span, cue_words)):
+            said = words(text)
+            if not (_judged(said, span) or _described(said, span) or _conditional(text, span)
+                    or _weighed(text, phrase) or _done_by_others(text, span)):
                 return text
         if _frame_raised(flag, s):
             return s.sentence.text

@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from interviewer.storage.backends import Database
 from interviewer.storage.errors import StorageUnavailable
@@ -23,6 +23,17 @@ T = TypeVar("T")
 
 class Busy(Exception):
     """Another request held the interview for longer than this one would wait."""
+
+
+@dataclass
+class Held(Generic[T]):
+    """What `Leases.hold` gives its block: `value`, what `then` returned once the lease was
+    taken; `last`, a blocking call the block may set to run just before the lease is let
+    go, in the same trip to a worker thread; `result`, what `last` returned."""
+
+    value: T = None  # type: ignore[assignment]  # set before the block runs
+    last: Callable[[], Any] | None = None
+    result: Any = None
 
 
 class Leases:
@@ -57,38 +68,62 @@ class Leases:
 
     @asynccontextmanager
     async def hold(self, name: str, ttl: float = 30.0, wait: float = 300.0,
-                   then: Callable[[], T] | None = None) -> AsyncIterator[T | None]:
+                   then: Callable[[], T] | None = None, first: Callable[[], object] | None = None
+                   ) -> AsyncIterator[Held[T]]:
         """Hold the lease for the block, waiting (without blocking the loop) for it to be
-        free; raises Busy after `wait` seconds. The block gets what `then` returns: a
-        blocking call made once the lease is taken, in the same trip to a worker thread.
+        free; raises Busy after `wait` seconds.
 
-        Every statement runs in a worker thread. The release is in the `finally` of the
-        whole block, acquiring included, and each call is waited out through a
-        cancellation, so a request cancelled at any point never leaves its lease behind.
+        Each trip to a worker thread costs a request a wait for the event loop on its way
+        back, and under load those waits were most of PostgreSQL's added latency, so the
+        lease's trips carry the caller's blocking work along: `first` runs once, before the
+        first attempt to take the lease (an answer is stored before anything else, the
+        lease included); `then` runs once it is taken, and its result is `Held.value`; a
+        `Held.last` the block sets runs in the trip that lets the lease go, before it goes,
+        and its result is `Held.result`.
+
+        The release is in the `finally` of the whole block, acquiring included, and each
+        call is waited out through a cancellation, so a request cancelled at any point never
+        leaves its lease behind.
         """
         holder = secrets.token_hex(12)
         deadline, delay = time.monotonic() + wait, 0.005
         renewer: asyncio.Task[None] | None = None
+        held: Held[T] = Held()
         try:
-            while not (taken := await self.run(self._take, name, holder, ttl, then))[0]:
+            while not (taken := await self.run(self._take, name, holder, ttl, then, first))[0]:
+                first = None  # done, whether or not the lease was free
                 if time.monotonic() > deadline:
                     raise Busy(f"{name} is busy: another request is still working on it")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.1)
+            held.value = taken[1]
             renewer = asyncio.create_task(self._keep(name, holder, ttl))
-            yield taken[1]
+            try:
+                yield held
+            except BaseException:
+                held.last = None  # only a block that ended well has its last word
+                raise
         finally:
             if renewer is not None:
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
-            await self.run(self.release, name, holder)
+            await self.run(self._let_go, name, holder, held)
 
-    def _take(self, name: str, holder: str, ttl: float, then: Callable[[], T] | None
-              ) -> tuple[bool, T | None]:
+    def _take(self, name: str, holder: str, ttl: float, then: Callable[[], T] | None,
+              first: Callable[[], object] | None) -> tuple[bool, T | None]:
+        if first is not None:
+            first()
         if not self.try_acquire(name, holder, ttl):
             return False, None
         return True, None if then is None else then()
+
+    def _let_go(self, name: str, holder: str, held: Held[T]) -> None:
+        try:
+            if held.last is not None:
+                held.result = held.last()
+        finally:
+            self.release(name, holder)
 
     async def _keep(self, name: str, holder: str, ttl: float) -> None:
         while True:

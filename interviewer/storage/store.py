@@ -35,6 +35,11 @@ _PG_LOAD_SPEND = _PG_LOAD.replace(
     " FROM interviews i", ", (SELECT tokens FROM token_spend s WHERE s.interview_id = i.id)"
     " AS spent FROM interviews i")
 
+_SAVE_GRADE = ("INSERT INTO grades (interview_id, question_id, grade, updated_at)"
+               " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
+               " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at")
+_SET_USAGE = "UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?"
+
 
 @dataclass(frozen=True)
 class StoredTurn:
@@ -175,15 +180,17 @@ class Store:
         answer graded), in the same transaction: one commit per grade, not two. Token spend
         queued for the interview is written first."""
         self.token_spend.flush(interview_id)
+        values = (interview_id, grade.question_id, grade.model_dump_json(), now())
+        if usage_seq is not None and self.dialect == "postgresql":
+            # one statement is one transaction: a round trip, where BEGIN, two statements
+            # and COMMIT took four (the CTE's insert runs whether or not it is read)
+            self.db.execute(f"WITH g AS ({_SAVE_GRADE} RETURNING 1) {_SET_USAGE}",
+                            (*values, grade.usage.model_dump_json(), interview_id, usage_seq))
+            return
         with self.db.transaction() as tx:
-            tx.execute(
-                "INSERT INTO grades (interview_id, question_id, grade, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (interview_id, question_id)"
-                " DO UPDATE SET grade = excluded.grade, updated_at = excluded.updated_at",
-                (interview_id, grade.question_id, grade.model_dump_json(), now()))
+            tx.execute(_SAVE_GRADE, values)
             if usage_seq is not None:
-                tx.execute("UPDATE turns SET usage = ? WHERE interview_id = ? AND seq = ?",
-                           (grade.usage.model_dump_json(), interview_id, usage_seq))
+                tx.execute(_SET_USAGE, (grade.usage.model_dump_json(), interview_id, usage_seq))
 
     def finish(self, interview_id: str) -> None:
         self.db.execute("UPDATE interviews SET finished = 1 WHERE id = ?", (interview_id,))

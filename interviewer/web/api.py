@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
@@ -192,6 +193,17 @@ async def _after(service: ServiceDep, step: Awaitable[Record]) -> InterviewState
     return await service.store.run(_state, service, record)
 
 
+async def _advanced(service: ServiceDep, interview_id: str,
+                    first: Callable[[], object] | None = None) -> InterviewState:
+    """`_after` for `advance`, with `first` and the reply riding on the lease's own trips to
+    the database threads: each trip saved is a wait for the busy event loop saved."""
+    try:
+        return await service.advance_then(interview_id, functools.partial(_state, service),
+                                          first)
+    except ModelUnavailable as exc:
+        raise _unavailable(exc) from None
+
+
 @router.post("/interviews", status_code=status.HTTP_201_CREATED, response_model=InterviewState,
              dependencies=JSON_ONLY,
              responses=_errors(400, 401, 404, 409, 415, 422, 429, 503))
@@ -229,11 +241,11 @@ async def create_interview(body: CreateInterview, request: Request, service: Ser
 
     async def run(claim: Claimed) -> tuple[int, InterviewState]:
         interview_id = await service.store.run(begin, claim)
-        try:
-            record = await service.advance(interview_id)
+        try:  # the reply is made in the trip that lets the interview go
+            state = await service.advance_then(interview_id, functools.partial(_state, service))
         except ModelUnavailable as exc:
             raise _CreatedButUnavailable(interview_id, exc) from None
-        return 201, await service.store.run(_state, service, record)
+        return 201, state
 
     scope = f"create:{caller.owner_id}"  # one candidate's key never replays another's reply
     try:
@@ -284,8 +296,7 @@ async def submit_answer(interview_id: str, body: AnswerBody, request: Request,
         check_spend(request, record.model, saved=True)  # only after the answer is stored
 
     async def run(_: Claimed) -> tuple[int, InterviewState]:
-        await service.store.run(store_answer)
-        return 200, await _after(service, service.advance(interview_id))
+        return 200, await _advanced(service, interview_id, first=store_answer)
 
     return await idempotency.once(service.store, f"answers:{interview_id}", idempotency_key,
                                   body, run)

@@ -18,11 +18,12 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
 
 from interviewer.identity.accounts import Accounts
 from interviewer.settings import Settings
 from interviewer.storage import LOCAL_OWNER, new_id
+from interviewer.web.middleware import Edit, OnResponseStart
 from interviewer.web.secret import signer
 
 COOKIE = "session"
@@ -159,32 +160,24 @@ PageCaller = Annotated[Caller, Depends(page_caller)]
 ApiCaller = Annotated[Caller, Depends(api_caller)]
 
 
-class SessionCookies:
+class SessionCookies(OnResponseStart):
     """Adds the Set-Cookie a route asked for (through `set_session`) to whatever response
     it returns, redirects and error pages included: HttpOnly, SameSite=Lax, and Secure when
     the request came over https."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_cookie(message: Message) -> None:
+    def editor(self, scope: Scope) -> Edit:
+        def add(message: Message) -> None:
             token = scope.get("state", {}).get("session_cookie")
-            if message["type"] == "http.response.start" and token is not None:
-                cookie = Response()
-                if token:
-                    cookie.set_cookie(COOKIE, token, max_age=ANONYMOUS_AGE, httponly=True,
-                                      samesite="lax", secure=scope.get("scheme") == "https",
-                                      path="/")
-                else:
-                    cookie.delete_cookie(COOKIE, httponly=True, samesite="lax",
-                                         secure=scope.get("scheme") == "https", path="/")
-                headers = MutableHeaders(scope=message)
-                headers.append("set-cookie", cookie.headers["set-cookie"])
-            await send(message)
+            if token is None:
+                return
+            secure = scope.get("scheme") == "https"
+            cookie = Response()
+            if token:
+                cookie.set_cookie(COOKIE, token, max_age=ANONYMOUS_AGE, httponly=True,
+                                  samesite="lax", secure=secure, path="/")
+            else:
+                cookie.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure,
+                                     path="/")
+            MutableHeaders(scope=message).append("set-cookie", cookie.headers["set-cookie"])
 
-        await self.app(scope, receive, send_with_cookie)
+        return add

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
+
+from interviewer.web.middleware import Edit, OnResponseStart
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -20,25 +22,16 @@ HEADERS = [
 ]
 
 
-class SecurityHeaders:
-    """A plain ASGI middleware (no per-request task) so it adds nothing measurable to latency."""
+class SecurityHeaders(OnResponseStart):
+    """The headers above on every response the app did not set them on itself."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    def editor(self, scope: Scope) -> Edit:
         csp = DOCS_CSP if scope["path"].startswith("/docs") else CSP
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in HEADERS if k not in present]
-                extra.append((b"content-security-policy", csp.encode()))
-                message["headers"] = list(message.get("headers", [])) + extra
-            await send(message)
+        def add(message: Message) -> None:
+            present = {k.lower() for k, _ in message.get("headers", [])}
+            extra = [(k, v) for k, v in HEADERS if k not in present]
+            extra.append((b"content-security-policy", csp.encode()))
+            message["headers"] = list(message.get("headers", [])) + extra
 
-        await self.app(scope, receive, send_with_headers)
+        return add

@@ -11,28 +11,20 @@ from __future__ import annotations
 
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
 
 from interviewer.timing import start_request
+from interviewer.web.middleware import Edit, OnResponseStart
 
 
-class ServerTiming:
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class ServerTiming(OnResponseStart):
+    def editor(self, scope: Scope) -> Edit:
         began = time.perf_counter()
         model = start_request()
 
-        async def timed(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                app_ms = (time.perf_counter() - began) * 1000
-                value = f"app;dur={app_ms:.2f}, model;dur={model[0] * 1000:.2f}"
-                message["headers"] = [*message.get("headers", []),
-                                      (b"server-timing", value.encode())]
-            await send(message)
+        def add(message: Message) -> None:
+            app_ms = (time.perf_counter() - began) * 1000
+            value = f"app;dur={app_ms:.2f}, model;dur={model[0] * 1000:.2f}"
+            message["headers"] = [*message.get("headers", []), (b"server-timing", value.encode())]
 
-        await self.app(scope, receive, timed)
+        return add
