@@ -376,9 +376,11 @@ def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signal
     return out
 
 
-def grade_answer(request: GradeRequest) -> AnswerGrade:
-    """Grade one question's answers against its rubric, offline and deterministically."""
-    read = read_request(request)
+def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> AnswerGrade:
+    """Grade one question's answers against its rubric, offline and deterministically.
+    `read` is the request as `read_request` already read it, for a caller that needs both
+    (refit.py), so the answers are not read twice."""
+    read = read or read_request(request)
     if not read.answer.strip():
         return _empty(request)
     answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
@@ -398,9 +400,10 @@ def grade_answer(request: GradeRequest) -> AnswerGrade:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
         overall_cap = ceiling if overall_cap is None else min(overall_cap, ceiling)
-    held = under_ceiling(overall_cap, reading) if overall_cap is not None else None
-    described = held is not None and overall_cap is not None and held < overall_cap
-    overall_cap = held
+    described = False
+    if overall_cap is not None:
+        held = under_ceiling(overall_cap, reading)
+        described, overall_cap = held < overall_cap, held
     flags, notes = _flags_and_notes(reading)
     if described:
         notes.append(DESCRIBED_NOTE)

@@ -65,10 +65,10 @@ def item_rows(item) -> list[Row]:
     if rubric_model is None:
         return []
     request = grade_request(item, rubric_model, strong_answer=outline)
-    grade = grade_answer(request)
-    if grade.overall_cap is not None or not request.answer.strip():
-        return []
     read = read_request(request)
+    grade = grade_answer(request, read)
+    if grade.overall_cap is not None or not read.answer.strip():
+        return []
     flagged = {h.criterion for h in grade.red_flags}
     shared = {c.id for c in read.rubric.criteria if c.shared}
     rows = []
