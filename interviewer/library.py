@@ -71,6 +71,10 @@ class Criterion(Strict):
 SHARED_SHARE_MAX = 0.30  # structure plus trade-offs may make up at most this share of a topic
 SHARED_IDS = ("structure", "trade-offs")
 TOPIC_CRITERIA = "topic"  # a red flag's criterion meaning "every criterion the topic owns"
+# A red-flag cue written as a frame: parts joined by FRAME_JOIN, each part any of its
+# FRAME_ALTERNATIVE-separated alternatives ("delete|remove + old|existing + on day one")
+FRAME_JOIN = " + "
+FRAME_ALTERNATIVE = "|"
 
 
 class RedFlag(Strict):
@@ -93,10 +97,10 @@ class RedFlag(Strict):
     def _frames_complete(cls, cues: list[str]) -> list[str]:
         """A frame with an empty part or alternative would match far more than it says."""
         for cue in cues:
-            if " + " not in cue and "|" not in cue:
+            if FRAME_JOIN not in cue and FRAME_ALTERNATIVE not in cue:
                 continue
-            parts = cue.split(" + ")
-            alternatives = [a for p in parts for a in p.split("|")]
+            parts = cue.split(FRAME_JOIN)
+            alternatives = [a for p in parts for a in p.split(FRAME_ALTERNATIVE)]
             if len(parts) < 2 or not all(any(ch.isalnum() for ch in a) for a in alternatives):
                 raise ValueError(f"frame {cue!r} needs two or more ' + ' parts, each made of "
                                  "'|' alternatives that all have words")

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from interviewer.library import RedFlag, default_library
-from interviewer.offline.red_flags import FRAME_ALTERNATIVE, FRAME_JOIN, _frames
+from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, RedFlag, default_library
+from interviewer.offline.red_flags import _frames
 from tests.question_flags import grade
 
 QUESTION = "idp-ci-runner-fair-share"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from interviewer.library import TOPIC_CRITERIA, RedFlag
+from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
@@ -43,10 +43,8 @@ _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
-# A frame is a cue in parts: every part (" + ") must be in the sentence, in any order, each
-# as any of its alternatives (" | "); see _frames
-FRAME_JOIN = " + "
-FRAME_ALTERNATIVE = "|"
+# A frame (library.FRAME_JOIN) is a cue in parts: every part must be in the sentence, in any
+# order, each as any of its alternatives; see _frames
 
 
 def _phrase(cue: str) -> Phrase | None:
