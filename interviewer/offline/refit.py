@@ -1,6 +1,6 @@
 """Refitting the offline grader's scoring layer (prompts/offline/fit.yaml) on labelled sets.
 
-    python -m interviewer.offline.refit            # fit on the five blind sets, write the file
+    python -m interviewer.offline.refit            # fit on the six blind sets, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
 
