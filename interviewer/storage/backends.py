@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.storage.errors import Duplicate, StorageCorrupt, StorageUnavailable
-from interviewer.storage.offload import bridged, wait_for
 
 Row = Any  # sqlite3.Row or a dict: both are read as row["column"]
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -58,14 +57,6 @@ class Database(ABC):
     def trip(self) -> Iterator[None]:
         """Around one call from async code (`Store.run`): what its statements may share."""
         yield
-
-    async def open_on_loop(self) -> bool:
-        """Prepare calls bridged to the running loop (`Offload.bridge`); False if this
-        database has no use for them."""
-        return False
-
-    async def close_on_loop(self) -> None:  # noqa: B027 - most databases have nothing to undo
-        """Undo `open_on_loop`, on the same loop."""
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         with self.transaction(write=False) as tx:
@@ -202,8 +193,8 @@ class SQLiteDatabase(Database):
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 class _Trip:
-    """The connection one call from async code (one trip to a thread, or one bridged call)
-    uses for its statements, taken at the first of them."""
+    """The connection one call from async code (one trip to a worker thread) uses for its
+    statements, taken at the first of them."""
 
     def __init__(self, db: PostgresDatabase, stack: ExitStack):
         self.db = db
@@ -211,7 +202,7 @@ class _Trip:
         self.conn: Any = None
 
 
-# per thread, and per greenlet: each has its own context
+# each worker thread has its own context, so a trip is seen only by its own thread
 _TRIP: ContextVar[_Trip | None] = ContextVar("interviewer_pg_trip", default=None)
 
 
@@ -220,19 +211,14 @@ def _pg_sql(sql: str) -> str:
 
 
 class _PgTx(Tx):
-    """Statements on a psycopg connection; on an async one (a bridged call), each is
-    awaited on the event loop through `wait_for`."""
-
-    def __init__(self, conn: Any, on_loop: bool = False):
+    def __init__(self, conn: Any):
         self.conn = conn
-        self.on_loop = on_loop
 
     def _run(self, sql: str, params: Sequence[Any]) -> Any:
         import psycopg
 
         try:
-            cursor = self.conn.execute(_pg_sql(sql), tuple(params))
-            return wait_for(cursor) if self.on_loop else cursor
+            return self.conn.execute(_pg_sql(sql), tuple(params))
         except psycopg.IntegrityError as exc:
             raise Duplicate(str(exc)) from exc
         except psycopg.Error as exc:
@@ -242,35 +228,14 @@ class _PgTx(Tx):
         return self._run(sql, params).rowcount
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = self._run(sql, params)
-        return wait_for(rows.fetchone()) if self.on_loop else rows.fetchone()
+        return self._run(sql, params).fetchone()
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows = self._run(sql, params)
-        return wait_for(rows.fetchall()) if self.on_loop else rows.fetchall()
-
-
-@contextmanager
-def _entered(manager: Any) -> Iterator[Any]:
-    """An async context manager (a pooled connection, a transaction) used from a bridged
-    call: entered and left on the event loop through `wait_for`."""
-    value = wait_for(manager.__aenter__())
-    try:
-        yield value
-    except BaseException as exc:
-        if not wait_for(manager.__aexit__(type(exc), exc, exc.__traceback__)):
-            raise
-    else:
-        wait_for(manager.__aexit__(None, None, None))
+        return self._run(sql, params).fetchall()
 
 
 class PostgresDatabase(Database):
-    """A pool of psycopg 3 connections; every process and host shares the one database.
-
-    A server also opens an async pool on its event loop (`open_on_loop`): calls bridged to
-    that loop (`Offload.bridge`) use it and await each round trip there; every other caller
-    (the CLI, tools, tests without a server) uses the blocking pool.
-    """
+    """A pool of psycopg 3 connections; every process and host shares the one database."""
 
     dialect = "postgresql"
     _open: weakref.WeakSet[PostgresDatabase] = weakref.WeakSet()
@@ -282,10 +247,9 @@ class PostgresDatabase(Database):
         self.url = url
         self.migration_url = "postgresql+psycopg://" + url.split("://", 1)[1]
         self.threads = pool_size  # one per connection: a thread never waits for one
-        self._options = {"min_size": 1, "max_size": pool_size, "timeout": 30,
-                         "kwargs": {"autocommit": True, "row_factory": dict_row}}
-        self._loop_pool: Any = None  # psycopg_pool.AsyncConnectionPool, once opened
-        self._pool = ConnectionPool(url, open=False, name="interviewer", **self._options)
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
+                                    kwargs={"autocommit": True, "row_factory": dict_row},
+                                    timeout=30, name="interviewer")
         self._pool.open()
         try:
             self._pool.wait(timeout=10)
@@ -301,31 +265,13 @@ class PostgresDatabase(Database):
             if db.url == url:
                 db.close()
 
-    async def open_on_loop(self) -> bool:
-        """Open the async pool on the running loop, for the calls bridged to it."""
-        from psycopg_pool import AsyncConnectionPool, PoolTimeout
-
-        pool = AsyncConnectionPool(self.url, open=False, name="interviewer-loop",
-                                   **self._options)
-        try:
-            await pool.open(wait=True, timeout=10)
-        except PoolTimeout as exc:
-            await pool.close()
-            raise StorageUnavailable(f"cannot connect to PostgreSQL at {_redact(self.url)}"
-                                     ) from exc
-        self._loop_pool = pool
-        return True
-
-    async def close_on_loop(self) -> None:
-        pool, self._loop_pool = self._loop_pool, None
-        if pool is not None:
-            await pool.close()
-
     @contextmanager
     def trip(self) -> Iterator[None]:
-        """One call from async code: its statements share one pooled connection, taken at
-        the first and given back at the end, where each statement took and gave back its
-        own (a fifth of the client's CPU for a statement went to the pool)."""
+        """One call from async code (`Store.run`): its statements share one pooled
+        connection, taken at the first and given back at the end, where each statement
+        took and gave back its own (the pool's part was a fifth of the client's CPU for a
+        statement, profiled). Whatever the trip did is committed statement by statement or
+        transaction by transaction as before: only the connection is shared."""
         if _TRIP.get() is not None:
             yield
             return
@@ -345,22 +291,12 @@ class PostgresDatabase(Database):
         trip = _TRIP.get()
         if trip is not None and trip.db is self:
             if trip.conn is None:
-                trip.conn = trip.stack.enter_context(self._pooled())
+                trip.conn = trip.stack.enter_context(self._pool.connection())
             if trip.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                 yield trip.conn
                 return
-        with self._pooled() as conn:
+        with self._pool.connection() as conn:
             yield conn
-
-    @contextmanager
-    def _pooled(self) -> Iterator[Any]:
-        """A pooled connection: from the loop's pool in a bridged call, else the blocking one."""
-        if self._loop_pool is not None and bridged():
-            with _entered(self._loop_pool.connection()) as conn:
-                yield conn
-        else:
-            with self._pool.connection() as conn:
-                yield conn
 
     @contextmanager
     def transaction(self, write: bool = True, lock: str | None = None) -> Iterator[Tx]:
@@ -368,8 +304,8 @@ class PostgresDatabase(Database):
         from psycopg_pool import PoolTimeout
 
         try:
-            with self._connection() as conn, self._transaction(conn):
-                tx = _PgTx(conn, on_loop=isinstance(conn, psycopg.AsyncConnection))
+            with self._connection() as conn, conn.transaction():
+                tx = _PgTx(conn)
                 if lock is not None:
                     tx.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock,))
                 yield tx
@@ -378,23 +314,14 @@ class PostgresDatabase(Database):
         except psycopg.Error as exc:  # BEGIN or COMMIT failed, or the connection broke
             raise StorageUnavailable(f"the database could not be used: {exc}") from exc
 
-    @staticmethod
-    def _transaction(conn: Any) -> Any:
-        import psycopg
-
-        if isinstance(conn, psycopg.AsyncConnection):
-            return _entered(conn.transaction())
-        return conn.transaction()
-
     @contextmanager
     def _autocommit(self) -> Iterator[Tx]:
         """One statement on its own: atomic by itself, so no BEGIN/COMMIT round trips."""
-        import psycopg
         from psycopg_pool import PoolTimeout
 
         try:
             with self._connection() as conn:
-                yield _PgTx(conn, on_loop=isinstance(conn, psycopg.AsyncConnection))
+                yield _PgTx(conn)
         except PoolTimeout as exc:
             raise StorageUnavailable("no database connection was free in time") from exc
 

@@ -3,7 +3,6 @@ to it, on SQLite or PostgreSQL alike."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 from dataclasses import dataclass
@@ -101,7 +100,7 @@ class Store:
         self.db = db or open_database(target)
         migrate(self.db.dialect, self.db.migration_url, getattr(self.db, "url", ""))
         # async code awaits `run(store_method, ...)`: the call runs in one of these threads,
-        # never on the event loop
+        # never on the event loop, its statements on one connection (`Database.trip`)
         self.run = Offload(self.db.threads, around=self.db.trip)
         self.leases = Leases(self.db, run=self.run)
         self.idempotency = Idempotency(self.db)
@@ -116,18 +115,6 @@ class Store:
     def close(self) -> None:
         self.run.close()
         self.db.close()
-
-    async def open_on_loop(self) -> None:
-        """A server's start: PostgreSQL calls made on this event loop run on it, awaiting
-        each round trip there, instead of in threads (`Offload.bridge`); SQLite's stay
-        inline."""
-        if await self.db.open_on_loop():
-            self.run.bridge(asyncio.get_running_loop())
-
-    async def close_on_loop(self) -> None:
-        """A server's stop: back to threads, and the loop's connections closed."""
-        self.run.bridge(None)
-        await self.db.close_on_loop()
 
     def backup(self, target: Path) -> None:
         """A consistent copy of a SQLite database (PostgreSQL: use pg_dump)."""

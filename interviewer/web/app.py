@@ -6,7 +6,7 @@ import contextlib
 import gc
 import importlib.util
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -183,18 +183,6 @@ def _body_limits(settings: Settings) -> Callable[[str], int]:
     return lambda path: audio if path.endswith("/audio") else text
 
 
-@contextlib.asynccontextmanager
-async def _store_on_loop(app: FastAPI) -> AsyncIterator[None]:
-    """While the server's loop runs, PostgreSQL calls await their round trips on it rather
-    than going to threads and back (`Store.open_on_loop`)."""
-    store = app.state.service.store
-    await store.open_on_loop()
-    try:
-        yield
-    finally:
-        await store.close_on_loop()
-
-
 def create_app(settings: Settings | None = None, service: Interviews | None = None,
                host: str | None = None) -> FastAPI:
     """Build the app; tests pass their own settings and service. `host` is the address the
@@ -203,8 +191,7 @@ def create_app(settings: Settings | None = None, service: Interviews | None = No
     app = _App(title="Platform PM Interview Coach", version=__version__,
                description="Mock interviews for Platform Product Managers with rubric "
                            "feedback. The JSON API lives under /api.",
-               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin_dependency)],
-               lifespan=_store_on_loop)
+               docs_url=None, redoc_url=None, dependencies=[Depends(csrf.same_origin_dependency)])
     app.state.settings = settings
     app.state.secret = server_secret(settings)
     app.state.service = service or build_service(settings)
