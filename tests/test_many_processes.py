@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,10 +28,16 @@ def _server(db: str, base_url: str, port: int) -> subprocess.Popen:
     env = {"INTERVIEWER_DB": db, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "test-key",
            "INTERVIEWER_MODEL": "fake-gpt", "INTERVIEWER_REQUEST_TIMEOUT": "120",
            "INTERVIEWER_MAX_RETRIES": "0", "INTERVIEWER_LEASE_SECONDS": LEASE}
-    return wait_until_up(subprocess.Popen(
-        [sys.executable, "-m", "interviewer.cli", "serve", "--port", str(port)],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True), port)
+    # its errors go to a file, so that a process that fails to start says why in the failure
+    with tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log") as log:
+        try:
+            return wait_until_up(subprocess.Popen(
+                [sys.executable, "-m", "interviewer.cli", "serve", "--port", str(port)],
+                env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log,
+                start_new_session=True), port)
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"{exc}; its stderr ended:\n{log.read()[-3000:]}") from None
 
 
 def _candidate_answers(base: str, iid: str) -> list[str]:
