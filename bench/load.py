@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import os
 import random
 import signal
@@ -57,6 +56,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from interviewer.web.app import settle_collector  # noqa: E402
 from tests.live import free_port, wait_until_up  # noqa: E402
 from tests.openai_server import FakeOpenAI, Reply, auto_reply  # noqa: E402
 
@@ -275,17 +275,6 @@ def _start_fake(latency_ms: float) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the fake model did not start")
 
 
-def _quiet_collector() -> None:
-    """Tune the fake model's cycle collector as the app tunes its own (interviewer/web/
-    app.py): what start-up made is frozen out of it and young collections are rarer. At the
-    defaults, and keeping every request, the fake ran two full collections in a run of 1,000
-    interviews, one of 73 ms of CPU, and every model call in flight then counted the pause as
-    time the app added; now none (the same run: 171 -> 31 ms of collector CPU)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, *gc.get_threshold()[1:])
-
-
 def serve_fake(port: int, latency_ms: float) -> None:
     """Run the fake OpenAI-compatible server on `port` until killed."""
 
@@ -295,7 +284,10 @@ def serve_fake(port: int, latency_ms: float) -> None:
         return reply
 
     fake = FakeOpenAI(slow, port=port, keep_alive=True, record=False).start()
-    _quiet_collector()
+    # tuned as the app tunes its own: at the defaults, keeping every request, the fake ran
+    # full collections of up to 73 ms mid-run, which every model call in flight counted as
+    # time the app added
+    settle_collector()
     try:
         while True:
             time.sleep(3600)
