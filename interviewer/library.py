@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +24,10 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# a word as the offline grader reads one (offline/text.py)
+_PLAIN_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*", re.IGNORECASE)
+
+
 class Concept(Strict):
     """An idea a criterion looks for, with the jargon and plain words that express it."""
 
@@ -37,6 +42,17 @@ class Concept(Strict):
     # "429 and Retry-After" is a fine thing to coach on an HTTP API and a wrong one on a GPU
     # queue, so `Library.rubric_for` drops a concept the question's medium cannot have.
     applies_to: list[Medium] = Field(default_factory=list)
+
+    @field_validator("plain")
+    @classmethod
+    def _expressions(cls, plain: list[str]) -> list[str]:
+        """A paraphrase is matched as a whole expression, so a single word is never one: the
+        grader would drop it without a word (everyday words taken alone match anything)."""
+        lone = [text for text in plain if len(_PLAIN_WORD.findall(text)) < 2]
+        if lone:
+            raise ValueError(f"a plain paraphrase needs two words or more, not {lone}; "
+                             "a single word belongs in phrases, if it is specific enough")
+        return plain
 
     def fits(self, medium: str) -> bool:
         return not self.applies_to or medium in self.applies_to

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from interviewer.library import default_library
+from interviewer.library import Concept, default_library
 from interviewer.offline.lexicon import SPECIFIC
 from interviewer.offline.matching import (
     compile_plain,
@@ -132,3 +133,10 @@ def test_a_paraphrase_said_anywhere_in_a_sentence_is_found(before: list[str],
     assert phrase is not None
     sentence = " ".join([*before, "try again in", *after])
     assert phrase_in(phrase, positions(stems(sentence)))
+
+
+def test_a_one_word_plain_paraphrase_is_refused_by_the_library() -> None:
+    # compile_plain drops a single word, so the library says so instead of keeping dead content
+    with pytest.raises(ValidationError, match="two words or more"):
+        Concept(name="runbooks", phrases=["runbook"], plain=["what to do", "checklist"])
+    assert Concept(name="runbooks", phrases=["runbook"], plain=["write-up"]).plain == ["write-up"]
