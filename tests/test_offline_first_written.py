@@ -5,6 +5,7 @@ question had before anyone who had seen its answers edited them."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from interviewer.library import default_library, load_library
 from interviewer.offline import first_written, refit
+from interviewer.paths import data_root
 
 QID = "api-flight-fare-taxes-field-meaning"  # has an outline and its own red flags today
 
@@ -113,3 +115,44 @@ def test_original_needs_folds(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         refit.main(["--original"])
     assert "--original measures held-out sets" in capsys.readouterr().err
+
+
+def _head(root: Path) -> str:
+    return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_rubrics_at_a_commit_and_the_set_that_commit_added(tmp_path: Path) -> None:
+    """The rubrics as a set found them: loaded from the commit that added the set, graded
+    with inside the block, today's again after it; a version today's schema refuses is a
+    clear error."""
+    folder = tmp_path / "rubrics"
+    shutil.copytree(data_root() / "rubrics", folder)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "rubrics")
+    sets = tmp_path / "calibration"
+    sets.mkdir()
+    (sets / "blind-x.jsonl").write_text("{}\n")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "a blind set")
+    added = _head(tmp_path)
+    (sets / "blind-x.jsonl").write_text("{}\n{}\n")
+    versioning = folder / "versioning.yaml"
+    versioning.write_text(versioning.read_text().replace("levels:", "levelz:", 1))
+    _git(tmp_path, "commit", "-qam", "later edits")
+    assert first_written.added_in(tmp_path, sets / "blind-x.jsonl") == added
+    then = first_written.rubrics_at(tmp_path, added)
+    assert set(then) == set(default_library().rubrics)
+    with pytest.raises(first_written.HistoryError, match="do not load today"):
+        first_written.rubrics_at(tmp_path, _head(tmp_path))
+    library = load_library()
+    today = library.rubrics
+    question = library.question(QID)
+    before = library.rubric_for(question)
+    with first_written.rubrics_in_use(library, then):
+        assert library.rubrics is then
+        assert library.rubric_for(question) is not before
+    assert library.rubrics is today
+    with pytest.raises(first_written.HistoryError, match="never committed"):
+        first_written.added_in(tmp_path, sets / "never.jsonl")

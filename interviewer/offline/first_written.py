@@ -8,22 +8,27 @@ the very answers it is graded on. `refit --folds --original` grades each held-ou
 questions' outlines and red flags as first committed instead, which is what the grader has on
 a question nobody tuned: an estimate of the next blind set, not of this one.
 
-Only the parts of a question the offline grader reads as cues are taken from history (the
-strong-answer outline and the question's red flags); everything else, and the rubrics, stay
-as they are today."""
+The same holds one level up: the topic rubrics' concept phrasings, plain paraphrases and red
+flags were edited after each set was measured. `rubrics_at` loads the rubrics as they were
+when a set was first committed (before anyone tuned on it), and `rubrics_in_use` grades with
+them. Only the parts of a question the offline grader reads as cues are taken from history
+(the strong-answer outline and the question's red flags); the grader's code and lexicon stay
+as they are today, so the estimate still flatters it by whatever they learnt."""
 
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-from interviewer.library import Library, Question, RedFlag
+from interviewer.library import Library, Question, RedFlag, Rubric, load_rubrics
 
 QUESTIONS = "prompts/questions"
+RUBRICS = "rubrics"
 CUES = ("strong_answer", "red_flags")  # what the offline grader reads from a question
 
 
@@ -110,3 +115,43 @@ def originals(library: Library, root: Path, ids: Iterable[str]) -> tuple[dict[st
     first = first_versions(root, ids)
     out = {i: as_first_written(library.questions[i], first[i]) for i in ids if i in first}
     return out, sum(edited(library.questions[i], first[i]) for i in out)
+
+
+def added_in(root: Path, path: Path) -> str:
+    """The commit that first added `path` (a labelled set) to the repository at `root`."""
+    relative = path.resolve().relative_to(root.resolve()).as_posix()
+    commits = _git(root, "log", "--diff-filter=A", "--format=%H", "--", relative).split()
+    if not commits:
+        raise HistoryError(f"{relative} was never committed in {root}")
+    return commits[-1]
+
+
+def rubrics_at(root: Path, commit: str) -> dict[str, Rubric]:
+    """The topic rubrics as they were at `commit`, read with today's schema; a version that
+    today's library refuses is a HistoryError listing why."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / RUBRICS
+        folder.mkdir()
+        for path in _git(root, "ls-tree", "--name-only", commit, f"{RUBRICS}/").split():
+            if path.endswith(".yaml"):
+                (folder / Path(path).name).write_text(_git(root, "show", f"{commit}:{path}"),
+                                                      encoding="utf-8")
+        problems: list[str] = []
+        rubrics = load_rubrics(folder, problems)
+    if problems:
+        raise HistoryError(f"the rubrics at {commit[:7]} do not load today: "
+                           f"{len(problems)} problem(s), first: {problems[0]}")
+    return rubrics
+
+
+@contextmanager
+def rubrics_in_use(library: Library, rubrics: dict[str, Rubric]) -> Iterator[None]:
+    """Inside the block, `library` grades on `rubrics`; its own again afterwards."""
+    kept = library.rubrics
+    library._rubric_of.clear()  # its cached rubric per question was built from the others
+    library.rubrics = rubrics
+    try:
+        yield
+    finally:
+        library.rubrics = kept
+        library._rubric_of.clear()

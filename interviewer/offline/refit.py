@@ -186,19 +186,29 @@ class _InProcess:
 
 def _graded(held: Path, original: bool) -> tuple[object, str]:
     """The held-out set graded by the fit in use; with `original`, on its questions' outlines
-    and red flags as first written (first_written.py), and a note of how many were edited."""
+    and red flags as first written and the rubrics as they were when the set was committed
+    (first_written.py), with a note saying what was swapped."""
     from interviewer.calibration import load_set, run_calibration
     from interviewer.library import default_library
 
     items = load_set(held)
     if not original:
         return asyncio.run(run_calibration(_InProcess(), items)), ""
-    library = default_library()
-    firsts, changed = first_written.originals(library, data_root(),
+    library, root = default_library(), data_root()
+    firsts, changed = first_written.originals(library, root,
                                               (i.question_id for i in items if i.question_id))
-    with first_written.questions_in_use(library, firsts):
+    commit = first_written.added_in(root, held)
+    note = f"{changed} of {len(firsts)} questions' cues edited since written"
+    try:
+        rubrics = first_written.rubrics_at(root, commit)
+        note += f"; rubrics as at {commit[:7]}"
+    except first_written.HistoryError as exc:
+        rubrics = library.rubrics
+        note += f"; today's rubrics ({exc})"
+    with first_written.rubrics_in_use(library, rubrics), \
+            first_written.questions_in_use(library, firsts):
         report = asyncio.run(run_calibration(_InProcess(), items))
-    return report, f"{changed} of {len(firsts)} questions' cues edited since written"
+    return report, note
 
 
 def folds(paths: Sequence[Path], original: bool = False) -> list[str]:
