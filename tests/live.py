@@ -64,6 +64,7 @@ def wait_until_up(proc: subprocess.Popen, port: int, seconds: float = 120
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)
+    code = proc.poll()
     try:
         if os.getpgid(proc.pid) == proc.pid:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -71,4 +72,5 @@ def wait_until_up(proc: subprocess.Popen, port: int, seconds: float = 120
             proc.kill()
     except ProcessLookupError:
         pass
-    raise RuntimeError("the app did not start")
+    why = f"it exited with code {code}" if code is not None else f"silent for {seconds:g} s"
+    raise RuntimeError(f"the app did not start ({why})")

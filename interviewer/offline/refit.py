@@ -3,6 +3,7 @@
     python -m interviewer.offline.refit            # fit on the six blind sets, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
+    python -m interviewer.offline.refit --folds --original  # held-out questions as first written
 
 Per criterion kind, an ordered-logit model is fitted from three signals (concept credit,
 recipe credit, square root of depth) to the expert's criterion labels, with non-negative
@@ -26,9 +27,9 @@ import yaml
 
 from interviewer.library import TOPIC_CRITERIA
 from interviewer.models.base import GradeRequest
-from interviewer.offline import fitted
+from interviewer.offline import first_written, fitted
 from interviewer.offline.grader import criterion_signals, grade_answer, read_request
-from interviewer.paths import calibration_dir
+from interviewer.paths import calibration_dir, data_root
 from interviewer.scoring import AnswerGrade
 
 # Every blind set is tuning data now; each was written on different questions by different
@@ -184,24 +185,53 @@ class _InProcess:
         return grade_answer(request)
 
 
-def folds(paths: Sequence[Path]) -> list[str]:
-    """Leave-one-set-out: fit on the others, grade the held-out set with the real grader."""
+def _graded(held: Path, original: bool) -> tuple[object, str]:
+    """The held-out set graded by the fit in use; with `original`, on its questions' outlines
+    and red flags as first written and the rubrics as they were when the set was committed
+    (first_written.py), with a note saying what was swapped."""
     from interviewer.calibration import load_set, run_calibration
+    from interviewer.library import default_library
 
+    items = load_set(held)
+    if not original:
+        return asyncio.run(run_calibration(_InProcess(), items)), ""
+    library, root = default_library(), data_root()
+    firsts, changed = first_written.originals(library, root,
+                                              (i.question_id for i in items if i.question_id))
+    commit = first_written.added_in(root, held)
+    note = f"{changed} of {len(firsts)} questions' cues edited since written"
+    try:
+        rubrics = first_written.rubrics_at(root, commit)
+        note += f"; rubrics as at {commit[:7]}"
+    except first_written.HistoryError as exc:
+        rubrics = library.rubrics
+        note += f"; today's rubrics ({exc})"
+    with first_written.rubrics_in_use(library, rubrics), \
+            first_written.questions_in_use(library, firsts):
+        report = asyncio.run(run_calibration(_InProcess(), items))
+    return report, note
+
+
+def folds(paths: Sequence[Path], original: bool = False) -> list[str]:
+    """Leave-one-set-out: fit on the others, grade the held-out set with the real grader;
+    with `original`, on the held-out questions as first written (the unseen-question
+    estimate)."""
     rows = {p: set_rows([p]) for p in paths}
     lines = ["| held out | QWK | Spearman | exact | rules | bias per style |",
              "|---|---|---|---|---|---|"]
-    reports = []
+    reports, notes = [], []
     for held in paths:
         train = [p for p in paths if p != held]
         with fitted.fit_in_use(fit_rows([r for p in train for r in rows[p]],
                                         [p.name for p in train])):
-            report = asyncio.run(run_calibration(_InProcess(), load_set(held)))
+            report, note = _graded(held, original)
         reports.append(report)
         lines.append(_fold_line(held.name, report))
+        notes += [f"- {held.name}: {note}"] if note else []
     mean = [sum(getattr(r.overall, k) for r in reports) / len(reports)
             for k in ("qwk", "spearman", "exact")]
     lines.append(f"| mean | {mean[0]:.3f} | {mean[1]:.3f} | {mean[2]:.0%} | | |")
+    lines += ["", *notes] if notes else []
     lines += ["", *[f"- {held.name}: {line}" for held, r in zip(paths, reports, strict=True)
                     for line in r.adversarial_failures()]]
     return lines + ["", *_confusion(reports)]
@@ -221,14 +251,23 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="print leave-one-set-out figures; write nothing")
     parser.add_argument("--sets", nargs="+", default=list(SETS), metavar="NAME",
                         help="labelled sets in calibration/ to fit on (default: %(default)s)")
+    parser.add_argument("--original", action="store_true",
+                        help="with --folds: grade each held-out set on its questions' outlines "
+                             "and red flags as first committed (git history), as on a question "
+                             "nobody tuned")
     parser.add_argument("--out", type=Path, default=None, help="where to write the fit")
     args = parser.parse_args(argv)
     paths = [calibration_dir() / name for name in args.sets]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         parser.error(f"no labelled set named {', '.join(missing)} in {calibration_dir()}")
+    if args.original and not args.folds:
+        parser.error("--original measures held-out sets: use it with --folds")
     if args.folds:
-        print("\n".join(folds(paths)))
+        try:
+            print("\n".join(folds(paths, args.original)))
+        except first_written.HistoryError as exc:
+            parser.error(str(exc))
         return
     out = args.out or fitted.default_path()
     write_fit(fit_rows(set_rows(paths), args.sets), out)
