@@ -137,3 +137,135 @@ def test_a_frame_with_an_empty_part_is_refused_with_the_cue_named(cue: str) -> N
     assert RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
                    cap=2, why="An example of why it hurts.",
                    cues=["c++ sdk", "delete|remove + old"]).cues[1] == "delete|remove + old"
+
+
+# Frames for harm in general words (rubrics/common.yaml, rubrics/versioning.yaml): personal data
+# logged in full, the old thing replaced in the same release, a safeguard declared unneeded,
+# and a word of harm the candidate denies ("so the pipeline never breaks"), which is their
+# reason for the plan, not a warning against it. Each proposal has its rejection beside it.
+MORE_PROPOSED = [
+    ("personal-data-exposed", "I would turn on full request logging at the edge, including "
+                              "each user's email and phone number, so support can search it."),
+    ("personal-data-exposed", "We dump the raw sign-in payload, passwords included, into the "
+                              "debug channel for the whole company."),
+    ("no-safety-net", "We replace the old job API in the same release, so there is only one "
+                      "model to maintain."),
+    ("no-safety-net", "There is no need for a rollback, because the new runners are tested."),
+    ("no-safety-net", "We bake one runner key into the image and it never expires, so the "
+                      "pipeline never breaks on a rotated credential."),
+]
+MORE_NOT_PROPOSED = [
+    ("personal-data-exposed", "We log the full request body with passwords and emails "
+                              "redacted at the collector."),
+    ("personal-data-exposed", "We never log the raw payload or any card number, only the "
+                              "event type and a hashed user id."),
+    ("personal-data-exposed", "If we ever log a raw payload with card numbers, the scanner "
+                              "pages security within minutes."),
+    ("no-safety-net", "We keep the old job API for a year rather than replace it in the same "
+                      "release."),
+    ("no-safety-net", "Nobody should say there is no need for a rollback; we rehearse one."),
+    ("no-safety-net", "A runner key that never expires is dangerous, so keys rotate weekly."),
+]
+
+
+@pytest.mark.parametrize(("flag", "answer"), MORE_PROPOSED)
+def test_harm_in_general_words_raises_its_flag(flag: str, answer: str) -> None:
+    result = grade(QUESTION, answer)
+    hit = next((h for h in result.red_flags if h.id == flag), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote in answer and result.overall <= hit.cap
+
+
+@pytest.mark.parametrize(("flag", "answer"), MORE_NOT_PROPOSED)
+def test_the_same_harm_refused_made_safe_or_judged_raises_nothing(flag: str,
+                                                                   answer: str) -> None:
+    assert flag not in _raised(answer)
+
+
+def test_a_value_replaced_in_place_is_a_breaking_change_and_additive_fields_are_not() -> None:
+    """Versioning's frame names what replaces a meaning under the same name; shipping an
+    additive field in place is the migration done right."""
+    question = "api-versioning-scheme-payments"
+    flag = "breaking-change-in-place"
+    proposed = "We replace the amount's meaning in place under v1 so nobody has to migrate."
+    assert flag in {h.id for h in grade(question, proposed).red_flags}
+    for fine in ["We ship additive fields in place under v1; a changed meaning gets a new "
+                 "version.", "Rather than overwrite the field in place, we add a new one."]:
+        assert flag not in {h.id for h in grade(question, fine).red_flags}, fine
+
+
+@pytest.mark.parametrize(("question", "flag", "proposed", "fine"), [
+    # an API's field given a new meaning under the same name
+    ("api-payments-create-idempotency", "breaking-change-in-place",
+     "We repurpose the status field in place so clients get the richer values at once.",
+     "We add the richer values as a new field and never repurpose the old one in place."),
+    # new limits switched on for everyone with no time to adapt
+    ("api-sms-tiered-rate-limits", "limits-without-notice",
+     "We switch on the new per-tenant quotas tomorrow for every plan, largest tenants first.",
+     "We switch on the new per-tenant quotas after three months' notice, largest tenants "
+     "last."),
+])
+def test_a_topics_own_frame_fires_on_the_plan_and_not_on_its_safe_form(
+        question: str, flag: str, proposed: str, fine: str) -> None:
+    assert flag in {h.id for h in grade(question, proposed).red_flags}
+    assert flag not in {h.id for h in grade(question, fine).red_flags}
+
+
+@pytest.mark.parametrize(("flag", "proposed", "refused"), [
+    # a credential handed out with no end
+    ("no-safety-net", "We give every CI job a deploy key with no expiry, so builds never break "
+                      "on a rotation.",
+     "Each key we issue expires after 90 days; none is valid forever."),
+    ("no-safety-net", "We issue each vendor a token that stays valid forever.",
+     "We found old keys with no expiry in the audit and rotated them that week."),
+    # a consequence of the path not taken ("would have" + a participle) is no plan; "would
+    # have" + someone doing something is
+    ("forced-by-mandate", "We tell them every team has to move to the shared runners by the "
+                          "end of the quarter.",
+     "I chose a new field over a version bump, which would have meant every team had to move "
+     "by the end of the quarter."),
+    ("personal-data-exposed", "I would have the login service log every request with the "
+                              "full phone number and email.",
+     "Logging the raw request was ruled out: we would have exposed every phone number and "
+     "email in full."),
+])
+def test_a_general_frame_fires_on_the_plan_and_not_on_its_refusal(flag: str, proposed: str,
+                                                                  refused: str) -> None:
+    assert flag in _raised(proposed), proposed
+    assert flag not in _raised(refused), refused
+
+
+def test_a_plain_cue_on_the_path_not_taken_raises_nothing() -> None:
+    assert "no-safety-net" in _raised("To save a day we deployed without a review.")
+    assert "no-safety-net" not in _raised("We kept the second reviewer; otherwise we would "
+                                          "have deployed without a review.")
+
+
+@pytest.mark.parametrize(("flag", "answer"), [
+    # the act in a clause of its own, apart from what the frame's other parts say
+    ("no-safety-net", "In the same release we add the new field and mark the old one "
+                      "deprecated, and we remove it after six months."),
+    ("no-safety-net", "We ship v2 and, in the same release, add a Sunset header to every old "
+                      "v1 response; v1 is removed a year later."),
+])
+def test_a_frame_whose_act_stands_apart_from_its_other_parts_raises_nothing(
+        flag: str, answer: str) -> None:
+    assert flag not in _raised(answer), answer
+
+
+@pytest.mark.parametrize(("flag", "answer"), [
+    # the tightest way to match the parts: "the same release", not "the same ... day" reaching
+    # into the next clause
+    ("no-safety-net", "We replaced the old job API in the same release: the day it launched, "
+                      "old calls started failing."),
+    # a short aside belongs to its clause, and a list may run on past a comma
+    ("breaking-change-in-place", "We redefined the amount as net of fees, in place, same "
+                                 "field name."),
+    ("personal-data-exposed", "I would turn on full request logging at the edge: every raw "
+                              "event, including each user's email and phone number."),
+])
+def test_a_frame_said_across_an_aside_or_a_list_still_raises_its_flag(flag: str,
+                                                                      answer: str) -> None:
+    question = "api-versioning-scheme-payments" if flag == "breaking-change-in-place" \
+        else QUESTION
+    assert flag in {h.id for h in grade(question, answer).red_flags}, answer

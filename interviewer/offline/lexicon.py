@@ -90,6 +90,7 @@ class Patterns(BaseModel):
     spoken: list[str]
     narrated: list[str]
     hypothetical: list[str]
+    counterfactual: list[str]
     fragment_reason: list[str]
 
     @field_validator("*")
@@ -202,6 +203,7 @@ HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": 
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
 RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description
 DETERMINERS = _set(_W.determiners)  # how a described subject opens its sentence
+SPOKEN_OPENER_WORDS = _set(_W.spoken_openers)  # "okay so, ...": not how the sentence opens
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(
@@ -220,5 +222,6 @@ DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
+COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 # A reason, a condition or a contrast in a list item, or a number.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import product
 
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
-from interviewer.offline.analysis import Analysed, Reading
+from interviewer.offline.analysis import Analysed, Reading, without_speech_fillers
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
     CONDITION,
     CONTRAST,
+    COUNTERFACTUAL,
     DECISION,
     DETERMINERS,
     DIAGNOSIS,
@@ -26,12 +28,14 @@ from interviewer.offline.lexicon import (
     RELATIVE_WORDS,
     REPORTING_VERBS,
     SAFEGUARD_WORDS,
+    SPOKEN_OPENER_WORDS,
     WARNING_WORDS,
     words_pattern,
 )
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
+from interviewer.speech.delivery import load_rules, without_fillers
 
 # an answer that raises a red flag is at most this much above the flag's cap overall: the
 # mistake sinks the answer, however fluent the rest of it is
@@ -48,7 +52,11 @@ _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
+# a stretch between commas this short is an aside of the clause before it (", in place,"), not
+# a clause of its own, when telling whether a frame's act and its other parts belong together
+ASIDE = 3
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+Options = tuple[tuple[tuple[int, int], ...], ...]  # where each part of a frame matched
 _QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
 # a cue inside quotation marks this short is the name of an option ("log everything")
 QUOTED_NAME_WORDS = 5
@@ -115,6 +123,19 @@ def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None
     return None
 
 
+def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
+                       own_stems: frozenset[str] = frozenset(),
+                       own_positions: frozenset[int] = frozenset()) -> bool:
+    """A word of harm stands within WARNING_REACH of the match and is not itself denied: a
+    denied one ("so the pipeline never breaks", "no temptation to go back") is the
+    candidate's reason for the plan, not a judgement of it. A cue's own words (`own_stems`)
+    and a frame's (`own_positions`) are part of the match, not a judgement of it."""
+    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
+    return any(lo <= p <= hi and p not in own_positions and not _negated(p, negations, articles)
+               for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
+
+
 def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str],
            phrase: Phrase) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
@@ -122,17 +143,18 @@ def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozen
     and a negation after the cue negates something else ("so merchants never need to"); one
     inside it that is not one of the cue's own words rejects it ("the changelog note isn't
     enough"), as a negation inside a frame's clause does (`_frame_warned`)."""
-    cue = {stem(w) for w in cue_words}
-    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
-    before = any(lo <= p < span[0] for st in _NEGATING_STEMS - cue for p in where.get(st, ()))
+    cue = frozenset(stem(w) for w in cue_words)
+    before = any(span[0] - WARNING_REACH <= p < span[0] for st in _NEGATING_STEMS - cue
+                 for p in where.get(st, ()))
     own = _chain(phrase, where, span[0])
-    return judged or before or any(p in range(*span) and p not in own
-                                   for p in _positions_of(where, _NEGATING_STEMS))
+    inside = any(span[0] < p < span[1] and p not in own
+                 for p in _positions_of(where, _NEGATING_STEMS))
+    return _judging_word_near(where, span, own_stems=cue) or before or inside
 
 
 def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
-    """The positions of the cue's own words when it matched from `start` (as `_span` reads)."""
+    """The positions of the cue's own words when it matched from `start`, as `_span` reads
+    them ("note" stems to "not", so a negation is told from the cue's words by position)."""
     pos, out = start, {start}
     for st in phrase.stems[1:]:
         pos = next((p for p in where.get(st, ()) if p > pos), pos)
@@ -151,24 +173,77 @@ def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int
     return {p for st in stems for p in where.get(st, ())}
 
 
-def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
+def _cleaned(text: str) -> list[str]:
+    """Words as the sentence's reading counts them (analysis.py): speech fillers left out."""
+    return without_fillers(words(without_speech_fillers(text)), load_rules().fillers)
+
+
+@lru_cache(maxsize=2048)
+def _said(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The sentence's words, numbered as the positions a cue matched at (fillers out), and
+    the clause (between , ; : and dashes) each belongs to. A stretch between two commas that
+    held only fillers ("if we, um, ever ...") does not end a clause: the speaker paused, the
+    sentence went on. If the clauses cannot be lined up with the words, the sentence is one
+    clause."""
+    whole = _cleaned(text)
+    said: list[str] = []
+    clause_of: list[int] = []
+    clause, goes_on = -1, False
+    for piece in _CLAUSE_BREAK.split(text):
+        kept = _cleaned(piece)
+        if not kept and words(piece):
+            goes_on = clause >= 0  # only fillers: the clause goes on past them
+            continue
+        if not goes_on:
+            clause += 1
+        goes_on = False
+        said += kept
+        clause_of += [clause] * len(kept)
+    if said != whole:
+        return tuple(whole), (0,) * len(whole)
+    return tuple(said), tuple(clause_of)
+
+
+@lru_cache(maxsize=1)
+def _openers() -> frozenset[str]:
+    """Words a spoken sentence may say before it starts: openers ("okay so") and one-word
+    fillers ("like", "basically"; prompts/speech/delivery.yaml)."""
+    fillers = load_rules().fillers
+    return SPOKEN_OPENER_WORDS | {*fillers.words, *fillers.phrases}
+
+
+def _opening(sentence_words: Sequence[str]) -> int:
+    """How many words a sentence says before it starts: spoken openers and fillers ("okay
+    so, like, ...") and one adverb ("basically", "honestly")."""
+    opener = _openers()
+    n = 0
+    while n < len(sentence_words) and sentence_words[n] in opener:
+        n += 1
+    if n < len(sentence_words) - 1 and sentence_words[n].endswith("ly"):
+        n += 1
+    return n
+
+
+def _judged(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     """The cue is the subject of a sentence opening with a gerund, put up to be judged
     ("Promising exactly once delivery is something we can't keep"), not a plan adopted."""
-    if span[0] > OPENING_REACH or not sentence_words:
+    start = _opening(sentence_words)
+    opening = sentence_words[start:]
+    if span[0] - start > OPENING_REACH or not opening:
         return False
-    first = sentence_words[1] if sentence_words[0].endswith("ly") and len(sentence_words) > 1 \
-        else sentence_words[0]
-    return first.endswith("ing") and first not in NOT_GERUNDS
+    return opening[0].endswith("ing") and opening[0] not in NOT_GERUNDS
 
 
-def _described(sentence_words: list[str], span: tuple[int, int]) -> bool:
+def _described(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     """The cue is in a relative clause of the thing the sentence opens with, described to be
     judged ("A personal token that never expires and can delete projects is fit for no
     automated job"), not a plan: the sentence opens with a determiner, and "that" or "which"
     stands before the cue, near the start."""
-    if span[0] > OPENING_REACH or not sentence_words or sentence_words[0] not in DETERMINERS:
+    start = _opening(sentence_words)
+    if (span[0] - start > OPENING_REACH or start >= len(sentence_words)
+            or sentence_words[start] not in DETERMINERS):
         return False
-    return any(w in RELATIVE_WORDS for w in sentence_words[1:span[0]])
+    return any(w in RELATIVE_WORDS for w in sentence_words[start + 1:span[0]])
 
 
 def _conditional(text: str, span: tuple[int, int]) -> bool:
@@ -180,22 +255,28 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     before leaves anyone it hits with ("Once the old index is deleted, any team whose results
     drop has no way back"): a risk weighed, not a plan. A consequence said of the system
     ("if the auth service times out, services fail open") is a design rule, so it is one."""
-    clauses = _clauses(text)
-    k, at = _locate(clauses, span[0])
-    if k < 0:
-        return False
-    clause, _ = clauses[k]
-    said = words(clause)
-    for m in CONDITION.finditer(clause):
-        begin = _words_before(clause, m.start())
+    said, clause_of = _said(text)
+    clause, at = _clause_at(text, span[0])
+    joined = " ".join(clause)
+    for m in CONDITION.finditer(joined):
+        begin = len(words(joined[:m.start()]))
         # "if we ever ship ..." is the condition's own subject; a later "we" opens the plan
-        if begin < at and not OWN_SUBJECTS & set(said[begin + 2:at]):
+        if begin < at and not OWN_SUBJECTS & set(clause[begin + 2:at]):
             return True
-    if k == 0 or voiced(clause) or imperative(clause) or _PLAN_MODAL.search(clause):
+    mine = clause_of[span[0]] if span[0] < len(clause_of) else 0
+    before = " ".join(w for w, c in zip(said, clause_of, strict=True) if c == mine - 1)
+    if (not before or voiced(joined) or imperative(joined) or _PLAN_MODAL.search(joined)
+            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS):
         return False
-    condition = clauses[k - 1][0].strip()
-    return (CONDITION.match(condition) is not None and not voiced(condition)
-            and bool(said) and said[0] in HYPOTHETICAL_SUBJECTS)
+    return CONDITION.match(before) is not None and not voiced(before)
+
+
+def _counterfactual(text: str, span: tuple[int, int]) -> bool:
+    """The cue is what would have happened on a path not taken ("I chose this over a major
+    version bump, which would have forced every team to migrate"): a consequence avoided, not
+    a plan."""
+    clause, at = _clause_at(text, span[0])
+    return bool(COUNTERFACTUAL.search(" ".join(clause[:at + 1])))
 
 
 def _weighed(text: str, span: tuple[int, int]) -> bool:
@@ -205,10 +286,15 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     label in the candidate's voice or one that opens with a verb ("We extend every session to
     90 days: ...") is a plan, and so is a sentence that commits ("I'd go with it")."""
     label, colon, verdict = text.partition(":")
-    if not colon or span[1] >= len(words(label)):
+    if not colon or span[1] >= len(_said(label)[0]):
         return False
     plan = voiced(label) or imperative(label) or DECISION.search(text)
     return not plan and bool(CONTRAST.search(verdict))
+
+
+def _index_at(text: str, char: int) -> int:
+    """The number (as `_said` numbers words) of the first word at or after character `char`."""
+    return len(_cleaned(text[:char]))
 
 
 def _diagnosed(text: str, span: tuple[int, int]) -> bool:
@@ -216,27 +302,36 @@ def _diagnosed(text: str, span: tuple[int, int]) -> bool:
     what the problem or its cause is ("the bigger issue is the keys themselves, they never
     expire", "why it happened: key never expire"), and nothing in between is a plan in the
     candidate's voice ("the problem is churn, so we'd make tokens never expire" is one)."""
-    said = words(text)
+    said = _said(text)[0]
     for m in DIAGNOSIS.finditer(text):
-        end = _words_before(text, m.end())
+        end = _index_at(text, m.end())
+        if end > span[0]:
+            continue
         between = " ".join(said[end:span[0]])
-        if end <= span[0] and not (voiced(between) or DECISION.search(between)
-                                   or _PLAN_MODAL.search(text[m.end():_char_at(text, span[0])])):
+        raw = text[m.end():_char_of(text, span[0])]  # raw, so "we'd" keeps its "'d"
+        if not (voiced(between) or DECISION.search(raw) or _PLAN_MODAL.search(raw)):
             return True
     return False
+
+
+def _char_of(text: str, index: int) -> int:
+    """Where the space-separated token holding word `index` (as `_said` numbers words)
+    starts in `text`."""
+    for m in re.finditer(r"\S+", text):
+        if _index_at(text, m.end()) > index:
+            return m.start()
+    return len(text)
 
 
 def _quoted(text: str, span: tuple[int, int]) -> bool:
     """The cue is the short name of an option in quotation marks ('which is what "log
     everything" would spray into shared logs'): spoken of, not adopted, unless the sentence
     commits to it ('I'd "log everything" for a week')."""
-    seen = 0
-    for i, part in enumerate(_QUOTE_MARKS.split(text)):
-        n = len(words(part))
-        closed = i % 2 == 1 and i < len(_QUOTE_MARKS.findall(text))
-        if closed and seen <= span[0] and span[1] < seen + n <= seen + QUOTED_NAME_WORDS:
+    marks = [m.start() for m in _QUOTE_MARKS.finditer(text)]
+    for opening, closing in zip(marks[::2], marks[1::2], strict=False):
+        first, after = _index_at(text, opening), _index_at(text, closing)
+        if first <= span[0] and span[1] < after <= first + QUOTED_NAME_WORDS:
             return not DECISION.search(text)
-        seen += n
     return False
 
 
@@ -245,54 +340,24 @@ def _reported(text: str, span: tuple[int, int]) -> bool:
     she'd announce that every team had to be on it by the end of Q3"): before it, in its
     clause, a reporting verb whose subject is not the candidate, and no "I" or "we" between.
     "I told every team they had to move by the end of the month" is the candidate's own."""
-    said = words(text)
-    for i in range(span[0]):
-        if said[i] not in REPORTING_VERBS:
-            continue
-        clause, at = _clause_at(text, i)
-        subject = set(clause[:at])
-        in_clause = span[0] - i < len(clause) - at  # the cue is in the verb's own clause
-        if subject and in_clause and not (subject | set(said[i + 1:span[0]])) & OWN_SUBJECTS:
+    clause, at = _clause_at(text, span[0])
+    for i, word in enumerate(clause[:at]):
+        subject = set(clause[:i])
+        if (word in REPORTING_VERBS and subject
+                and not (subject | set(clause[i + 1:at])) & OWN_SUBJECTS):
             return True
     return False
 
 
-def _clauses(text: str) -> list[tuple[str, int]]:
-    """The clauses of a sentence (between , ; : and dashes), each with how many words it has."""
-    return [(c, len(words(c))) for c in _CLAUSE_BREAK.split(text)]
-
-
-def _locate(clauses: list[tuple[str, int]], index: int) -> tuple[int, int]:
-    """Which clause holds word `index`, and where that word falls in it (-1 if none)."""
-    seen = 0
-    for k, (_, n) in enumerate(clauses):
-        if index < seen + n:
-            return k, index - seen
-        seen += n
-    return -1, 0
-
-
-def _words_before(text: str, at: int) -> int:
-    """How many words of `text` come before character `at`."""
-    return len(words(text[:at]))
-
-
-def _char_at(text: str, index: int) -> int:
-    """Where word `index` of `text` starts (the start of the space-separated token holding it)."""
-    seen = 0
-    for m in re.finditer(r"\S+", text):
-        seen += len(words(m.group()))
-        if index < seen:
-            return m.start()
-    return len(text)
-
-
 def _clause_at(text: str, index: int) -> tuple[list[str], int]:
-    """The words of the clause (between , ; : and dashes) that holds word `index`, and where
-    that word falls in it."""
-    clauses = _clauses(text)
-    k, at = _locate(clauses, index)
-    return (words(clauses[k][0]), at) if k >= 0 else ([], 0)
+    """The words of the clause that holds word `index` (numbered as `_said` numbers them),
+    and where that word falls in it."""
+    said, clause_of = _said(text)
+    if not 0 <= index < len(said):
+        return [], 0
+    mine = clause_of[index]
+    start = clause_of.index(mine)
+    return [w for w, c in zip(said, clause_of, strict=True) if c == mine], index - start
 
 
 def _done_by_others(text: str, span: tuple[int, int]) -> bool:
@@ -306,17 +371,22 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
 
 
-def _frame_span(frame: tuple[tuple[Phrase, ...], ...],
-                where: dict[str, list[int]]) -> tuple[tuple[int, int], set[int]] | None:
+def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int]]
+                ) -> tuple[tuple[int, int], set[int], Options] | None:
     """Where a frame matched (first and last word) and the positions of its words, if every
-    part matched as one of its alternatives."""
-    found: set[int] = set()
+    part matched as one of its alternatives, and every place each part matched; of the ways
+    the parts can be matched, the tightest ("the same release" over "the same ... day" reaching
+    into the next clause)."""
+    options = []
     for part in frame:
         spans = [sp for p in part if (sp := _span(p, where)) is not None]
         if not spans:
             return None
-        found.update(range(spans[0][0], spans[0][1] + 1))
-    return (min(found), max(found)), found
+        options.append(spans)
+    best = min(product(*options), key=lambda chosen: (max(e for _, e in chosen)
+                                                      - min(b for b, _ in chosen)))
+    found = {i for b, e in best for i in range(b, e + 1)}
+    return (min(found), max(found)), found, tuple(tuple(o) for o in options)
 
 
 def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
@@ -327,16 +397,14 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     itself negated ("so there was no temptation to bring it back" judges nothing); and a
     safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
     fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
-    notice")."""
+    notice") or is what the frame itself does without ("no need for + a fallback")."""
     _, at = _clause_at(text, span[0])
     clause_start = span[0] - at
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
-    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi and p not in found and not _negated(p, negations, articles)
-                 for st in _WARNING_STEMS for p in where.get(st, ()))
+    judged = _judging_word_near(where, span, own_positions=frozenset(found))
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
-    made_safe = any(not _negated(p, refused, articles)
+    made_safe = any(p not in found and not _negated(p, refused, articles)
                     for p in _positions_of(where, _SAFEGUARD_STEMS))
     return judged or denied or made_safe
 
@@ -344,13 +412,15 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
 def _set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
-    describing, the condition of its clause or what follows from one, an option weighed with
-    its cost, what someone else did or said, a problem found, or an option named in quotes.
-    Cues and frames are read by this one function, so a reading added here holds for both."""
-    said = words(text)
+    describing, the condition of its clause or what follows from one, what would have
+    happened on a path not taken, an option weighed with its cost, what someone else did or
+    said, a problem found, or an option named in quotes. Cues and frames are read by this one
+    function, so a reading added here holds for both."""
+    said = _said(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
-            or _weighed(text, span) or _done_by_others(text, span) or _diagnosed(text, span)
-            or _quoted(text, span) or _reported(text, span))
+            or _counterfactual(text, span) or _weighed(text, span)
+            or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
+            or _reported(text, span))
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
@@ -363,10 +433,40 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
         matched = _frame_span(frame, s.where)
         if matched is None:
             continue
-        span, found = matched
-        if not (_frame_warned(text, s.where, span, found) or _set_aside(text, span)):
+        span, found, options = matched
+        if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
+                or _set_aside(text, span)):
             return True
     return False
+
+
+def _joined_asides(clause_of: tuple[int, ...]) -> tuple[int, ...]:
+    """Clause numbers with a short aside (ASIDE words or fewer: "we redefined revenue, in
+    place, same column name") counted as part of the clause before it."""
+    size: dict[int, int] = {}
+    for c in clause_of:
+        size[c] = size.get(c, 0) + 1
+    joined, last = [], None
+    for c in clause_of:
+        if size[c] > ASIDE or last is None:
+            last = c
+        joined.append(last if size[c] <= ASIDE else c)
+    return tuple(joined)
+
+
+def _act_apart(text: str, options: Options) -> bool:
+    """The frame's act (its first part) stands in a clause with none of its other parts, in
+    any of the places they matched: "in the same release we add the new field and mark the
+    old one deprecated, and we remove it after six months" says several things, none of them
+    the harm. What the act takes may run on past a comma ("we log the whole request,
+    including the password")."""
+    clause_of = _joined_asides(_said(text)[1])
+
+    def clauses(spans: tuple[tuple[int, int], ...]) -> set[int]:
+        return {clause_of[i] for b, e in spans for i in range(b, e + 1) if i < len(clause_of)}
+
+    act = clauses(options[0])
+    return not any(act & clauses(spans) for spans in options[1:])
 
 
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
