@@ -292,12 +292,65 @@ def test_a_bullet_note_of_what_the_candidate_did_still_raises_the_flag() -> None
     assert any(h.id == "forced-by-mandate" for h in grade.red_flags)
 
 
+# The same plan said as a plain cue ("without a review") and as a frame ("shut down + old + on
+# day one"): both are read by one function, so a condition, a thing described or a judged
+# subject sets either aside, and either said as a plan raises the flag. (Written here; the
+# guards blind-holdout-5 called for are among them.)
+HARMS = [("ship config changes without a review", "ships config changes without a review"),
+         ("shut down the old scheduler on day one", "shuts down the old scheduler on day one")]
+READ_AS_PLAN = ["We {do} so the team moves faster.",
+                "Next sprint we {do}, and then we measure queue times."]
+READ_AS_NO_PLAN = [
+    # the condition of its clause: what would happen then, not what the candidate plans
+    "If we ever {do}, the on-call lead hears about it first.",
+    "Unless we {do}, the migration takes a quarter, and I'd accept that.",
+    # the thing the sentence opens by describing, to be judged
+    "A plan that {does} is one I would send back to the team.",
+    "The rollout which {does} is what the CTO asked for, and we'd push back.",
+]
+
+
+@pytest.mark.parametrize("template", READ_AS_PLAN)
+@pytest.mark.parametrize(("do", "does"), HARMS)
+def test_a_cue_or_a_frame_said_as_a_plan_raises_the_flag(template: str, do: str,
+                                                          does: str) -> None:
+    answer = template.format(do=do, does=does)
+    grade = grade_answer(_request("system-architecture", answer))
+    assert "no-safety-net" in {h.id for h in grade.red_flags}, answer
+
+
+@pytest.mark.parametrize("template", READ_AS_NO_PLAN)
+@pytest.mark.parametrize(("do", "does"), HARMS)
+def test_a_cue_or_a_frame_as_a_condition_or_a_description_raises_nothing(template: str, do: str,
+                                                                          does: str) -> None:
+    answer = template.format(do=do, does=does)
+    grade = grade_answer(_request("system-architecture", answer))
+    assert "no-safety-net" not in {h.id for h in grade.red_flags}, answer
+
+
 @pytest.mark.parametrize("answer", [
-    # a plan whose condition comes after the harm: the harm is still the plan
+    # a plan whose condition comes after the harm, or sits in a clause of its own before it:
+    # the harm is still the plan
     "We ship config changes without a review if the change is under ten lines, to move fast.",
+    "If the team is busy, we deploy without a review and fix forward.",
+    # "when" opens a time, not a condition: the plan holds whenever it applies
+    "I'd let teams merge to production without a review when they are in a hurry.",
     # the candidate's own subject, not a thing described at the start of the sentence
     "We give the CI pipeline a personal token that will never expire, which keeps deploys simple.",
 ])
 def test_a_plan_that_merely_mentions_if_or_that_still_raises_the_flag(answer: str) -> None:
     grade = grade_answer(_request("system-architecture", answer))
     assert any(h.id == "no-safety-net" for h in grade.red_flags), [h.id for h in grade.red_flags]
+
+
+@pytest.mark.parametrize("answer", [
+    # the condition a check reacts to is a safeguard ("whenever" reads as "if")
+    "I'd add a check that fails the build if a schema change lands without a review.",
+    "The pipeline blocks the deploy whenever someone tries to ship it without a review.",
+    "We alert the owning team whenever a rule is changed without a review.",
+    # a thing described with "which" to rule it out
+    "A credential which never expires is not something we hand to a bot.",
+])
+def test_a_safeguard_or_a_thing_ruled_out_raises_nothing(answer: str) -> None:
+    grade = grade_answer(_request("system-architecture", answer))
+    assert "no-safety-net" not in {h.id for h in grade.red_flags}, answer

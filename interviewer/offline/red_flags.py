@@ -23,7 +23,7 @@ from interviewer.offline.lexicon import (
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
-from interviewer.offline.matching import Phrase, positions
+from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
 
@@ -155,14 +155,14 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     return any(w in CONDITIONAL_WORDS for w in clause[:at])
 
 
-def _weighed(text: str, phrase: Phrase) -> bool:
+def _weighed(text: str, span: tuple[int, int]) -> bool:
     """The cue names an option laid out with its cost, as one of several: the sentence is a
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
-    annoyance, but a stolen login works for three months"). A label in the candidate's voice
-    or one that opens with a verb ("We extend every session to 90 days: ...") is a plan, and
-    so is a sentence that commits ("I'd go with it")."""
+    annoyance, but a stolen login works for three months"), and the cue is in the label. A
+    label in the candidate's voice or one that opens with a verb ("We extend every session to
+    90 days: ...") is a plan, and so is a sentence that commits ("I'd go with it")."""
     label, colon, verdict = text.partition(":")
-    if not colon or _span(phrase, positions([stem(w) for w in words(label)])) is None:
+    if not colon or span[1] >= len(words(label)):
         return False
     plan = voiced(label) or imperative(label) or DECISION.search(text)
     return not plan and bool(CONTRAST.search(verdict))
@@ -226,9 +226,20 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     return judged or denied or made_safe
 
 
+def _set_aside(text: str, span: tuple[int, int]) -> bool:
+    """What matched at `span` is not the candidate's plan, however the match was made (a
+    plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
+    describing, the condition of its clause, an option weighed with its cost, or what someone
+    else did. Cues and frames are read by this one function, so a reading added here holds
+    for both."""
+    said = words(text)
+    return (_judged(said, span) or _described(said, span) or _conditional(text, span)
+            or _weighed(text, span) or _done_by_others(text, span))
+
+
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
     """The sentence is a firm plan in the candidate's voice that says one of the flag's
-    frames, not a warning, a judged option or what someone else did."""
+    frames, not a warning or anything `_set_aside` reads as no plan."""
     text = s.sentence.text
     if not (voiced(text) or imperative(text)):
         return False
@@ -237,8 +248,7 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
         if matched is None:
             continue
         span, found = matched
-        if not (_frame_warned(text, s.where, span, found) or _judged(words(text), span)
-                or _done_by_others(text, span)):
+        if not (_frame_warned(text, s.where, span, found) or _set_aside(text, span)):
             return True
     return False
 
@@ -249,13 +259,9 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is None or _warns(s.where, span, cue_words):
-                continue
-            text = s.sentence.text
-            said = words(text)
-            if not (_judged(said, span) or _described(said, span) or _conditional(text, span)
-                    or _weighed(text, phrase) or _done_by_others(text, span)):
-                return text
+            if span is not None and not (_warns(s.where, span, cue_words)
+                                         or _set_aside(s.sentence.text, span)):
+                return s.sentence.text
         if _frame_raised(flag, s):
             return s.sentence.text
     return None
