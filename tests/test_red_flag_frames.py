@@ -137,3 +137,58 @@ def test_a_frame_with_an_empty_part_is_refused_with_the_cue_named(cue: str) -> N
     assert RedFlag(id="x-flag", name="Example", what="An example of a flag.", criterion="topic",
                    cap=2, why="An example of why it hurts.",
                    cues=["c++ sdk", "delete|remove + old"]).cues[1] == "delete|remove + old"
+
+
+# Frames for harm in general words (rubrics/common.yaml, rubrics/versioning.yaml): personal data
+# logged in full, the old thing replaced in the same release, a safeguard declared unneeded,
+# and a word of harm the candidate denies ("so the pipeline never breaks"), which is their
+# reason for the plan, not a warning against it. Each proposal has its rejection beside it.
+MORE_PROPOSED = [
+    ("personal-data-exposed", "I would turn on full request logging at the edge, including "
+                              "each user's email and phone number, so support can search it."),
+    ("personal-data-exposed", "We dump the raw sign-in payload, passwords included, into the "
+                              "debug channel for the whole company."),
+    ("no-safety-net", "We replace the old job API in the same release, so there is only one "
+                      "model to maintain."),
+    ("no-safety-net", "We don't need a rollback plan, because the new runners are tested."),
+    ("no-safety-net", "We bake one runner key into the image and it never expires, so the "
+                      "pipeline never breaks on a rotated credential."),
+]
+MORE_NOT_PROPOSED = [
+    ("personal-data-exposed", "We log the full request body with passwords and emails "
+                              "redacted at the collector."),
+    ("personal-data-exposed", "We never log the raw payload or any card number, only the "
+                              "event type and a hashed user id."),
+    ("personal-data-exposed", "If we ever log a raw payload with card numbers, the scanner "
+                              "pages security within minutes."),
+    ("no-safety-net", "We keep the old job API for a year rather than replace it in the same "
+                      "release."),
+    ("no-safety-net", "Nobody should say we don't need a rollback plan; we rehearse one."),
+    ("no-safety-net", "A runner key that never expires is dangerous, so keys rotate weekly."),
+]
+
+
+@pytest.mark.parametrize(("flag", "answer"), MORE_PROPOSED)
+def test_harm_in_general_words_raises_its_flag(flag: str, answer: str) -> None:
+    result = grade(QUESTION, answer)
+    hit = next((h for h in result.red_flags if h.id == flag), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote in answer and result.overall <= hit.cap
+
+
+@pytest.mark.parametrize(("flag", "answer"), MORE_NOT_PROPOSED)
+def test_the_same_harm_refused_made_safe_or_judged_raises_nothing(flag: str,
+                                                                   answer: str) -> None:
+    assert flag not in _raised(answer)
+
+
+def test_a_value_replaced_in_place_is_a_breaking_change_and_additive_fields_are_not() -> None:
+    """Versioning's frame names what replaces a meaning under the same name; shipping an
+    additive field in place is the migration done right."""
+    question = "api-versioning-scheme-payments"
+    flag = "breaking-change-in-place"
+    proposed = "We replace the amount's meaning in place under v1 so nobody has to migrate."
+    assert flag in {h.id for h in grade(question, proposed).red_flags}
+    for fine in ["We ship additive fields in place under v1; a changed meaning gets a new "
+                 "version.", "Rather than overwrite the field in place, we add a new one."]:
+        assert flag not in {h.id for h in grade(question, fine).red_flags}, fine

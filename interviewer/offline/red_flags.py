@@ -105,15 +105,27 @@ def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None
     return None
 
 
+def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
+                       own_stems: frozenset[str] = frozenset(),
+                       own_positions: frozenset[int] = frozenset()) -> bool:
+    """A word of harm stands within WARNING_REACH of the match and is not itself denied: a
+    denied one ("so the pipeline never breaks", "no temptation to go back") is the
+    candidate's reason for the plan, not a judgement of it. A cue's own words (`own_stems`)
+    and a frame's (`own_positions`) are part of the match, not a judgement of it."""
+    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
+    return any(lo <= p <= hi and p not in own_positions and not _negated(p, negations, articles)
+               for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
+
+
 def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str]) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
     every deploy, which was miserable". One far away in a long sentence says nothing of it,
     and a negation after the cue negates something else ("so merchants never need to")."""
-    cue = {stem(w) for w in cue_words}
-    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
-    return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
-                         for p in where.get(st, ()))
+    cue = frozenset(stem(w) for w in cue_words)
+    return _judging_word_near(where, span, own_stems=cue) or any(
+        span[0] - WARNING_REACH <= p < span[0] for st in _NEGATING_STEMS - cue
+        for p in where.get(st, ()))
 
 
 def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
@@ -212,16 +224,14 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     itself negated ("so there was no temptation to bring it back" judges nothing); and a
     safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
     fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
-    notice")."""
+    notice") or is what the frame itself does without ("no need for + a fallback")."""
     _, at = _clause_at(text, span[0])
     clause_start = span[0] - at
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
-    lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    judged = any(lo <= p <= hi and p not in found and not _negated(p, negations, articles)
-                 for st in _WARNING_STEMS for p in where.get(st, ()))
+    judged = _judging_word_near(where, span, own_positions=frozenset(found))
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
-    made_safe = any(not _negated(p, refused, articles)
+    made_safe = any(p not in found and not _negated(p, refused, articles)
                     for p in _positions_of(where, _SAFEGUARD_STEMS))
     return judged or denied or made_safe
 
