@@ -192,3 +192,20 @@ def test_a_value_replaced_in_place_is_a_breaking_change_and_additive_fields_are_
     for fine in ["We ship additive fields in place under v1; a changed meaning gets a new "
                  "version.", "Rather than overwrite the field in place, we add a new one."]:
         assert flag not in {h.id for h in grade(question, fine).red_flags}, fine
+
+
+@pytest.mark.parametrize(("question", "flag", "proposed", "fine"), [
+    # an API's field given a new meaning under the same name
+    ("api-payments-create-idempotency", "breaking-change-in-place",
+     "We repurpose the status field in place so clients get the richer values at once.",
+     "We add the richer values as a new field and never repurpose the old one in place."),
+    # new limits switched on for everyone with no time to adapt
+    ("api-sms-tiered-rate-limits", "limits-without-notice",
+     "We switch on the new per-tenant quotas tomorrow for every plan, largest tenants first.",
+     "We switch on the new per-tenant quotas after three months' notice, largest tenants "
+     "last."),
+])
+def test_a_topics_own_frame_fires_on_the_plan_and_not_on_its_safe_form(
+        question: str, flag: str, proposed: str, fine: str) -> None:
+    assert flag in {h.id for h in grade(question, proposed).red_flags}
+    assert flag not in {h.id for h in grade(question, fine).red_flags}
