@@ -209,3 +209,35 @@ def test_a_topics_own_frame_fires_on_the_plan_and_not_on_its_safe_form(
         question: str, flag: str, proposed: str, fine: str) -> None:
     assert flag in {h.id for h in grade(question, proposed).red_flags}
     assert flag not in {h.id for h in grade(question, fine).red_flags}
+
+
+@pytest.mark.parametrize(("flag", "proposed", "refused"), [
+    # a credential handed out with no end
+    ("no-safety-net", "We give every CI job a deploy key with no expiry, so builds never break "
+                      "on a rotation.",
+     "Each key we issue expires after 90 days; none is valid forever."),
+    ("no-safety-net", "We issue each vendor a token that stays valid forever.",
+     "We found old keys with no expiry in the audit and rotated them that week."),
+    # adoption by decree
+    ("forced-by-mandate", "I would require every team to move onto the new CI by March.",
+     "I would never force every team to migrate; they move when the new path is faster."),
+    # a consequence of the path not taken ("would have" + a participle) is no plan; "would
+    # have" + someone doing something is
+    ("forced-by-mandate", "We force every team to migrate to the shared runners this quarter.",
+     "I chose a new field over a version bump, which would have forced every team to "
+     "migrate."),
+    ("personal-data-exposed", "I would have the login service log every request with the "
+                              "full phone number and email.",
+     "Logging the raw request was ruled out: we would have exposed every phone number and "
+     "email in full."),
+])
+def test_a_general_frame_fires_on_the_plan_and_not_on_its_refusal(flag: str, proposed: str,
+                                                                  refused: str) -> None:
+    assert flag in _raised(proposed), proposed
+    assert flag not in _raised(refused), refused
+
+
+def test_a_plain_cue_on_the_path_not_taken_raises_nothing() -> None:
+    assert "no-safety-net" in _raised("To save a day we deployed without a review.")
+    assert "no-safety-net" not in _raised("We kept the second reviewer; otherwise we would "
+                                          "have deployed without a review.")

@@ -86,6 +86,7 @@ class Patterns(BaseModel):
     spoken: list[str]
     narrated: list[str]
     hypothetical: list[str]
+    counterfactual: list[str]
     fragment_reason: list[str]
 
     @field_validator("*")
@@ -212,5 +213,6 @@ DECISION = words_pattern(_P.decision)
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
+COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 # A reason, a condition or a contrast in a list item, or a number.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

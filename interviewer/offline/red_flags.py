@@ -15,6 +15,7 @@ from interviewer.offline.lexicon import (
     ARTICLES,
     CONDITIONAL_WORDS,
     CONTRAST,
+    COUNTERFACTUAL,
     DECISION,
     DETERMINERS,
     NEGATING_WORDS,
@@ -167,6 +168,14 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     return any(w in CONDITIONAL_WORDS for w in clause[:at])
 
 
+def _counterfactual(text: str, span: tuple[int, int]) -> bool:
+    """The cue is what would have happened on a path not taken ("I chose this over a major
+    version bump, which would have forced every team to migrate"): a consequence avoided, not
+    a plan."""
+    clause, at = _clause_at(text, span[0])
+    return bool(COUNTERFACTUAL.search(" ".join(clause[:at + 1])))
+
+
 def _weighed(text: str, span: tuple[int, int]) -> bool:
     """The cue names an option laid out with its cost, as one of several: the sentence is a
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
@@ -239,12 +248,13 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
 def _set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
-    describing, the condition of its clause, an option weighed with its cost, or what someone
-    else did. Cues and frames are read by this one function, so a reading added here holds
-    for both."""
+    describing, the condition of its clause, what would have happened on a path not taken, an
+    option weighed with its cost, or what someone else did. Cues and frames are read by this
+    one function, so a reading added here holds for both."""
     said = words(text)
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
-            or _weighed(text, span) or _done_by_others(text, span))
+            or _counterfactual(text, span) or _weighed(text, span)
+            or _done_by_others(text, span))
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
