@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interviewer import engine
 from interviewer.coaching import fix_first
@@ -354,3 +356,27 @@ def test_a_plan_that_merely_mentions_if_or_that_still_raises_the_flag(answer: st
 def test_a_safeguard_or_a_thing_ruled_out_raises_nothing(answer: str) -> None:
     grade = grade_answer(_request("system-architecture", answer))
     assert "no-safety-net" not in {h.id for h in grade.red_flags}, answer
+
+
+_NEUTRAL = ["the", "queue", "team", "runners", "next", "quarter", "dashboard", "owners",
+            "weekly", "builds", "faster", "and", "then", "with", "for", "metrics", "cost"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(tail=st.lists(st.sampled_from(_NEUTRAL), min_size=0, max_size=12),
+       harm=st.sampled_from(HARMS),
+       reading=st.sampled_from(READ_AS_NO_PLAN + [
+           "I chose a phased move over the big bang, which would have meant we {do}."]))
+def test_the_readings_hold_whatever_follows_the_sentence(tail: list[str], harm: tuple[str, str],
+                                                         reading: str) -> None:
+    """A condition, a description or the path not taken stays no plan however the sentence
+    goes on in neutral words, for a cue and a frame alike; the same harm said as a plan with
+    the same tail still raises the flag."""
+    do, does = harm
+    rest = " ".join(tail)
+    not_a_plan = reading.format(do=do, does=does).rstrip(".") + (f", {rest}." if rest else ".")
+    plan = f"We {do}" + (f", {rest}." if rest else ".")
+    flags = {h.id for h in grade_answer(_request("system-architecture", not_a_plan)).red_flags}
+    assert "no-safety-net" not in flags, not_a_plan
+    assert "no-safety-net" in {h.id for h in grade_answer(
+        _request("system-architecture", plan)).red_flags}, plan
