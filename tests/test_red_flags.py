@@ -380,3 +380,36 @@ def test_the_readings_hold_whatever_follows_the_sentence(tail: list[str], harm: 
     assert "no-safety-net" not in flags, not_a_plan
     assert "no-safety-net" in {h.id for h in grade_answer(
         _request("system-architecture", plan)).red_flags}, plan
+
+
+# Spoken answers: fillers and pauses ("if we, um, ever ...", "so, like, a plan that ...") must
+# not move a reading off the words it reads, nor end the clause an "if" opened.
+SPOKEN_NO_PLAN = [
+    "If we, um, like, you know, ever ship config changes without a review, the on-call lead "
+    "hears about it first.",
+    "Um, uh, I mean, you know, I'd add a check that, um, fails the build if, uh, a schema "
+    "change lands without a review.",
+    "So, um, like, uh, basically, you know, a plan that, um, ships config changes without a "
+    "review is one I would send back.",
+    "So, um, if we ever, uh, shut down the old scheduler on day one, the on-call lead hears "
+    "about it first.",
+    "Okay so, uh, honestly, turning off the revocation check would leave stolen tokens valid.",
+]
+SPOKEN_PLAN = [
+    "Uh, um, you know, so, um, we ship config changes without a review so the team moves "
+    "faster.",
+    "Okay so, um, we shut down the old scheduler on day one, uh, so the team moves faster.",
+    "Like, we ship config changes without a review, um, so the team moves faster.",
+]
+
+
+@pytest.mark.parametrize("answer", SPOKEN_NO_PLAN)
+def test_fillers_do_not_move_a_reading_off_its_words(answer: str) -> None:
+    grade = grade_answer(_request("system-architecture", answer))
+    assert "no-safety-net" not in {h.id for h in grade.red_flags}, answer
+
+
+@pytest.mark.parametrize("answer", SPOKEN_PLAN)
+def test_a_spoken_plan_still_raises_the_flag(answer: str) -> None:
+    grade = grade_answer(_request("system-architecture", answer))
+    assert "no-safety-net" in {h.id for h in grade.red_flags}, answer

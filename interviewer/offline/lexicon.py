@@ -197,6 +197,7 @@ ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
 CONDITIONAL_WORDS = _set(_W.conditional_words)  # a cue after one in its clause is a condition
 RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description
 DETERMINERS = _set(_W.determiners)  # how a described subject opens its sentence
+SPOKEN_OPENER_WORDS = _set(_W.spoken_openers)  # "okay so, ...": not how the sentence opens
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(

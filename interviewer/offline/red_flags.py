@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
-from interviewer.offline.analysis import Analysed, Reading
+from interviewer.offline.analysis import Analysed, Reading, without_speech_fillers
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
@@ -22,11 +22,13 @@ from interviewer.offline.lexicon import (
     NOT_GERUNDS,
     RELATIVE_WORDS,
     SAFEGUARD_WORDS,
+    SPOKEN_OPENER_WORDS,
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
+from interviewer.speech.delivery import load_rules, without_fillers
 
 # an answer that raises a red flag is at most this much above the flag's cap overall: the
 # mistake sinks the answer, however fluent the rest of it is
@@ -140,24 +142,77 @@ def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int
     return {p for st in stems for p in where.get(st, ())}
 
 
-def _judged(sentence_words: list[str], span: tuple[int, int]) -> bool:
+def _cleaned(text: str) -> list[str]:
+    """Words as the sentence's reading counts them (analysis.py): speech fillers left out."""
+    return without_fillers(words(without_speech_fillers(text)), load_rules().fillers)
+
+
+@lru_cache(maxsize=2048)
+def _said(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The sentence's words, numbered as the positions a cue matched at (fillers out), and
+    the clause (between , ; : and dashes) each belongs to. A stretch between two commas that
+    held only fillers ("if we, um, ever ...") does not end a clause: the speaker paused, the
+    sentence went on. If the clauses cannot be lined up with the words, the sentence is one
+    clause."""
+    whole = _cleaned(text)
+    said: list[str] = []
+    clause_of: list[int] = []
+    clause, goes_on = -1, False
+    for piece in _CLAUSE_BREAK.split(text):
+        kept = _cleaned(piece)
+        if not kept and words(piece):
+            goes_on = clause >= 0  # only fillers: the clause goes on past them
+            continue
+        if not goes_on:
+            clause += 1
+        goes_on = False
+        said += kept
+        clause_of += [clause] * len(kept)
+    if said != whole:
+        return tuple(whole), (0,) * len(whole)
+    return tuple(said), tuple(clause_of)
+
+
+@lru_cache(maxsize=1)
+def _openers() -> frozenset[str]:
+    """Words a spoken sentence may say before it starts: openers ("okay so") and one-word
+    fillers ("like", "basically"; prompts/speech/delivery.yaml)."""
+    fillers = load_rules().fillers
+    return SPOKEN_OPENER_WORDS | {*fillers.words, *fillers.phrases}
+
+
+def _opening(sentence_words: Sequence[str]) -> int:
+    """How many words a sentence says before it starts: spoken openers and fillers ("okay
+    so, like, ...") and one adverb ("basically", "honestly")."""
+    opener = _openers()
+    n = 0
+    while n < len(sentence_words) and sentence_words[n] in opener:
+        n += 1
+    if n < len(sentence_words) - 1 and sentence_words[n].endswith("ly"):
+        n += 1
+    return n
+
+
+def _judged(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     """The cue is the subject of a sentence opening with a gerund, put up to be judged
     ("Promising exactly once delivery is something we can't keep"), not a plan adopted."""
-    if span[0] > OPENING_REACH or not sentence_words:
+    start = _opening(sentence_words)
+    opening = sentence_words[start:]
+    if span[0] - start > OPENING_REACH or not opening:
         return False
-    first = sentence_words[1] if sentence_words[0].endswith("ly") and len(sentence_words) > 1 \
-        else sentence_words[0]
-    return first.endswith("ing") and first not in NOT_GERUNDS
+    return opening[0].endswith("ing") and opening[0] not in NOT_GERUNDS
 
 
-def _described(sentence_words: list[str], span: tuple[int, int]) -> bool:
+def _described(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     """The cue is in a relative clause of the thing the sentence opens with, described to be
     judged ("A personal token that never expires and can delete projects is fit for no
     automated job"), not a plan: the sentence opens with a determiner, and "that" or "which"
     stands before the cue, near the start."""
-    if span[0] > OPENING_REACH or not sentence_words or sentence_words[0] not in DETERMINERS:
+    start = _opening(sentence_words)
+    if (span[0] - start > OPENING_REACH or start >= len(sentence_words)
+            or sentence_words[start] not in DETERMINERS):
         return False
-    return any(w in RELATIVE_WORDS for w in sentence_words[1:span[0]])
+    return any(w in RELATIVE_WORDS for w in sentence_words[start + 1:span[0]])
 
 
 def _conditional(text: str, span: tuple[int, int]) -> bool:
@@ -183,22 +238,21 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     label in the candidate's voice or one that opens with a verb ("We extend every session to
     90 days: ...") is a plan, and so is a sentence that commits ("I'd go with it")."""
     label, colon, verdict = text.partition(":")
-    if not colon or span[1] >= len(words(label)):
+    if not colon or span[1] >= len(_said(label)[0]):
         return False
     plan = voiced(label) or imperative(label) or DECISION.search(text)
     return not plan and bool(CONTRAST.search(verdict))
 
 
 def _clause_at(text: str, index: int) -> tuple[list[str], int]:
-    """The words of the clause (between , ; : and dashes) that holds word `index`, and where
-    that word falls in it."""
-    seen = 0
-    for clause in _CLAUSE_BREAK.split(text):
-        ws = words(clause)
-        if index < seen + len(ws):
-            return ws, index - seen
-        seen += len(ws)
-    return [], 0
+    """The words of the clause that holds word `index` (numbered as `_said` numbers them),
+    and where that word falls in it."""
+    said, clause_of = _said(text)
+    if not 0 <= index < len(said):
+        return [], 0
+    mine = clause_of[index]
+    start = clause_of.index(mine)
+    return [w for w, c in zip(said, clause_of, strict=True) if c == mine], index - start
 
 
 def _done_by_others(text: str, span: tuple[int, int]) -> bool:
@@ -251,7 +305,7 @@ def _set_aside(text: str, span: tuple[int, int]) -> bool:
     describing, the condition of its clause, what would have happened on a path not taken, an
     option weighed with its cost, or what someone else did. Cues and frames are read by this
     one function, so a reading added here holds for both."""
-    said = words(text)
+    said = _said(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _weighed(text, span)
             or _done_by_others(text, span))
