@@ -150,7 +150,7 @@ MORE_PROPOSED = [
                               "debug channel for the whole company."),
     ("no-safety-net", "We replace the old job API in the same release, so there is only one "
                       "model to maintain."),
-    ("no-safety-net", "We don't need a rollback plan, because the new runners are tested."),
+    ("no-safety-net", "There is no need for a rollback, because the new runners are tested."),
     ("no-safety-net", "We bake one runner key into the image and it never expires, so the "
                       "pipeline never breaks on a rotated credential."),
 ]
@@ -163,7 +163,7 @@ MORE_NOT_PROPOSED = [
                               "pages security within minutes."),
     ("no-safety-net", "We keep the old job API for a year rather than replace it in the same "
                       "release."),
-    ("no-safety-net", "Nobody should say we don't need a rollback plan; we rehearse one."),
+    ("no-safety-net", "Nobody should say there is no need for a rollback; we rehearse one."),
     ("no-safety-net", "A runner key that never expires is dangerous, so keys rotate weekly."),
 ]
 
@@ -218,14 +218,12 @@ def test_a_topics_own_frame_fires_on_the_plan_and_not_on_its_safe_form(
      "Each key we issue expires after 90 days; none is valid forever."),
     ("no-safety-net", "We issue each vendor a token that stays valid forever.",
      "We found old keys with no expiry in the audit and rotated them that week."),
-    # adoption by decree
-    ("forced-by-mandate", "I would require every team to move onto the new CI by March.",
-     "I would never force every team to migrate; they move when the new path is faster."),
     # a consequence of the path not taken ("would have" + a participle) is no plan; "would
     # have" + someone doing something is
-    ("forced-by-mandate", "We force every team to migrate to the shared runners this quarter.",
-     "I chose a new field over a version bump, which would have forced every team to "
-     "migrate."),
+    ("forced-by-mandate", "We tell them every team has to move to the shared runners by the "
+                          "end of the quarter.",
+     "I chose a new field over a version bump, which would have meant every team had to move "
+     "by the end of the quarter."),
     ("personal-data-exposed", "I would have the login service log every request with the "
                               "full phone number and email.",
      "Logging the raw request was ruled out: we would have exposed every phone number and "
@@ -241,3 +239,33 @@ def test_a_plain_cue_on_the_path_not_taken_raises_nothing() -> None:
     assert "no-safety-net" in _raised("To save a day we deployed without a review.")
     assert "no-safety-net" not in _raised("We kept the second reviewer; otherwise we would "
                                           "have deployed without a review.")
+
+
+@pytest.mark.parametrize(("flag", "answer"), [
+    # the act in a clause of its own, apart from what the frame's other parts say
+    ("no-safety-net", "In the same release we add the new field and mark the old one "
+                      "deprecated, and we remove it after six months."),
+    ("no-safety-net", "We ship v2 and, in the same release, add a Sunset header to every old "
+                      "v1 response; v1 is removed a year later."),
+])
+def test_a_frame_whose_act_stands_apart_from_its_other_parts_raises_nothing(
+        flag: str, answer: str) -> None:
+    assert flag not in _raised(answer), answer
+
+
+@pytest.mark.parametrize(("flag", "answer"), [
+    # the tightest way to match the parts: "the same release", not "the same ... day" reaching
+    # into the next clause
+    ("no-safety-net", "We replaced the old job API in the same release: the day it launched, "
+                      "old calls started failing."),
+    # a short aside belongs to its clause, and a list may run on past a comma
+    ("breaking-change-in-place", "We redefined the amount as net of fees, in place, same "
+                                 "field name."),
+    ("personal-data-exposed", "I would turn on full request logging at the edge: every raw "
+                              "event, including each user's email and phone number."),
+])
+def test_a_frame_said_across_an_aside_or_a_list_still_raises_its_flag(flag: str,
+                                                                      answer: str) -> None:
+    question = "api-versioning-scheme-payments" if flag == "breaking-change-in-place" \
+        else QUESTION
+    assert flag in {h.id for h in grade(question, answer).red_flags}, answer

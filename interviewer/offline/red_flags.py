@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import product
 
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Analysed, Reading, without_speech_fillers
@@ -45,7 +46,11 @@ _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
+# a stretch between commas this short is an aside of the clause before it (", in place,"), not
+# a clause of its own, when telling whether a frame's act and its other parts belong together
+ASIDE = 3
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+Options = tuple[tuple[tuple[int, int], ...], ...]  # where each part of a frame matched
 # A frame (library.FRAME_JOIN) is a cue in parts: every part must be in the sentence, in any
 # order, each as any of its alternatives; see _frames
 
@@ -266,17 +271,22 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
 
 
-def _frame_span(frame: tuple[tuple[Phrase, ...], ...],
-                where: dict[str, list[int]]) -> tuple[tuple[int, int], set[int]] | None:
+def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int]]
+                ) -> tuple[tuple[int, int], set[int], Options] | None:
     """Where a frame matched (first and last word) and the positions of its words, if every
-    part matched as one of its alternatives."""
-    found: set[int] = set()
+    part matched as one of its alternatives, and every place each part matched; of the ways
+    the parts can be matched, the tightest ("the same release" over "the same ... day" reaching
+    into the next clause)."""
+    options = []
     for part in frame:
         spans = [sp for p in part if (sp := _span(p, where)) is not None]
         if not spans:
             return None
-        found.update(range(spans[0][0], spans[0][1] + 1))
-    return (min(found), max(found)), found
+        options.append(spans)
+    best = min(product(*options), key=lambda chosen: (max(e for _, e in chosen)
+                                                      - min(b for b, _ in chosen)))
+    found = {i for b, e in best for i in range(b, e + 1)}
+    return (min(found), max(found)), found, tuple(tuple(o) for o in options)
 
 
 def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
@@ -321,10 +331,40 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
         matched = _frame_span(frame, s.where)
         if matched is None:
             continue
-        span, found = matched
-        if not (_frame_warned(text, s.where, span, found) or _set_aside(text, span)):
+        span, found, options = matched
+        if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
+                or _set_aside(text, span)):
             return True
     return False
+
+
+def _joined_asides(clause_of: tuple[int, ...]) -> tuple[int, ...]:
+    """Clause numbers with a short aside (ASIDE words or fewer: "we redefined revenue, in
+    place, same column name") counted as part of the clause before it."""
+    size: dict[int, int] = {}
+    for c in clause_of:
+        size[c] = size.get(c, 0) + 1
+    joined, last = [], None
+    for c in clause_of:
+        if size[c] > ASIDE or last is None:
+            last = c
+        joined.append(last if size[c] <= ASIDE else c)
+    return tuple(joined)
+
+
+def _act_apart(text: str, options: Options) -> bool:
+    """The frame's act (its first part) stands in a clause with none of its other parts, in
+    any of the places they matched: "in the same release we add the new field and mark the
+    old one deprecated, and we remove it after six months" says several things, none of them
+    the harm. What the act takes may run on past a comma ("we log the whole request,
+    including the password")."""
+    clause_of = _joined_asides(_said(text)[1])
+
+    def clauses(spans: tuple[tuple[int, int], ...]) -> set[int]:
+        return {clause_of[i] for b, e in spans for i in range(b, e + 1) if i < len(clause_of)}
+
+    act = clauses(options[0])
+    return not any(act & clauses(spans) for spans in options[1:])
 
 
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
