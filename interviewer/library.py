@@ -28,6 +28,11 @@ class Concept(Strict):
 
     name: str
     phrases: list[str] = Field(min_length=1)
+    # The same idea in everyday words ("what we give up", "try again in"), as a candidate
+    # says it without the jargon. They earn the concept like a phrase, but being everyday
+    # words they never say on their own what an answer is about: the offline grader keeps
+    # them out of the topic's vocabulary and out of loose matching (offline/matching.py).
+    plain: list[str] = Field(default_factory=list)
     # The media this concept's mechanism fits; empty means every medium its criterion fits.
     # "429 and Retry-After" is a fine thing to coach on an HTTP API and a wrong one on a GPU
     # queue, so `Library.rubric_for` drops a concept the question's medium cannot have.

@@ -67,7 +67,7 @@ ACTS_THROUGHOUT = 0.75
 ACTING = 0.5  # a sentence engaged this much is the candidate acting (engagement.py)
 # An answer held under an overall ceiling (outline, essay, red flag) reaches the ceiling once
 # this share of its sentences, on average, acts on the scenario (engagement.py); one that
-# mostly describes the world sits nearer 1. Fitted on the five blind sets, leave one set out
+# mostly describes the world sits nearer 1. Fitted on the five older blind sets, leave one set out
 # (calibration/README.md): held answers labelled 1 and 2 no longer tie at the ceiling.
 CEILING_ACTING = 0.5
 DESCRIBED_NOTE = ("It is held lower still because most of it describes the subject rather than "

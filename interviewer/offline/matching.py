@@ -41,6 +41,12 @@ class CompiledConcept:
     phrases: tuple[Phrase, ...]
     bag: frozenset[str] = frozenset()
     wording: tuple[str, ...] = ()  # the phrasings as written, for feedback to quote
+    plain: tuple[Phrase, ...] = ()  # everyday paraphrases: matched, never loosely or as topic
+
+    @property
+    def said(self) -> tuple[Phrase, ...]:
+        """Every phrasing that earns the concept: the rubric's phrases and plain paraphrases."""
+        return self.phrases + self.plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +99,29 @@ def compile_phrase(text: str) -> Phrase | None:
 def _compile_criterion(c: Criterion) -> CompiledCriterion:
     concepts = []
     for concept in c.concepts:
-        phrases = [p for text in [concept.name, *concept.phrases]
-                   if (p := compile_phrase(text)) is not None and _specific_enough(p)]
-        concepts.append(CompiledConcept(concept.name, tuple(dict.fromkeys(phrases)),
-                                        wording=tuple(concept.phrases)))
+        phrases = _compile_all([concept.name, *concept.phrases])
+        plain = tuple(dict.fromkeys(p for text in concept.plain
+                                    if (p := compile_plain(text)) is not None))
+        concepts.append(CompiledConcept(concept.name, phrases, wording=tuple(concept.phrases),
+                                        plain=plain))
     return CompiledCriterion(c.id, c.name, c.weight, c.tip,
                              c.id in SHARED_CRITERIA, tuple(concepts))
+
+
+def compile_plain(text: str) -> Phrase | None:
+    """A plain paraphrase as every one of its words, side by side and in order: everyday words
+    taken loosely match anything ("numbers from" would be "number" anywhere near "from"), so
+    only the expression itself counts. A single word is not a paraphrase."""
+    found = [stem(w) for w in words(text)]
+    if len(found) < 2:
+        return None
+    return Phrase(tuple(found), len(found), exact=True)
+
+
+def _compile_all(texts: Iterable[str]) -> tuple[Phrase, ...]:
+    """The phrasings that are specific enough to match, each once."""
+    return tuple(dict.fromkeys(p for text in texts
+                               if (p := compile_phrase(text)) is not None and _specific_enough(p)))
 
 
 def _specific_enough(p: Phrase) -> bool:
@@ -125,7 +148,7 @@ def _with_bags(criteria: tuple[CompiledCriterion, ...]) -> tuple[CompiledCriteri
             CompiledConcept(k.name, k.phrases, frozenset(
                 s for p in k.phrases for s in p.stems
                 if seen[s] <= BAG_MAX_SHARED and s not in GENERIC_STEMS and s not in FUNCTION_WORDS
-                and len(s) > 2), k.wording)
+                and len(s) > 2), k.wording, k.plain)
             for k in c.concepts)
         out.append(CompiledCriterion(c.id, c.name, c.weight, c.tip, c.shared, concepts))
     return tuple(out)
@@ -145,7 +168,7 @@ def _index(criteria: tuple[CompiledCriterion, ...],
 def _compile(rubric: Rubric) -> CompiledRubric:
     criteria = _with_bags(tuple(_compile_criterion(c) for c in rubric.criteria))
     return CompiledRubric(rubric.topic, criteria, _topic_stems(criteria),
-                          anchored=_index(criteria, lambda k: {p.stems[0] for p in k.phrases}),
+                          anchored=_index(criteria, lambda k: {p.stems[0] for p in k.said}),
                           bagged=_index(criteria, lambda k: k.bag))
 
 
@@ -202,12 +225,13 @@ def phrase_in(phrase: Phrase, where: dict[str, list[int]]) -> bool:
 
 def concept_in(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
     """True when any phrasing of the concept occurs in a sentence."""
-    return any(phrase_in(p, where) for p in concept.phrases)
+    return any(phrase_in(p, where) for p in concept.said)
 
 
 def concept_pinned(concept: CompiledConcept, where: dict[str, list[int]]) -> bool:
     """True when a phrasing of two or more meaningful words occurs: stronger evidence than a
-    lone word, which an unrelated sentence may use in another sense."""
+    lone word, which an unrelated sentence may use in another sense. Plain paraphrases never
+    pin: their everyday words ("try again", "what we lose") are said about anything."""
     return any(p.pinned and phrase_in(p, where) for p in concept.phrases)
 
 

@@ -1,6 +1,6 @@
 """Refitting the offline grader's scoring layer (prompts/offline/fit.yaml) on labelled sets.
 
-    python -m interviewer.offline.refit            # fit on the five blind sets, write the file
+    python -m interviewer.offline.refit            # fit on the six blind sets, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
 
@@ -34,7 +34,7 @@ from interviewer.scoring import AnswerGrade
 # Every blind set is tuning data now; each was written on different questions by different
 # authors, so leaving one out at a time (--folds) measures the fit on questions it never saw.
 SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
-        "blind-holdout-3.jsonl", "blind-holdout-4.jsonl")
+        "blind-holdout-3.jsonl", "blind-holdout-4.jsonl", "blind-holdout-5.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
