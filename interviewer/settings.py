@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     max_answer_chars: int = Field(default=20_000, alias="INTERVIEWER_MAX_ANSWER_CHARS", ge=100)
     request_timeout: float = Field(default=60.0, alias="INTERVIEWER_REQUEST_TIMEOUT", gt=0)
     max_retries: int = Field(default=3, alias="INTERVIEWER_MAX_RETRIES", ge=0)
+    # model requests one process has open at once; more wait (within their deadline) for a
+    # connection. Each app request holds at most one model call, so the wait is bounded by
+    # the requests in flight. 500: aiohttp's default of 100 capped one worker near 70-120
+    # turns/s against a 300 ms model (bursts of 200 answers queued ~0.5 s for a connection);
+    # 500 covers 150 turns/s at ~1.4 calls a turn while calls average up to ~2.4 s, as hosted
+    # models' grades do, and leaves most of a 1,024 open-files limit to the candidates. Set it
+    # to a provider's concurrency quota, or a local server's slots if it refuses extra calls.
+    model_connections: int = Field(default=500, alias="INTERVIEWER_MODEL_CONNECTIONS",
+                                   ge=1, le=100_000)
     context_tokens: int = Field(default=16_000, alias="INTERVIEWER_CONTEXT_TOKENS", ge=1000)
     interview_token_cap: int = Field(default=200_000, alias="INTERVIEWER_TOKEN_CAP", ge=1000)
     rate_limit_per_minute: int = Field(default=30, alias="INTERVIEWER_RATE_LIMIT", ge=1)

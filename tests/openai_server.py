@@ -6,12 +6,14 @@ headers, slow replies for timeouts, and the ways real servers misbehave: streams
 streams cut off half-way or ended early, bodies that are HTML or broken JSON, replies of any
 size, and llama.cpp's `GET /props` and `GET /v1/models`. Each test queues replies with
 `script(...)`; `requests` records every request body, `times` when each arrived, `gets` every
-GET path, and `streams_finished` how many streams were written to the end.
+GET path, `streams_finished` how many streams were written to the end, and
+`most_in_flight` the most chat requests it held at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import threading
@@ -44,6 +46,10 @@ class Reply:
     finish: str = "stop"  # the finish_reason of the last chunk ("length": the token limit)
     raw: bytes | None = None  # send these bytes as the body, with `content_type`
     content_type: str = "application/json"
+    # hold the reply until this many requests have been in flight at once (or `gate_wait` s
+    # pass): shows how many calls a client really has open together, without timing them
+    gate: int = 0
+    gate_wait: float = 10.0
 
     @classmethod
     def text(cls, content: str | dict[str, Any], **usage: Any) -> Reply:
@@ -128,19 +134,25 @@ class FakeOpenAI:
     """The server: start it, script replies, point OPENAI_BASE_URL at `base_url`."""
 
     def __init__(self, responder: Callable[[dict[str, Any]], Reply] | None = None,
-                 port: int = 0, keep_alive: bool = False):
+                 port: int = 0, keep_alive: bool = False, record: bool = True):
         self.replies: deque[Reply] = deque()
         self.responder = responder
         self.port = port
         # keep-alive as real providers do (the load benchmark); tests close each connection
         # because they run several event loops against one client
         self.keep_alive = keep_alive
+        # tests read `requests` and `times`; the load benchmark turns them off, as thousands
+        # of kept 30 kB requests made the cycle collector pause this server for 100+ ms
+        self.record = record
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
         self.gets: list[str] = []
         self.props: Any = None  # the JSON for GET /props; None answers 404
         self.models: Any = None  # the JSON for GET /v1/models; None answers 404
         self.streams_finished = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._crowd = asyncio.Condition()  # notified as requests arrive (`Reply.gate`)
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -198,10 +210,32 @@ class FakeOpenAI:
             return
         length = int(re.search(r"(?im)^content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
         request = json.loads(await reader.readexactly(length))
-        self.requests.append(request)
-        self.times.append(time.monotonic())
+        if self.record:
+            self.requests.append(request)
+            self.times.append(time.monotonic())
         reply = self._next(request, head.split(" ")[1])
+        self.in_flight += 1
+        try:
+            await self._held(reply)
+            await self._write(writer, request, reply)
+        finally:
+            self.in_flight -= 1
+
+    async def _held(self, reply: Reply) -> None:
+        """Wait out the reply's gate (see `Reply.gate`), then its delay."""
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        async with self._crowd:
+            self._crowd.notify_all()
+            if reply.gate:
+                def full() -> bool:
+                    return self.most_in_flight >= reply.gate  # reached once: let all go
+
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._crowd.wait_for(full), reply.gate_wait)
         await asyncio.sleep(reply.delay)
+
+    async def _write(self, writer: asyncio.StreamWriter, request: dict[str, Any],
+                     reply: Reply) -> None:
         if reply.raw is not None:
             await _write_raw(writer, reply.status, reply.raw, reply.content_type, self._close)
         elif reply.chunks is not None and reply.status == 200:

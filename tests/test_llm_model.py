@@ -18,7 +18,7 @@ from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable, Tu
 from interviewer.models.llm import LLMModel
 from interviewer.scoring import AnswerGrade
 from interviewer.settings import Settings
-from interviewer.tokens import count_messages, count_tokens
+from interviewer.tokens import count_messages, count_tokens, most_tokens
 from tests.openai_server import FakeOpenAI, Reply, grade_content
 
 ANSWER = ("We shard the event store by tenant so one noisy customer cannot starve the rest. "
@@ -403,6 +403,21 @@ def test_spend_stored_by_an_earlier_run_counts_toward_the_cap(
     model.resume_spend("iv", 4000)
     assert grade(model, grade_request(mini_library, ANSWER)).grader == "offline"
     assert server.requests == []
+
+
+def test_near_the_cap_the_exact_count_decides_not_the_cheap_bound(
+        server: FakeOpenAI, tmp_path: Path, mini_library: Library) -> None:
+    model = make_model(server, tmp_path, INTERVIEWER_TOKEN_CAP=20_000)
+    request = grade_request(mini_library, ANSWER * 3)
+    server.script(good(request), good(request))
+    grade(model, grade_request(mini_library, ANSWER * 3, interview_id="probe"))
+    sent = server.requests[0]["messages"]
+    exact, bound = count_messages(sent, "fake-gpt"), most_tokens(sent, "fake-gpt")
+    assert bound - exact > 500  # the answer's bytes are several times its tokens
+    room = exact + grade_reply_tokens(request.rubric) + 50  # the fresh tag varies a little
+    model.resume_spend("iv", 20_000 - room)  # the bound would pass the cap; the count does not
+    assert grade(model, request).grader == "openai:fake-gpt"
+    assert len(server.requests) == 2
 
 
 def test_reasoning_models_get_max_completion_tokens_and_no_temperature(

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from interviewer.library import Library
 from interviewer.models import llm
 from interviewer.models.base import ModelUnavailable
-from tests.openai_server import FakeOpenAI, auto_reply
+from interviewer.settings import Settings
+from tests.openai_server import FakeOpenAI, Reply, auto_reply
 from tests.test_llm_model import Sleeps, make_model, phrase, turn_request
 
 
@@ -71,3 +75,45 @@ def test_concurrent_first_requests_ask_the_server_its_context_size_once(
         fake.stop()
     assert alone and len(fake.requests) == 12
     assert fake.gets == alone  # one discovery, not one per request
+
+
+def _gated(crowd: int, wait: float) -> Callable[[dict[str, Any]], Reply]:
+    """The fake's usual replies, each held until `crowd` requests are open at once."""
+    def reply(request: dict[str, Any]) -> Reply:
+        return replace(auto_reply(request), gate=crowd, gate_wait=wait)
+    return reply
+
+
+def _ask_together(model: llm.LLMModel, library: Library, count: int) -> list[str]:
+    async def many() -> list[str]:
+        turns = [model._turn(turn_request(library, f"iv{n}")) for n in range(count)]
+        return [text for text, _usage in await asyncio.gather(*turns)]
+    return asyncio.run(many())
+
+
+def test_more_than_a_hundred_model_calls_are_open_at_once_by_default(
+        tmp_path: Path, mini_library: Library) -> None:
+    # aiohttp's own default of 100 connections capped one worker's turns/s: a burst of
+    # answers waited for a connection instead of for the model
+    fake = FakeOpenAI(_gated(150, wait=10.0)).start()
+    try:
+        turns = _ask_together(make_model(fake, tmp_path), mini_library, 150)
+    finally:
+        fake.stop()
+    assert Settings(_env_file=None).model_connections == 500
+    assert fake.most_in_flight == 150
+    assert fake.streams_finished == 150
+    assert all(turn.startswith("Picture a platform") for turn in turns)  # the model's words
+
+
+def test_the_connection_limit_setting_caps_calls_in_flight_and_the_rest_wait_their_turn(
+        tmp_path: Path, mini_library: Library) -> None:
+    fake = FakeOpenAI(_gated(12, wait=0.3)).start()  # never 12 at once: each waits 0.3 s
+    try:
+        model = make_model(fake, tmp_path, INTERVIEWER_MODEL_CONNECTIONS="5")
+        turns = _ask_together(model, mini_library, 12)
+    finally:
+        fake.stop()
+    assert fake.most_in_flight == 5
+    assert fake.streams_finished == 12
+    assert all(turn.startswith("Picture a platform") for turn in turns)

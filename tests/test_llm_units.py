@@ -22,6 +22,7 @@ from interviewer.models.catalog import CatalogError, load_catalog, read_catalog
 from interviewer.models.registry import default_model_name
 from interviewer.scoring import Usage
 from interviewer.settings import Settings
+from interviewer.tokens import count_messages, most_tokens
 from tests.openai_server import grade_content
 
 ANSWER = ("I would key the limit on the API key.\n\nA token bucket of 100 requests per "
@@ -183,6 +184,19 @@ def test_budget_drops_old_exchanges_but_never_the_latest() -> None:
     with pytest.raises(ContextTooSmall, match="needs"):
         fit_exchanges(build, exchanges, 150, "gpt-4o")
     assert prompt_budget(16_000, 2_500) == 13_500 and prompt_budget(1_000, 2_500) == 500
+
+
+def test_budget_keeps_an_exchange_the_byte_bound_would_drop_when_the_exact_count_fits() -> None:
+    exchanges = [Exchange(prompt=f"Q{i}", answer="word " * 100) for i in range(2)]
+
+    def build(kept: list[Exchange], omitted: int) -> list[dict[str, str]]:
+        return [{"role": "user", "content": " ".join(e.answer for e in kept)}]
+
+    kept, used = fit_exchanges(build, exchanges, 450, "gpt-4o")  # 1,000 bytes, ~200 tokens
+    assert kept[0]["content"].count("word") == 200
+    assert used == count_messages(kept, "gpt-4o") < most_tokens(kept, "gpt-4o")
+    roomy, bound = fit_exchanges(build, exchanges, 2_000, "gpt-4o")
+    assert roomy == kept and bound == most_tokens(kept, "gpt-4o")  # counted by bytes alone
 
 
 @pytest.mark.parametrize(("headers", "seconds"), [

@@ -122,3 +122,21 @@ def test_a_slash_after_a_blank_line_does_not_start_a_paragraph() -> None:
     assert tokens.PARAGRAPHS.split(text) == [text]
     assert tokens.count_static(text, "gpt-4o") == len(
         tokens.get_encoding("o200k_base").encode(text))
+
+
+_ROLES = st.sampled_from(["system", "user", "assistant"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(messages=st.lists(st.fixed_dictionaries({"role": _ROLES, "content": _PARAGRAPHS
+                                                | st.text(max_size=200)}), max_size=4),
+       model=st.sampled_from(["gpt-4o", "fake-gpt"]))
+def test_the_cheap_bound_is_never_below_the_exact_count(messages: list[dict[str, str]],
+                                                        model: str) -> None:
+    assert tokens.most_tokens(messages, model) >= tokens.count_messages(messages, model)
+
+
+def test_the_cheap_bound_counts_system_messages_exactly_and_the_rest_by_bytes() -> None:
+    messages = [{"role": "system", "content": "hello world"},
+                {"role": "user", "content": "naïve 日本"}]
+    assert tokens.most_tokens(messages, "gpt-4o") == 3 + (3 + 2) + (3 + 13)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interviewer.models.base import Exchange
-from interviewer.tokens import count_messages
+from interviewer.tokens import count_messages, most_tokens
 
 Messages = list[dict[str, str]]
 Builder = Callable[[list[Exchange], int], Messages]  # (exchanges kept, how many left out)
@@ -23,11 +23,15 @@ def prompt_budget(context_tokens: int, reply_tokens: int) -> int:
 
 def fit_exchanges(build: Builder, exchanges: list[Exchange], limit: int, model: str
                   ) -> tuple[Messages, int]:
-    """Messages within `limit` tokens, dropping the oldest exchanges first, and their size."""
+    """Messages within `limit` tokens, dropping the oldest exchanges first, and their size:
+    an upper bound (`most_tokens`) when that fits, else the exact count. An exchange is
+    dropped only when the exact count does not fit."""
     dropped = 0
     while True:
         messages = build(exchanges[dropped:], dropped)
-        used = count_messages(messages, model)
+        used = most_tokens(messages, model)
+        if used > limit:
+            used = count_messages(messages, model)
         if used <= limit:
             return messages, used
         if dropped >= len(exchanges) - 1:

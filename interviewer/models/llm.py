@@ -86,14 +86,17 @@ class LLMModel(ChatFlow):
         aiohttp's pool and HTTP parser are C; httpx2's pure-Python HTTP/1.1 stack cost about
         a quarter of a turn's CPU. A session belongs to one loop (tests and the CLI run one
         `asyncio.run` after another), so there is one per loop, closed as its loop shuts
-        down. The whole request has one deadline (`_call`); only connecting has its own."""
+        down. The whole request has one deadline (`_call`), the wait for one of the
+        INTERVIEWER_MODEL_CONNECTIONS connections included; only connecting has its own."""
         loop = asyncio.get_running_loop()
         held = self._clients.get(loop)
         if held is None:
             for gone in [old for old in self._clients if old.is_closed()]:
                 del self._clients[gone]
-            session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(
-                total=None, sock_connect=self.settings.request_timeout))
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.settings.model_connections),
+                timeout=aiohttp.ClientTimeout(total=None,
+                                              sock_connect=self.settings.request_timeout))
             held = self._clients[loop] = _LoopClient(session, _closed_with_loop(session))
             await held.closer.__anext__()
         return held.session

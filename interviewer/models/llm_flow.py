@@ -40,7 +40,7 @@ from interviewer.models.catalog import ModelInfo
 from interviewer.models.offline import OfflineModel
 from interviewer.scoring import AnswerGrade, Usage
 from interviewer.settings import Settings
-from interviewer.tokens import count_messages, count_tokens
+from interviewer.tokens import count_messages, count_tokens, most_tokens
 
 MODES = ("json_schema", "json_object", "text")
 OPENAI_URL = "https://api.openai.com/v1"
@@ -116,7 +116,7 @@ class ChatFlow:
             messages, used = await self._fit(
                 lambda kept, omitted: interviewer_messages(request, kept, omitted, new_tag()),
                 request.exchanges, reply_tokens)
-            self.ledger.check(request.interview_id, used + reply_tokens)
+            self._check_cap(request.interview_id, messages, used, reply_tokens)
             streamed = await self._stream(messages, reply_tokens, length_cap(request.seed_text))
         except TokenCapReached as exc:
             return library, Usage(note=f"the interview reached its token cap ({exc})")
@@ -238,8 +238,8 @@ class ChatFlow:
     async def _complete(self, messages: Messages, mode: str, request: GradeRequest,
                         spent: _Spent) -> str:
         reply_tokens = self._grade_tokens(request.rubric)
-        needed = count_messages(messages, self.name) + reply_tokens
-        self.ledger.check(request.interview_id, needed)
+        self._check_cap(request.interview_id, messages, most_tokens(messages, self.name),
+                        reply_tokens)
         # passed as extra_body: the SDK would otherwise walk the whole JSON schema on every
         # request to "transform" it, which was the largest CPU cost of a grading call
         options: dict[str, Any] = {"extra_body": response_format(mode, request.rubric)}
@@ -263,6 +263,16 @@ class ChatFlow:
         return MODES[MODES.index(_accepted_mode.get(self.base_url, MODES[0])):]
 
     # --- accounting ---
+
+    def _check_cap(self, interview_id: str, messages: Messages, size: int,
+                   reply_tokens: int) -> None:
+        """The token cap for `messages`, whose `size` is their count or an upper bound on it
+        (`most_tokens`); held to the exact count when the bound would pass the cap, so the
+        cheap bound never refuses a request the cap allows."""
+        try:
+            self.ledger.check(interview_id, size + reply_tokens)
+        except TokenCapReached:
+            self.ledger.check(interview_id, count_messages(messages, self.name) + reply_tokens)
 
     def _reply_tokens(self, tokens: int) -> int:
         return tokens * REASONING_FACTOR if self.info.reasoning else tokens

@@ -25,6 +25,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -35,8 +36,10 @@ class Offload:
     """A bounded pool of threads for blocking database calls, awaited from the event loop;
     with `threads=0`, the calls run inline."""
 
-    def __init__(self, threads: int, name: str = "interviewer-db"):
+    def __init__(self, threads: int, name: str = "interviewer-db",
+                 around: Callable[[], AbstractContextManager[object]] = nullcontext):
         self.threads = threads
+        self._around = around  # entered in the thread around each call (`Database.trip`)
         self._pool = (ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
                       if threads else None)
 
@@ -46,12 +49,18 @@ class Offload:
         if self._pool is None:
             return fn(*args, **kwargs)
         loop = asyncio.get_running_loop()
-        call = functools.partial(fn, *args, **kwargs)
+        call = functools.partial(_inside, self._around, fn, *args, **kwargs)
         return await settled(loop.run_in_executor(self._pool, call))
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+
+
+def _inside(around: Callable[[], AbstractContextManager[object]], fn: Callable[P, T],
+            /, *args: P.args, **kwargs: P.kwargs) -> T:
+    with around():
+        return fn(*args, **kwargs)
 
 
 async def settled(future: Awaitable[T]) -> T:

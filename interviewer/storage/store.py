@@ -100,8 +100,8 @@ class Store:
         self.db = db or open_database(target)
         migrate(self.db.dialect, self.db.migration_url, getattr(self.db, "url", ""))
         # async code awaits `run(store_method, ...)`: the call runs in one of these threads,
-        # never on the event loop
-        self.run = Offload(self.db.threads)
+        # never on the event loop, its statements on one connection (`Database.trip`)
+        self.run = Offload(self.db.threads, around=self.db.trip)
         self.leases = Leases(self.db, run=self.run)
         self.idempotency = Idempotency(self.db)
         self.rate_log = RateLog(self.db)
