@@ -4,38 +4,18 @@ and why the mistake hurts the platform's users."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import product
 
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
-from interviewer.offline.analysis import Analysed, Reading, without_speech_fillers
+from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
-from interviewer.offline.lexicon import (
-    ARTICLES,
-    CONDITION,
-    CONTRAST,
-    COUNTERFACTUAL,
-    DECISION,
-    DETERMINERS,
-    DIAGNOSIS,
-    HYPOTHETICAL_SUBJECTS,
-    LEXICON,
-    NEGATING_WORDS,
-    NOT_GERUNDS,
-    OWN_SUBJECTS,
-    RELATIVE_WORDS,
-    REPORTING_VERBS,
-    SAFEGUARD_WORDS,
-    SPOKEN_OPENER_WORDS,
-    WARNING_WORDS,
-    words_pattern,
-)
+from interviewer.offline.lexicon import ARTICLES, NEGATING_WORDS, SAFEGUARD_WORDS, WARNING_WORDS
 from interviewer.offline.matching import Phrase
+from interviewer.offline.red_flag_readings import clause_at, said_words, set_aside
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
-from interviewer.speech.delivery import load_rules, without_fillers
 
 # an answer that raises a red flag is at most this much above the flag's cap overall: the
 # mistake sinks the answer, however fluent the rest of it is
@@ -49,18 +29,10 @@ _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
-# a cue starting within this many words of a sentence that opens with a gerund ("Turning off
-# the revocation check would ...") belongs to its subject: the mistake put up to be judged
-OPENING_REACH = 6
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
 # a clause of its own, when telling whether a frame's act and its other parts belong together
 ASIDE = 3
-_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 Options = tuple[tuple[tuple[int, int], ...], ...]  # where each part of a frame matched
-_QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
-# a cue inside quotation marks this short is the name of an option ("log everything")
-QUOTED_NAME_WORDS = 5
-_PLAN_MODAL = words_pattern(LEXICON.engagement.plan)  # "would", "will", "'d", "should" ...
 # A frame (library.FRAME_JOIN) is a cue in parts: every part must be in the sentence, in any
 # order, each as any of its alternatives; see _frames
 
@@ -173,204 +145,6 @@ def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int
     return {p for st in stems for p in where.get(st, ())}
 
 
-def _cleaned(text: str) -> list[str]:
-    """Words as the sentence's reading counts them (analysis.py): speech fillers left out."""
-    return without_fillers(words(without_speech_fillers(text)), load_rules().fillers)
-
-
-@lru_cache(maxsize=2048)
-def _said(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """The sentence's words, numbered as the positions a cue matched at (fillers out), and
-    the clause (between , ; : and dashes) each belongs to. A stretch between two commas that
-    held only fillers ("if we, um, ever ...") does not end a clause: the speaker paused, the
-    sentence went on. If the clauses cannot be lined up with the words, the sentence is one
-    clause."""
-    whole = _cleaned(text)
-    said: list[str] = []
-    clause_of: list[int] = []
-    clause, goes_on = -1, False
-    for piece in _CLAUSE_BREAK.split(text):
-        kept = _cleaned(piece)
-        if not kept and words(piece):
-            goes_on = clause >= 0  # only fillers: the clause goes on past them
-            continue
-        if not goes_on:
-            clause += 1
-        goes_on = False
-        said += kept
-        clause_of += [clause] * len(kept)
-    if said != whole:
-        return tuple(whole), (0,) * len(whole)
-    return tuple(said), tuple(clause_of)
-
-
-@lru_cache(maxsize=1)
-def _openers() -> frozenset[str]:
-    """Words a spoken sentence may say before it starts: openers ("okay so") and one-word
-    fillers ("like", "basically"; prompts/speech/delivery.yaml)."""
-    fillers = load_rules().fillers
-    return SPOKEN_OPENER_WORDS | {*fillers.words, *fillers.phrases}
-
-
-def _opening(sentence_words: Sequence[str]) -> int:
-    """How many words a sentence says before it starts: spoken openers and fillers ("okay
-    so, like, ...") and one adverb ("basically", "honestly")."""
-    opener = _openers()
-    n = 0
-    while n < len(sentence_words) and sentence_words[n] in opener:
-        n += 1
-    if n < len(sentence_words) - 1 and sentence_words[n].endswith("ly"):
-        n += 1
-    return n
-
-
-def _judged(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
-    """The cue is the subject of a sentence opening with a gerund, put up to be judged
-    ("Promising exactly once delivery is something we can't keep"), not a plan adopted."""
-    start = _opening(sentence_words)
-    opening = sentence_words[start:]
-    if span[0] - start > OPENING_REACH or not opening:
-        return False
-    return opening[0].endswith("ing") and opening[0] not in NOT_GERUNDS
-
-
-def _described(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
-    """The cue is in a relative clause of the thing the sentence opens with, described to be
-    judged ("A personal token that never expires and can delete projects is fit for no
-    automated job"), not a plan: the sentence opens with a determiner, and "that" or "which"
-    stands before the cue, near the start."""
-    start = _opening(sentence_words)
-    if (span[0] - start > OPENING_REACH or start >= len(sentence_words)
-            or sentence_words[start] not in DETERMINERS):
-        return False
-    return any(w in RELATIVE_WORDS for w in sentence_words[start + 1:span[0]])
-
-
-def _conditional(text: str, span: tuple[int, int]) -> bool:
-    """The cue is the condition of its clause, after an "if", "unless" or "once" with no "I"
-    or "we" acting between it and the cue but as the condition's subject ("the check fails
-    the build if a field is added without a privacy review", "if we ever ship without a
-    review, ...", "once the old vectors are gone there is no way back"; "once the rating
-    recovers we keep the default alias" is a plan), or what a condition opening the clause
-    before leaves anyone it hits with ("Once the old index is deleted, any team whose results
-    drop has no way back"): a risk weighed, not a plan. A consequence said of the system
-    ("if the auth service times out, services fail open") is a design rule, so it is one."""
-    said, clause_of = _said(text)
-    clause, at = _clause_at(text, span[0])
-    joined = " ".join(clause)
-    for m in CONDITION.finditer(joined):
-        begin = len(words(joined[:m.start()]))
-        # "if we ever ship ..." is the condition's own subject; a later "we" opens the plan
-        if begin < at and not OWN_SUBJECTS & set(clause[begin + 2:at]):
-            return True
-    mine = clause_of[span[0]] if span[0] < len(clause_of) else 0
-    before = " ".join(w for w, c in zip(said, clause_of, strict=True) if c == mine - 1)
-    if (not before or voiced(joined) or imperative(joined) or _PLAN_MODAL.search(joined)
-            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS):
-        return False
-    return CONDITION.match(before) is not None and not voiced(before)
-
-
-def _counterfactual(text: str, span: tuple[int, int]) -> bool:
-    """The cue is what would have happened on a path not taken ("I chose this over a major
-    version bump, which would have forced every team to migrate"): a consequence avoided, not
-    a plan."""
-    clause, at = _clause_at(text, span[0])
-    return bool(COUNTERFACTUAL.search(" ".join(clause[:at + 1])))
-
-
-def _weighed(text: str, span: tuple[int, int]) -> bool:
-    """The cue names an option laid out with its cost, as one of several: the sentence is a
-    label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
-    annoyance, but a stolen login works for three months"), and the cue is in the label. A
-    label in the candidate's voice or one that opens with a verb ("We extend every session to
-    90 days: ...") is a plan, and so is a sentence that commits ("I'd go with it")."""
-    label, colon, verdict = text.partition(":")
-    if not colon or span[1] >= len(_said(label)[0]):
-        return False
-    plan = voiced(label) or imperative(label) or DECISION.search(text)
-    return not plan and bool(CONTRAST.search(verdict))
-
-
-def _index_at(text: str, char: int) -> int:
-    """The number (as `_said` numbers words) of the first word at or after character `char`."""
-    return len(_cleaned(text[:char]))
-
-
-def _diagnosed(text: str, span: tuple[int, int]) -> bool:
-    """The cue names a problem the candidate found, not a plan: before it the sentence says
-    what the problem or its cause is ("the bigger issue is the keys themselves, they never
-    expire", "why it happened: key never expire"), and nothing in between is a plan in the
-    candidate's voice ("the problem is churn, so we'd make tokens never expire" is one)."""
-    said = _said(text)[0]
-    for m in DIAGNOSIS.finditer(text):
-        end = _index_at(text, m.end())
-        if end > span[0]:
-            continue
-        between = " ".join(said[end:span[0]])
-        raw = text[m.end():_char_of(text, span[0])]  # raw, so "we'd" keeps its "'d"
-        if not (voiced(between) or DECISION.search(raw) or _PLAN_MODAL.search(raw)):
-            return True
-    return False
-
-
-def _char_of(text: str, index: int) -> int:
-    """Where the space-separated token holding word `index` (as `_said` numbers words)
-    starts in `text`."""
-    for m in re.finditer(r"\S+", text):
-        if _index_at(text, m.end()) > index:
-            return m.start()
-    return len(text)
-
-
-def _quoted(text: str, span: tuple[int, int]) -> bool:
-    """The cue is the short name of an option in quotation marks ('which is what "log
-    everything" would spray into shared logs'): spoken of, not adopted, unless the sentence
-    commits to it ('I'd "log everything" for a week')."""
-    marks = [m.start() for m in _QUOTE_MARKS.finditer(text)]
-    for opening, closing in zip(marks[::2], marks[1::2], strict=False):
-        first, after = _index_at(text, opening), _index_at(text, closing)
-        if first <= span[0] and span[1] < after <= first + QUOTED_NAME_WORDS:
-            return not DECISION.search(text)
-    return False
-
-
-def _reported(text: str, span: tuple[int, int]) -> bool:
-    """The cue is in what someone else said, asked for or decided, recounted ("our VP told me
-    she'd announce that every team had to be on it by the end of Q3"): before it, in its
-    clause, a reporting verb whose subject is not the candidate, and no "I" or "we" between.
-    "I told every team they had to move by the end of the month" is the candidate's own."""
-    clause, at = _clause_at(text, span[0])
-    for i, word in enumerate(clause[:at]):
-        subject = set(clause[:i])
-        if (word in REPORTING_VERBS and subject
-                and not (subject | set(clause[i + 1:at])) & OWN_SUBJECTS):
-            return True
-    return False
-
-
-def _clause_at(text: str, index: int) -> tuple[list[str], int]:
-    """The words of the clause that holds word `index` (numbered as `_said` numbers them),
-    and where that word falls in it."""
-    said, clause_of = _said(text)
-    if not 0 <= index < len(said):
-        return [], 0
-    mine = clause_of[index]
-    start = clause_of.index(mine)
-    return [w for w, c in zip(said, clause_of, strict=True) if c == mine], index - start
-
-
-def _done_by_others(text: str, span: tuple[int, int]) -> bool:
-    """The cue recounts what someone else did: in its clause a subject and a past-tense verb
-    come before it, and no "I/we" ("the source changed its pagination without notice"). A
-    clause that opens with the verb ("deleted the cluster the next week") is the candidate's
-    own note."""
-    clause, at = _clause_at(text, span[0])
-    if not clause or voiced(" ".join(clause)):
-        return False
-    return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
-
-
 def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int]]
                 ) -> tuple[tuple[int, int], set[int], Options] | None:
     """Where a frame matched (first and last word) and the positions of its words, if every
@@ -398,7 +172,7 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
     fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
     notice") or is what the frame itself does without ("no need for + a fallback")."""
-    _, at = _clause_at(text, span[0])
+    _, at = clause_at(text, span[0])
     clause_start = span[0] - at
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
     judged = _judging_word_near(where, span, own_positions=frozenset(found))
@@ -409,23 +183,9 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     return judged or denied or made_safe
 
 
-def _set_aside(text: str, span: tuple[int, int]) -> bool:
-    """What matched at `span` is not the candidate's plan, however the match was made (a
-    plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
-    describing, the condition of its clause or what follows from one, what would have
-    happened on a path not taken, an option weighed with its cost, what someone else did or
-    said, a problem found, or an option named in quotes. Cues and frames are read by this one
-    function, so a reading added here holds for both."""
-    said = _said(text)[0]
-    return (_judged(said, span) or _described(said, span) or _conditional(text, span)
-            or _counterfactual(text, span) or _weighed(text, span)
-            or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
-            or _reported(text, span))
-
-
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
     """The sentence is a firm plan in the candidate's voice that says one of the flag's
-    frames, not a warning or anything `_set_aside` reads as no plan."""
+    frames, not a warning or anything `set_aside` reads as no plan."""
     text = s.sentence.text
     if not (voiced(text) or imperative(text)):
         return False
@@ -435,7 +195,7 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
             continue
         span, found, options = matched
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
-                or _set_aside(text, span)):
+                or set_aside(text, span)):
             return True
     return False
 
@@ -460,7 +220,7 @@ def _act_apart(text: str, options: Options) -> bool:
     old one deprecated, and we remove it after six months" says several things, none of them
     the harm. What the act takes may run on past a comma ("we log the whole request,
     including the password")."""
-    clause_of = _joined_asides(_said(text)[1])
+    clause_of = _joined_asides(said_words(text)[1])
 
     def clauses(spans: tuple[tuple[int, int], ...]) -> set[int]:
         return {clause_of[i] for b, e in spans for i in range(b, e + 1) if i < len(clause_of)}
@@ -476,7 +236,7 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
             if span is not None and not (_warns(s.where, span, cue_words, phrase)
-                                         or _set_aside(s.sentence.text, span)):
+                                         or set_aside(s.sentence.text, span)):
                 return s.sentence.text
         if _frame_raised(flag, s):
             return s.sentence.text
