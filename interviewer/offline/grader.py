@@ -21,7 +21,16 @@ from interviewer.offline.confidence import (
     RECOLLECTION_HELD,
     uncertainty,
 )
-from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
+from interviewer.offline.criteria import (
+    LINE_LEVEL,
+    LINE_NOTE,
+    Tally,
+    kind_of,
+    level,
+    raw_score,
+    said_in_a_line,
+    tally,
+)
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
 from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
@@ -146,15 +155,19 @@ def _evidence(t: Tally, reading: Reading) -> list[str]:
 
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
-                     topic_best: int = 4, bar: LevelBar = SENIOR) -> CriterionGrade:
+                     topic_best: int = 4, bar: LevelBar = SENIOR,
+                     floor: int = 1) -> CriterionGrade:
+    """`floor`: the level the answer reached another way (criteria.said_in_a_line)."""
     t = tally(ci, crit, reading, blocks)
+    if floor > 1:
+        t.notes.append(LINE_NOTE)
     evidence = _evidence(t, reading)
     raw = raw_score(crit, t, reading)
-    earned = level(crit, raw, len(evidence), bar.bar)
+    earned = max(level(crit, raw, len(evidence), bar.bar), floor)
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
     held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
-    if not held and min(level(crit, raw, len(evidence)), cap) != score:
+    if not held and min(max(level(crit, raw, len(evidence)), floor), cap) != score:
         held = bar.note  # the target level, not the answer, moved this score
     missing = missing_concepts(ci, crit, t, reading)
     return CriterionGrade(
@@ -386,8 +399,10 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
                                             read.blocks)
     bar = level_bar(request.level)
-    own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
-           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
+    topic = [ci for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared]
+    line = said_in_a_line(reading, topic) if thin(reading) and not off_topic(reading) else None
+    own = {ci: _grade_criterion(ci, rubric.criteria[ci], reading, blocks, bar=bar,
+                                floor=LINE_LEVEL if ci == line else 1) for ci in topic}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar)
               for ci, c in enumerate(rubric.criteria)]
