@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interviewer.library import default_library
-from interviewer.offline import matching
+from interviewer.models.base import Exchange, GradeRequest
+from interviewer.offline import grade_answer, grader, matching
 from interviewer.offline.matching import compile_phrase, compiled, find_concepts, positions
 from interviewer.offline.synonyms import (
     Synonyms,
@@ -140,3 +141,37 @@ def test_the_table_grows_with_the_file_not_the_sentence() -> None:
     small = compile_table(Synonyms(terms={"roll back": ["undo the change"]}))
     assert list(small) == [stems("undo")[0]]
     assert all(len(words(e)) >= 2 for said in load_synonyms().terms.values() for e in said)
+
+
+
+OUTLINE_Q = ("Our shared mail servers are being slowed down by the big mail providers. How "
+             "would you limit sending?")
+OUTLINE = ["Find out who is causing the slowdown before limiting anyone", "Absorb bursts",
+           "Give the biggest customers notice and a path to dedicated servers"]
+PLAIN = ("First I would find out which customers cause the slowdown, by provider and by server. "
+         "My guess is a couple of customers sending sudden floods to one provider. "
+         "Mail above the pace is held and sent as fast as the provider allows, never refused. "
+         "The biggest customers get six weeks of notice and an offer of their own dedicated "
+         "servers.")
+
+
+def _missed(answer: str) -> list[str]:
+    rubric = default_library().rubrics["rate-limiting"]
+    return grade_answer(GradeRequest(
+        question_id="plain-outline", question_text=OUTLINE_Q, area="api-products",
+        topic="rate-limiting", rubric=rubric, strong_answer=OUTLINE,
+        exchanges=[Exchange(prompt=OUTLINE_Q, answer=answer)])).missed
+
+
+def test_an_outline_point_said_plainly_is_not_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Missing" lists what the answer did not cover, not what it covered in plain words."""
+    assert OUTLINE[1] not in _missed(PLAIN)
+    # the expression is what covers it: without synonyms the point is listed
+    monkeypatch.setattr(matching, "with_terms", lambda where, _table: where)
+    monkeypatch.setattr(grader, "terms_said", lambda _text, _table: set())
+    assert OUTLINE[1] in _missed(PLAIN)
+
+
+def test_an_outline_point_not_said_at_all_is_still_missing() -> None:
+    assert OUTLINE[1] in _missed(PLAIN.replace("sending sudden floods to one provider",
+                                               "sending to one provider"))

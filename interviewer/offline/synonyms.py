@@ -91,3 +91,13 @@ def with_terms(where: dict[str, list[int]], table: Table) -> dict[str, list[int]
     for s, ps in added.items():
         out[s] = sorted({*out.get(s, ()), *ps})
     return out
+
+
+def terms_said(text: str, table: Table) -> set[str]:
+    """The stems of every term one of the text's everyday expressions stands for: what the
+    text names, said in plain words ("we can undo the release" names a rollback)."""
+    where: dict[str, list[int]] = {}
+    for i, s in enumerate(stem(w) for w in words(text)):
+        where.setdefault(s, []).append(i)
+    grown = with_terms(where, table)
+    return {s for s, ps in grown.items() if len(ps) > len(where.get(s, ()))}
