@@ -57,7 +57,9 @@ class Words(BaseModel):
     warning_words: str
     negating_words: str
     safeguard_words: str
-    conditional_words: str
+    reporting_verbs: str
+    hypothetical_subjects: str
+    own_subjects: str
     relative_words: str
     determiners: str
     not_gerunds: str
@@ -83,6 +85,8 @@ class Patterns(BaseModel):
     hedge: list[str]
     contrast: list[str]
     decision: list[str]
+    condition: list[str]
+    diagnosis: list[str]
     spoken: list[str]
     narrated: list[str]
     hypothetical: list[str]
@@ -193,7 +197,9 @@ NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they n
 SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
-CONDITIONAL_WORDS = _set(_W.conditional_words)  # a cue after one in its clause is a condition
+REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
+HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
+OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
 RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description
 DETERMINERS = _set(_W.determiners)  # how a described subject opens its sentence
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
@@ -209,6 +215,8 @@ PADDING = words_pattern(_P.padding)
 HEDGE = words_pattern(_P.hedge)
 CONTRAST = words_pattern(_P.contrast)
 DECISION = words_pattern(_P.decision)
+CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a condition
+DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)

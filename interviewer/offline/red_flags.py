@@ -13,15 +13,21 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
-    CONDITIONAL_WORDS,
+    CONDITION,
     CONTRAST,
     DECISION,
     DETERMINERS,
+    DIAGNOSIS,
+    HYPOTHETICAL_SUBJECTS,
+    LEXICON,
     NEGATING_WORDS,
     NOT_GERUNDS,
+    OWN_SUBJECTS,
     RELATIVE_WORDS,
+    REPORTING_VERBS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
+    words_pattern,
 )
 from interviewer.offline.matching import Phrase
 from interviewer.offline.text import stem, words
@@ -43,6 +49,10 @@ _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+_QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
+# a cue inside quotation marks this short is the name of an option ("log everything")
+QUOTED_NAME_WORDS = 5
+_PLAN_MODAL = words_pattern(LEXICON.engagement.plan)  # "would", "will", "'d", "should" ...
 # A frame (library.FRAME_JOIN) is a cue in parts: every part must be in the sentence, in any
 # order, each as any of its alternatives; see _frames
 
@@ -105,15 +115,29 @@ def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None
     return None
 
 
-def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str]) -> bool:
+def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str],
+           phrase: Phrase) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
     every deploy, which was miserable". One far away in a long sentence says nothing of it,
-    and a negation after the cue negates something else ("so merchants never need to")."""
+    and a negation after the cue negates something else ("so merchants never need to"); one
+    inside it that is not one of the cue's own words rejects it ("the changelog note isn't
+    enough"), as a negation inside a frame's clause does (`_frame_warned`)."""
     cue = {stem(w) for w in cue_words}
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
     judged = any(lo <= p <= hi for st in _WARNING_STEMS - cue for p in where.get(st, ()))
-    return judged or any(lo <= p < span[0] for st in _NEGATING_STEMS - cue
-                         for p in where.get(st, ()))
+    before = any(lo <= p < span[0] for st in _NEGATING_STEMS - cue for p in where.get(st, ()))
+    own = _chain(phrase, where, span[0])
+    return judged or before or any(p in range(*span) and p not in own
+                                   for p in _positions_of(where, _NEGATING_STEMS))
+
+
+def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
+    """The positions of the cue's own words when it matched from `start` (as `_span` reads)."""
+    pos, out = start, {start}
+    for st in phrase.stems[1:]:
+        pos = next((p for p in where.get(st, ()) if p > pos), pos)
+        out.add(pos)
+    return out
 
 
 def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
@@ -148,11 +172,30 @@ def _described(sentence_words: list[str], span: tuple[int, int]) -> bool:
 
 
 def _conditional(text: str, span: tuple[int, int]) -> bool:
-    """The cue is the condition of its clause, after an "if" or "unless" ("the check fails
-    the build if a field is added without a privacy review"): what happens then, not what
-    the candidate plans."""
-    clause, at = _clause_at(text, span[0])
-    return any(w in CONDITIONAL_WORDS for w in clause[:at])
+    """The cue is the condition of its clause, after an "if", "unless" or "once" with no "I"
+    or "we" acting between it and the cue but as the condition's subject ("the check fails
+    the build if a field is added without a privacy review", "if we ever ship without a
+    review, ...", "once the old vectors are gone there is no way back"; "once the rating
+    recovers we keep the default alias" is a plan), or what a condition opening the clause
+    before leaves anyone it hits with ("Once the old index is deleted, any team whose results
+    drop has no way back"): a risk weighed, not a plan. A consequence said of the system
+    ("if the auth service times out, services fail open") is a design rule, so it is one."""
+    clauses = _clauses(text)
+    k, at = _locate(clauses, span[0])
+    if k < 0:
+        return False
+    clause, _ = clauses[k]
+    said = words(clause)
+    for m in CONDITION.finditer(clause):
+        begin = _words_before(clause, m.start())
+        # "if we ever ship ..." is the condition's own subject; a later "we" opens the plan
+        if begin < at and not OWN_SUBJECTS & set(said[begin + 2:at]):
+            return True
+    if k == 0 or voiced(clause) or imperative(clause) or _PLAN_MODAL.search(clause):
+        return False
+    condition = clauses[k - 1][0].strip()
+    return (CONDITION.match(condition) is not None and not voiced(condition)
+            and bool(said) and said[0] in HYPOTHETICAL_SUBJECTS)
 
 
 def _weighed(text: str, span: tuple[int, int]) -> bool:
@@ -168,16 +211,88 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     return not plan and bool(CONTRAST.search(verdict))
 
 
+def _diagnosed(text: str, span: tuple[int, int]) -> bool:
+    """The cue names a problem the candidate found, not a plan: before it the sentence says
+    what the problem or its cause is ("the bigger issue is the keys themselves, they never
+    expire", "why it happened: key never expire"), and nothing in between is a plan in the
+    candidate's voice ("the problem is churn, so we'd make tokens never expire" is one)."""
+    said = words(text)
+    for m in DIAGNOSIS.finditer(text):
+        end = _words_before(text, m.end())
+        between = " ".join(said[end:span[0]])
+        if end <= span[0] and not (voiced(between) or DECISION.search(between)
+                                   or _PLAN_MODAL.search(text[m.end():_char_at(text, span[0])])):
+            return True
+    return False
+
+
+def _quoted(text: str, span: tuple[int, int]) -> bool:
+    """The cue is the short name of an option in quotation marks ('which is what "log
+    everything" would spray into shared logs'): spoken of, not adopted, unless the sentence
+    commits to it ('I'd "log everything" for a week')."""
+    seen = 0
+    for i, part in enumerate(_QUOTE_MARKS.split(text)):
+        n = len(words(part))
+        closed = i % 2 == 1 and i < len(_QUOTE_MARKS.findall(text))
+        if closed and seen <= span[0] and span[1] < seen + n <= seen + QUOTED_NAME_WORDS:
+            return not DECISION.search(text)
+        seen += n
+    return False
+
+
+def _reported(text: str, span: tuple[int, int]) -> bool:
+    """The cue is in what someone else said, asked for or decided, recounted ("our VP told me
+    she'd announce that every team had to be on it by the end of Q3"): before it, in its
+    clause, a reporting verb whose subject is not the candidate, and no "I" or "we" between.
+    "I told every team they had to move by the end of the month" is the candidate's own."""
+    said = words(text)
+    for i in range(span[0]):
+        if said[i] not in REPORTING_VERBS:
+            continue
+        clause, at = _clause_at(text, i)
+        subject = set(clause[:at])
+        in_clause = span[0] - i < len(clause) - at  # the cue is in the verb's own clause
+        if subject and in_clause and not (subject | set(said[i + 1:span[0]])) & OWN_SUBJECTS:
+            return True
+    return False
+
+
+def _clauses(text: str) -> list[tuple[str, int]]:
+    """The clauses of a sentence (between , ; : and dashes), each with how many words it has."""
+    return [(c, len(words(c))) for c in _CLAUSE_BREAK.split(text)]
+
+
+def _locate(clauses: list[tuple[str, int]], index: int) -> tuple[int, int]:
+    """Which clause holds word `index`, and where that word falls in it (-1 if none)."""
+    seen = 0
+    for k, (_, n) in enumerate(clauses):
+        if index < seen + n:
+            return k, index - seen
+        seen += n
+    return -1, 0
+
+
+def _words_before(text: str, at: int) -> int:
+    """How many words of `text` come before character `at`."""
+    return len(words(text[:at]))
+
+
+def _char_at(text: str, index: int) -> int:
+    """Where word `index` of `text` starts (the start of the space-separated token holding it)."""
+    seen = 0
+    for m in re.finditer(r"\S+", text):
+        seen += len(words(m.group()))
+        if index < seen:
+            return m.start()
+    return len(text)
+
+
 def _clause_at(text: str, index: int) -> tuple[list[str], int]:
     """The words of the clause (between , ; : and dashes) that holds word `index`, and where
     that word falls in it."""
-    seen = 0
-    for clause in _CLAUSE_BREAK.split(text):
-        ws = words(clause)
-        if index < seen + len(ws):
-            return ws, index - seen
-        seen += len(ws)
-    return [], 0
+    clauses = _clauses(text)
+    k, at = _locate(clauses, index)
+    return (words(clauses[k][0]), at) if k >= 0 else ([], 0)
 
 
 def _done_by_others(text: str, span: tuple[int, int]) -> bool:
@@ -229,12 +344,13 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
 def _set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
-    describing, the condition of its clause, an option weighed with its cost, or what someone
-    else did. Cues and frames are read by this one function, so a reading added here holds
-    for both."""
+    describing, the condition of its clause or what follows from one, an option weighed with
+    its cost, what someone else did or said, a problem found, or an option named in quotes.
+    Cues and frames are read by this one function, so a reading added here holds for both."""
     said = words(text)
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
-            or _weighed(text, span) or _done_by_others(text, span))
+            or _weighed(text, span) or _done_by_others(text, span) or _diagnosed(text, span)
+            or _quoted(text, span) or _reported(text, span))
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
@@ -259,7 +375,7 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is not None and not (_warns(s.where, span, cue_words)
+            if span is not None and not (_warns(s.where, span, cue_words, phrase)
                                          or _set_aside(s.sentence.text, span)):
                 return s.sentence.text
         if _frame_raised(flag, s):

@@ -1,0 +1,122 @@
+"""Red flags against what blind-holdout-6 showed: a cue can sit in a sentence that rejects it,
+names a problem the candidate found, names an option in quotation marks, weighs what follows
+from a condition, or recounts someone else's plan. None of these is the candidate's plan, and
+each reading is checked beside the same harm said as a plan, which must still raise the flag.
+
+The sentences are written here, not copied from the labelled sets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.question_flags import grade
+
+FARES = "api-flight-fare-taxes-field-meaning"
+KEYS = "iam-leaked-service-key-workload-identity"
+GATEWAY = "ml-llm-gateway-prompt-logging"
+REINDEX = "ml-embedding-model-switch-reindex"
+MANDATE_STORY = "idp-mandated-platform-story"
+
+
+def _raised(question_id: str, answer: str) -> set[str]:
+    return {h.id for h in grade(question_id, answer).red_flags}
+
+
+# (question, flag, a sentence that is not a plan, the same harm as the candidate's plan)
+READINGS = [
+    # a rejection: the negation sits inside the cue's words ("is not enough")
+    (FARES, "changes-price-meaning-in-place",
+     "Agencies parse that field in their own code, so a changelog note isn't enough here.",
+     "A changelog note is enough, so taxes go into the price field next sprint."),
+    (FARES, "changes-price-meaning-in-place",
+     "For a field that agencies add tax to, a changelog note is never enough warning.",
+     "The changelog note is enough for agencies, and the new meaning ships on Monday."),
+    # a problem the candidate found, named as the issue or its cause
+    (KEYS, "no-safety-net",
+     "The underlying issue is the old keys, they never expire and nobody owns them.",
+     "The main issue is friction, so we'd issue service keys that never expire."),
+    (KEYS, "no-safety-net",
+     "Why it happened: service keys never expire and get pasted into chat.",
+     "We issue every service a key that will never expire, to keep calls simple."),
+    # an option named in quotation marks, spoken of rather than adopted
+    (GATEWAY, "personal-data-exposed",
+     'At four million calls a day, "log everything" would mean 40 GB of customer text a day '
+     'in shared logging.',
+     'I\'d "log everything" for the first month and trim it later.'),
+    (GATEWAY, "personal-data-exposed",
+     "At four million calls a day, \u201clog every prompt\u201d would fill shared logging with "
+     "customer text.",
+     "We log every prompt for the first month and trim it later."),
+    # what follows from a condition, weighed as a risk
+    (REINDEX, "irreversible-without-exit",
+     "Once the old index is dropped, any team whose search gets worse has no way back short "
+     "of a full re-embed.",
+     "Once the new index is live we drop the old one, and there is no way back."),
+    (REINDEX, "irreversible-without-exit",
+     "The cheap option scared me: once the old embeddings are gone there is no way back.",
+     "I'd switch all teams at once and there is no way back, which keeps it cheap."),
+    # someone else's mandate, recounted in a story (a frame, then a plain cue)
+    (MANDATE_STORY, "forced-by-mandate",
+     "Our CTO told me in a one-to-one that she would announce that every team had to be on "
+     "the new pipeline by the end of the quarter.",
+     "I told the teams that every team had to be on the new pipeline by the end of the "
+     "quarter."),
+    (MANDATE_STORY, "forced-by-mandate",
+     "The head of security said there would be no exceptions for any team.",
+     "I said there would be no exceptions for any team."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS)
+def test_a_cue_that_is_not_the_candidates_plan_raises_nothing(
+        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
+    assert flag not in _raised(question_id, not_a_plan)
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS)
+def test_the_same_harm_as_the_candidates_plan_still_raises_it(
+        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
+    assert flag in _raised(question_id, plan)
+
+
+def test_a_condition_followed_by_the_candidates_own_step_is_a_plan() -> None:
+    """After "once ..." the candidate's "we" opens the plan, and a consequence said of the
+    system is a design rule, not a risk weighed."""
+    assert "no-safety-net" in _raised(
+        KEYS, "Once a service registers we hand it a key that will never expire.")
+    assert "no-safety-net" in _raised(KEYS, "Once a key is issued, it will never expire.")
+
+
+def test_at_once_and_once_a_week_are_no_conditions() -> None:
+    """"once" opens a condition, but "at once" and "once a week" do not."""
+    assert "irreversible-without-exit" in _raised(
+        REINDEX, "We move everyone at once, with no way back, to save the GPU days.")
+    assert "irreversible-without-exit" in _raised(
+        REINDEX, "We re-embed once a quarter and there is no way back for a team.")
+
+
+def test_a_reported_verb_in_another_clause_leaves_the_candidates_words_alone() -> None:
+    """Only the reported clause is someone else's: after a comma the candidate speaks."""
+    assert "forced-by-mandate" in _raised(
+        MANDATE_STORY, "The teams asked for help, but I decided there would be no exceptions.")
+
+
+# pieces that, after a plan in the candidate's voice, must not turn it into a non-plan
+_AFTER = ["she told me", "the issue is", "why it happened", "once", "if", "the VP said",
+          '"', "\u201c", ",", ":", "and", "because", "cost", "two weeks", "teams", "the old"]
+_PLANS = [(GATEWAY, "personal-data-exposed", "I'd log everything"),
+          (KEYS, "no-safety-net", "We'd give every service a key that will never expire"),
+          (REINDEX, "irreversible-without-exit", "I'd delete the old system on Monday")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_PLANS), st.lists(st.sampled_from(_AFTER), max_size=12))
+def test_what_follows_a_plan_never_sets_it_aside(plan: tuple[str, str, str],
+                                                  after: list[str]) -> None:
+    """The readings look before the cue (a reporting verb, a problem named, a condition) or
+    around it (quotation marks, which a committed plan ignores), so nothing said after a plan
+    in the candidate's voice can hide it."""
+    question_id, flag, said = plan
+    assert flag in _raised(question_id, f"{said} {' '.join(after)}.")
