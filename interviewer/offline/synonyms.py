@@ -79,10 +79,17 @@ def with_terms(where: dict[str, list[int]], table: Table) -> dict[str, list[int]
     said. Each position is tried only against the expressions that start with its stem, so
     the cost follows the sentence's length."""
     added: dict[str, list[int]] = {}
+    at: dict[str, frozenset[int]] = {}  # positions as sets, built for the stems looked up
+
+    def said_at(s: str, p: int) -> bool:
+        if s not in at:
+            at[s] = frozenset(where.get(s, ()))
+        return p in at[s]
+
     for first, starts in where.items():
         for expression, term in table.get(first, ()):
             for p in starts:
-                if all(p + i in where.get(s, ()) for i, s in enumerate(expression)):
+                if all(said_at(s, p + i) for i, s in enumerate(expression)):
                     for i, s in enumerate(term):
                         added.setdefault(s, []).append(p + i)
     if not added:
