@@ -33,7 +33,7 @@ from interviewer.offline.criteria import (
 )
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
-from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
+from interviewer.offline.lexicon import FUNCTION_WORDS, HYPOTHETICAL, NARRATED
 from interviewer.offline.matching import (
     GENERIC_STEMS,
     CompiledCriterion,
@@ -45,6 +45,8 @@ from interviewer.offline.matching import (
 )
 from interviewer.offline.off_topic import does_the_ask, proposes_nothing
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
+from interviewer.offline.synonyms import table as synonym_table
+from interviewer.offline.synonyms import terms_said
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
@@ -203,6 +205,16 @@ def _said(reading: Reading) -> str:
     return " ".join(s.sentence.text for s in reading.sentences)
 
 
+def _said_stems(reading: Reading) -> set[str]:
+    """What the answer says, as meaningful stems, with the terms its everyday expressions
+    stand for (synonyms.yaml): an outline written in a PM's words is covered by a candidate
+    who says the same thing plainly, and "Missing" does not list it."""
+    text = _said(reading)
+    named = {s for s in terms_said(text, synonym_table())
+             if len(s) > 2 and s not in GENERIC_STEMS and s not in FUNCTION_WORDS}
+    return _meaningful(text) | named
+
+
 def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     """The share of the strong-answer outline's meaningful words the answer uses, leaving out
     the words the question itself gives away; None when there is no outline."""
@@ -212,7 +224,7 @@ def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
     if not outline:
         return None
-    return len(_meaningful(_said(reading)) & outline) / len(outline)
+    return len(_said_stems(reading) & outline) / len(outline)
 
 
 def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
@@ -278,7 +290,7 @@ def under_ceiling(ceiling: float, reading: Reading) -> float:
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = _meaningful(_said(reading))
+    said = _said_stems(reading)
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
