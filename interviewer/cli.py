@@ -277,6 +277,7 @@ def _check_prompt_files(root: Path | None) -> None:
     from interviewer.offline.injection_cues import load_injection_cues
     from interviewer.offline.level_bar import load_level_bars
     from interviewer.offline.lexicon import load_lexicon
+    from interviewer.offline.synonyms import load_synonyms
     from interviewer.paths import prompts_dir
     from interviewer.speech.delivery import load_rules
 
@@ -286,6 +287,7 @@ def _check_prompt_files(root: Path | None) -> None:
                            ("llm/turn_checks.yaml", turn_checks),
                            ("offline/lexicon.yaml", load_lexicon),
                            ("offline/injection.yaml", load_injection_cues),
+                           ("offline/synonyms.yaml", load_synonyms),
                            ("offline/levels.yaml", load_level_bars),
                            ("offline/fit.yaml", load_fit)):
         path = base / relative

@@ -137,11 +137,13 @@ def test_rubrics_at_a_commit_and_the_set_that_commit_added(tmp_path: Path) -> No
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-qm", "a blind set")
     added = _head(tmp_path)
-    (sets / "blind-x.jsonl").write_text("{}\n{}\n")
+    _git(tmp_path, "mv", "calibration/blind-x.jsonl", "calibration/blind-y.jsonl")
+    _git(tmp_path, "commit", "-qm", "moved, as a set parked in pending/ and back")
+    (sets / "blind-y.jsonl").write_text("{}\n{}\n")
     versioning = folder / "versioning.yaml"
     versioning.write_text(versioning.read_text().replace("levels:", "levelz:", 1))
     _git(tmp_path, "commit", "-qam", "later edits")
-    assert first_written.added_in(tmp_path, sets / "blind-x.jsonl") == added
+    assert first_written.added_in(tmp_path, sets / "blind-y.jsonl") == added
     then = first_written.rubrics_at(tmp_path, added)
     assert set(then) == set(default_library().rubrics)
     with pytest.raises(first_written.HistoryError, match="do not load today"):

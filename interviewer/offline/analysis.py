@@ -177,6 +177,12 @@ class Reading:
         return sum(s.substance for s in self.sentences) * max(0.3, 1 - 2 * self.vague_share)
 
 
+def list_parts(text: str) -> int:
+    """How many comma-, slash- or "and"-separated parts a sentence has: a list of terms has
+    many, a sentence that says one thing few."""
+    return sum(1 for p in _LIST_SEPARATORS.split(text) if p.strip())
+
+
 def sentence_quality(text: str, ws: list[str]) -> float:
     """1.0 for a full sentence, less for fragments, about 0.1 for a bare list of terms."""
     n = len(ws)

@@ -4,10 +4,11 @@ is organised and whether it weighs options."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from interviewer.offline import fitted
-from interviewer.offline.analysis import Analysed, Reading
+from interviewer.offline.analysis import Analysed, Reading, list_parts
 from interviewer.offline.lexicon import FRAMING_STARTS
 from interviewer.offline.matching import CompiledCriterion
 
@@ -22,6 +23,16 @@ DECISION_CREDIT = 0.3  # trade-offs: a reasoned commitment
 SIGNPOST_CREDIT = 0.25  # structure: per sentence that signposts the answer's order
 FRAMING_CREDIT = 0.4  # structure: the opening names who it is for or what the goal is
 BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list items
+# A thin answer that names the right move in a line or two earns this on the criterion it is
+# about, when every sentence is a full one (quality), none is a list of terms (parts, concepts
+# named) and the candidate acts on the question in most of it (mean engagement, counting a
+# sentence that describes the world in general as no action).
+LINE_LEVEL = 2
+LINE_QUALITY = 0.6
+LINE_PARTS = 6
+LINE_CONCEPTS = 2
+LINE_ENGAGED = 0.5
+LINE_NOTE = "you said in a line what you would do about it"
 
 
 def kind_of(crit: CompiledCriterion) -> str:
@@ -129,3 +140,25 @@ def level(crit: CompiledCriterion, raw: fitted.Signals, backing: int, bar: float
     sentences and a 4 three. `bar` asks for that much more of every signal (1.0 at Senior)."""
     earned = fitted.level_of(kind_of(crit), raw, bar)
     return min(earned, 2 + max(0, backing - 1)) if backing else 1
+
+
+def said_in_a_line(reading: Reading, topic: Sequence[int]) -> int | None:
+    """For a thin answer: the topic criterion (an index in `topic`) it says most about, by
+    concepts named, the rubric's first on a tie. Such a criterion earns LINE_LEVEL, which is how
+    the blind sets' labellers read a one-liner that names the right move without explaining it
+    (each topic criterion's level 2: mentions it, cannot yet say how or why); depth, which the
+    fitted layer leans on, is too small in a line to show it. None for an answer with a list of
+    terms, a run of jargon or a fragment in it, or one that mostly describes the subject rather
+    than saying what the candidate would do."""
+    sentences = reading.sentences
+    if not sentences or not topic:
+        return None
+    if any(s.quality < LINE_QUALITY or list_parts(s.sentence.text) >= LINE_PARTS
+           or sum(map(len, s.hard)) > LINE_CONCEPTS for s in sentences):
+        return None
+    acting = [s.engaged for s in sentences if not s.expository]  # describing the world is not
+    if sum(acting) / len(sentences) < LINE_ENGAGED:  # saying what you would do
+        return None
+    named = {ci: sum(len(s.hard[ci]) + NEAR_CREDIT * len(s.near[ci]) for s in sentences)
+             for ci in topic}
+    return max(topic, key=lambda ci: named[ci])  # max keeps the first of equals

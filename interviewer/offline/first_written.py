@@ -118,9 +118,11 @@ def originals(library: Library, root: Path, ids: Iterable[str]) -> tuple[dict[st
 
 
 def added_in(root: Path, path: Path) -> str:
-    """The commit that first added `path` (a labelled set) to the repository at `root`."""
+    """The commit that first added `path` (a labelled set) to the repository at `root`,
+    following renames: a set moved to `pending/` and back was measured when first added."""
     relative = path.resolve().relative_to(root.resolve()).as_posix()
-    commits = _git(root, "log", "--diff-filter=A", "--format=%H", "--", relative).split()
+    commits = _git(root, "log", "--follow", "--diff-filter=A", "--format=%H", "--",
+                   relative).split()
     if not commits:
         raise HistoryError(f"{relative} was never committed in {root}")
     return commits[-1]

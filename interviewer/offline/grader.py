@@ -21,10 +21,19 @@ from interviewer.offline.confidence import (
     RECOLLECTION_HELD,
     uncertainty,
 )
-from interviewer.offline.criteria import Tally, kind_of, level, raw_score, tally
+from interviewer.offline.criteria import (
+    LINE_LEVEL,
+    LINE_NOTE,
+    Tally,
+    kind_of,
+    level,
+    raw_score,
+    said_in_a_line,
+    tally,
+)
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
-from interviewer.offline.lexicon import HYPOTHETICAL, NARRATED
+from interviewer.offline.lexicon import FUNCTION_WORDS, HYPOTHETICAL, NARRATED
 from interviewer.offline.matching import (
     GENERIC_STEMS,
     CompiledCriterion,
@@ -36,6 +45,8 @@ from interviewer.offline.matching import (
 )
 from interviewer.offline.off_topic import does_the_ask, proposes_nothing
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
+from interviewer.offline.synonyms import table as synonym_table
+from interviewer.offline.synonyms import terms_said
 from interviewer.offline.text import split_sentences, stems
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
@@ -146,15 +157,19 @@ def _evidence(t: Tally, reading: Reading) -> list[str]:
 
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
-                     topic_best: int = 4, bar: LevelBar = SENIOR) -> CriterionGrade:
+                     topic_best: int = 4, bar: LevelBar = SENIOR,
+                     floor: int = 1) -> CriterionGrade:
+    """`floor`: the level the answer reached another way (criteria.said_in_a_line)."""
     t = tally(ci, crit, reading, blocks)
+    if floor > 1:
+        t.notes.append(LINE_NOTE)
     evidence = _evidence(t, reading)
     raw = raw_score(crit, t, reading)
-    earned = level(crit, raw, len(evidence), bar.bar)
+    earned = max(level(crit, raw, len(evidence), bar.bar), floor)
     cap, why = _cap(crit, reading, topic_best)
     score = min(earned, cap)
     held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
-    if not held and min(level(crit, raw, len(evidence)), cap) != score:
+    if not held and min(max(level(crit, raw, len(evidence)), floor), cap) != score:
         held = bar.note  # the target level, not the answer, moved this score
     missing = missing_concepts(ci, crit, t, reading)
     return CriterionGrade(
@@ -190,6 +205,16 @@ def _said(reading: Reading) -> str:
     return " ".join(s.sentence.text for s in reading.sentences)
 
 
+def _said_stems(reading: Reading) -> set[str]:
+    """What the answer says, as meaningful stems, with the terms its everyday expressions
+    stand for (synonyms.yaml): an outline written in a PM's words is covered by a candidate
+    who says the same thing plainly, and "Missing" does not list it."""
+    text = _said(reading)
+    named = {s for s in terms_said(text, synonym_table())
+             if len(s) > 2 and s not in GENERIC_STEMS and s not in FUNCTION_WORDS}
+    return _meaningful(text) | named
+
+
 def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     """The share of the strong-answer outline's meaningful words the answer uses, leaving out
     the words the question itself gives away; None when there is no outline."""
@@ -199,7 +224,7 @@ def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
     outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
     if not outline:
         return None
-    return len(_meaningful(_said(reading)) & outline) / len(outline)
+    return len(_said_stems(reading) & outline) / len(outline)
 
 
 def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
@@ -265,7 +290,7 @@ def under_ceiling(ceiling: float, reading: Reading) -> float:
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
                           reading: Reading) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = _meaningful(_said(reading))
+    said = _said_stems(reading)
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
@@ -386,8 +411,10 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     answer, cut, rubric, reading, blocks = (read.answer, read.cut, read.rubric, read.reading,
                                             read.blocks)
     bar = level_bar(request.level)
-    own = {ci: _grade_criterion(ci, c, reading, blocks, bar=bar)
-           for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared}
+    topic = [ci for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared]
+    line = said_in_a_line(reading, topic) if thin(reading) and not off_topic(reading) else None
+    own = {ci: _grade_criterion(ci, rubric.criteria[ci], reading, blocks, bar=bar,
+                                floor=LINE_LEVEL if ci == line else 1) for ci in topic}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar)
               for ci, c in enumerate(rubric.criteria)]

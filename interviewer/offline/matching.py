@@ -14,6 +14,8 @@ from interviewer.offline.lexicon import (
     LOOSE_FUNCTION_WORDS,
     SHARED_CRITERIA,
 )
+from interviewer.offline.synonyms import table as synonym_table
+from interviewer.offline.synonyms import with_terms
 from interviewer.offline.text import stem, words
 
 _CACHE_SIZE = 64
@@ -248,7 +250,10 @@ def find_concepts(rubric: CompiledRubric, where: dict[str, list[int]], content: 
     """Per criterion, the concepts a sentence matches exactly and those it matches only loosely.
 
     Only concepts one of the sentence's stems points to are tried, so the cost follows the
-    sentence's length, not the size of the rubric."""
+    sentence's length, not the size of the rubric. An everyday expression for a term
+    (prompts/offline/synonyms.yaml) earns what the term earns: the exact match only, since
+    the loose one counts the sentence's own words."""
+    where = with_terms(where, synonym_table())
     hard: list[set[int]] = [set() for _ in rubric.criteria]
     for ci, k in {pair for s in where for pair in rubric.anchored.get(s, ())}:
         if concept_in(rubric.criteria[ci].concepts[k], where):
