@@ -740,6 +740,18 @@ def test_strong_answer_outranks_weak(rubrics: dict[str, Rubric], key: str) -> No
     assert strong.overall > weak.overall + 1
 
 
+def test_a_short_general_answer_earns_nothing_where_it_names_nothing(
+        rubrics: dict[str, Rubric]) -> None:
+    """The weak answer is short and names no operation, input or failure: api-contract stays
+    at 1 by rule, not by where the fit's first cut happens to fall (it fell either side of it
+    as answers entered and left the fit's rows)."""
+    g = grade(rubrics, "payments", ANSWERS["payments"]["weak"])
+    assert "thin" in g.flags
+    contract = next(c for c in g.criteria if c.id == "api-contract")
+    assert contract.score == 1
+    assert "names nothing this criterion looks for" in contract.feedback
+
+
 def test_solid_answer_lands_between(rubrics: dict[str, Rubric]) -> None:
     solid = grade(rubrics, "payments", ANSWERS["payments"]["solid"]).overall
     assert grade(rubrics, "payments", ANSWERS["payments"]["weak"]).overall < solid

@@ -99,7 +99,8 @@ def test_no_line_lifts_more_than_one_criterion_or_nears_three(sentences: list[li
     """Whatever a short answer says, the line reading adds at most one 2, never a 3."""
     answer = " ".join(" ".join(s).capitalize() + "." for s in sentences)
     g = _grade(answer)
-    if THIN_FLAG in g.flags:
-        assert sum(c.score >= 2 for c in g.criteria if c.id in {"limit-design",
-                                                                 "fairness-and-feedback"}) <= 1
+    if THIN_FLAG in g.flags:  # (concepts named on both criteria may earn 2 on both by the fit)
+        assert sum("in a line" in c.feedback for c in g.criteria) <= 1
+        assert max(c.score for c in g.criteria) <= 2
         assert g.overall < 2
+

@@ -94,6 +94,8 @@ KEYWORD_PROSE_SHARE = 0.5
 STORY = "story"
 MIN_NARRATED = 2  # first-person past-tense clauses a story needs to count as one
 THIN_WORDS = 60  # an answer shorter than this cannot show a hire-level criterion, so it caps at 2
+THIN_AND_NOTHING = ("It stays at 1: the answer is short and names nothing this criterion "
+                    "looks for; say what you would build or decide, and why.")
 GENERIC = 0.5  # above this generic score (hedged sentences + abstract words) the answer is shallow
 # The work budget: an answer's sentences past this many are not read. A 20,000-character
 # answer in prose has about 200; only pasted lists or one word a line reach it, and without
@@ -167,6 +169,8 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     raw = raw_score(crit, t, reading)
     earned = max(level(crit, raw, len(evidence), bar.bar), floor)
     cap, why = _cap(crit, reading, topic_best)
+    if cap > 1 and floor == 1 and not t.credits and kind_of(crit) == "topic" and thin(reading):
+        cap, why = 1, THIN_AND_NOTHING
     score = min(earned, cap)
     held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
     if not held and min(max(level(crit, raw, len(evidence)), floor), cap) != score:
