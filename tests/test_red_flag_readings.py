@@ -120,3 +120,68 @@ def test_what_follows_a_plan_never_sets_it_aside(plan: tuple[str, str, str],
     in the candidate's voice can hide it."""
     question_id, flag, said = plan
     assert flag in _raised(question_id, f"{said} {' '.join(after)}.")
+
+
+TOKENS = "iam-game-session-token-lifetimes"
+WEEKEND = "ml-support-bot-model-weekend-switch"
+LAKEHOUSE = "data-logistics-lakehouse-mandate"
+MIGRATIONS = "idp-auto-apply-schema-migrations"
+ROLLOUT_STORY = "idp-irreversible-rollout-story"
+TRAINING_STORY = "ml-personal-data-in-training-set-story"
+
+# What blind-holdout-7 showed, each beside the same harm said as the candidate's plan.
+READINGS_7 = [
+    # the option the plan is set against, after "than" or "instead of"
+    (TOKENS, "months-long-game-tokens-no-revocation",
+     "Banned players are dropped by a ban list the servers check, far quicker than waiting "
+     "for the token to expire.",
+     "For banned players we simply wait for the token to expire."),
+    (TOKENS, "months-long-game-tokens-no-revocation",
+     "A ban list is pushed to every server rather than waiting for the token to expire.",
+     "We skip the ban list and wait for the token to expire."),
+    # a frame whose act is the condition of its clause
+    (WEEKEND, "no-safety-net",
+     "Moving every tenant this weekend is cheapest, but any regression reaches all of them at "
+     "once, and if the old model is deleted we cannot undo it.",
+     "We move every tenant this weekend and delete the old model at once to save money."),
+    # a risk named, as the problem is: what follows it is the risk, not the plan
+    (LAKEHOUSE, "forced-migration",
+     "I show the CTO one risk: a dozen teams moving in one quarter onto an unproven platform.",
+     "The risk is worth it, so we move every team in one quarter."),
+    (LAKEHOUSE, "forced-migration",
+     "I explain to CTO risk: all twelve moves in one quarter with no proof the platform holds.",
+     "Risk is fine for me, I move all twelve teams in one quarter."),
+    # a fact about a kind of change, said of anyone ("you"), not the candidate's plan
+    (MIGRATIONS, "no-rollback",
+     "A dropped column or a rewritten table is destructive, you can't roll back data by "
+     "redeploying the code.",
+     "We auto-apply everything on merge, you can't roll back but it is fast."),
+    # the hard part of a story named: what made it hard, not what the candidate chose
+    (ROLLOUT_STORY, "irreversible-without-exit",
+     "The tricky part was that the new store rewrote every record, so after the first week "
+     "there was no going back without losing edits.",
+     "The tricky part was speed, so we cut over in one go with no going back."),
+    (ROLLOUT_STORY, "no-safety-net",
+     "The hard part was that the new store rewrote every record, so after the first week "
+     "there was no going back without losing edits.",
+     "The hard part was speed, so we cut over in one go with no going back."),
+    # what someone else saw or found, with an irregular past tense
+    (TRAINING_STORY, "personal-data-exposed",
+     "An engineer skimming the training corpus saw full card numbers in a handful of chats.",
+     "We kept full card numbers in the training set because masking slowed the pipeline."),
+    (TRAINING_STORY, "personal-data-exposed",
+     "Last spring a reviewer found full card numbers in the fine-tuning chats.",
+     "We kept full card numbers in the fine-tuning chats to ship on time."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_7)
+def test_holdout_7_readings_set_aside_what_is_no_plan(
+        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
+    assert flag not in _raised(question_id, not_a_plan)
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_7)
+def test_holdout_7_readings_leave_the_plan_flagged(
+        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
+    assert flag in _raised(question_id, plan)

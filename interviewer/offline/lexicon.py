@@ -60,6 +60,8 @@ class Words(BaseModel):
     reporting_verbs: str
     hypothetical_subjects: str
     own_subjects: str
+    generic_subjects: str
+    irregular_past: str
     relative_words: str
     determiners: str
     not_gerunds: str
@@ -91,6 +93,7 @@ class Patterns(BaseModel):
     narrated: list[str]
     hypothetical: list[str]
     counterfactual: list[str]
+    alternative: list[str]
     fragment_reason: list[str]
 
     @field_validator("*")
@@ -201,6 +204,8 @@ ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
+GENERIC_SUBJECTS = _set(_W.generic_subjects)  # "you can't roll it back": a fact of anyone's
+IRREGULAR_PAST = _set(_W.irregular_past)  # "she saw ...": someone else's act, recounted
 RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description
 DETERMINERS = _set(_W.determiners)  # how a described subject opens its sentence
 SPOKEN_OPENER_WORDS = _set(_W.spoken_openers)  # "okay so, ...": not how the sentence opens
@@ -223,5 +228,6 @@ SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
+ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
 # A reason, a condition or a contrast in a list item, or a number.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

@@ -15,13 +15,16 @@ from functools import lru_cache
 from interviewer.offline.analysis import without_speech_fillers
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
+    ALTERNATIVE,
     CONDITION,
     CONTRAST,
     COUNTERFACTUAL,
     DECISION,
     DETERMINERS,
     DIAGNOSIS,
+    GENERIC_SUBJECTS,
     HYPOTHETICAL_SUBJECTS,
+    IRREGULAR_PAST,
     LEXICON,
     NOT_GERUNDS,
     OWN_SUBJECTS,
@@ -149,6 +152,31 @@ def _counterfactual(text: str, span: tuple[int, int]) -> bool:
     return bool(COUNTERFACTUAL.search(" ".join(clause[:at + 1])))
 
 
+def _set_against(text: str, span: tuple[int, int]) -> bool:
+    """The cue is the option the plan is set against ("a ban list, far quicker than waiting
+    for the token to expire"): after "than" or "instead of" in its clause, with no "I" or
+    "we" between ("instead of a ban list, we wait for the token to expire" is a plan)."""
+    clause, at = clause_at(text, span[0])
+    joined = " ".join(clause)
+    for m in ALTERNATIVE.finditer(joined):
+        begin = len(words(joined[:m.start()]))
+        if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
+            return True
+    return False
+
+
+def _generic(text: str, span: tuple[int, int]) -> bool:
+    """The cue states what is true of a thing for anyone ("a dropped column is destructive,
+    you can't roll it back by redeploying"): its clause opens with "you", and the sentence
+    has no plan in the candidate's voice, no order and no plan modal ("we auto-apply
+    everything, you can't roll back" is a plan)."""
+    clause, _ = clause_at(text, span[0])
+    start = _opening(clause)
+    if start >= len(clause) or clause[start] not in GENERIC_SUBJECTS:
+        return False
+    return not (voiced(text) or imperative(text) or _PLAN_MODAL.search(text))
+
+
 def _weighed(text: str, span: tuple[int, int]) -> bool:
     """The cue names an option laid out with its cost, as one of several: the sentence is a
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
@@ -234,22 +262,24 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     """The cue recounts what someone else did: in its clause a subject and a past-tense verb
     come before it, and no "I/we" ("the source changed its pagination without notice"). A
     clause that opens with the verb ("deleted the cluster the next week") is the candidate's
-    own note."""
+    own note. Irregular past tenses count ("she saw a full card number in a chat")."""
     clause, at = clause_at(text, span[0])
     if not clause or voiced(" ".join(clause)):
         return False
-    return any(w.endswith("ed") and len(w) > 3 for w in clause[1:at])
+    return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 
 
 def set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
-    happened on a path not taken, an option weighed with its cost, what someone else did or
+    happened on a path not taken, the option a plan is set against, a fact said of anyone
+    ("you can't ..."), an option weighed with its cost, what someone else did or
     said, a problem found, or an option named in quotes. Cues and frames are read by this one
     function, so a reading added here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
-            or _counterfactual(text, span) or _weighed(text, span)
+            or _counterfactual(text, span) or _set_against(text, span)
+            or _generic(text, span) or _weighed(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span))

@@ -195,7 +195,19 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
             continue
         span, found, options = matched
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
-                or set_aside(text, span)):
+                or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)):
+            return True
+    return False
+
+
+def _act_set_aside(text: str, frame: tuple[tuple[Phrase, ...], ...],
+                   where: dict[str, list[int]], found: set[int]) -> bool:
+    """The frame's act, where it matched, is itself no plan: "any regression hits everyone at
+    once, and if the old model is removed we cannot go back" makes the removal a condition,
+    though the frame's span starts at "at once" in the clause before."""
+    for phrase in frame[0]:
+        span = _span(phrase, where)
+        if span is not None and span[0] in found and set_aside(text, span):
             return True
     return False
 
