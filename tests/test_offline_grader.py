@@ -734,10 +734,8 @@ def test_strong_answer_outranks_weak(rubrics: dict[str, Rubric], key: str) -> No
     strong = grade(rubrics, key, ANSWERS[key]["strong"])
     weak = grade(rubrics, key, ANSWERS[key]["weak"])
     # about 200 words: a Hire once rounded; the blind labellers put honest answers of 150 to
-    # 220 words at 2.7 on average, and the fitted levels (prompts/offline/fit.yaml) agree (with
-    # blind-holdout-7 in the fit, the structure cuts rose and the amounts answer's structure
-    # went from 3 to 2: 2.85 -> 2.7, still that average)
-    assert strong.overall >= 2.7
+    # 220 words at 2.7 on average, and the fitted levels (prompts/offline/fit.yaml) agree
+    assert strong.overall >= 2.75
     assert weak.overall <= 2.0
     assert strong.overall > weak.overall + 1
 
