@@ -121,13 +121,17 @@ def thin(reading: Reading) -> bool:
     return sum(s.n_words for s in reading.sentences) < THIN_WORDS
 
 
-def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int) -> tuple[int, str]:
-    """The highest score the answer as a whole allows for this criterion, and why."""
+def _cap(crit: CompiledCriterion, reading: Reading, topic_best: int,
+         named: bool = True) -> tuple[int, str]:
+    """The highest score the answer as a whole allows for this criterion, and why. `named`:
+    the answer names something this criterion looks for (or says the move in a line)."""
     if off_topic(reading):
         return 1, "It stays at 1: most of the answer is about something other than the question."
     if crit.id == STORY and not narrated(reading):
         return 1, ("It stays at 1: this says what you would do, not what you did; tell one "
                    "real time, in the first person.")
+    if not named and kind_of(crit) == "topic" and thin(reading):
+        return 1, THIN_AND_NOTHING
     if reading.relevance < PARTLY_RELEVANT:
         return 2, "It stays at 2: much of the answer is about something other than the question."
     if thin(reading):
@@ -168,9 +172,7 @@ def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks:
     evidence = _evidence(t, reading)
     raw = raw_score(crit, t, reading)
     earned = max(level(crit, raw, len(evidence), bar.bar), floor)
-    cap, why = _cap(crit, reading, topic_best)
-    if cap > 1 and floor == 1 and not t.credits and kind_of(crit) == "topic" and thin(reading):
-        cap, why = 1, THIN_AND_NOTHING
+    cap, why = _cap(crit, reading, topic_best, named=bool(t.credits) or floor > 1)
     score = min(earned, cap)
     held = why if cap <= earned and cap < 4 else ""  # the cap decides, whatever the fit says
     if not held and min(max(level(crit, raw, len(evidence)), floor), cap) != score:
@@ -401,7 +403,7 @@ def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signal
     for ci, crit in enumerate(read.rubric.criteria):
         t = tally(ci, crit, read.reading, read.blocks)
         out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading),
-                        _cap(crit, read.reading, 4)[0] == 4)
+                        _cap(crit, read.reading, 4, named=bool(t.credits))[0] == 4)
     return out
 
 
