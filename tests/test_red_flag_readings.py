@@ -18,6 +18,12 @@ KEYS = "iam-leaked-service-key-workload-identity"
 GATEWAY = "ml-llm-gateway-prompt-logging"
 REINDEX = "ml-embedding-model-switch-reindex"
 MANDATE_STORY = "idp-mandated-platform-story"
+TOKENS = "iam-game-session-token-lifetimes"
+WEEKEND = "ml-support-bot-model-weekend-switch"
+LAKEHOUSE = "data-logistics-lakehouse-mandate"
+MIGRATIONS = "idp-auto-apply-schema-migrations"
+ROLLOUT_STORY = "idp-irreversible-rollout-story"
+TRAINING_STORY = "ml-personal-data-in-training-set-story"
 
 
 def _raised(question_id: str, answer: str) -> set[str]:
@@ -69,66 +75,6 @@ READINGS = [
 ]
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS)
-def test_a_cue_that_is_not_the_candidates_plan_raises_nothing(
-        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
-    assert flag not in _raised(question_id, not_a_plan)
-
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS)
-def test_the_same_harm_as_the_candidates_plan_still_raises_it(
-        question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
-    assert flag in _raised(question_id, plan)
-
-
-def test_a_condition_followed_by_the_candidates_own_step_is_a_plan() -> None:
-    """After "once ..." the candidate's "we" opens the plan, and a consequence said of the
-    system is a design rule, not a risk weighed."""
-    assert "no-safety-net" in _raised(
-        KEYS, "Once a service registers we hand it a key that will never expire.")
-    assert "no-safety-net" in _raised(KEYS, "Once a key is issued, it will never expire.")
-
-
-def test_at_once_and_once_a_week_are_no_conditions() -> None:
-    """"once" opens a condition, but "at once" and "once a week" do not."""
-    assert "irreversible-without-exit" in _raised(
-        REINDEX, "We move everyone at once, with no way back, to save the GPU days.")
-    assert "irreversible-without-exit" in _raised(
-        REINDEX, "We re-embed once a quarter and there is no way back for a team.")
-
-
-def test_a_reported_verb_in_another_clause_leaves_the_candidates_words_alone() -> None:
-    """Only the reported clause is someone else's: after a comma the candidate speaks."""
-    assert "forced-by-mandate" in _raised(
-        MANDATE_STORY, "The teams asked for help, but I decided there would be no exceptions.")
-
-
-# pieces that, after a plan in the candidate's voice, must not turn it into a non-plan
-_AFTER = ["she told me", "the issue is", "why it happened", "once", "if", "the VP said",
-          '"', "\u201c", ",", ":", "and", "because", "cost", "two weeks", "teams", "the old"]
-_PLANS = [(GATEWAY, "personal-data-exposed", "I'd log everything"),
-          (KEYS, "no-safety-net", "We'd give every service a key that will never expire"),
-          (REINDEX, "irreversible-without-exit", "I'd delete the old system on Monday")]
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.sampled_from(_PLANS), st.lists(st.sampled_from(_AFTER), max_size=12))
-def test_what_follows_a_plan_never_sets_it_aside(plan: tuple[str, str, str],
-                                                  after: list[str]) -> None:
-    """The readings look before the cue (a reporting verb, a problem named, a condition) or
-    around it (quotation marks, which a committed plan ignores), so nothing said after a plan
-    in the candidate's voice can hide it."""
-    question_id, flag, said = plan
-    assert flag in _raised(question_id, f"{said} {' '.join(after)}.")
-
-
-TOKENS = "iam-game-session-token-lifetimes"
-WEEKEND = "ml-support-bot-model-weekend-switch"
-LAKEHOUSE = "data-logistics-lakehouse-mandate"
-MIGRATIONS = "idp-auto-apply-schema-migrations"
-ROLLOUT_STORY = "idp-irreversible-rollout-story"
-TRAINING_STORY = "ml-personal-data-in-training-set-story"
-
 # What blind-holdout-7 showed, each beside the same harm said as the candidate's plan.
 READINGS_7 = [
     # the option the plan is set against, after "than" or "instead of"
@@ -175,13 +121,56 @@ READINGS_7 = [
 ]
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_7)
-def test_holdout_7_readings_set_aside_what_is_no_plan(
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS + READINGS_7)
+def test_a_cue_that_is_not_the_candidates_plan_raises_nothing(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
     assert flag not in _raised(question_id, not_a_plan)
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_7)
-def test_holdout_7_readings_leave_the_plan_flagged(
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS + READINGS_7)
+def test_the_same_harm_as_the_candidates_plan_still_raises_it(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
     assert flag in _raised(question_id, plan)
+
+
+def test_a_condition_followed_by_the_candidates_own_step_is_a_plan() -> None:
+    """After "once ..." the candidate's "we" opens the plan, and a consequence said of the
+    system is a design rule, not a risk weighed."""
+    assert "no-safety-net" in _raised(
+        KEYS, "Once a service registers we hand it a key that will never expire.")
+    assert "no-safety-net" in _raised(KEYS, "Once a key is issued, it will never expire.")
+
+
+def test_at_once_and_once_a_week_are_no_conditions() -> None:
+    """"once" opens a condition, but "at once" and "once a week" do not."""
+    assert "irreversible-without-exit" in _raised(
+        REINDEX, "We move everyone at once, with no way back, to save the GPU days.")
+    assert "irreversible-without-exit" in _raised(
+        REINDEX, "We re-embed once a quarter and there is no way back for a team.")
+
+
+def test_a_reported_verb_in_another_clause_leaves_the_candidates_words_alone() -> None:
+    """Only the reported clause is someone else's: after a comma the candidate speaks."""
+    assert "forced-by-mandate" in _raised(
+        MANDATE_STORY, "The teams asked for help, but I decided there would be no exceptions.")
+
+
+# pieces that, after a plan in the candidate's voice, must not turn it into a non-plan
+_AFTER = ["she told me", "the issue is", "why it happened", "once", "if", "the VP said",
+          '"', "\u201c", ",", ":", "and", "because", "cost", "two weeks", "teams", "the old"]
+_PLANS = [(GATEWAY, "personal-data-exposed", "I'd log everything"),
+          (KEYS, "no-safety-net", "We'd give every service a key that will never expire"),
+          (REINDEX, "irreversible-without-exit", "I'd delete the old system on Monday")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_PLANS), st.lists(st.sampled_from(_AFTER), max_size=12))
+def test_what_follows_a_plan_never_sets_it_aside(plan: tuple[str, str, str],
+                                                  after: list[str]) -> None:
+    """The readings look before the cue (a reporting verb, a problem named, a condition) or
+    around it (quotation marks, which a committed plan ignores), so nothing said after a plan
+    in the candidate's voice can hide it."""
+    question_id, flag, said = plan
+    assert flag in _raised(question_id, f"{said} {' '.join(after)}.")
+
+
