@@ -84,6 +84,17 @@ def record(set_path: Path, out: Path, model: str) -> None:
     print(f"{len(kept)} grading requests for {set_path.name} written to {out}")
 
 
+def _schema_lines(request: dict) -> list[str]:
+    """The reply schema a server enforces for structured output (json_schema): a stand-in
+    must see it, or it guesses the shape and every reply fails validation."""
+    fmt = request.get("response_format") or {}
+    if fmt.get("type") != "json_schema":
+        return []
+    schema = json.dumps(fmt["json_schema"]["schema"], indent=1)
+    return ["## REPLY SCHEMA (the server makes every reply in this group a JSON object that "
+            "validates against it)", "", "```json", schema, "```", ""]
+
+
 def bundle(requests_path: Path, out: Path, parts: int) -> None:
     """Split recorded requests into `parts` files for stand-in models, grouped by question so
     each system prompt (rubric, outline, anchors) is written once, followed by each answer's
@@ -101,7 +112,7 @@ def bundle(requests_path: Path, out: Path, parts: int) -> None:
         lines = []
         for q, (system, reqs) in enumerate(share, start=1):
             lines += [f"# Question group {q}", "", "## SYSTEM MESSAGE (same for every request "
-                      "in this group)", "", system, ""]
+                      "in this group)", "", system, "", *_schema_lines(reqs[0])]
             for r in reqs:
                 fmt = (r.get("response_format") or {}).get("type", "none")
                 lines += [f"## REQUEST key={r['key']} (response_format: {fmt})", "",

@@ -77,3 +77,26 @@ def test_realistic_output_ranks_and_the_map_keeps_the_order(graded):
     assert after.ranking >= report.ranking - 0.05
     wrong = [r for r in after.items if r.kind == "wrong-design"]
     assert wrong and all(r.grade <= 2.0 for r in wrong)
+
+
+def test_the_bundle_shows_each_group_its_reply_schema(replay, tmp_path):
+    """A stand-in that never sees the json_schema the request was sent with guesses the reply's
+    shape (the eighth holdout's three stand-ins wrote `criteria` as a list, not an object keyed
+    by criterion), so the bundle prints the schema once per question group."""
+    import json
+
+    schema = {"type": "object", "properties": {"criteria": {"type": "object"}},
+              "required": ["criteria"]}
+    rows = [{"key": f"k{n}", "messages": [{"role": "system", "content": "rubric"},
+                                          {"role": "user", "content": f"answer {n}"}],
+             "response_format": {"type": "json_schema",
+                                 "json_schema": {"name": "grade", "schema": schema}}}
+            for n in range(2)]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    replay.bundle(requests, tmp_path / "out", parts=1)
+    text = (tmp_path / "out" / "part-1.md").read_text(encoding="utf-8")
+    assert text.count("## REPLY SCHEMA") == 1
+    shown = text.split("```json\n")[1].split("\n```")[0]
+    assert json.loads(shown) == schema
+    assert text.index("## REPLY SCHEMA") < text.index("## REQUEST key=k0")
