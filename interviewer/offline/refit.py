@@ -36,7 +36,7 @@ from interviewer.scoring import AnswerGrade
 # authors, so leaving one out at a time (--folds) measures the fit on questions it never saw.
 SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
         "blind-holdout-3.jsonl", "blind-holdout-4.jsonl", "blind-holdout-5.jsonl",
-        "blind-holdout-6.jsonl")
+        "blind-holdout-6.jsonl", "blind-holdout-7.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
@@ -53,10 +53,11 @@ class Row:
     recipe: float
     depth: float
     label: int
+    named: float = 0.0
 
     def signals(self) -> list[float]:
         """The signals in the order the weights take them (fitted.SIGNALS)."""
-        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth))]
+        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named]
 
 
 def item_rows(item) -> list[Row]:
@@ -78,7 +79,8 @@ def item_rows(item) -> list[Row]:
         label = item.label.criteria.get(cid)
         hit = cid in flagged or (TOPIC_CRITERIA in flagged and cid not in shared)
         if label is not None and free and not hit:
-            rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label))
+            rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label,
+                            signals.named))
     return rows
 
 
