@@ -129,10 +129,23 @@ def tally(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int) -> Ta
     return t
 
 
-def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading) -> fitted.Signals:
-    """Concept credit, the criterion's own recipe and the answer's depth: the signals the
-    fitted layer (prompts/offline/fit.yaml) turns into a level."""
-    return fitted.Signals(t.concept_credit(), t.extra, reading.depth)
+def named_share(crits: Sequence[CompiledCriterion], reading: Reading) -> float:
+    """The share of the rubric's topic criteria the answer names anything of (a concept, in the
+    rubric's words, a plain paraphrase or a synonym, in a sentence on the question): how much of
+    the question's ground it covers, whatever its length. A short plain answer that touches
+    every point scores as high as a long one; a long essay on one point does not."""
+    topic = [ci for ci, c in enumerate(crits) if kind_of(c) == "topic"]
+    if not topic:
+        return 0.0
+    return sum(bool(_concepts(ci, reading.sentences).credits) for ci in topic) / len(topic)
+
+
+def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading,
+              named: float = 0.0) -> fitted.Signals:
+    """Concept credit, the criterion's own recipe, the answer's depth and the share of the
+    question's topic criteria it names (named_share): the signals the fitted layer
+    (prompts/offline/fit.yaml) turns into a level."""
+    return fitted.Signals(t.concept_credit(), t.extra, reading.depth, named)
 
 
 def level(crit: CompiledCriterion, raw: fitted.Signals, backing: int, bar: float = 1.0) -> int:

@@ -1,8 +1,10 @@
 """The offline grader's fitted scoring layer: how a criterion's signals become a level 1 to 4.
 
-Each criterion kind (topic, structure, trade-offs) blends three general signals of the answer,
-the concept credit it earned, its own recipe's credit and the square root of the answer's
-depth, with non-negative weights, and cuts the blend into levels at three cut-points. Weights
+Each criterion kind (topic, structure, trade-offs) blends four general signals of the answer,
+the concept credit it earned, its own recipe's credit, the square root of the answer's depth
+and the share of the question's topic criteria the answer names anything of (its coverage of
+the question's ground, in the rubric's words, plain paraphrases or synonyms, whatever its
+length), with non-negative weights, and cuts the blend into levels at three cut-points. Weights
 and cut-points are fitted on the labelled calibration sets (interviewer/offline/refit.py) and
 live in prompts/offline/fit.yaml, so a refit changes numbers, not code. Non-negative weights
 make the layer monotone: more evidence never lowers a level. The caps (off-topic, thin, red
@@ -23,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from interviewer.paths import prompts_dir
 from interviewer.yaml_files import read_model
 
-SIGNALS = ("concept", "recipe", "depth_root")
+SIGNALS = ("concept", "recipe", "depth_root", "named")
 
 
 class Weights(BaseModel):
@@ -35,6 +37,7 @@ class Weights(BaseModel):
     concept: float = Field(ge=0)  # concepts explained, repeats and reasons (criteria.Tally)
     recipe: float = Field(ge=0)  # the criterion's own recipe: signposts, contrasts, decisions
     depth_root: float = Field(ge=0)  # square root of the answer's summed substance
+    named: float = Field(ge=0, default=0.0)  # share of the question's topic criteria named
 
 
 class KindFit(BaseModel):
@@ -108,6 +111,7 @@ class Signals:
     concept: float  # concept credit (criteria.Tally.concept_credit)
     recipe: float  # the criterion's own recipe (criteria.Tally.extra)
     depth: float  # the answer's summed substance (analysis.Reading.depth)
+    named: float = 0.0  # share of the rubric's topic criteria the answer names anything of
 
 
 def score(kind: str, signals: Signals, bar: float = 1.0,
@@ -117,7 +121,8 @@ def score(kind: str, signals: Signals, bar: float = 1.0,
     target asks for more of everything, whatever the blend's shape."""
     w = (fit or active_fit()).for_kind(kind).weights
     return (w.concept * signals.concept / bar + w.recipe * signals.recipe / bar
-            + w.depth_root * math.sqrt(max(0.0, signals.depth) / bar))
+            + w.depth_root * math.sqrt(max(0.0, signals.depth) / bar)
+            + w.named * signals.named / bar)
 
 
 def level_of(kind: str, signals: Signals, bar: float = 1.0,

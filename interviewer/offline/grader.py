@@ -27,6 +27,7 @@ from interviewer.offline.criteria import (
     Tally,
     kind_of,
     level,
+    named_share,
     raw_score,
     said_in_a_line,
     tally,
@@ -164,13 +165,14 @@ def _evidence(t: Tally, reading: Reading) -> list[str]:
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
                      topic_best: int = 4, bar: LevelBar = SENIOR,
-                     floor: int = 1) -> CriterionGrade:
-    """`floor`: the level the answer reached another way (criteria.said_in_a_line)."""
+                     floor: int = 1, named: float = 0.0) -> CriterionGrade:
+    """`floor`: the level the answer reached another way (criteria.said_in_a_line); `named`:
+    the share of the rubric's topic criteria the answer names (criteria.named_share)."""
     t = tally(ci, crit, reading, blocks)
     if floor > 1:
         t.notes.append(LINE_NOTE)
     evidence = _evidence(t, reading)
-    raw = raw_score(crit, t, reading)
+    raw = raw_score(crit, t, reading, named)
     earned = max(level(crit, raw, len(evidence), bar.bar), floor)
     cap, why = _cap(crit, reading, topic_best, named=bool(t.credits) or floor > 1)
     score = min(earned, cap)
@@ -400,9 +402,10 @@ def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signal
     whether no answer-wide cap (off-topic, thin, keyword list, generic, organisation above
     the topic) holds it below 4; the fit learns only from criteria nothing holds."""
     out = {}
+    named = named_share(read.rubric.criteria, read.reading)
     for ci, crit in enumerate(read.rubric.criteria):
         t = tally(ci, crit, read.reading, read.blocks)
-        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading),
+        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading, named),
                         _cap(crit, read.reading, 4, named=bool(t.credits))[0] == 4)
     return out
 
@@ -419,10 +422,13 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     bar = level_bar(request.level)
     topic = [ci for ci, c in enumerate(rubric.criteria) if kind_of(c) == "topic" and not c.shared]
     line = said_in_a_line(reading, topic) if thin(reading) and not off_topic(reading) else None
+    named = named_share(rubric.criteria, reading)
     own = {ci: _grade_criterion(ci, rubric.criteria[ci], reading, blocks, bar=bar,
-                                floor=LINE_LEVEL if ci == line else 1) for ci in topic}
+                                floor=LINE_LEVEL if ci == line else 1, named=named)
+           for ci in topic}
     topic_best = max((g.score for g in own.values()), default=4)
-    grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar)
+    grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar,
+                                              named=named)
               for ci, c in enumerate(rubric.criteria)]
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)

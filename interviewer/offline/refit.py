@@ -1,12 +1,13 @@
 """Refitting the offline grader's scoring layer (prompts/offline/fit.yaml) on labelled sets.
 
-    python -m interviewer.offline.refit            # fit on the six blind sets, write the file
+    python -m interviewer.offline.refit            # fit on the eight blind sets, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
     python -m interviewer.offline.refit --folds --original  # held-out questions as first written
 
-Per criterion kind, an ordered-logit model is fitted from three signals (concept credit,
-recipe credit, square root of depth) to the expert's criterion labels, with non-negative
+Per criterion kind, an ordered-logit model is fitted from four signals (concept credit,
+recipe credit, square root of depth, share of the question's topic criteria named) to the
+expert's criterion labels, with non-negative
 weights and a little L2 shrinkage; its cut-points become the level thresholds. Only criterion
 labels that no cap touches are fitted on (no off-topic, thin, keyword or generic cap, no red
 flag, no outline ceiling): the caps decide those answers' levels, not the thresholds.
@@ -36,7 +37,7 @@ from interviewer.scoring import AnswerGrade
 # authors, so leaving one out at a time (--folds) measures the fit on questions it never saw.
 SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
         "blind-holdout-3.jsonl", "blind-holdout-4.jsonl", "blind-holdout-5.jsonl",
-        "blind-holdout-6.jsonl")
+        "blind-holdout-6.jsonl", "blind-holdout-7.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
@@ -46,17 +47,18 @@ COMMAND = "python -m interviewer.offline.refit"
 
 @dataclass(frozen=True)
 class Row:
-    """One labelled criterion: its kind, its three signals and the expert's level."""
+    """One labelled criterion: its kind, its four signals and the expert's level."""
 
     kind: str
     concept: float
     recipe: float
     depth: float
     label: int
+    named: float = 0.0
 
     def signals(self) -> list[float]:
         """The signals in the order the weights take them (fitted.SIGNALS)."""
-        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth))]
+        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named]
 
 
 def item_rows(item) -> list[Row]:
@@ -78,7 +80,8 @@ def item_rows(item) -> list[Row]:
         label = item.label.criteria.get(cid)
         hit = cid in flagged or (TOPIC_CRITERIA in flagged and cid not in shared)
         if label is not None and free and not hit:
-            rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label))
+            rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label,
+                            signals.named))
     return rows
 
 
@@ -147,8 +150,9 @@ def fit_rows(rows: Sequence[Row], names: Sequence[str]) -> fitted.FittedLevels:
 HEADER = """\
 # The offline grader's fitted scoring layer (interviewer/offline/fitted.py). Per criterion
 # kind, a criterion's score is concept * concept credit + recipe * its recipe's credit
-# (signposts, contrasts, decisions) + depth_root * sqrt(the answer's depth); it reaches level
-# 2, 3 and 4 at the three cuts (times the target level's bar, prompts/offline/levels.yaml).
+# (signposts, contrasts, decisions) + depth_root * sqrt(the answer's depth) + named * the share
+# of the question's topic criteria the answer names anything of; it reaches level 2, 3 and 4
+# at the three cuts (times the target level's bar, prompts/offline/levels.yaml).
 # Fitted by ordered logistic regression (non-negative weights, L2 shrinkage) on the criterion
 # labels of the sets in `fitted_on`, leaving out criteria a cap decides (off-topic, thin,
 # keyword list, generic, red flag, outline ceiling). Do not edit by hand: refit with
