@@ -1,5 +1,5 @@
 """Kin of a red flag's words (`frame_kin` and `cue_kin` in prompts/offline/lexicon.yaml): a
-frame written once with "switch" also reads "turn on", "enable" and "roll out"; one written
+frame written once with "switch" also reads "turn on" and "flip on"; one written
 with "by the end of the" also reads "by the last day of"; one written with "password" also
 reads "bank account" and "national id". The kin widen the words, never the reading: each
 proposal below has the same words beside it said as a warning, a rejection, a condition or a
@@ -21,12 +21,12 @@ from tests.question_flags import grade
 QUESTION = "idp-ci-runner-fair-share"
 
 PROPOSED = [
-    # switching on, said as "turn on" / "enable" / "roll out"
+    # switching on, said as "turn on" / "flip on" / "switch on"
     ("changed-without-notice", "We would turn it on for all 300 repositories at once at "
                                "the start of next month."),
-    ("changed-without-notice", "I'd enable the new runner pool for every team overnight, so "
+    ("changed-without-notice", "I'd flip on the new runner pool for every team overnight, so "
                                "nobody is left on the old one."),
-    ("changed-without-notice", "We roll out the new scheduler to everybody in one go on "
+    ("changed-without-notice", "We switch on the new scheduler for everybody in one go on "
                                "Monday."),
     # a decree said with another deadline and another "must"
     ("forced-by-mandate", "Our rule will be that all teams are required to move their "
@@ -53,10 +53,12 @@ PROPOSED = [
 NOT_PROPOSED = [
     ("changed-without-notice", "We would never turn the new quota on for all repositories at "
                                "once; one team a week, with the old limits as a fallback."),
-    ("changed-without-notice", "Instead of enabling the new pool for every team overnight, we "
-                               "move one team a week and watch queue times."),
-    ("changed-without-notice", "We roll out the new scheduler to everybody in one go, after "
+    ("changed-without-notice", "Instead of flipping on the new pool for every team overnight, "
+                               "we move one team a week and watch queue times."),
+    ("changed-without-notice", "We switch on the new scheduler for everybody in one go, after "
                                "a two-week pilot and a month's notice."),
+    # an additive change breaks nobody (a safeguard word, like a fallback or a pilot)
+    ("changed-without-notice", "We turn on the additive fields for all teams at once."),
     ("forced-by-mandate", "Rather than saying all teams are required to move by the last day "
                           "of the quarter, I'd earn the move with faster builds."),
     ("no-safety-net", "Decommissioning the legacy runners the same week is tempting, but it "
@@ -91,11 +93,11 @@ def test_the_same_kin_words_as_a_warning_or_made_safe_raise_nothing(flag: str,
 
 
 def test_kin_reach_no_further_than_the_frame_needs() -> None:
-    """Two parts of three are not the harm: enabling a pool for every team, with no word of
+    """Two parts of three are not the harm: turning a pool on for every team, with no word of
     when, is how a good rollout ends; "shipped to all users at once" has no act of the frame's
     ("apply" stems to "app", so it is not kin: "the app team" would read as an act)."""
     assert "changed-without-notice" not in _raised(
-        "Once the pilot teams are happy, we enable the new runner pool for every team.")
+        "When the first teams are happy, we turn on the new runner pool for every team.")
     assert "changed-without-notice" not in _raised(
         "We shipped it to all users at once because the app team had a release date.")
 
@@ -103,7 +105,7 @@ def test_kin_reach_no_further_than_the_frame_needs() -> None:
 def test_a_frame_part_keeps_its_own_words_first_and_adds_its_kin() -> None:
     kin = _with_kin(["switch", "repoint"])
     assert kin[:2] == ["switch", "repoint"]
-    assert {"turn on", "enable", "roll out"} <= set(kin)
+    assert {"turn on", "flip on", "switch on"} <= set(kin)
     assert len(kin) == len(set(kin))
     assert _with_kin(["no such phrase"]) == ["no such phrase"]
 
