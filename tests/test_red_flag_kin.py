@@ -168,3 +168,34 @@ def test_kin_on_any_text_quote_a_sentence_of_the_answer(pieces: list[str]) -> No
 def test_any_cue_text_keeps_itself_first(cue: str) -> None:
     variants = _cue_kin(cue)
     assert variants[0] == cue and len(variants) == len(set(variants))
+
+
+# The words of a message the candidate sends are the candidate's plan: "I'd send the memo on
+# Friday. It would state that ..." (`own_message` in the lexicon), for frames as for "I"/"we".
+MESSAGE_PROPOSED = [
+    "I'd send the memo on Friday. It would state that all teams must move their pipelines to "
+    "the shared runners by the last day of the quarter.",
+    "The announcement will say every team has to be on the new runners by next month.",
+]
+MESSAGE_NOT_PROPOSED = [
+    # a warning, the same words
+    "It would be a mistake to say every team has to be on the new runners by next month.",
+    # not a message the candidate sends: a fact about the world, in no one's voice
+    "It is usual in a reorganisation that every team has to move by the end of the quarter.",
+    # the message refuses the decree
+    "The memo will say that no team must move by the end of the quarter; each moves when "
+    "the runners meet its needs.",
+]
+
+
+@pytest.mark.parametrize("answer", MESSAGE_PROPOSED)
+def test_a_decree_in_the_candidates_own_message_raises_the_flag(answer: str) -> None:
+    result = grade(QUESTION, answer)
+    hit = next((h for h in result.red_flags if h.id == "forced-by-mandate"), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote in answer and result.overall <= hit.cap
+
+
+@pytest.mark.parametrize("answer", MESSAGE_NOT_PROPOSED)
+def test_a_message_that_warns_or_refuses_raises_nothing(answer: str) -> None:
+    assert "forced-by-mandate" not in _raised(answer)

@@ -94,6 +94,7 @@ class Patterns(BaseModel):
     hypothetical: list[str]
     counterfactual: list[str]
     alternative: list[str]
+    own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
 
     @field_validator("*")
@@ -263,5 +264,6 @@ NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
+OWN_MESSAGE = words_pattern(_P.own_message, anchored=True)  # "It would state that ..."
 # A reason, a condition or a contrast in a list item, or a number.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

@@ -17,6 +17,7 @@ from interviewer.offline.lexicon import (
     CUE_KIN,
     FRAME_KIN,
     NEGATING_WORDS,
+    OWN_MESSAGE,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
@@ -220,10 +221,11 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
-    """The sentence is a firm plan in the candidate's voice that says one of the flag's
-    frames, not a warning or anything `set_aside` reads as no plan."""
+    """The sentence is a firm plan in the candidate's voice (or the words of a message the
+    candidate sends: "It would state that ...") that says one of the flag's frames, not a
+    warning or anything `set_aside` reads as no plan."""
     text = s.sentence.text
-    if not (voiced(text) or imperative(text)):
+    if not (voiced(text) or imperative(text) or OWN_MESSAGE.match(text.strip())):
         return False
     for frame in _frames(tuple(flag.cues)):
         matched = _frame_span(frame, s.where)
