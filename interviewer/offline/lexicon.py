@@ -94,6 +94,7 @@ class Patterns(BaseModel):
     hypothetical: list[str]
     counterfactual: list[str]
     alternative: list[str]
+    own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
 
     @field_validator("*")
@@ -146,6 +147,18 @@ class English(BaseModel):
         return stems
 
 
+def kin_groups(groups: list[list[str]]) -> list[list[str]]:
+    """Refuse a group of fewer than two phrases, a phrase with no word in it, or one written
+    with a frame's own separators (" + " or "|"): a group lists plain alternatives."""
+    for group in groups:
+        if len(group) < 2:
+            raise ValueError(f"{group!r}: a group of kin needs two phrases or more")
+        for phrase in group:
+            if not any(ch.isalnum() for ch in phrase) or "|" in phrase or " + " in phrase:
+                raise ValueError(f"{phrase!r} is not a plain phrase")
+    return groups
+
+
 class Lexicon(BaseModel):
     """The whole file."""
 
@@ -155,6 +168,13 @@ class Lexicon(BaseModel):
     patterns: Patterns
     engagement: Engagement
     english: English
+    frame_kin: list[list[str]]
+    cue_kin: list[list[str]]
+
+    @field_validator("frame_kin", "cue_kin")
+    @classmethod
+    def _kin(cls, groups: list[list[str]]) -> list[list[str]]:
+        return kin_groups(groups)
 
 
 def default_path() -> Path:
@@ -215,6 +235,21 @@ SPOKEN_OPENERS = re.compile(
     r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(_set(_W.spoken_openers))) + r")\b[,.]?\s*)+",
     re.IGNORECASE)
 
+def _kin(groups: list[list[str]]) -> dict[str, frozenset[str]]:
+    """Each phrase of every group, and all the phrases it stands for (its groups' union)."""
+    out: dict[str, frozenset[str]] = {}
+    for group in groups:
+        members = frozenset(" ".join(p.lower().split()) for p in group)
+        for phrase in members:
+            out[phrase] = out.get(phrase, frozenset()) | members
+    return out
+
+
+# Ways of saying one part of a red-flag frame: a part that allows one phrase of a group
+# allows them all ("switch" in a frame also matches "turn on", "enable", "roll out").
+FRAME_KIN = _kin(LEXICON.frame_kin)
+CUE_KIN = _kin(LEXICON.cue_kin)  # the same for plain cues, kept to a few close groups
+
 REASONING = words_pattern(_P.reasoning)
 SPECIFIC = words_pattern(_P.specific)
 SIGNPOSTS = words_pattern(_P.signposts, anchored=True)
@@ -229,5 +264,6 @@ NARRATED = words_pattern(_P.narrated)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
+OWN_MESSAGE = words_pattern(_P.own_message, anchored=True)  # "It would state that ..."
 # A reason, a condition or a contrast in a list item, or a number.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)

@@ -4,6 +4,7 @@ and why the mistake hurts the platform's users."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import product
@@ -11,7 +12,15 @@ from itertools import product
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
 from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
-from interviewer.offline.lexicon import ARTICLES, NEGATING_WORDS, SAFEGUARD_WORDS, WARNING_WORDS
+from interviewer.offline.lexicon import (
+    ARTICLES,
+    CUE_KIN,
+    FRAME_KIN,
+    NEGATING_WORDS,
+    OWN_MESSAGE,
+    SAFEGUARD_WORDS,
+    WARNING_WORDS,
+)
 from interviewer.offline.matching import Phrase
 from interviewer.offline.red_flag_readings import clause_at, said_words, set_aside
 from interviewer.offline.text import stem, words
@@ -53,10 +62,28 @@ def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
     match a sentence that ships "a new version"."""
     out = []
     for cue in cues:
-        phrase = None if FRAME_JOIN in cue else _phrase(cue)
-        if phrase is not None:
-            out.append((phrase, frozenset(words(cue))))
+        for variant in ([] if FRAME_JOIN in cue else _cue_kin(cue)):
+            phrase = _phrase(variant)
+            if phrase is not None:
+                out.append((phrase, frozenset(words(variant))))
     return tuple(out)
+
+
+def _cue_kin(cue: str) -> list[str]:
+    """A plain cue and the cue with one of its phrases said as any of that phrase's kin
+    (`cue_kin`): "no review step" also reads "no sign-off step". One
+    phrase is swapped at a time, so a cue never drifts from what its author wrote by more
+    than one everyday word, and a cue that is nothing but one phrase of a group ("never
+    expire") is not swapped: a bare "forever" is an everyday word, not a harm."""
+    said = " ".join(words(cue))
+    out = dict.fromkeys([cue])
+    for phrase, kin in CUE_KIN.items():
+        own = " ".join(words(phrase))
+        pattern = re.compile(rf"(?<!\S){re.escape(own)}(?!\S)")
+        if own != said and pattern.search(said):
+            out.update(dict.fromkeys(pattern.sub(" ".join(words(k)), said, count=1)
+                                     for k in sorted(kin) if k != phrase))
+    return list(out)
 
 
 @lru_cache(maxsize=512)
@@ -68,12 +95,22 @@ def _frames(cues: tuple[str, ...]) -> tuple[tuple[tuple[Phrase, ...], ...], ...]
     for cue in cues:
         if FRAME_JOIN not in cue:
             continue
-        groups = tuple(tuple(p for alt in part.split(FRAME_ALTERNATIVE)
+        groups = tuple(tuple(p for alt in _with_kin(part.split(FRAME_ALTERNATIVE))
                              if (p := _phrase(alt)) is not None)
                        for part in cue.split(FRAME_JOIN))
         if groups and all(groups):
             out.append(groups)
     return tuple(out)
+
+
+def _with_kin(alternatives: list[str]) -> list[str]:
+    """A frame part's alternatives and their kin (`frame_kin` in the lexicon): the words a
+    rubric's author wrote and the other everyday ways of saying the same thing, in order,
+    each once."""
+    out = {" ".join(a.lower().split()): None for a in alternatives}
+    for alt in list(out):
+        out.update(dict.fromkeys(sorted(FRAME_KIN.get(alt, ()))))
+    return list(out)
 
 
 def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None:
@@ -184,10 +221,11 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
-    """The sentence is a firm plan in the candidate's voice that says one of the flag's
-    frames, not a warning or anything `set_aside` reads as no plan."""
+    """The sentence is a firm plan in the candidate's voice (or the words of a message the
+    candidate sends: "It would state that ...") that says one of the flag's frames, not a
+    warning or anything `set_aside` reads as no plan."""
     text = s.sentence.text
-    if not (voiced(text) or imperative(text)):
+    if not (voiced(text) or imperative(text) or OWN_MESSAGE.match(text.strip())):
         return False
     for frame in _frames(tuple(flag.cues)):
         matched = _frame_span(frame, s.where)
