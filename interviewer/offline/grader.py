@@ -250,6 +250,11 @@ def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
                                              or acting >= OWN_WORDS_ACTING)
 
 
+def _relevance_band(reading: Reading) -> int:
+    """0 off the question, 1 partly on it, 2 on it: the cap relevance sets."""
+    return sum(reading.relevance >= cut for cut in (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
+
+
 def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
     """An answer in the candidate's own words (it acts on the scenario, does what the question
     asks and explains several of the topic's concepts) is on the question in every sentence
@@ -457,7 +462,7 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
         flags.append(RED_FLAG)
     unsure = uncertainty(request.answer, reading, grades, topic_ids, hits,
                          (OFF_TOPIC_RELEVANCE, PARTLY_RELEVANT))
-    if reading is not read.as_read:
+    if _relevance_band(reading) != _relevance_band(read.as_read):
         unsure.append(PLAIN_WORDS_DOUBT)
     if reading.sentences and not does_the_ask(rubric, reading):
         if ceiling is None:
