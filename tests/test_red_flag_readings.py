@@ -24,6 +24,9 @@ LAKEHOUSE = "data-logistics-lakehouse-mandate"
 MIGRATIONS = "idp-auto-apply-schema-migrations"
 ROLLOUT_STORY = "idp-irreversible-rollout-story"
 TRAINING_STORY = "ml-personal-data-in-training-set-story"
+LOG_BILL = "idp-log-bill-blanket-sampling"
+VISIT_AUDIO = "ml-telehealth-transcription-accent-gap"
+AGENT_KEYS = "iam-ai-agent-delegated-access"
 
 
 def _raised(question_id: str, answer: str) -> set[str]:
@@ -121,13 +124,45 @@ READINGS_7 = [
 ]
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS + READINGS_7)
+
+# What blind-holdout-8 showed, each beside the same harm said as the candidate's plan.
+READINGS_8 = [
+    # what the candidate found, noticed or discovered is a problem found, not a plan; a way
+    # or a fix found is the candidate's own
+    (LOG_BILL, "personal-data-exposed",
+     "Going through the invoice, I noticed the billing service logging full raw payloads - "
+     "patient names, birth dates and diagnosis codes.",
+     "We keep logging full raw payloads with patient names, birth dates and diagnosis codes, "
+     "so support can debug."),
+    (LOG_BILL, "personal-data-exposed",
+     "We discovered the billing service logging full raw payloads, patient names included.",
+     "We found a way to keep logging full raw payloads, patient names included."),
+    # a request named as a noun (or made by someone else) is the ask weighed, not the plan
+    (VISIT_AUDIO, "stores-all-visit-audio-for-debugging",
+     "The other thing on my desk is the request to save every visit's audio, which I'd turn "
+     "down for now.",
+     "I'd save every visit's audio for a year so the model team can debug the accent gap."),
+    (VISIT_AUDIO, "stores-all-visit-audio-for-debugging",
+     "The model team requests to store all the recordings, and that needs consent first.",
+     "We request consent once and then store all the recordings for the model team."),
+    # a risk named with a word of when after it ("main risk today is that ...")
+    (AGENT_KEYS, "no-safety-net",
+     "The main risk right now is that the vendor's personal key can move money and never "
+     "expires.",
+     "The main risk today is speed, so the agent keeps a personal key that will never "
+     "expire."),
+]
+
+ALL_READINGS = READINGS + READINGS_7 + READINGS_8
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), ALL_READINGS)
 def test_a_cue_that_is_not_the_candidates_plan_raises_nothing(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
     assert flag not in _raised(question_id, not_a_plan)
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS + READINGS_7)
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), ALL_READINGS)
 def test_the_same_harm_as_the_candidates_plan_still_raises_it(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
     assert flag in _raised(question_id, plan)
@@ -156,7 +191,8 @@ def test_a_reported_verb_in_another_clause_leaves_the_candidates_words_alone() -
 
 
 # pieces that, after a plan in the candidate's voice, must not turn it into a non-plan
-_AFTER = ["she told me", "the issue is", "why it happened", "once", "if", "the VP said",
+_AFTER = ["she told me", "the issue is", "why it happened", "I found", "the request to",
+          "main risk today is", "once", "if", "the VP said",
           '"', "\u201c", ",", ":", "and", "because", "cost", "two weeks", "teams", "the old"]
 _PLANS = [(GATEWAY, "personal-data-exposed", "I'd log everything"),
           (KEYS, "no-safety-net", "We'd give every service a key that will never expire"),

@@ -413,3 +413,16 @@ def test_fillers_do_not_move_a_reading_off_its_words(answer: str) -> None:
 def test_a_spoken_plan_still_raises_the_flag(answer: str) -> None:
     grade = grade_answer(_request("system-architecture", answer))
     assert "no-safety-net" in {h.id for h in grade.red_flags}, answer
+
+
+def test_keeping_a_change_quiet_on_purpose_is_a_change_without_notice() -> None:
+    """blind-holdout-8: "I deliberately didn't announce it" is a change kept from the people it
+    hits on purpose; a launch held back until a pilot works, then announced, is not."""
+    quiet = ("On a Friday evening we removed every team's write access to the shared tables. "
+             "I deliberately didn't announce the change, so teams could not push back.")
+    assert any(h.id == "changed-without-notice"
+               for h in grade_answer(_request("rate-limiting", quiet)).red_flags)
+    honest = ("We didn't announce it until the pilot worked, and then gave every team three "
+              "months and a migration guide.")
+    assert not any(h.id == "changed-without-notice"
+                   for h in grade_answer(_request("rate-limiting", honest)).red_flags)
