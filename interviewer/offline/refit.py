@@ -55,10 +55,12 @@ class Row:
     depth: float
     label: int
     named: float = 0.0
+    outline: float = 0.0
 
     def signals(self) -> list[float]:
         """The signals in the order the weights take them (fitted.SIGNALS)."""
-        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named]
+        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named,
+                self.outline]
 
 
 def item_rows(item) -> list[Row]:
@@ -81,7 +83,7 @@ def item_rows(item) -> list[Row]:
         hit = cid in flagged or (TOPIC_CRITERIA in flagged and cid not in shared)
         if label is not None and free and not hit:
             rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label,
-                            signals.named))
+                            signals.named, signals.outline))
     return rows
 
 
