@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from interviewer.library import Rubric, load_rubrics
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline import fitted
+from interviewer.offline.criteria import named_share
 from interviewer.offline.grader import criterion_signals, grade_answer, read_request
 from interviewer.offline.outline import idf_table, outline_share, point_stems
 
@@ -71,10 +72,14 @@ def test_rare_words_count_more_than_common_ones() -> None:
 
 def test_every_criterion_reads_the_same_coverage(rubric: Rubric) -> None:
     """The grader passes the answer's coverage to every criterion's signals, so the fit rows
-    (refit.py) see the number the grader scores with; no outline reads 0."""
+    (refit.py) see the number the grader scores with. Without an outline the share of the
+    rubric's topic criteria named stands in, so such a question is not graded as if nothing
+    of it were covered."""
     read = read_request(_request(rubric, EVERY))
     assert {s.outline for _, s, _ in criterion_signals(read).values()} == {read.outline}
-    assert read_request(_request(rubric, EVERY, outline=[])).outline == 0.0
+    bare = read_request(_request(rubric, EVERY, outline=[]))
+    assert bare.outline == named_share(bare.rubric.criteria, bare.reading) == 1.0
+    assert read_request(_request(rubric, ONE, outline=[])).outline == 0.5
 
 
 def test_the_grader_scores_with_the_coverage(rubric: Rubric) -> None:

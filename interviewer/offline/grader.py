@@ -398,7 +398,10 @@ def read_request(request: GradeRequest) -> AnswerReading:
     as_read = read_answer(answer, rubric, question_stems(request.question_text,
                                                          request.strong_answer))
     reading = _own_words_on_topic(as_read, rubric)
-    covered = outline_share(request.strong_answer, _said_stems(reading))
+    # no outline (a question written without one): the share of the rubric's topic criteria
+    # named stands in, the nearest thing the request says about the question's ground
+    covered = (outline_share(request.strong_answer, _said_stems(reading))
+               if request.strong_answer else named_share(rubric.criteria, reading))
     return AnswerReading(answer, cut, rubric, as_read, reading, _blocks(answer, reading),
                          covered)
 
