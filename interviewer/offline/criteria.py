@@ -141,12 +141,11 @@ def named_share(crits: Sequence[CompiledCriterion], reading: Reading) -> float:
 
 
 def raw_score(crit: CompiledCriterion, t: Tally, reading: Reading,
-              named: float = 0.0, outline: float = 0.0) -> fitted.Signals:
+              named: float = 0.0) -> fitted.Signals:
     """Concept credit, the criterion's own recipe, the answer's depth and the share of the
-    question's topic criteria it names (named_share), and its coverage of the question's
-    outline (outline.py): the signals the fitted layer (prompts/offline/fit.yaml) turns into a
-    level."""
-    return fitted.Signals(t.concept_credit(), t.extra, reading.depth, named, outline)
+    question's topic criteria it names (named_share): the signals the fitted layer
+    (prompts/offline/fit.yaml) turns into a level."""
+    return fitted.Signals(t.concept_credit(), t.extra, reading.depth, named)
 
 
 def level(crit: CompiledCriterion, raw: fitted.Signals, backing: int, bar: float = 1.0) -> int:

@@ -4,8 +4,7 @@ Each criterion kind (topic, structure, trade-offs) blends four general signals o
 the concept credit it earned, its own recipe's credit, the square root of the answer's depth
 and the share of the question's topic criteria the answer names anything of (its coverage of
 the question's ground, in the rubric's words, plain paraphrases or synonyms, whatever its
-length) and the mean coverage of the question's strong-answer outline points (outline.py),
-with non-negative weights, and cuts the blend into levels at three cut-points. Weights
+length), with non-negative weights, and cuts the blend into levels at three cut-points. Weights
 and cut-points are fitted on the labelled calibration sets (interviewer/offline/refit.py) and
 live in prompts/offline/fit.yaml, so a refit changes numbers, not code. Non-negative weights
 make the layer monotone: more evidence never lowers a level. The caps (off-topic, thin, red
@@ -26,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from interviewer.paths import prompts_dir
 from interviewer.yaml_files import read_model
 
-SIGNALS = ("concept", "recipe", "depth_root", "named", "outline")
+SIGNALS = ("concept", "recipe", "depth_root", "named")
 
 
 class Weights(BaseModel):
@@ -39,7 +38,6 @@ class Weights(BaseModel):
     recipe: float = Field(ge=0)  # the criterion's own recipe: signposts, contrasts, decisions
     depth_root: float = Field(ge=0)  # square root of the answer's summed substance
     named: float = Field(ge=0, default=0.0)  # share of the question's topic criteria named
-    outline: float = Field(ge=0, default=0.0)  # share of the strong-answer outline touched
 
 
 class KindFit(BaseModel):
@@ -114,7 +112,6 @@ class Signals:
     recipe: float  # the criterion's own recipe (criteria.Tally.extra)
     depth: float  # the answer's summed substance (analysis.Reading.depth)
     named: float = 0.0  # share of the rubric's topic criteria the answer names anything of
-    outline: float = 0.0  # mean coverage of the question's outline points (outline.py)
 
 
 def score(kind: str, signals: Signals, bar: float = 1.0,
@@ -125,7 +122,7 @@ def score(kind: str, signals: Signals, bar: float = 1.0,
     w = (fit or active_fit()).for_kind(kind).weights
     return (w.concept * signals.concept / bar + w.recipe * signals.recipe / bar
             + w.depth_root * math.sqrt(max(0.0, signals.depth) / bar)
-            + w.named * signals.named / bar + w.outline * signals.outline / bar)
+            + w.named * signals.named / bar)
 
 
 def level_of(kind: str, signals: Signals, bar: float = 1.0,

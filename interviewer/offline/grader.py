@@ -45,7 +45,6 @@ from interviewer.offline.matching import (
     positions,
 )
 from interviewer.offline.off_topic import does_the_ask, proposes_nothing
-from interviewer.offline.outline import outline_share
 from interviewer.offline.red_flags import apply_red_flags, find_red_flags
 from interviewer.offline.synonyms import table as synonym_table
 from interviewer.offline.synonyms import terms_said
@@ -166,16 +165,14 @@ def _evidence(t: Tally, reading: Reading) -> list[str]:
 
 def _grade_criterion(ci: int, crit: CompiledCriterion, reading: Reading, blocks: int,
                      topic_best: int = 4, bar: LevelBar = SENIOR,
-                     floor: int = 1, named: float = 0.0,
-                     outline: float = 0.0) -> CriterionGrade:
+                     floor: int = 1, named: float = 0.0) -> CriterionGrade:
     """`floor`: the level the answer reached another way (criteria.said_in_a_line); `named`:
-    the share of the rubric's topic criteria the answer names (criteria.named_share);
-    `outline`: its coverage of the question's outline points (outline.outline_share)."""
+    the share of the rubric's topic criteria the answer names (criteria.named_share)."""
     t = tally(ci, crit, reading, blocks)
     if floor > 1:
         t.notes.append(LINE_NOTE)
     evidence = _evidence(t, reading)
-    raw = raw_score(crit, t, reading, named, outline)
+    raw = raw_score(crit, t, reading, named)
     earned = max(level(crit, raw, len(evidence), bar.bar), floor)
     cap, why = _cap(crit, reading, topic_best, named=bool(t.credits) or floor > 1)
     score = min(earned, cap)
@@ -387,7 +384,6 @@ class AnswerReading:
     as_read: Reading
     reading: Reading
     blocks: int
-    outline: float = 0.0  # coverage of the question's strong-answer outline (outline.py)
 
 
 def read_request(request: GradeRequest) -> AnswerReading:
@@ -398,12 +394,7 @@ def read_request(request: GradeRequest) -> AnswerReading:
     as_read = read_answer(answer, rubric, question_stems(request.question_text,
                                                          request.strong_answer))
     reading = _own_words_on_topic(as_read, rubric)
-    # no outline (a question written without one): the share of the rubric's topic criteria
-    # named stands in, the nearest thing the request says about the question's ground
-    covered = (outline_share(request.strong_answer, _said_stems(reading))
-               if request.strong_answer else named_share(rubric.criteria, reading))
-    return AnswerReading(answer, cut, rubric, as_read, reading, _blocks(answer, reading),
-                         covered)
+    return AnswerReading(answer, cut, rubric, as_read, reading, _blocks(answer, reading))
 
 
 def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signals, bool]]:
@@ -414,7 +405,7 @@ def criterion_signals(read: AnswerReading) -> dict[str, tuple[str, fitted.Signal
     named = named_share(read.rubric.criteria, read.reading)
     for ci, crit in enumerate(read.rubric.criteria):
         t = tally(ci, crit, read.reading, read.blocks)
-        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading, named, read.outline),
+        out[crit.id] = (kind_of(crit), raw_score(crit, t, read.reading, named),
                         _cap(crit, read.reading, 4, named=bool(t.credits))[0] == 4)
     return out
 
@@ -433,12 +424,11 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     line = said_in_a_line(reading, topic) if thin(reading) and not off_topic(reading) else None
     named = named_share(rubric.criteria, reading)
     own = {ci: _grade_criterion(ci, rubric.criteria[ci], reading, blocks, bar=bar,
-                                floor=LINE_LEVEL if ci == line else 1, named=named,
-                                outline=read.outline)
+                                floor=LINE_LEVEL if ci == line else 1, named=named)
            for ci in topic}
     topic_best = max((g.score for g in own.values()), default=4)
     grades = [own.get(ci) or _grade_criterion(ci, c, reading, blocks, topic_best, bar,
-                                              named=named, outline=read.outline)
+                                              named=named)
               for ci, c in enumerate(rubric.criteria)]
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)

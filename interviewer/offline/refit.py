@@ -5,9 +5,8 @@
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
     python -m interviewer.offline.refit --folds --original  # held-out questions as first written
 
-Per criterion kind, an ordered-logit model is fitted from five signals (concept credit,
-recipe credit, square root of depth, share of the question's topic criteria named, coverage of
-the question's strong-answer outline points) to the
+Per criterion kind, an ordered-logit model is fitted from four signals (concept credit,
+recipe credit, square root of depth, share of the question's topic criteria named) to the
 expert's criterion labels, with non-negative
 weights and a little L2 shrinkage; its cut-points become the level thresholds. Only criterion
 labels that no cap touches are fitted on (no off-topic, thin, keyword or generic cap, no red
@@ -48,7 +47,7 @@ COMMAND = "python -m interviewer.offline.refit"
 
 @dataclass(frozen=True)
 class Row:
-    """One labelled criterion: its kind, its five signals and the expert's level."""
+    """One labelled criterion: its kind, its four signals and the expert's level."""
 
     kind: str
     concept: float
@@ -56,12 +55,10 @@ class Row:
     depth: float
     label: int
     named: float = 0.0
-    outline: float = 0.0
 
     def signals(self) -> list[float]:
         """The signals in the order the weights take them (fitted.SIGNALS)."""
-        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named,
-                self.outline]
+        return [self.concept, self.recipe, math.sqrt(max(0.0, self.depth)), self.named]
 
 
 def item_rows(item) -> list[Row]:
@@ -84,7 +81,7 @@ def item_rows(item) -> list[Row]:
         hit = cid in flagged or (TOPIC_CRITERIA in flagged and cid not in shared)
         if label is not None and free and not hit:
             rows.append(Row(kind, signals.concept, signals.recipe, signals.depth, label,
-                            signals.named, signals.outline))
+                            signals.named))
     return rows
 
 
@@ -154,8 +151,7 @@ HEADER = """\
 # The offline grader's fitted scoring layer (interviewer/offline/fitted.py). Per criterion
 # kind, a criterion's score is concept * concept credit + recipe * its recipe's credit
 # (signposts, contrasts, decisions) + depth_root * sqrt(the answer's depth) + named * the share
-# of the question's topic criteria the answer names anything of + outline * the mean coverage
-# of the question's strong-answer outline points (outline.py); it reaches level 2, 3 and 4
+# of the question's topic criteria the answer names anything of; it reaches level 2, 3 and 4
 # at the three cuts (times the target level's bar, prompts/offline/levels.yaml).
 # Fitted by ordered logistic regression (non-negative weights, L2 shrinkage) on the criterion
 # labels of the sets in `fitted_on`, leaving out criteria a cap decides (off-topic, thin,
