@@ -183,8 +183,8 @@ def test_refitting_on_a_set_that_is_not_there_names_it(capsys: pytest.CaptureFix
     calibration/README.md); a misspelt name is a clear error, not a fit on fewer sets."""
     out = tmp_path / "fit.yaml"
     with pytest.raises(SystemExit):
-        refit.main(["--sets", "blind-tuning.jsonl", "blind-holdout-9.jsonl", "--out", str(out)])
-    assert "no labelled set named blind-holdout-9.jsonl" in capsys.readouterr().err
+        refit.main(["--sets", "blind-tuning.jsonl", "blind-holdot-4.jsonl", "--out", str(out)])
+    assert "no labelled set named blind-holdot-4.jsonl" in capsys.readouterr().err
     assert not out.exists()
     refit.main(["--sets", "blind-holdout-4.jsonl", "--out", str(out)])
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["fitted_on"] == ["blind-holdout-4.jsonl"]
