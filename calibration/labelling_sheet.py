@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 
 from interviewer.library import (
+    SHARED_IDS,
     TOPIC_CRITERIA,
     Criterion,
     Library,
@@ -46,8 +47,18 @@ def _criterion(c: Criterion, note: str = "") -> list[str]:
     return [*lines, ""]
 
 
+def _owned(rubric: Rubric) -> str:
+    """A sheet-wide flag's reach, named: the criteria the topic owns, never the shared ones
+    (structure, trade-offs) or a kind's (the story criterion). Six authors of two blind sets
+    read "every topic criterion" two ways, so the same harm was labelled 1.5 and 2.0."""
+    owned = [c.name for c in rubric.criteria if c.id not in SHARED_IDS]
+    left = [c.name for c in rubric.criteria if c.id in SHARED_IDS]
+    left += [c.name for extra in rubric.kind_criteria.values() for c in extra]
+    return f"every criterion the topic owns ({', '.join(owned)}; not {', '.join(left)})"
+
+
 def _flag(f: RedFlag, rubric: Rubric) -> str:
-    name = ("every topic criterion" if f.criterion == TOPIC_CRITERIA
+    name = (_owned(rubric) if f.criterion == TOPIC_CRITERIA
             else rubric.criterion(f.criterion).name)
     return (f"- **{f.name}** (`{f.id}`): {f.what.strip()} Caps *{name}* at {f.cap}. "
             f"Why it hurts the platform's users: {f.why.strip()}")
@@ -76,7 +87,7 @@ def question_section(q: Question, rubric: Rubric) -> list[str]:
     lines += [f"- {point.strip()}" for point in q.strong_answer]
     if q.red_flags:
         lines += ["", "**Red flags for this question**", ""]
-        lines += [_flag(f, applied) for f in q.red_flags]
+        lines += [_flag(f, rubric) for f in q.red_flags]
     return [*lines, ""]
 
 

@@ -265,3 +265,24 @@ def test_report_shows_bias_per_style_and_fails_outside_the_band() -> None:
     assert "## Bias per answer style" in markdown
     assert "| speech | 2 | 3.10 | 2.50 | +0.60 FAIL |" in markdown
     assert json.loads(report.model_dump_json())["styles"][0]["style"] == "speech"
+
+
+def test_labelling_sheet_names_what_a_topic_wide_red_flag_caps() -> None:
+    """"Every topic criterion" was read two ways by the authors of the eighth and ninth blind
+    sets (with or without structure, trade-offs and the story), so the same harm got two
+    labels. The sheet names the criteria the topic owns and says which it does not cap, as the
+    graders read it (TOPIC_CRITERIA: every criterion the topic owns)."""
+    from interviewer.library import SHARED_IDS, TOPIC_CRITERIA
+
+    library = default_library()
+    q = next(q for q in library.questions.values() if q.kind == "behavioural"
+             and any(f.criterion == TOPIC_CRITERIA for f in library.rubric_for(q).red_flags))
+    rubric = library.rubrics[q.topic]
+    text = _sheet_module().sheet(library, [q.id])
+    owned = [c.name for c in rubric.criteria if c.id not in SHARED_IDS]
+    story = [c.name for extra in rubric.kind_criteria.values() for c in extra]
+    assert story
+    shared = [c.name for c in rubric.criteria if c.id in SHARED_IDS]
+    named = f"every criterion the topic owns ({', '.join(owned)}; not {', '.join(shared + story)})"
+    assert named in text
+    assert "every topic criterion" not in text
