@@ -20,6 +20,30 @@ def grade(question_id: str, answer: str) -> AnswerGrade:
     return grade_answer(request)
 
 
+def flags_raised(question_id: str, answer: str) -> set[str]:
+    """Every flag the answer raises on the question: its own, its topic's and the common ones."""
+    return {h.id for h in grade(question_id, answer).red_flags}
+
+
+def assert_raised_and_held(question_id: str, flag_id: str, answer: str) -> AnswerGrade:
+    """The answer raises the flag, quotes its own sentence, and the overall stays at the cap."""
+    result = grade(question_id, answer)
+    hit = next((h for h in result.red_flags if h.id == flag_id), None)
+    assert hit is not None, [h.id for h in result.red_flags]
+    assert hit.quote in answer and result.overall <= hit.cap
+    return result
+
+
+def assert_every_hit_quoted_and_held(question_id: str, answer: str) -> None:
+    """Whatever the text, each flag raised quotes the answer and the overall stays at the
+    lowest cap raised."""
+    result = grade(question_id, answer)
+    for hit in result.red_flags:
+        assert hit.quote and hit.quote in answer
+    if result.red_flags:
+        assert result.overall <= min(h.cap for h in result.red_flags)
+
+
 def own_flag(question_id: str, flag_id: str) -> RedFlag:
     return next(f for f in default_library().question(question_id).red_flags if f.id == flag_id)
 
@@ -27,7 +51,7 @@ def own_flag(question_id: str, flag_id: str) -> RedFlag:
 def own_flags_raised(question_id: str, answer: str) -> set[str]:
     """Which of the question's own flags the answer raises (topic flags left aside)."""
     own = {f.id for f in default_library().question(question_id).red_flags}
-    return own & {h.id for h in grade(question_id, answer).red_flags}
+    return own & flags_raised(question_id, answer)
 
 
 def capped_criteria(question_id: str, result: AnswerGrade,

@@ -15,7 +15,11 @@ from pydantic import ValidationError
 
 from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, RedFlag, default_library
 from interviewer.offline.red_flags import _frames
-from tests.question_flags import grade
+from tests.question_flags import (
+    assert_every_hit_quoted_and_held,
+    assert_raised_and_held,
+    flags_raised,
+)
 
 QUESTION = "idp-ci-runner-fair-share"
 
@@ -67,17 +71,13 @@ NOT_PROPOSED = [
 
 
 def _raised(answer: str) -> set[str]:
-    return {h.id for h in grade(QUESTION, answer).red_flags}
+    return flags_raised(QUESTION, answer)
 
 
 @pytest.mark.parametrize(("flag", "answer"), PROPOSED)
 def test_a_firm_plan_in_the_candidates_voice_raises_the_frames_flag(flag: str,
                                                                     answer: str) -> None:
-    result = grade(QUESTION, answer)
-    hit = next((h for h in result.red_flags if h.id == flag), None)
-    assert hit is not None, [h.id for h in result.red_flags]
-    assert hit.quote in answer
-    assert result.overall <= hit.cap
+    assert_raised_and_held(QUESTION, flag, answer)
 
 
 @pytest.mark.parametrize(("flag", "answer"), NOT_PROPOSED)
@@ -119,12 +119,7 @@ _PIECES = ["we", "I'd", "never", "not", "instead of", "the old", "existing", "ev
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_frames_on_any_text_quote_a_sentence_of_the_answer(pieces: list[str]) -> None:
-    answer = " ".join(pieces)
-    result = grade(QUESTION, answer)
-    for hit in result.red_flags:
-        assert hit.quote and hit.quote in answer
-    if result.red_flags:
-        assert result.overall <= min(h.cap for h in result.red_flags)
+    assert_every_hit_quoted_and_held(QUESTION, " ".join(pieces))
 
 
 @pytest.mark.parametrize("cue", ["delete|remove + ", "delete| + old", "delete|remove|old",
@@ -171,10 +166,7 @@ MORE_NOT_PROPOSED = [
 
 @pytest.mark.parametrize(("flag", "answer"), MORE_PROPOSED)
 def test_harm_in_general_words_raises_its_flag(flag: str, answer: str) -> None:
-    result = grade(QUESTION, answer)
-    hit = next((h for h in result.red_flags if h.id == flag), None)
-    assert hit is not None, [h.id for h in result.red_flags]
-    assert hit.quote in answer and result.overall <= hit.cap
+    assert_raised_and_held(QUESTION, flag, answer)
 
 
 @pytest.mark.parametrize(("flag", "answer"), MORE_NOT_PROPOSED)
@@ -189,10 +181,10 @@ def test_a_value_replaced_in_place_is_a_breaking_change_and_additive_fields_are_
     question = "api-versioning-scheme-payments"
     flag = "breaking-change-in-place"
     proposed = "We replace the amount's meaning in place under v1 so nobody has to migrate."
-    assert flag in {h.id for h in grade(question, proposed).red_flags}
+    assert flag in flags_raised(question, proposed)
     for fine in ["We ship additive fields in place under v1; a changed meaning gets a new "
                  "version.", "Rather than overwrite the field in place, we add a new one."]:
-        assert flag not in {h.id for h in grade(question, fine).red_flags}, fine
+        assert flag not in flags_raised(question, fine), fine
 
 
 @pytest.mark.parametrize(("question", "flag", "proposed", "fine"), [
@@ -208,8 +200,8 @@ def test_a_value_replaced_in_place_is_a_breaking_change_and_additive_fields_are_
 ])
 def test_a_topics_own_frame_fires_on_the_plan_and_not_on_its_safe_form(
         question: str, flag: str, proposed: str, fine: str) -> None:
-    assert flag in {h.id for h in grade(question, proposed).red_flags}
-    assert flag not in {h.id for h in grade(question, fine).red_flags}
+    assert flag in flags_raised(question, proposed)
+    assert flag not in flags_raised(question, fine)
 
 
 @pytest.mark.parametrize(("flag", "proposed", "refused"), [
@@ -269,4 +261,4 @@ def test_a_frame_said_across_an_aside_or_a_list_still_raises_its_flag(flag: str,
                                                                       answer: str) -> None:
     question = "api-versioning-scheme-payments" if flag == "breaking-change-in-place" \
         else QUESTION
-    assert flag in {h.id for h in grade(question, answer).red_flags}, answer
+    assert flag in flags_raised(question, answer), answer

@@ -16,7 +16,11 @@ from pydantic import ValidationError
 
 from interviewer.offline.lexicon import CUE_KIN, FRAME_KIN, kin_groups, load_lexicon
 from interviewer.offline.red_flags import _cue_kin, _with_kin
-from tests.question_flags import grade
+from tests.question_flags import (
+    assert_every_hit_quoted_and_held,
+    assert_raised_and_held,
+    flags_raised,
+)
 
 QUESTION = "idp-ci-runner-fair-share"
 
@@ -75,15 +79,12 @@ NOT_PROPOSED = [
 
 
 def _raised(answer: str) -> set[str]:
-    return {h.id for h in grade(QUESTION, answer).red_flags}
+    return flags_raised(QUESTION, answer)
 
 
 @pytest.mark.parametrize(("flag", "answer"), PROPOSED)
 def test_a_harm_said_in_a_kin_word_raises_the_flag(flag: str, answer: str) -> None:
-    result = grade(QUESTION, answer)
-    hit = next((h for h in result.red_flags if h.id == flag), None)
-    assert hit is not None, [h.id for h in result.red_flags]
-    assert hit.quote in answer and result.overall <= hit.cap
+    assert_raised_and_held(QUESTION, flag, answer)
 
 
 @pytest.mark.parametrize(("flag", "answer"), NOT_PROPOSED)
@@ -155,12 +156,7 @@ _PIECES = ["we", "I'd", "never", "instead of", "the legacy", "all teams", "every
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_kin_on_any_text_quote_a_sentence_of_the_answer(pieces: list[str]) -> None:
-    answer = " ".join(pieces)
-    result = grade(QUESTION, answer)
-    for hit in result.red_flags:
-        assert hit.quote and hit.quote in answer
-    if result.red_flags:
-        assert result.overall <= min(h.cap for h in result.red_flags)
+    assert_every_hit_quoted_and_held(QUESTION, " ".join(pieces))
 
 
 @settings(max_examples=60, deadline=None)
@@ -190,10 +186,7 @@ MESSAGE_NOT_PROPOSED = [
 
 @pytest.mark.parametrize("answer", MESSAGE_PROPOSED)
 def test_a_decree_in_the_candidates_own_message_raises_the_flag(answer: str) -> None:
-    result = grade(QUESTION, answer)
-    hit = next((h for h in result.red_flags if h.id == "forced-by-mandate"), None)
-    assert hit is not None, [h.id for h in result.red_flags]
-    assert hit.quote in answer and result.overall <= hit.cap
+    assert_raised_and_held(QUESTION, "forced-by-mandate", answer)
 
 
 @pytest.mark.parametrize("answer", MESSAGE_NOT_PROPOSED)

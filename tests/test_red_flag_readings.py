@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.question_flags import grade
+from tests.question_flags import flags_raised
 
 FARES = "api-flight-fare-taxes-field-meaning"
 KEYS = "iam-leaked-service-key-workload-identity"
@@ -27,10 +27,6 @@ TRAINING_STORY = "ml-personal-data-in-training-set-story"
 LOG_BILL = "idp-log-bill-blanket-sampling"
 VISIT_AUDIO = "ml-telehealth-transcription-accent-gap"
 AGENT_KEYS = "iam-ai-agent-delegated-access"
-
-
-def _raised(question_id: str, answer: str) -> set[str]:
-    return {h.id for h in grade(question_id, answer).red_flags}
 
 
 # (question, flag, a sentence that is not a plan, the same harm as the candidate's plan)
@@ -159,34 +155,34 @@ ALL_READINGS = READINGS + READINGS_7 + READINGS_8
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), ALL_READINGS)
 def test_a_cue_that_is_not_the_candidates_plan_raises_nothing(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
-    assert flag not in _raised(question_id, not_a_plan)
+    assert flag not in flags_raised(question_id, not_a_plan)
 
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), ALL_READINGS)
 def test_the_same_harm_as_the_candidates_plan_still_raises_it(
         question_id: str, flag: str, not_a_plan: str, plan: str) -> None:
-    assert flag in _raised(question_id, plan)
+    assert flag in flags_raised(question_id, plan)
 
 
 def test_a_condition_followed_by_the_candidates_own_step_is_a_plan() -> None:
     """After "once ..." the candidate's "we" opens the plan, and a consequence said of the
     system is a design rule, not a risk weighed."""
-    assert "no-safety-net" in _raised(
+    assert "no-safety-net" in flags_raised(
         KEYS, "Once a service registers we hand it a key that will never expire.")
-    assert "no-safety-net" in _raised(KEYS, "Once a key is issued, it will never expire.")
+    assert "no-safety-net" in flags_raised(KEYS, "Once a key is issued, it will never expire.")
 
 
 def test_at_once_and_once_a_week_are_no_conditions() -> None:
     """"once" opens a condition, but "at once" and "once a week" do not."""
-    assert "irreversible-without-exit" in _raised(
+    assert "irreversible-without-exit" in flags_raised(
         REINDEX, "We move everyone at once, with no way back, to save the GPU days.")
-    assert "irreversible-without-exit" in _raised(
+    assert "irreversible-without-exit" in flags_raised(
         REINDEX, "We re-embed once a quarter and there is no way back for a team.")
 
 
 def test_a_reported_verb_in_another_clause_leaves_the_candidates_words_alone() -> None:
     """Only the reported clause is someone else's: after a comma the candidate speaks."""
-    assert "forced-by-mandate" in _raised(
+    assert "forced-by-mandate" in flags_raised(
         MANDATE_STORY, "The teams asked for help, but I decided there would be no exceptions.")
 
 
@@ -207,6 +203,6 @@ def test_what_follows_a_plan_never_sets_it_aside(plan: tuple[str, str, str],
     around it (quotation marks, which a committed plan ignores), so nothing said after a plan
     in the candidate's voice can hide it."""
     question_id, flag, said = plan
-    assert flag in _raised(question_id, f"{said} {' '.join(after)}.")
+    assert flag in flags_raised(question_id, f"{said} {' '.join(after)}.")
 
 

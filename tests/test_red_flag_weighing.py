@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.question_flags import assert_flagged_and_capped, grade
+from tests.question_flags import assert_flagged_and_capped, flags_raised
 
 SESSIONS = "iam-longer-sessions-request"
 PRICING = "api-sms-verification-pricing"
-
-
-def _raised(question_id: str, answer: str) -> set[str]:
-    return {h.id for h in grade(question_id, answer).red_flags}
 
 
 # the 90-day option proposed: in the candidate's voice, after a label, or listed with no cost
@@ -43,7 +39,7 @@ def test_the_90_day_option_proposed_raises_its_flag(answer: str) -> None:
 
 @pytest.mark.parametrize("answer", WEIGHED_90_DAYS)
 def test_the_90_day_option_weighed_with_its_cost_raises_nothing(answer: str) -> None:
-    assert "sessions-90-days-everywhere" not in _raised(SESSIONS, answer)
+    assert "sessions-90-days-everywhere" not in flags_raised(SESSIONS, answer)
 
 
 def test_weighing_is_a_reading_not_one_cue() -> None:
@@ -51,18 +47,19 @@ def test_weighing_is_a_reading_not_one_cue() -> None:
     option said as a plan still fires it."""
     weighed = ("- No rollback plan: the release goes out a day sooner, but one bad build stays "
                "with every customer until a fix ships")
-    assert "no-safety-net" not in _raised(PRICING, weighed)
-    assert "no-safety-net" in _raised(PRICING, "We ship it with no rollback plan to save a day.")
+    assert "no-safety-net" not in flags_raised(PRICING, weighed)
+    assert "no-safety-net" in flags_raised(PRICING,
+                                           "We ship it with no rollback plan to save a day.")
 
 
 def test_a_migration_guide_for_replacing_what_customers_run_is_no_imposed_change() -> None:
     answer = ("To launch, I would start with the customers who send the most codes, and give "
               "them a migration guide showing how to replace their current code with the new "
               "calls. They move when they are ready, and we track the share of traffic moved.")
-    assert "changed-without-notice" not in _raised(PRICING, answer)
+    assert "changed-without-notice" not in flags_raised(PRICING, answer)
 
 
 def test_switching_every_existing_customer_over_by_default_still_raises_the_flag() -> None:
     answer = ("We turn the new verification product on by default for every existing customer "
               "on Monday, replacing their current code path.")
-    assert "changed-without-notice" in _raised(PRICING, answer)
+    assert "changed-without-notice" in flags_raised(PRICING, answer)
