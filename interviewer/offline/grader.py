@@ -223,16 +223,17 @@ def _said_stems(reading: Reading) -> set[str]:
     return _meaningful(text) | named
 
 
-def outline_coverage(request: GradeRequest, reading: Reading) -> float | None:
-    """The share of the strong-answer outline's meaningful words the answer uses, leaving out
-    the words the question itself gives away; None when there is no outline."""
+def outline_coverage(request: GradeRequest, said: set[str]) -> float | None:
+    """The share of the strong-answer outline's meaningful words the answer uses (`said`, its
+    _said_stems), leaving out the words the question itself gives away; None when there is no
+    outline."""
     if not request.strong_answer:
         return None
     outline = set().union(*(_meaningful(p) for p in request.strong_answer))
     outline -= _meaningful(request.question_text) if EXCLUDE_QUESTION else set()
     if not outline:
         return None
-    return len(_said_stems(reading) & outline) / len(outline)
+    return len(said & outline) / len(outline)
 
 
 def in_own_words(rubric: CompiledRubric, reading: Reading) -> bool:
@@ -276,11 +277,11 @@ def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
     return replace(reading, sentences=sentences, relevance=relevance)
 
 
-def outline_ceiling(request: GradeRequest, reading: Reading,
+def outline_ceiling(request: GradeRequest, reading: Reading, said: set[str],
                     rubric: CompiledRubric | None = None) -> float | None:
     """A fluent answer that covers little of what a strong answer covers is not a hire: an
     essay beside the question, a confident wrong design, a list of generalities."""
-    cov = outline_coverage(request, reading)
+    cov = outline_coverage(request, said)
     if cov is None or (rubric is not None and in_own_words(rubric, reading)):
         return None
     for below, ceiling in OUTLINE_CEILINGS:
@@ -301,9 +302,8 @@ def under_ceiling(ceiling: float, reading: Reading) -> float:
 
 
 def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
-                          reading: Reading) -> list[str]:
+                          reading: Reading, said: set[str]) -> list[str]:
     """Outline points the answer neither names by concept nor echoes in its own words."""
-    said = _said_stems(reading)
     covered = {(ci, k) for s in reading.usable for ci in range(len(rubric.criteria))
                for k in s.hard[ci] | s.near[ci]}
     missed = []
@@ -317,11 +317,11 @@ def _strong_points_missed(request: GradeRequest, rubric: CompiledRubric,
 
 
 def _missed(request: GradeRequest, rubric: CompiledRubric, reading: Reading,
-            grades: list[CriterionGrade]) -> list[str]:
+            grades: list[CriterionGrade], said: set[str]) -> list[str]:
     """Strong-answer outline points the answer did not cover, and none its evidence shows."""
     shown = _meaningful(" ".join(q for g in grades for q in g.evidence))
     out = []
-    for point in _strong_points_missed(request, rubric, reading):
+    for point in _strong_points_missed(request, rubric, reading, said):
         point_stems = _meaningful(point)
         if point_stems and len(point_stems & shown) / len(point_stems) >= ECHOED:
             continue
@@ -438,7 +438,8 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     topic_ids = {c.id for c in rubric.criteria if not c.shared}
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
-    ceiling = outline_ceiling(request, reading, rubric)
+    said = _said_stems(reading)  # once: the outline ceiling and "Missing" both read it
+    ceiling = outline_ceiling(request, reading, said, rubric)
     essay = proposes_nothing(answer, reading)
     if essay:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
@@ -470,5 +471,5 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
         else:
             notes.append(RECOLLECTION_HELD)
     return AnswerGrade(question_id=request.question_id, criteria=grades, grader=GRADER,
-                       missed=_missed(request, rubric, reading, grades), flags=flags, notes=notes,
-                       red_flags=hits, overall_cap=overall_cap, uncertain=unsure)
+                       missed=_missed(request, rubric, reading, grades, said), flags=flags,
+                       notes=notes, red_flags=hits, overall_cap=overall_cap, uncertain=unsure)
