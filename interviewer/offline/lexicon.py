@@ -232,8 +232,9 @@ SPOKEN_OPENER_WORDS = _set(_W.spoken_openers)  # "okay so, ...": not how the sen
 # Words a spoken sentence opens with before it starts ("okay so, first ..."), set aside
 # before looking for reasons and signposts: a leading "so" is not a "so that".
 SPOKEN_OPENERS = re.compile(
-    r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(_set(_W.spoken_openers))) + r")\b[,.]?\s*)+",
+    r"^(?:(?:" + "|".join(re.escape(w) for w in sorted(SPOKEN_OPENER_WORDS)) + r")\b[,.]?\s*)+",
     re.IGNORECASE)
+
 
 def _kin(groups: list[list[str]]) -> dict[str, frozenset[str]]:
     """Each phrase of every group, and all the phrases it stands for (its groups' union)."""
@@ -246,7 +247,7 @@ def _kin(groups: list[list[str]]) -> dict[str, frozenset[str]]:
 
 
 # Ways of saying one part of a red-flag frame: a part that allows one phrase of a group
-# allows them all ("switch" in a frame also matches "turn on", "enable", "roll out").
+# allows them all ("switch" in a frame also matches "turn on" and "flip on").
 FRAME_KIN = _kin(LEXICON.frame_kin)
 CUE_KIN = _kin(LEXICON.cue_kin)  # the same for plain cues, kept to a few close groups
 

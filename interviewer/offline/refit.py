@@ -1,6 +1,6 @@
 """Refitting the offline grader's scoring layer (prompts/offline/fit.yaml) on labelled sets.
 
-    python -m interviewer.offline.refit            # fit on the eight blind sets, write the file
+    python -m interviewer.offline.refit            # fit on the blind sets in SETS, write the file
     python -m interviewer.offline.refit --folds    # leave-one-set-out figures, nothing written
     python -m interviewer.offline.refit --folds --sets blind-tuning.jsonl ...  # other sets
     python -m interviewer.offline.refit --folds --original  # held-out questions as first written
