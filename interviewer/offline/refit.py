@@ -37,7 +37,8 @@ from interviewer.scoring import AnswerGrade
 # authors, so leaving one out at a time (--folds) measures the fit on questions it never saw.
 SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
         "blind-holdout-3.jsonl", "blind-holdout-4.jsonl", "blind-holdout-5.jsonl",
-        "blind-holdout-6.jsonl", "blind-holdout-7.jsonl", "blind-holdout-8.jsonl")
+        "blind-holdout-6.jsonl", "blind-holdout-7.jsonl", "blind-holdout-8.jsonl",
+        "blind-holdout-9.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
