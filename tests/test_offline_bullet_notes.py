@@ -99,7 +99,7 @@ def test_a_note_with_an_arrow_counts_as_a_reasoned_point_not_a_list_of_terms() -
     line = "failure: factory line compromised -> revoke certificates batch by batch"
     ws = words(line)
     terse = sentence_quality(line, ws)
-    assert terse < 0.6  # no function words: read alone it looks like a list of terms
+    assert terse < 1.0  # no function words: read alone it is a terse fragment at best
     assert fragment_quality(line, ws, terse, names_mechanism=True) == 1.0
 
 
@@ -110,3 +110,14 @@ def test_a_note_with_an_arrow_counts_as_a_reasoned_point_not_a_list_of_terms() -
 def test_an_option_rejected_or_a_cost_accepted_sets_two_sides_against_each_other(
         line: str) -> None:
     assert CONTRAST.search(line)
+
+
+@pytest.mark.parametrize(("line", "quality"), [
+    ("partial commit (certain baseline) + pilot open format", 0.6),
+    ("dedicated ingress controller per cluster across three zones", 0.6),
+    ("Kafka, Redis, gRPC, sharding, caching, Kubernetes", 0.1),
+    ("gateway / ledger / queue / cache / replicas", 0.1),
+])
+def test_a_terse_note_of_one_or_two_parts_is_not_a_list_of_terms(line: str,
+                                                                  quality: float) -> None:
+    assert sentence_quality(line, words(line)) == quality
