@@ -114,7 +114,7 @@ def test_an_option_rejected_or_a_cost_accepted_sets_two_sides_against_each_other
 
 @pytest.mark.parametrize(("line", "quality"), [
     ("partial commit (certain baseline) + pilot open format", 0.6),
-    ("dedicated ingress controller per cluster across three zones", 0.6),
+    ("dedicated ingress controller, three replicas", 0.6),
     ("Kafka, Redis, gRPC, sharding, caching, Kubernetes", 0.1),
     ("gateway / ledger / queue / cache / replicas", 0.1),
 ])
