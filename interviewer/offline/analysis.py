@@ -56,6 +56,7 @@ MIN_SIZE_FACTOR = 0.7
 # sentence_quality's tier for a terse line (short, or few function words): a point made in
 # few words, not a list of terms (0.1 and 0.2), so its substance is not discounted
 TERSE = 0.6
+NOTE_WORDS = 5  # a note with no function words this long (in one or two parts) reads as TERSE
 MAX_SIZE_FACTOR = 1.0  # a long (run-on) sentence counts once: length is not substance
 
 # What one question word says about a sentence being on the question's scenario: a word that
@@ -194,7 +195,9 @@ def sentence_quality(text: str, ws: list[str]) -> float:
     if n < 4:
         return 0.2
     if function_share < 0.12:
-        return 0.1
+        # a note of one or two parts ("partial commit + pilot open format") is a point made
+        # tersely; three or more bare parts are a list of terms
+        return TERSE if len(parts) <= 2 and n >= NOTE_WORDS else 0.1
     if listed >= 0.6 and function_share < 0.25:
         return 0.2
     if n < 6 or function_share < 0.2:

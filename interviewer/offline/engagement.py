@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from interviewer.offline.lexicon import LEXICON, any_of, words_pattern
+from interviewer.offline.lexicon import LEXICON, NARRATED_LINE, any_of, words_pattern
 
 _E = LEXICON.engagement
 # The cues live in prompts/offline/lexicon.yaml (`engagement:`); this builds them into patterns.
@@ -28,6 +28,7 @@ _HABITUAL = re.compile(
     + r"\s+(?:of the\s+)?(?:[a-z-]+\s+)?[a-z]+s\b|\b" + any_of(_E.habit_adverbs + _E.reader)
     + r"\b", re.IGNORECASE)
 _READER = words_pattern(_E.reader)
+_LABEL = re.compile(r"^[\w' -]{1,30}:\s*")  # "Result: ..." opening a list item
 _LEAD = re.compile(r"^(?:[\w' -]{1,30}:\s*)?(?:" + any_of(_E.lead_ins) + r" )?([a-z]+)\b",
                    re.IGNORECASE)
 
@@ -42,14 +43,23 @@ def imperative(text: str) -> bool:
     return bool(m) and m.group(1).lower() in _PLAN_VERBS
 
 
+def recounts(text: str) -> bool:
+    """Opens, after an optional label, on a past-tense verb with its "I" dropped, as a bullet
+    story's lines do ("ran 6 calls with users", "Did: revoked the token"): the candidate
+    recounting their own act."""
+    label = _LABEL.match(text.strip())
+    return bool(NARRATED_LINE.match(text.strip()[label.end() if label else 0:]))
+
+
 def engagement(text: str, quality: float) -> float:
     """0..1: how plainly the sentence is the candidate acting on something, not exposition.
 
     Fragments and list items (quality below a full sentence) are proposals by nature; a full
-    sentence engages when it has the candidate as actor, opens as an imperative, states a
+    sentence engages when it has the candidate as actor, opens as an imperative or on a
+    recounted act of their own (a bullet story's dropped "I"), states a
     plan with a modal or names a concrete measure."""
     actor = bool(_ACTOR.search(text)) and not _ONLOOKER.search(text)
-    if actor or imperative(text) or quality < 1.0:
+    if actor or imperative(text) or recounts(text) or quality < 1.0:
         return ENGAGED
     if _PLAN.search(text):
         return PLANNED

@@ -34,7 +34,7 @@ from interviewer.offline.criteria import (
 )
 from interviewer.offline.feedback import coach, missing_concepts, tip_for
 from interviewer.offline.level_bar import REFERENCE, LevelBar, level_bar
-from interviewer.offline.lexicon import FUNCTION_WORDS, HYPOTHETICAL, NARRATED
+from interviewer.offline.lexicon import FUNCTION_WORDS, HYPOTHETICAL, NARRATED, NARRATED_LINE
 from interviewer.offline.matching import (
     GENERIC_STEMS,
     CompiledCriterion,
@@ -111,9 +111,12 @@ def off_topic(reading: Reading) -> bool:
 
 
 def narrated(reading: Reading) -> bool:
-    """Told as something that happened to the candidate, not as what they would do."""
+    """Told as something that happened to the candidate, not as what they would do: in full
+    sentences ("I led", "we shipped") or in a bullet story's lines, which open on the verb
+    ("- ran 6 calls with users", "my part: comms lead; wrote the review")."""
     text = " ".join(s.sentence.text for s in reading.sentences)
-    told = len(NARRATED.findall(text))
+    told = len(NARRATED.findall(text)) + sum(len(NARRATED_LINE.findall(s.sentence.text))
+                                             for s in reading.sentences)
     return told >= MIN_NARRATED and told >= len(HYPOTHETICAL.findall(text))
 
 

@@ -68,6 +68,7 @@ class Words(BaseModel):
     articles: str
     spoken_openers: str
     framing_starts: str
+    not_narrated_openers: str
 
     @field_validator("*")
     @classmethod
@@ -91,11 +92,13 @@ class Patterns(BaseModel):
     diagnosis: list[str]
     spoken: list[str]
     narrated: list[str]
+    narrated_line: list[str]
     hypothetical: list[str]
     counterfactual: list[str]
     alternative: list[str]
     own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
+    fragment_marks: list[str]
 
     @field_validator("*")
     @classmethod
@@ -262,9 +265,15 @@ CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a co
 DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
+# A bullet story's line or clause that opens on a past-tense verb, its "I" dropped ("ran 6
+# calls", "my part: comms lead; wrote the review"): the start of the text or a ':' or ';'.
+NARRATED_LINE = re.compile(
+    r"(?:^|[;:])\s*(?!" + any_of(sorted(_set(_W.not_narrated_openers))) + r"\b)"
+    + any_of(_P.narrated_line) + r"\b", re.IGNORECASE)
 HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
 OWN_MESSAGE = words_pattern(_P.own_message, anchored=True)  # "It would state that ..."
-# A reason, a condition or a contrast in a list item, or a number.
-FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d", re.IGNORECASE)
+# A reason, a condition or a contrast in a list item, a number, or an arrow between two words.
+FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d|"
+                             + any_of(_P.fragment_marks), re.IGNORECASE)
