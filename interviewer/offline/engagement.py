@@ -28,8 +28,9 @@ _HABITUAL = re.compile(
     + r"\s+(?:of the\s+)?(?:[a-z-]+\s+)?[a-z]+s\b|\b" + any_of(_E.habit_adverbs + _E.reader)
     + r"\b", re.IGNORECASE)
 _READER = words_pattern(_E.reader)
-_LABEL = re.compile(r"^[\w' -]{1,30}:\s*")  # "Result: ..." opening a list item
-_LEAD = re.compile(r"^(?:[\w' -]{1,30}:\s*)?(?:" + any_of(_E.lead_ins) + r" )?([a-z]+)\b",
+_LABEL_TEXT = r"[\w' -]{1,30}:\s*"  # "Result: ..." opening a list item
+_LABEL = re.compile("^" + _LABEL_TEXT)
+_LEAD = re.compile(r"^(?:" + _LABEL_TEXT + r")?(?:" + any_of(_E.lead_ins) + r" )?([a-z]+)\b",
                    re.IGNORECASE)
 
 ENGAGED = 1.0
@@ -47,8 +48,9 @@ def recounts(text: str) -> bool:
     """Opens, after an optional label, on a past-tense verb with its "I" dropped, as a bullet
     story's lines do ("ran 6 calls with users", "Did: revoked the token"): the candidate
     recounting their own act."""
-    label = _LABEL.match(text.strip())
-    return bool(NARRATED_LINE.match(text.strip()[label.end() if label else 0:]))
+    line = text.strip()
+    label = _LABEL.match(line)
+    return bool(NARRATED_LINE.match(line[label.end() if label else 0:]))
 
 
 def engagement(text: str, quality: float) -> float:
