@@ -32,6 +32,9 @@ _LABEL_TEXT = r"[\w' -]{1,30}:\s*"  # "Result: ..." opening a list item
 _LABEL = re.compile("^" + _LABEL_TEXT)
 _LEAD = re.compile(r"^(?:" + _LABEL_TEXT + r")?(?:" + any_of(_E.lead_ins) + r" )?([a-z]+)\b",
                    re.IGNORECASE)
+_BARE_LEAD = re.compile(r"^(?:" + any_of(_E.lead_ins) + r" )?([a-z]+)\b", re.IGNORECASE)
+_PROHIBITION = re.compile(r"^(?:[\w' -]{1,30}:\s*)?(?:" + any_of(_E.lead_ins) + r" )?"
+                          + any_of(_E.prohibitions) + r"\b", re.IGNORECASE)
 
 ENGAGED = 1.0
 PLANNED = 0.6  # a modal plan in the third person ("tokens should expire after an hour")
@@ -39,9 +42,13 @@ MEASURED = 0.6  # a concrete measure without a voice of its own
 
 
 def imperative(text: str) -> bool:
-    """Opens, after an optional label, with a verb a plan would start with."""
-    m = _LEAD.match(text.strip())
-    return bool(m) and m.group(1).lower() in _PLAN_VERBS
+    """Opens, after an optional label, with a verb a plan would start with, or with a verb
+    telling what not to do ("Don't overwrite the old metric")."""
+    text = text.strip()
+    # the verb may itself open a "label" ("Use OAuth: the partner tenant links ...")
+    return bool(_PROHIBITION.match(text)) or any(
+        m is not None and m.group(1).lower() in _PLAN_VERBS
+        for m in (_LEAD.match(text), _BARE_LEAD.match(text)))
 
 
 def recounts(text: str) -> bool:

@@ -120,6 +120,7 @@ class Engagement(BaseModel):
     habit_adverbs: list[str]
     reader: list[str]
     lead_ins: list[str]
+    prohibitions: list[str]
     plan_verbs: str
 
     @field_validator("*")
