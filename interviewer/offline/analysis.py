@@ -58,6 +58,12 @@ MIN_SIZE_FACTOR = 0.7
 TERSE = 0.6
 NOTE_WORDS = 5  # a note with no function words this long (in one or two parts) reads as TERSE
 MAX_SIZE_FACTOR = 1.0  # a long (run-on) sentence counts once: length is not substance
+# A labelled list line ("Users: analysts, finance, ML team", "measure: % enrolled, renewal
+# success") in an answer whose lines are mostly written out (this share of its words in lines
+# of TERSE quality or better) is a note's point, made as a list: it reads as TERSE. In a
+# keyword list, where most lines are lists, it stays one.
+NOTES_WRITTEN = 0.6
+_LABELLED = re.compile(r"^[\w'/ -]{1,30}:\s*\S")
 
 # What one question word says about a sentence being on the question's scenario: a word that
 # singles the scenario out counts 1, a platform or role word ("api", "engineers") half, an
@@ -379,10 +385,22 @@ def answer_relevance(kept: list[Analysed] | tuple[Analysed, ...]) -> float:
             * max(0.0, 1 - EXPOSITION_WEIGHT * exposition(whole)))
 
 
+def labelled_lists_as_notes(sentences: list[Analysed]) -> list[Analysed]:
+    """In an answer written mostly in sentences or terse notes, a line that gives a label and
+    then lists its items reads as a terse point (TERSE), not as a list of terms."""
+    total = sum(s.n_words for s in sentences)
+    written = sum(s.n_words for s in sentences if s.quality >= TERSE)
+    if not total or written < NOTES_WRITTEN * total:
+        return sentences
+    return [replace(s, quality=TERSE)
+            if s.quality < TERSE and s.n_words >= NOTE_WORDS and _LABELLED.match(s.sentence.text)
+            else s for s in sentences]
+
+
 def read_answer(answer: str, rubric: CompiledRubric, asked: frozenset[str]) -> Reading:
     """Split, classify and match every sentence of an answer; set aside grader instructions."""
     clean, injected = separate(answer)
-    kept = _with_context([_analyse(s, rubric, asked) for s in clean])
+    kept = _with_context(labelled_lists_as_notes([_analyse(s, rubric, asked) for s in clean]))
     total = sum(s.n_words for s in kept)
     content = sum(s.n_content for s in kept)
     return Reading(

@@ -29,6 +29,10 @@ BLOCKS_CREDIT = 0.3  # structure: the answer is laid out in paragraphs or list i
 # sentence that describes the world in general as no action).
 LINE_LEVEL = 2
 LINE_QUALITY = 0.6
+# ...or nearly every one: a bullet answer's notes may include a short list ("Identity/security
+# first, pipelines last") among full lines; it still says the move once most of its words
+# (this share) are in lines that read as sentences
+LINE_WRITTEN = 0.75
 LINE_PARTS = 6
 LINE_CONCEPTS = 2
 LINE_ENGAGED = 0.5
@@ -161,13 +165,16 @@ def said_in_a_line(reading: Reading, topic: Sequence[int]) -> int | None:
     the blind sets' labellers read a one-liner that names the right move without explaining it
     (each topic criterion's level 2: mentions it, cannot yet say how or why); depth, which the
     fitted layer leans on, is too small in a line to show it. None for an answer with a list of
-    terms, a run of jargon or a fragment in it, or one that mostly describes the subject rather
-    than saying what the candidate would do."""
+    terms or a run of jargon in it, one written mostly in fragments, or one that mostly
+    describes the subject rather than saying what the candidate would do."""
     sentences = reading.sentences
     if not sentences or not topic:
         return None
-    if any(s.quality < LINE_QUALITY or list_parts(s.sentence.text) >= LINE_PARTS
-           or sum(map(len, s.hard)) > LINE_CONCEPTS for s in sentences):
+    if any(list_parts(s.sentence.text) >= LINE_PARTS or sum(map(len, s.hard)) > LINE_CONCEPTS
+           for s in sentences):
+        return None
+    written = sum(s.n_words for s in sentences if s.quality >= LINE_QUALITY)
+    if written < LINE_WRITTEN * sum(s.n_words for s in sentences):
         return None
     acting = [s.engaged for s in sentences if not s.expository]  # describing the world is not
     if sum(acting) / len(sentences) < LINE_ENGAGED:  # saying what you would do
