@@ -96,6 +96,8 @@ class Patterns(BaseModel):
     hypothetical: list[str]
     counterfactual: list[str]
     alternative: list[str]
+    option_label: list[str]  # matched against the whole label
+    obligation: list[str]
     own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
     fragment_marks: list[str]
@@ -274,6 +276,9 @@ NARRATED_LINE = re.compile(
 HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
+# "Five: keep everything forever - ...": a numbered option laid out with its cost
+OPTION_LABEL = re.compile(r"^\W*" + any_of(_P.option_label) + r"\W*$", re.IGNORECASE)
+OBLIGATION = words_pattern(_P.obligation)  # "every team has to ...": someone told to act
 OWN_MESSAGE = words_pattern(_P.own_message, anchored=True)  # "It would state that ..."
 # A reason, a condition or a contrast in a list item, a number, or an arrow between two words.
 FRAGMENT_REASON = re.compile(r"\b" + any_of(_P.fragment_reason) + r"\b|\d|"

@@ -27,6 +27,8 @@ from interviewer.offline.lexicon import (
     IRREGULAR_PAST,
     LEXICON,
     NOT_GERUNDS,
+    OBLIGATION,
+    OPTION_LABEL,
     OWN_SUBJECTS,
     RELATIVE_WORDS,
     REPORTING_VERBS,
@@ -190,6 +192,56 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     return not plan and bool(CONTRAST.search(verdict))
 
 
+def _listed_option(text: str, span: tuple[int, int]) -> bool:
+    """The cue is one option of a numbered list, laid out with its cost: the sentence opens
+    with an option's label and a colon ("Five: keep everything forever - that's 20 million
+    calls a year, and you can't delete anyone who asks"), the cue comes before a dash, and
+    after the dash its cost is weighed (a contrast, or what anyone can't do). A step of a plan
+    ("2: delete the old index on day one") has no cost after it, and a sentence that commits
+    ("I'd go with it") is a plan."""
+    label, colon, rest = text.partition(":")
+    if not colon or not OPTION_LABEL.match(label) or DECISION.search(text):
+        return False
+    option, dash, cost = _split_dash(rest)
+    if not dash or span[1] >= len(said_words(label + colon + option)[0]):
+        return False
+    return bool(CONTRAST.search(cost) or _generic_limit(cost))
+
+
+_DASH = re.compile(r"\s[-\u2013\u2014]\s")
+
+
+def _split_dash(text: str) -> tuple[str, str, str]:
+    """The text before its first spaced dash, the dash, and the rest."""
+    m = _DASH.search(text)
+    return (text[:m.start()], m.group(), text[m.end():]) if m else (text, "", "")
+
+
+def _generic_limit(text: str) -> bool:
+    """Says what anyone cannot do ("you can't really delete someone who asks")."""
+    ws = words(text)
+    return any(w in GENERIC_SUBJECTS and " ".join(ws[i + 1:i + 3]).startswith(_CANNOT)
+               for i, w in enumerate(ws))
+
+
+# how words() spells what anyone cannot do ("you can't" -> "you can not")
+_CANNOT = ("can not", "cannot", "will not", "could not", "lose", "never", "no ")
+
+
+def fragment_of_cue(text: str, span: tuple[int, int]) -> bool:
+    """The sentence is nothing but the cue ("No exceptions."): it qualifies the sentence
+    before it rather than saying a plan of its own."""
+    said = said_words(text)[0]
+    return span[0] == _opening(said) and span[1] == len(said) - 1
+
+
+def tells_to_act(text: str) -> bool:
+    """The sentence is the candidate's plan or tells someone what they must do ("every team
+    has to be on it by March"), so a bare "No exceptions." after it is a mandate; after a rule
+    of the system ("Unverifiable token -> 401.") it is not."""
+    return voiced(text) or imperative(text) or bool(OBLIGATION.search(text))
+
+
 def _index_at(text: str, char: int) -> int:
     """The number (as `said_words` numbers words) of the first word at or after character `char`."""
     return len(_cleaned(text[:char]))
@@ -280,6 +332,6 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
-            or _generic(text, span) or _weighed(text, span)
+            or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span))

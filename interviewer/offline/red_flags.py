@@ -22,7 +22,13 @@ from interviewer.offline.lexicon import (
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase
-from interviewer.offline.red_flag_readings import clause_at, said_words, set_aside
+from interviewer.offline.red_flag_readings import (
+    clause_at,
+    fragment_of_cue,
+    said_words,
+    set_aside,
+    tells_to_act,
+)
 from interviewer.offline.text import stem, words
 from interviewer.scoring import CriterionGrade, RedFlagHit
 
@@ -282,15 +288,25 @@ def _act_apart(text: str, options: Options) -> bool:
 def _raised(flag: RedFlag, reading: Reading) -> str | None:
     """The first sentence that proposes what the flag describes, if any."""
     cues = _cues(tuple(flag.cues))
+    before = ""
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
             if span is not None and not (_warns(s.where, span, cue_words, phrase)
-                                         or set_aside(s.sentence.text, span)):
+                                         or set_aside(s.sentence.text, span)
+                                         or _qualifies_no_plan(s.sentence.text, span, before)):
                 return s.sentence.text
+        before = s.sentence.text
         if _frame_raised(flag, s):
             return s.sentence.text
     return None
+
+
+def _qualifies_no_plan(text: str, span: tuple[int, int], before: str) -> bool:
+    """The sentence is nothing but the cue ("No exceptions.") and qualifies a sentence before
+    it that is no plan and tells nobody to act ("Unverifiable token -> 401."): a rule of the
+    system held firm, not a mandate."""
+    return bool(before) and fragment_of_cue(text, span) and not tells_to_act(before)
 
 
 def find_red_flags(flags: Sequence[RedFlag], reading: Reading) -> list[RedFlagHit]:
