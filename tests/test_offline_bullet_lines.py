@@ -8,22 +8,19 @@ from __future__ import annotations
 import pytest
 
 from interviewer.library import default_library
-from interviewer.models.base import Exchange, GradeRequest
+from interviewer.models.base import GradeRequest
 from interviewer.offline.analysis import TERSE, question_stems, read_answer
 from interviewer.offline.engagement import ENGAGED, engagement, imperative
 from interviewer.offline.grader import THIN_FLAG, grade_answer
 from interviewer.offline.lexicon import NARRATED
 from interviewer.offline.matching import compiled
+from tests.library_requests import library_request
 
 QID = "api-email-send-limits-top-senders"  # rate limiting: limit-design, fairness-and-feedback
 
 
 def _request(answer: str) -> GradeRequest:
-    library = default_library()
-    q = library.question(QID)
-    return GradeRequest(question_id=q.id, question_text=q.text, area=q.area, topic=q.topic,
-                        strong_answer=list(q.strong_answer), rubric=library.rubric_for(q),
-                        exchanges=[Exchange(prompt=q.text, answer=answer)])
+    return library_request(QID, answer)
 
 
 def _reading(answer: str):

@@ -9,21 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interviewer.library import default_library
-from interviewer.models.base import Exchange, GradeRequest
+from interviewer.models.base import GradeRequest
 from interviewer.offline.criteria import LINE_LEVEL, said_in_a_line
 from interviewer.offline.grader import THIN_FLAG, grade_answer, read_request
 from interviewer.scoring import AnswerGrade
+from tests.library_requests import library_request
 
 QID = "api-email-send-limits-top-senders"  # rate limiting: limit-design, fairness-and-feedback
 
 
 def _request(answer: str) -> GradeRequest:
-    library = default_library()
-    q = library.question(QID)
-    return GradeRequest(question_id=q.id, question_text=q.text, area=q.area, topic=q.topic,
-                        strong_answer=list(q.strong_answer), rubric=library.rubric_for(q),
-                        exchanges=[Exchange(prompt=q.text, answer=answer)])
+    return library_request(QID, answer)
 
 
 def _grade(answer: str) -> AnswerGrade:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from interviewer.library import Rubric, default_library
-from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline import grade_answer
 from interviewer.offline.analysis import read_answer, without_speech_fillers
 from interviewer.offline.matching import compiled
 from interviewer.offline.text import split_sentences
 from interviewer.scoring import AnswerGrade
 from interviewer.speech.delivery import load_rules, without_fillers
+from tests.library_requests import library_request
 
 
 def load_rubrics_for(topic: str) -> Rubric:
@@ -20,12 +20,7 @@ def load_rubrics_for(topic: str) -> Rubric:
 
 
 def grade_library(question_id: str, answer: str) -> AnswerGrade:
-    library = default_library()
-    q = library.question(question_id)
-    return grade_answer(GradeRequest(
-        question_id=q.id, question_text=q.text, area=q.area, topic=q.topic,
-        strong_answer=list(q.strong_answer), rubric=library.rubric_for(q),
-        exchanges=[Exchange(prompt=q.text, answer=answer)]))
+    return grade_answer(library_request(question_id, answer))
 
 
 # ---------------------------------------------------------------- transcripts
