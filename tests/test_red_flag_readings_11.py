@@ -1,19 +1,104 @@
-"""Red-flag readings after the eleventh blind set. "cut first" is a limit cut first only when
-it says what it cuts: "I'd cut first" after weighing cutting calls against buying more is no
-limit imposed on anyone (h11p3-004, h11p3-062, honest answers labelled 4)."""
+"""Red-flag readings after the eleventh blind set: a frame is read at every place each part
+matched (not only the first), a safeguard put up to be judged does not make a plan safe, a
+harm proposed through a plan modal of the system ("the gateway will log ...") is a plan, and a
+part after "instead of" is the option set aside. Each reading comes as a pair: words that are
+no plan, and the same harm as the candidate's plan, which must still raise the flag."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.question_flags import flags_raised
 
 CRM = "data-crm-sync-eats-shared-api-allowance"
+CLUSTERS = "idp-cluster-upgrade-removed-apis"
+GATEWAY = "ml-llm-gateway-prompt-logging"
+AUDIO = "ml-call-audio-retention-for-retraining"
+ROLLOUT = "idp-irreversible-rollout-story"
+
+# (question, flag, words that are no plan, the same harm as the candidate's plan)
+READINGS_11 = [
+    # "cut first" is a limit cut first only when it says what it cuts (h11p3-004, h11p3-062)
+    (CRM, "limits-without-notice",
+     "I'd cut first - if we're still over 80 percent most days after that, buying wins.",
+     "I'd cut every team's quota first and let the real needs surface."),
+    # a safeguard that is a participle opening the plan makes it safe; one put up to be
+    # judged ("would only invite ...") does not, and the act is read where it is proposed
+    (CLUSTERS, "no-safety-net",
+     "Keeping the old clusters as a fallback, we decommission the old control planes "
+     "immediately.",
+     "Keeping an old-version cluster around as a fallback would only invite teams to stay on "
+     "it, so we decommission the old control planes immediately."),
+    # a part of the frame after "instead of" is the option the plan sets aside
+    (GATEWAY, "personal-data-exposed",
+     "We now keep raw conversations 90 days instead of forever.",
+     "We keep raw conversations forever."),
+    # a plan modal of the system is the candidate's design; a past fact of someone else's is not
+    (GATEWAY, "personal-data-exposed",
+     "Last year the vendor's gateway captured every request in full.",
+     "The gateway will capture every request in full."),
+    # a doubt about someone else's wording is no plan to keep anything
+    (AUDIO, "personal-data-exposed",
+     'I doubt "recorded for quality and training" covers keeping forever.',
+     "I'd keep all call audio and transcripts indefinitely, in their original form."),
+    # a snapshot before each stage is a safeguard, not personal data logged in full
+    (ROLLOUT, "personal-data-exposed",
+     "To shrink the one-way part: a full snapshot of the flag table before each stage; "
+     "dual-write for four weeks with a nightly job that evaluated every flag.",
+     "We log every request and every response in full to the shared bucket."),
+]
 
 
-def test_cutting_first_without_a_limit_named_is_no_limit_imposed() -> None:
-    assert "limits-without-notice" not in flags_raised(
-        CRM, "I'd cut first - if we're still over 80 percent most days after that, buying wins.")
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_11)
+def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
+                                              plan: str) -> None:
+    assert flag not in flags_raised(question_id, not_a_plan)
 
 
-def test_a_limit_cut_first_is_imposed() -> None:
-    assert "limits-without-notice" in flags_raised(
-        CRM, "I'd cut every team's quota first and let the real needs surface.")
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_11)
+def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
+                                                        not_a_plan: str, plan: str) -> None:
+    assert flag in flags_raised(question_id, plan)
+
+
+# harms said in general words (rubrics/common.yaml), each from a fluent wrong design that
+# read above 2 on an older blind set; the first has a negation in an earlier clause ("not in
+# file") that must not cancel the later proposal
+GENERAL_HARMS = [
+    ("idp-declared-databases-interface", "no-safety-net",
+     "- in cloud, not in file -> destroy at once; no approvals, no hold periods - those are "
+     "the friction we're removing"),
+    ("ml-nightly-price-model-auto-promote", "no-safety-net",
+     "Any regression is corrected within 24 hours, so a rollback process isn't needed."),
+    (CLUSTERS, "changed-without-notice",
+     "In week 2 we upgrade all 22 clusters to the new version in one go, production included."),
+    ("iam-support-impersonation-audit-trail", "personal-data-exposed",
+     "I'd keep the snapshots indefinitely - storage is cheap."),
+    ("iam-saml-sha1-cutoff-all-tenants", "personal-data-exposed",
+     "We'll store every assertion in full in a shared troubleshooting bucket."),
+    ("data-stream-consumer-lag-blind-spots", "forced-by-mandate",
+     "After the deadline, any consumer group that cannot show us a working alert in their own "
+     "monitoring stack will have its access to production topics revoked until it complies."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "flag", "plan"), GENERAL_HARMS)
+def test_a_harm_in_general_words_raises_its_flag(question_id: str, flag: str,
+                                                 plan: str) -> None:
+    assert flag in flags_raised(question_id, plan)
+
+
+def test_a_root_cause_named_is_no_plan() -> None:
+    """A harm named as a root cause ("Root causes, not the contractor: keys that never
+    expire") is the diagnosis, though a negation stands in the clause before it."""
+    assert "no-safety-net" not in flags_raised(
+        "iam-leaked-service-key-workload-identity",
+        "Root causes, not the contractor: keys that never expire, shared across many services.")
+
+
+def test_a_denied_approval_in_a_story_of_the_old_way_is_no_plan() -> None:
+    """The old way described ("meant no scans, no approvals") is the problem, not a plan."""
+    assert "no-safety-net" not in flags_raised(
+        "idp-workaround-or-proper-fix-story",
+        "One, they deploy by hand with scripts, which was fastest but meant no scans, no "
+        "approvals and no audit trail.")

@@ -109,6 +109,30 @@ def _judged(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     return opening[0].endswith("ing") and opening[0] not in NOT_GERUNDS
 
 
+def judged_subject(text: str, index: int) -> bool:
+    """The word at `index` is in a gerund subject the sentence goes on to judge ("Keeping an
+    old cluster as a fallback would only invite teams to stay on it"): the sentence opens on a
+    gerund and a modal follows the word in that first clause. A participle opening a plan
+    ("Keeping the old fleet as a fallback, we switch ...") has no modal in its clause."""
+    said, clause_of = said_words(text)
+    start = _opening(said)
+    if not start < len(said) or not index < len(said) or clause_of[index] != clause_of[start]:
+        return False
+    if said[start] in NOT_GERUNDS or not said[start].endswith("ing"):
+        return False
+    rest = [w for w, c in zip(said[index + 1:], clause_of[index + 1:], strict=True)
+            if c == clause_of[start]]
+    return bool(_PLAN_MODAL.search(" ".join(rest)))
+
+
+def modal_before(text: str, index: int) -> bool:
+    """A plan modal stands right before the word at `index` (an adverb may come between):
+    "the gateway will emit a log event for every request" is the candidate's design, said of
+    the system rather than of "we"."""
+    said = said_words(text)[0]
+    return bool(_PLAN_MODAL.search(" ".join(said[max(0, index - 2):index])))
+
+
 def _described(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     """The cue is in a relative clause of the thing the sentence opens with, described to be
     judged ("A personal token that never expires and can delete projects is fit for no
@@ -165,6 +189,11 @@ def _set_against(text: str, span: tuple[int, int]) -> bool:
         if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
             return True
     return False
+
+
+def set_aside_as_alternative(text: str, index: int) -> bool:
+    """The word at `index` is in the option a plan is set against (`_set_against`)."""
+    return _set_against(text, (index, index))
 
 
 def _generic(text: str, span: tuple[int, int]) -> bool:
@@ -240,6 +269,16 @@ def tells_to_act(text: str) -> bool:
     has to be on it by March"), so a bare "No exceptions." after it is a mandate; after a rule
     of the system ("Unverifiable token -> 401.") it is not."""
     return voiced(text) or imperative(text) or bool(OBLIGATION.search(text))
+
+
+_STRONG_BREAK = re.compile(r";|->|\s[-\u2013\u2014]\s")
+
+
+def breaks_between(text: str, first: int, second: int) -> bool:
+    """A semicolon, an arrow or a spaced dash stands between words `first` and `second`
+    (numbered as `said_words` numbers them): what comes before it is a note of its own."""
+    return any(first < _index_at(text, m.start()) <= second
+               for m in _STRONG_BREAK.finditer(text))
 
 
 def _index_at(text: str, char: int) -> int:

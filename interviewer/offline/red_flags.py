@@ -5,7 +5,7 @@ and why the mistake hurts the platform's users."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import product
 
@@ -23,10 +23,14 @@ from interviewer.offline.lexicon import (
 )
 from interviewer.offline.matching import Phrase
 from interviewer.offline.red_flag_readings import (
+    breaks_between,
     clause_at,
     fragment_of_cue,
+    judged_subject,
+    modal_before,
     said_words,
     set_aside,
+    set_aside_as_alternative,
     tells_to_act,
 )
 from interviewer.offline.text import stem, words
@@ -120,22 +124,26 @@ def _with_kin(alternatives: list[str]) -> list[str]:
 
 
 def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None:
-    """Where in the sentence the cue matched (first and last word), if it did.
+    """Where in the sentence the cue first matched (first and last word), if it did.
 
     A cue's words must come in its own order: "without notice" is a change nobody was told
     about, "notice without approval" is a safeguard that happens to use the same words."""
+    return next(_spans(phrase, where), None)
+
+
+def _spans(phrase: Phrase, where: dict[str, list[int]]) -> Iterator[tuple[int, int]]:
+    """Every place in the sentence the cue matched, first to last (see `_span`)."""
     if any(s not in where for s in phrase.stems):
-        return None
+        return
     for start in where[phrase.stems[0]]:
         pos = start
         for st in phrase.stems[1:]:
             later = [p for p in where[st] if p > pos]
             if not later:
-                return None  # no later occurrence now, so none from a later start either
+                return  # no later occurrence now, so none from a later start either
             pos = later[0]
         if pos - start < phrase.span:
-            return start, pos
-    return None
+            yield start, pos
 
 
 def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
@@ -151,20 +159,31 @@ def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
                for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
 
 
-def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str],
-           phrase: Phrase) -> bool:
+def _warns(text: str, where: dict[str, list[int]], span: tuple[int, int],
+           cue_words: frozenset[str], phrase: Phrase) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
     every deploy, which was miserable". One far away in a long sentence says nothing of it,
-    and a negation after the cue negates something else ("so merchants never need to"); one
-    inside it that is not one of the cue's own words rejects it ("the changelog note isn't
-    enough"), as a negation inside a frame's clause does (`_frame_warned`)."""
+    a negation after the cue negates something else ("so merchants never need to"), and so
+    does one in an earlier clause ("not in the file -> destroy at once; no hold periods"
+    proposes the missing hold period); one inside it that is not one of the cue's own words
+    rejects it ("the changelog note isn't enough"), as a negation inside a frame's clause
+    does (`_frame_warned`)."""
     cue = frozenset(stem(w) for w in cue_words)
-    before = any(span[0] - WARNING_REACH <= p < span[0] for st in _NEGATING_STEMS - cue
-                 for p in where.get(st, ()))
+    before = any(span[0] - WARNING_REACH <= p < span[0] and _same_clause(text, p, span[0])
+                 for st in _NEGATING_STEMS - cue for p in where.get(st, ()))
     own = _chain(phrase, where, span[0])
     inside = any(span[0] < p < span[1] and p not in own
                  for p in _positions_of(where, _NEGATING_STEMS))
     return _judging_word_near(where, span, own_stems=cue) or before or inside
+
+
+def _same_clause(text: str, first: int, second: int) -> bool:
+    """Both words are in one clause of the sentence, a short aside counted with the clause
+    before it (`_joined_asides`), and no semicolon, arrow or spaced dash stands between."""
+    clause_of = _joined_asides(said_words(text)[1])
+    if not (first < len(clause_of) and second < len(clause_of)):
+        return True
+    return clause_of[first] == clause_of[second] and not breaks_between(text, first, second)
 
 
 def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
@@ -196,7 +215,7 @@ def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int
     into the next clause)."""
     options = []
     for part in frame:
-        spans = [sp for p in part if (sp := _span(p, where)) is not None]
+        spans = [sp for p in part for sp in _spans(p, where)]
         if not spans:
             return None
         options.append(spans)
@@ -214,7 +233,8 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     itself negated ("so there was no temptation to bring it back" judges nothing); and a
     safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
     fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
-    notice") or is what the frame itself does without ("no need for + a fallback")."""
+    notice"), is what the frame itself does without ("no need for + a fallback") or is put up
+    to be judged ("keeping a fallback would only invite teams to stay, so we ...")."""
     _, at = clause_at(text, span[0])
     clause_start = span[0] - at
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
@@ -222,6 +242,7 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
     made_safe = any(p not in found and not _negated(p, refused, articles)
+                    and not judged_subject(text, p)
                     for p in _positions_of(where, _SAFEGUARD_STEMS))
     return judged or denied or made_safe
 
@@ -231,17 +252,32 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
     candidate sends: "It would state that ...") that says one of the flag's frames, not a
     warning or anything `set_aside` reads as no plan."""
     text = s.sentence.text
-    if not (voiced(text) or imperative(text) or OWN_MESSAGE.match(text.strip())):
-        return False
+    voice = voiced(text) or imperative(text) or bool(OWN_MESSAGE.match(text.strip()))
     for frame in _frames(tuple(flag.cues)):
         matched = _frame_span(frame, s.where)
         if matched is None:
             continue
         span, found, options = matched
+        if not (voice or _act_after_modal(text, options)):
+            continue
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
-                or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)):
+                or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
+                or _part_set_against(text, found)):
             return True
     return False
+
+
+def _act_after_modal(text: str, options: Options) -> bool:
+    """The frame's act, where it matched, follows a plan modal: "the gateway will emit a log
+    event for every request, with the full prompt" is the design proposed, said of the
+    system the candidate builds rather than of "we"."""
+    return any(modal_before(text, b) for b, _ in options[0])
+
+
+def _part_set_against(text: str, found: set[int]) -> bool:
+    """A word of the frame is the option the plan is set against ("we keep raw
+    conversations 90 days instead of forever"): the frame is not the plan."""
+    return any(set_aside_as_alternative(text, p) for p in found)
 
 
 def _act_set_aside(text: str, frame: tuple[tuple[Phrase, ...], ...],
@@ -292,7 +328,8 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is not None and not (_warns(s.where, span, cue_words, phrase)
+            if span is not None and not (_warns(s.sentence.text, s.where, span, cue_words,
+                                                phrase)
                                          or set_aside(s.sentence.text, span)
                                          or _qualifies_no_plan(s.sentence.text, span, before)):
                 return s.sentence.text
