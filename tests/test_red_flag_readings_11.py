@@ -79,7 +79,35 @@ GENERAL_HARMS = [
     ("data-stream-consumer-lag-blind-spots", "forced-by-mandate",
      "After the deadline, any consumer group that cannot show us a working alert in their own "
      "monitoring stack will have its access to production topics revoked until it complies."),
+    ("api-connected-car-partner-access", "no-safety-net",
+     "Credentials don't expire, because rotating keys is the number one cause of partner "
+     "outages in my experience."),
+    ("iam-token-validation-region-outage", "no-safety-net",
+     "If the token service does not answer within 200 milliseconds, the library falls back to "
+     "accepting the request as long as the token is well-formed."),
+    ("api-freight-rates-cap-largest-shipper", "changed-without-notice",
+     "I would not negotiate with the large customer in advance."),
+    ("api-shipment-status-new-values", "breaking-change-in-place",
+     "So I would ship both changes directly in the current API from the release date."),
+    ("api-listings-offset-pagination-removal", "breaking-change-in-place",
+     "I'd agree with engineering and make the change on the current endpoint next month."),
 ]
+
+# the same words refused are no plan
+REFUSED = [
+    ("api-listings-offset-pagination-removal", "breaking-change-in-place",
+     "Okay so, um, first I wouldn't ship it on the current endpoint next month, because both "
+     "changes break people."),
+    ("api-sim-swap-signal-meaning-change", "breaking-change-in-place",
+     "First I tell engineering we cannot just change the window behind the same field."),
+    ("api-listings-offset-pagination-removal", "breaking-change-in-place",
+     "In my opinion we must not do this change on the current endpoint in next month."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "flag", "refused"), REFUSED)
+def test_a_harm_refused_raises_nothing(question_id: str, flag: str, refused: str) -> None:
+    assert flag not in flags_raised(question_id, refused)
 
 
 @pytest.mark.parametrize(("question_id", "flag", "plan"), GENERAL_HARMS)
