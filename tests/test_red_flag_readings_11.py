@@ -93,6 +93,25 @@ GENERAL_HARMS = [
      "I'd agree with engineering and make the change on the current endpoint next month."),
 ]
 
+def test_a_word_of_harm_denied_through_its_verb_judges_nothing() -> None:
+    """"so nobody is tempted to route back" is the reason for the plan, not a warning
+    against it; a word of harm that is not denied still is one."""
+    cutover = "ml-self-hosted-model-cutover"
+    assert "no-safety-net" in flags_raised(
+        cutover, "We delete the old integration code the same day, so nobody is tempted to "
+        "route back.")
+    assert "no-safety-net" not in flags_raised(
+        cutover, "We delete the old integration code the same day, which is tempting but would "
+        "strand the teams.")
+
+
+def test_a_mandate_from_next_monday_is_one() -> None:
+    assert "forced-by-mandate" in flags_raised(
+        "idp-shared-outage-blast-radius-story",
+        "To stop it recurring, I mandated that from the following Monday every team had to move "
+        "their pipelines to our new standard template.")
+
+
 # the same words refused are no plan
 REFUSED = [
     ("api-listings-offset-pagination-removal", "breaking-change-in-place",

@@ -66,6 +66,7 @@ class Words(BaseModel):
     determiners: str
     not_gerunds: str
     articles: str
+    copulas: str
     spoken_openers: str
     framing_starts: str
     not_narrated_openers: str
@@ -227,6 +228,7 @@ NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they n
 SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
+COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause

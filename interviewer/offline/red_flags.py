@@ -14,6 +14,7 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
+    COPULAS,
     CUE_KIN,
     FRAME_KIN,
     NEGATING_WORDS,
@@ -46,6 +47,7 @@ WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
+_COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
 _SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
@@ -154,8 +156,10 @@ def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
     candidate's reason for the plan, not a judgement of it. A cue's own words (`own_stems`)
     and a frame's (`own_positions`) are part of the match, not a judgement of it."""
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    copulas = frozenset(_positions_of(where, _COPULA_STEMS))
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    return any(lo <= p <= hi and p not in own_positions and not _negated(p, negations, articles)
+    return any(lo <= p <= hi and p not in own_positions
+               and not _negated(p, negations, articles, copulas)
                for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
 
 
@@ -196,11 +200,17 @@ def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
     return out
 
 
-def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
-    """A word of harm that is itself denied, right before it or before its article ("so the
-    pipeline never breaks", "no temptation to go back", "not a problem"), judges nothing: it
-    is the candidate's reason for the plan."""
-    return position - 1 in negations or (position - 1 in articles and position - 2 in negations)
+def _negated(position: int, negations: set[int], articles: set[int],
+             copulas: frozenset[int] = frozenset()) -> bool:
+    """A word of harm that is itself denied, right before it, before its article or through
+    its verb ("so the pipeline never breaks", "no temptation to go back", "not a problem",
+    "so nobody is tempted to route back"), judges nothing: it is the candidate's reason for
+    the plan."""
+    before = position - 1
+    while before in copulas:
+        before -= 1
+    return (before in negations or position - 1 in negations
+            or (position - 1 in articles and position - 2 in negations))
 
 
 def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int]:
