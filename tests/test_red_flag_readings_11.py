@@ -105,6 +105,16 @@ def test_a_word_of_harm_denied_through_its_verb_judges_nothing() -> None:
         "strand the teams.")
 
 
+def test_a_safeguard_is_read_as_written_not_by_stem() -> None:
+    """A "token" count is no tokenised field (h6p1-042's words), and a structured log event
+    the gateway will emit is the candidate's design, not something someone else did."""
+    assert "personal-data-exposed" in flags_raised(
+        GATEWAY, "The gateway will emit a structured log event for every request containing the "
+        "full prompt, the full response, the model, token counts and cost.")
+    assert "personal-data-exposed" not in flags_raised(
+        GATEWAY, "The gateway will capture every request in full, with card numbers tokenised.")
+
+
 def test_a_mandate_from_next_monday_is_one() -> None:
     assert "forced-by-mandate" in flags_raised(
         "idp-shared-outage-blast-radius-story",

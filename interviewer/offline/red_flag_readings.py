@@ -353,9 +353,11 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     """The cue recounts what someone else did: in its clause a subject and a past-tense verb
     come before it, and no "I/we" ("the source changed its pagination without notice"). A
     clause that opens with the verb ("deleted the cluster the next week") is the candidate's
-    own note. Irregular past tenses count ("she saw a full card number in a chat")."""
+    own note, and one with a plan modal before the cue is a plan ("the gateway will emit a
+    structured log event"). Irregular past tenses count ("she saw a full card number in a
+    chat")."""
     clause, at = clause_at(text, span[0])
-    if not clause or voiced(" ".join(clause)):
+    if not clause or voiced(" ".join(clause)) or _PLAN_MODAL.search(" ".join(clause[:at])):
         return False
     return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 

@@ -48,7 +48,6 @@ _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
-_SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
 # a clause of its own, when telling whether a frame's act and its other parts belong together
@@ -252,9 +251,14 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
     made_safe = any(p not in found and not _negated(p, refused, articles)
-                    and not judged_subject(text, p)
-                    for p in _positions_of(where, _SAFEGUARD_STEMS))
+                    and not judged_subject(text, p) for p in _safeguards(text))
     return judged or denied or made_safe
+
+
+def _safeguards(text: str) -> list[int]:
+    """Where the sentence names a safeguard, read as written (SAFEGUARD_WORDS): by stem, every
+    "token" would read as "tokenised" and the "cons" of an option as "consent"."""
+    return [i for i, w in enumerate(said_words(text)[0]) if w in SAFEGUARD_WORDS]
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
