@@ -33,6 +33,7 @@ from interviewer.offline.lexicon import (
     RELATIVE_WORDS,
     REPORTING_VERBS,
     SPOKEN_OPENER_WORDS,
+    TIME_OPENERS,
     words_pattern,
 )
 from interviewer.offline.text import words
@@ -89,11 +90,12 @@ def _openers() -> frozenset[str]:
 
 def _opening(sentence_words: Sequence[str]) -> int:
     """How many words a sentence says before it starts: spoken openers and fillers ("okay
-    so, like, ...") and one adverb ("basically", "honestly")."""
+    so, like, ..."), a time phrase ("going forward") and one adverb ("basically")."""
     opener = _openers()
     n = 0
     while n < len(sentence_words) and sentence_words[n] in opener:
         n += 1
+    n += next((len(t) for t in TIME_OPENERS if tuple(sentence_words[n:n + len(t)]) == t), 0)
     if n < len(sentence_words) - 1 and sentence_words[n].endswith("ly"):
         n += 1
     return n

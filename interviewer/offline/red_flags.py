@@ -19,6 +19,7 @@ from interviewer.offline.lexicon import (
     FRAME_KIN,
     NEGATING_WORDS,
     OWN_MESSAGE,
+    QUANTIFIERS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
@@ -48,6 +49,7 @@ _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
+_QUANTIFIER_STEMS = frozenset(stem(w) for w in QUANTIFIERS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
 # a clause of its own, when telling whether a frame's act and its other parts belong together
@@ -152,12 +154,14 @@ def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
                        own_positions: frozenset[int] = frozenset()) -> bool:
     """A word of harm stands within WARNING_REACH of the match and is not itself denied: a
     denied one ("so the pipeline never breaks", "no temptation to go back") is the
-    candidate's reason for the plan, not a judgement of it. A cue's own words (`own_stems`)
-    and a frame's (`own_positions`) are part of the match, not a judgement of it."""
+    candidate's reason for the plan, not a judgement of it, and one right after "every"
+    ("every rejected assertion") picks out the things, not judges them. A cue's own words
+    (`own_stems`) and a frame's (`own_positions`) are part of the match, not a judgement."""
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
     copulas = frozenset(_positions_of(where, _COPULA_STEMS))
+    picked = _positions_of(where, _QUANTIFIER_STEMS)
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    return any(lo <= p <= hi and p not in own_positions
+    return any(lo <= p <= hi and p not in own_positions and p - 1 not in picked
                and not _negated(p, negations, articles, copulas)
                for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
 
