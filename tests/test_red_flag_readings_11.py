@@ -144,6 +144,14 @@ def test_a_default_for_everyone_with_no_opt_in_is_a_change_without_asking() -> N
         "- Ship as the default for all customers, no opt-in needed -> simplest integration")
 
 
+def test_a_harm_named_as_the_option_gone_with_is_the_plan() -> None:
+    """A note that goes with an option after weighing others ("Go with engineering's
+    proposal: change ...", h7p1-002) commits to it: "go" opens a plan as any plan verb does."""
+    assert "breaking-change-in-place" in flags_raised(
+        "api-sim-swap-signal-meaning-change",
+        "- Go with engineering's proposal: change \"swapped\" to 7-day window behind same field.")
+
+
 def test_a_mandate_from_next_monday_is_one() -> None:
     assert "forced-by-mandate" in flags_raised(
         "idp-shared-outage-blast-radius-story",
