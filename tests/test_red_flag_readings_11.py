@@ -196,3 +196,22 @@ def test_a_denied_approval_in_a_story_of_the_old_way_is_no_plan() -> None:
         "idp-workaround-or-proper-fix-story",
         "One, they deploy by hand with scripts, which was fastest but meant no scans, no "
         "approvals and no audit trail.")
+
+
+# an incident kept from the people it hits (rubrics/observability.yaml), as h11p2-011 designs
+HEALTH = "api-payments-health-signals-for-merchants"
+
+
+@pytest.mark.parametrize("plan", [
+    "When it drops, the on-call team investigates, and only once the root cause is confirmed "
+    "and a fix is in place do we post on the status page.",
+    "Partial failures affecting a few countries stay off the public page entirely.",
+])
+def test_an_incident_kept_quiet_raises_its_flag(plan: str) -> None:
+    assert "incident-kept-quiet" in flags_raised(HEALTH, plan)
+
+
+def test_an_update_after_the_first_post_is_no_silence() -> None:
+    assert "incident-kept-quiet" not in flags_raised(
+        HEALTH, "We post within ten minutes of the drop, and update again once the root cause "
+        "is confirmed.")
