@@ -66,6 +66,8 @@ class Words(BaseModel):
     determiners: str
     not_gerunds: str
     articles: str
+    copulas: str
+    quantifiers: str
     spoken_openers: str
     framing_starts: str
     not_narrated_openers: str
@@ -89,6 +91,7 @@ class Patterns(BaseModel):
     contrast: list[str]
     decision: list[str]
     condition: list[str]
+    time_openers: list[str]  # matched only at the start of a sentence
     diagnosis: list[str]
     spoken: list[str]
     narrated: list[str]
@@ -227,6 +230,8 @@ NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they n
 SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
+QUANTIFIERS = _set(_W.quantifiers)  # "every rejected assertion": describes, not judges
+COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
@@ -265,6 +270,7 @@ HEDGE = words_pattern(_P.hedge)
 CONTRAST = words_pattern(_P.contrast)
 DECISION = words_pattern(_P.decision)
 CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a condition
+TIME_OPENERS = tuple(tuple(p.split()) for p in _P.time_openers)  # "going forward, ..."
 DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)

@@ -33,6 +33,7 @@ from interviewer.offline.lexicon import (
     RELATIVE_WORDS,
     REPORTING_VERBS,
     SPOKEN_OPENER_WORDS,
+    TIME_OPENERS,
     words_pattern,
 )
 from interviewer.offline.text import words
@@ -89,11 +90,12 @@ def _openers() -> frozenset[str]:
 
 def _opening(sentence_words: Sequence[str]) -> int:
     """How many words a sentence says before it starts: spoken openers and fillers ("okay
-    so, like, ...") and one adverb ("basically", "honestly")."""
+    so, like, ..."), a time phrase ("going forward") and one adverb ("basically")."""
     opener = _openers()
     n = 0
     while n < len(sentence_words) and sentence_words[n] in opener:
         n += 1
+    n += next((len(t) for t in TIME_OPENERS if tuple(sentence_words[n:n + len(t)]) == t), 0)
     if n < len(sentence_words) - 1 and sentence_words[n].endswith("ly"):
         n += 1
     return n
@@ -107,6 +109,30 @@ def _judged(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
     if span[0] - start > OPENING_REACH or not opening:
         return False
     return opening[0].endswith("ing") and opening[0] not in NOT_GERUNDS
+
+
+def judged_subject(text: str, index: int) -> bool:
+    """The word at `index` is in a gerund subject the sentence goes on to judge ("Keeping an
+    old cluster as a fallback would only invite teams to stay on it"): the sentence opens on a
+    gerund and a modal follows the word in that first clause. A participle opening a plan
+    ("Keeping the old fleet as a fallback, we switch ...") has no modal in its clause."""
+    said, clause_of = said_words(text)
+    start = _opening(said)
+    if not start < len(said) or not index < len(said) or clause_of[index] != clause_of[start]:
+        return False
+    if said[start] in NOT_GERUNDS or not said[start].endswith("ing"):
+        return False
+    rest = [w for w, c in zip(said[index + 1:], clause_of[index + 1:], strict=True)
+            if c == clause_of[start]]
+    return bool(_PLAN_MODAL.search(" ".join(rest)))
+
+
+def modal_before(text: str, index: int) -> bool:
+    """A plan modal stands right before the word at `index` (an adverb may come between):
+    "the gateway will emit a log event for every request" is the candidate's design, said of
+    the system rather than of "we"."""
+    said = said_words(text)[0]
+    return bool(_PLAN_MODAL.search(" ".join(said[max(0, index - 2):index])))
 
 
 def _described(sentence_words: Sequence[str], span: tuple[int, int]) -> bool:
@@ -165,6 +191,11 @@ def _set_against(text: str, span: tuple[int, int]) -> bool:
         if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
             return True
     return False
+
+
+def set_aside_as_alternative(text: str, index: int) -> bool:
+    """The word at `index` is in the option a plan is set against (`_set_against`)."""
+    return _set_against(text, (index, index))
 
 
 def _generic(text: str, span: tuple[int, int]) -> bool:
@@ -242,6 +273,16 @@ def tells_to_act(text: str) -> bool:
     return voiced(text) or imperative(text) or bool(OBLIGATION.search(text))
 
 
+_STRONG_BREAK = re.compile(r";|->|\s[-\u2013\u2014]\s")
+
+
+def breaks_between(text: str, first: int, second: int) -> bool:
+    """A semicolon, an arrow or a spaced dash stands between words `first` and `second`
+    (numbered as `said_words` numbers them): what comes before it is a note of its own."""
+    return any(first < _index_at(text, m.start()) <= second
+               for m in _STRONG_BREAK.finditer(text))
+
+
 def _index_at(text: str, char: int) -> int:
     """The number (as `said_words` numbers words) of the first word at or after character `char`."""
     return len(_cleaned(text[:char]))
@@ -314,9 +355,11 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     """The cue recounts what someone else did: in its clause a subject and a past-tense verb
     come before it, and no "I/we" ("the source changed its pagination without notice"). A
     clause that opens with the verb ("deleted the cluster the next week") is the candidate's
-    own note. Irregular past tenses count ("she saw a full card number in a chat")."""
+    own note, and one with a plan modal before the cue is a plan ("the gateway will emit a
+    structured log event"). Irregular past tenses count ("she saw a full card number in a
+    chat")."""
     clause, at = clause_at(text, span[0])
-    if not clause or voiced(" ".join(clause)):
+    if not clause or voiced(" ".join(clause)) or _PLAN_MODAL.search(" ".join(clause[:at])):
         return False
     return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 

@@ -5,7 +5,7 @@ and why the mistake hurts the platform's users."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import product
 
@@ -14,19 +14,25 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
+    COPULAS,
     CUE_KIN,
     FRAME_KIN,
     NEGATING_WORDS,
     OWN_MESSAGE,
+    QUANTIFIERS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase
 from interviewer.offline.red_flag_readings import (
+    breaks_between,
     clause_at,
     fragment_of_cue,
+    judged_subject,
+    modal_before,
     said_words,
     set_aside,
+    set_aside_as_alternative,
     tells_to_act,
 )
 from interviewer.offline.text import stem, words
@@ -42,7 +48,8 @@ WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
-_SAFEGUARD_STEMS = frozenset(stem(w) for w in SAFEGUARD_WORDS)
+_COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
+_QUANTIFIER_STEMS = frozenset(stem(w) for w in QUANTIFIERS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
 # a clause of its own, when telling whether a frame's act and its other parts belong together
@@ -120,22 +127,26 @@ def _with_kin(alternatives: list[str]) -> list[str]:
 
 
 def _span(phrase: Phrase, where: dict[str, list[int]]) -> tuple[int, int] | None:
-    """Where in the sentence the cue matched (first and last word), if it did.
+    """Where in the sentence the cue first matched (first and last word), if it did.
 
     A cue's words must come in its own order: "without notice" is a change nobody was told
     about, "notice without approval" is a safeguard that happens to use the same words."""
+    return next(_spans(phrase, where), None)
+
+
+def _spans(phrase: Phrase, where: dict[str, list[int]]) -> Iterator[tuple[int, int]]:
+    """Every place in the sentence the cue matched, first to last (see `_span`)."""
     if any(s not in where for s in phrase.stems):
-        return None
+        return
     for start in where[phrase.stems[0]]:
         pos = start
         for st in phrase.stems[1:]:
             later = [p for p in where[st] if p > pos]
             if not later:
-                return None  # no later occurrence now, so none from a later start either
+                return  # no later occurrence now, so none from a later start either
             pos = later[0]
         if pos - start < phrase.span:
-            return start, pos
-    return None
+            yield start, pos
 
 
 def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
@@ -143,28 +154,43 @@ def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
                        own_positions: frozenset[int] = frozenset()) -> bool:
     """A word of harm stands within WARNING_REACH of the match and is not itself denied: a
     denied one ("so the pipeline never breaks", "no temptation to go back") is the
-    candidate's reason for the plan, not a judgement of it. A cue's own words (`own_stems`)
-    and a frame's (`own_positions`) are part of the match, not a judgement of it."""
+    candidate's reason for the plan, not a judgement of it, and one right after "every"
+    ("every rejected assertion") picks out the things, not judges them. A cue's own words
+    (`own_stems`) and a frame's (`own_positions`) are part of the match, not a judgement."""
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    copulas = frozenset(_positions_of(where, _COPULA_STEMS))
+    picked = _positions_of(where, _QUANTIFIER_STEMS)
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
-    return any(lo <= p <= hi and p not in own_positions and not _negated(p, negations, articles)
+    return any(lo <= p <= hi and p not in own_positions and p - 1 not in picked
+               and not _negated(p, negations, articles, copulas)
                for st in _WARNING_STEMS - own_stems for p in where.get(st, ()))
 
 
-def _warns(where: dict[str, list[int]], span: tuple[int, int], cue_words: frozenset[str],
-           phrase: Phrase) -> bool:
+def _warns(text: str, where: dict[str, list[int]], span: tuple[int, int],
+           cue_words: frozenset[str], phrase: Phrase) -> bool:
     """A warning word stands near the cue: "we would never log the password", "paging on
     every deploy, which was miserable". One far away in a long sentence says nothing of it,
-    and a negation after the cue negates something else ("so merchants never need to"); one
-    inside it that is not one of the cue's own words rejects it ("the changelog note isn't
-    enough"), as a negation inside a frame's clause does (`_frame_warned`)."""
+    a negation after the cue negates something else ("so merchants never need to"), and so
+    does one in an earlier clause ("not in the file -> destroy at once; no hold periods"
+    proposes the missing hold period); one inside it that is not one of the cue's own words
+    rejects it ("the changelog note isn't enough"), as a negation inside a frame's clause
+    does (`_frame_warned`)."""
     cue = frozenset(stem(w) for w in cue_words)
-    before = any(span[0] - WARNING_REACH <= p < span[0] for st in _NEGATING_STEMS - cue
-                 for p in where.get(st, ()))
+    before = any(span[0] - WARNING_REACH <= p < span[0] and _same_clause(text, p, span[0])
+                 for st in _NEGATING_STEMS - cue for p in where.get(st, ()))
     own = _chain(phrase, where, span[0])
     inside = any(span[0] < p < span[1] and p not in own
                  for p in _positions_of(where, _NEGATING_STEMS))
     return _judging_word_near(where, span, own_stems=cue) or before or inside
+
+
+def _same_clause(text: str, first: int, second: int) -> bool:
+    """Both words are in one clause of the sentence, a short aside counted with the clause
+    before it (`_joined_asides`), and no semicolon, arrow or spaced dash stands between."""
+    clause_of = _joined_asides(said_words(text)[1])
+    if not (first < len(clause_of) and second < len(clause_of)):
+        return True
+    return clause_of[first] == clause_of[second] and not breaks_between(text, first, second)
 
 
 def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
@@ -177,11 +203,17 @@ def _chain(phrase: Phrase, where: dict[str, list[int]], start: int) -> set[int]:
     return out
 
 
-def _negated(position: int, negations: set[int], articles: set[int]) -> bool:
-    """A word of harm that is itself denied, right before it or before its article ("so the
-    pipeline never breaks", "no temptation to go back", "not a problem"), judges nothing: it
-    is the candidate's reason for the plan."""
-    return position - 1 in negations or (position - 1 in articles and position - 2 in negations)
+def _negated(position: int, negations: set[int], articles: set[int],
+             copulas: frozenset[int] = frozenset()) -> bool:
+    """A word of harm that is itself denied, right before it, before its article or through
+    its verb ("so the pipeline never breaks", "no temptation to go back", "not a problem",
+    "so nobody is tempted to route back"), judges nothing: it is the candidate's reason for
+    the plan."""
+    before = position - 1
+    while before in copulas:
+        before -= 1
+    return (before in negations or position - 1 in negations
+            or (position - 1 in articles and position - 2 in negations))
 
 
 def _positions_of(where: dict[str, list[int]], stems: frozenset[str]) -> set[int]:
@@ -196,7 +228,7 @@ def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int
     into the next clause)."""
     options = []
     for part in frame:
-        spans = [sp for p in part if (sp := _span(p, where)) is not None]
+        spans = [sp for p in part for sp in _spans(p, where)]
         if not spans:
             return None
         options.append(spans)
@@ -214,7 +246,8 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     itself negated ("so there was no temptation to bring it back" judges nothing); and a
     safeguard anywhere in the sentence ("with passwords masked", "the old fleet kept as a
     fallback") takes the harm out of it, unless it is denied ("with no fallback", "without
-    notice") or is what the frame itself does without ("no need for + a fallback")."""
+    notice"), is what the frame itself does without ("no need for + a fallback") or is put up
+    to be judged ("keeping a fallback would only invite teams to stay, so we ...")."""
     _, at = clause_at(text, span[0])
     clause_start = span[0] - at
     negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
@@ -222,8 +255,14 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
     made_safe = any(p not in found and not _negated(p, refused, articles)
-                    for p in _positions_of(where, _SAFEGUARD_STEMS))
+                    and not judged_subject(text, p) for p in _safeguards(text))
     return judged or denied or made_safe
+
+
+def _safeguards(text: str) -> list[int]:
+    """Where the sentence names a safeguard, read as written (SAFEGUARD_WORDS): by stem, every
+    "token" would read as "tokenised" and the "cons" of an option as "consent"."""
+    return [i for i, w in enumerate(said_words(text)[0]) if w in SAFEGUARD_WORDS]
 
 
 def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
@@ -231,17 +270,32 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
     candidate sends: "It would state that ...") that says one of the flag's frames, not a
     warning or anything `set_aside` reads as no plan."""
     text = s.sentence.text
-    if not (voiced(text) or imperative(text) or OWN_MESSAGE.match(text.strip())):
-        return False
+    voice = voiced(text) or imperative(text) or bool(OWN_MESSAGE.match(text.strip()))
     for frame in _frames(tuple(flag.cues)):
         matched = _frame_span(frame, s.where)
         if matched is None:
             continue
         span, found, options = matched
+        if not (voice or _act_after_modal(text, options)):
+            continue
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
-                or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)):
+                or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
+                or _part_set_against(text, found)):
             return True
     return False
+
+
+def _act_after_modal(text: str, options: Options) -> bool:
+    """The frame's act, where it matched, follows a plan modal: "the gateway will emit a log
+    event for every request, with the full prompt" is the design proposed, said of the
+    system the candidate builds rather than of "we"."""
+    return any(modal_before(text, b) for b, _ in options[0])
+
+
+def _part_set_against(text: str, found: set[int]) -> bool:
+    """A word of the frame is the option the plan is set against ("we keep raw
+    conversations 90 days instead of forever"): the frame is not the plan."""
+    return any(set_aside_as_alternative(text, p) for p in found)
 
 
 def _act_set_aside(text: str, frame: tuple[tuple[Phrase, ...], ...],
@@ -292,7 +346,8 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     for s in reading.sentences:
         for phrase, cue_words in cues:
             span = _span(phrase, s.where)
-            if span is not None and not (_warns(s.where, span, cue_words, phrase)
+            if span is not None and not (_warns(s.sentence.text, s.where, span, cue_words,
+                                                phrase)
                                          or set_aside(s.sentence.text, span)
                                          or _qualifies_no_plan(s.sentence.text, span, before)):
                 return s.sentence.text
