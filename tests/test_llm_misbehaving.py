@@ -115,7 +115,7 @@ def test_grading_asks_for_a_reply_sized_to_the_schema(
     server.script(good(request))
     grade(model, request)
     sent = server.requests[0]["max_tokens"]
-    assert sent == grade_reply_tokens(request.rubric) == 250 + 350 * 2
+    assert sent == grade_reply_tokens(request.rubric) == 300 + 350 * 2
 
 
 # --- deadlines ---

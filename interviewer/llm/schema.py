@@ -13,7 +13,8 @@ from interviewer.library import Rubric
 MAX_QUOTES = 8  # quotes kept per list: a real grade cites a few; 3,000 is an attack or a loop
 MAX_QUOTE_CHARS = 600
 MAX_MISSED = 12
-REPLY_BASE_TOKENS = 250  # the JSON around the criteria, the injection fields and `missed`
+MAX_RED_FLAGS = 6  # a rubric names a handful; more is a loop, not a grade
+REPLY_BASE_TOKENS = 300  # the JSON around the criteria: injection fields, `missed`, red flags
 REPLY_TOKENS_PER_CRITERION = 350  # quotes, reasoning, feedback and what is missing
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL | re.IGNORECASE)
@@ -31,8 +32,18 @@ class CriterionVerdict(BaseModel):
     missing: str = ""
 
 
+class RedFlagVerdict(BaseModel):
+    """A red flag the model says the candidate raised: its id and the sentence that raised it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    quote: str
+
+
 class GradeVerdict(BaseModel):
-    """The grader model's whole reply for one question."""
+    """The grader model's whole reply for one question. `red_flags` may be left out: a reply
+    from a model that names none, or one recorded before the field existed, still reads."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -40,6 +51,7 @@ class GradeVerdict(BaseModel):
     injected_text: list[str] = Field(default_factory=list)
     criteria: dict[str, CriterionVerdict]
     missed: list[str] = Field(default_factory=list)
+    red_flags: list[RedFlagVerdict] = Field(default_factory=list)
 
 
 class BadVerdict(ValueError):
@@ -76,8 +88,20 @@ def grade_schema(rubric: Rubric) -> dict[str, Any]:
         "missed": {**_strings(), "description": "Points a strong answer covers that this "
                    "one does not."},
     }
+    if rubric.red_flags:
+        properties["red_flags"] = _red_flags_schema(rubric)
     return {"type": "object", "properties": properties, "required": list(properties),
             "additionalProperties": False}
+
+
+def _red_flags_schema(rubric: Rubric) -> dict[str, Any]:
+    flag = {"type": "object", "properties": {
+        "id": {"type": "string", "enum": [f.id for f in rubric.red_flags]},
+        "quote": {"type": "string", "description": "The sentence that proposes it, copied "
+                  "exactly from the answer."}},
+        "required": ["id", "quote"], "additionalProperties": False}
+    return {"type": "array", "items": flag, "description": "Each red flag the candidate "
+            "proposes (not one they warn against); empty if none."}
 
 
 def grade_reply_tokens(rubric: Rubric) -> int:
@@ -95,9 +119,11 @@ def _trimmed(verdict: GradeVerdict) -> GradeVerdict:
     quotes costs a bounded amount of work whatever it sends."""
     criteria = {cid: v.model_copy(update={"evidence": _bounded(v.evidence, MAX_QUOTES)})
                 for cid, v in verdict.criteria.items()}
+    flags = [f.model_copy(update={"quote": f.quote[:MAX_QUOTE_CHARS]})
+             for f in verdict.red_flags[:MAX_RED_FLAGS]]
     return verdict.model_copy(update={
         "criteria": criteria, "injected_text": _bounded(verdict.injected_text, MAX_QUOTES),
-        "missed": _bounded(verdict.missed, MAX_MISSED)})
+        "missed": _bounded(verdict.missed, MAX_MISSED), "red_flags": flags})
 
 
 def _json_text(text: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.red_flag_caps import cap_on, topic_own
 from interviewer.scoring import AnswerGrade
 
 LEVELS = (1, 2, 3, 4)
@@ -120,14 +121,15 @@ def calibrated(grade: AnswerGrade, score_map: ScoreMap) -> AnswerGrade:
     """The grade with every criterion score mapped to the labelled scale, and the trust rules
     applied again afterwards: a criterion without a verified quote stays at most 2, and a
     red flag keeps capping the criterion it names. Evidence, feedback and flags are kept."""
-    caps = {hit.criterion: hit.cap for hit in grade.red_flags}
+    topic_ids = topic_own(c.id for c in grade.criteria)
     criteria = []
     for c in grade.criteria:
         score = score_map.apply(c.id, c.score)
         if not c.evidence:
             score = min(score, UNVERIFIED_CAP)
-        if c.id in caps:
-            score = min(score, caps[c.id])
+        cap = cap_on(c.id, grade.red_flags, topic_ids)
+        if cap is not None:
+            score = min(score, cap)
         criteria.append(c.model_copy(update={"score": score}))
     note = (f"Scores mapped to the labelled scale for {score_map.model} (fitted on "
             f"{score_map.pairs} labelled criterion scores from {Path(score_map.fitted_on).name}).")

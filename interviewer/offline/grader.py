@@ -45,10 +45,11 @@ from interviewer.offline.matching import (
     positions,
 )
 from interviewer.offline.off_topic import does_the_ask, proposes_nothing
-from interviewer.offline.red_flags import apply_red_flags, find_red_flags
+from interviewer.offline.red_flags import find_red_flags
 from interviewer.offline.synonyms import table as synonym_table
 from interviewer.offline.synonyms import terms_said
 from interviewer.offline.text import split_sentences, stems
+from interviewer.red_flag_caps import apply_red_flags
 from interviewer.scoring import AnswerGrade, CriterionGrade
 
 GRADER = "offline"

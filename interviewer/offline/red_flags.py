@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import product
 
-from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, TOPIC_CRITERIA, RedFlag
+from interviewer.library import FRAME_ALTERNATIVE, FRAME_JOIN, RedFlag
 from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
@@ -36,11 +36,8 @@ from interviewer.offline.red_flag_readings import (
     tells_to_act,
 )
 from interviewer.offline.text import stem, words
-from interviewer.scoring import CriterionGrade, RedFlagHit
+from interviewer.scoring import RedFlagHit
 
-# an answer that raises a red flag is at most this much above the flag's cap overall: the
-# mistake sinks the answer, however fluent the rest of it is
-OVERALL_ABOVE_CAP = -0.5
 CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount field means")
 # a warning word this many words before or after a cue (a negating word: before it) turns it
 # into a warning against it
@@ -373,22 +370,3 @@ def find_red_flags(flags: Sequence[RedFlag], reading: Reading) -> list[RedFlagHi
             hits.append(RedFlagHit(id=flag.id, name=flag.name, criterion=flag.criterion,
                                    cap=flag.cap, quote=quote, why=flag.why.strip()))
     return hits
-
-
-def apply_red_flags(grades: list[CriterionGrade], hits: Sequence[RedFlagHit],
-                    topic_ids: set[str]) -> tuple[list[CriterionGrade], float | None]:
-    """Cap each flagged criterion (a flag on the topic caps all the topic's own) and say why;
-    the overall cap the worst flag sets."""
-    if not hits:
-        return grades, None
-    out = []
-    for g in grades:
-        mine = [h for h in hits if h.criterion == g.id
-                or (h.criterion == TOPIC_CRITERIA and g.id in topic_ids)]
-        if mine:
-            cap = min(h.cap for h in mine)
-            note = " ".join(f"Red flag: {h.name.lower()}. {h.why}" for h in mine)
-            g = g.model_copy(update={"score": min(g.score, cap),
-                                     "feedback": f"{note} {g.feedback}".strip()})
-        out.append(g)
-    return out, min(h.cap for h in hits) + OVERALL_ABOVE_CAP
