@@ -80,11 +80,11 @@ def assert_flagged_and_capped(question_id: str, flag_id: str, answer: str) -> An
 
 
 def assert_area_flags(area: str, max_cues: int | None = None) -> None:
-    """Each of the area's 51 questions names one or two flags of its own: on a criterion its
+    """Each of the area's 54 questions names one or two flags of its own: on a criterion its
     rubric has, none repeating a topic or common flag, each with at least three cues."""
     library = default_library()
     questions = [q for q in library.questions.values() if q.area == area]
-    assert len(questions) == 51
+    assert len(questions) == 54
     for q in questions:
         assert 1 <= len(q.red_flags) <= 2, q.id
         criteria = set(library.rubric_for(q).criterion_ids) | {TOPIC_CRITERIA}
