@@ -9,8 +9,10 @@ from collections.abc import Iterable, Sequence
 from interviewer.library import SHARED_IDS, TOPIC_CRITERIA
 from interviewer.scoring import CriterionGrade, RedFlagHit
 
-# an answer that raises a red flag is at most this much above the flag's cap overall
+# an answer that raises a red flag is at most this much above the flag's cap overall, and
+# never below the scale's floor
 OVERALL_ABOVE_CAP = -0.5
+FLOOR = 1.0
 # criteria every topic shares: a flag on "the topic" does not cap how the answer is organised,
 # what it weighed, or whether the story is real
 NOT_TOPIC_OWN = frozenset({*SHARED_IDS, "story"})
@@ -48,4 +50,4 @@ def apply_red_flags(grades: list[CriterionGrade], hits: Sequence[RedFlagHit],
             g = g.model_copy(update={"score": min(g.score, cap),
                                      "feedback": f"{note} {g.feedback}".strip()})
         out.append(g)
-    return out, min(h.cap for h in hits) + OVERALL_ABOVE_CAP
+    return out, max(FLOOR, min(h.cap for h in hits) + OVERALL_ABOVE_CAP)

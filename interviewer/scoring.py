@@ -78,7 +78,8 @@ class AnswerGrade(BaseModel):
     @property
     def overall(self) -> float:
         score = weighted_overall(self.criteria)
-        return score if self.overall_cap is None else min(score, self.overall_cap)
+        # a cap never takes the overall below the scale's floor of 1
+        return score if self.overall_cap is None else min(score, max(1.0, self.overall_cap))
 
 
 def weighted_overall(criteria: list[CriterionGrade]) -> float:

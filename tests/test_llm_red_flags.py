@@ -14,7 +14,6 @@ from interviewer.llm.grading import build_grade
 from interviewer.llm.schema import GradeVerdict, grade_schema, parse_verdict
 from interviewer.llm.score_map import ScoreMap, calibrated
 from interviewer.models.base import Exchange, GradeRequest
-from interviewer.red_flag_caps import OVERALL_ABOVE_CAP
 from tests.openai_server import FakeOpenAI, Reply, grade_content
 from tests.test_llm_model import make_model
 
@@ -67,7 +66,7 @@ def test_a_flag_the_candidate_raised_caps_its_criterion_and_the_overall() -> Non
     scores = {c.id: c.score for c in grade.criteria}
     assert scores["decision-and-reversibility"] == 1
     assert scores["options-framing"] == 4  # the flag caps only the criterion it names
-    assert grade.overall == 1 + OVERALL_ABOVE_CAP
+    assert grade.overall == 1.0  # below its cap of 1, but never below the scale
     flagged = next(c for c in grade.criteria if c.id == "decision-and-reversibility")
     assert flagged.feedback.startswith("Red flag:")
 
@@ -105,6 +104,13 @@ def test_a_flag_on_the_topic_caps_the_topics_own_criteria_not_the_shared_ones() 
     assert all(c.score <= topic_flag.cap for c in lifted.criteria if c.id in own)
 
 
+def test_a_flag_capped_at_2_holds_the_overall_half_a_level_below_it() -> None:
+    request = _request()
+    cap_2 = next(f for f in request.rubric.red_flags if f.cap == 2)
+    grade = build_grade(_verdict(request, 4, [{"id": cap_2.id, "quote": HARM}]), request, "m")
+    assert grade.overall == 1.5
+
+
 def test_self_consistency_keeps_a_flag_half_the_samples_name() -> None:
     request = _request()
     named = [{"id": FLAG, "quote": HARM}]
@@ -127,7 +133,7 @@ def test_through_the_sdk_the_scorecard_gets_the_flag(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert [h.id for h in grade.red_flags] == [FLAG]
-    assert grade.overall == 1 + OVERALL_ABOVE_CAP
+    assert grade.overall == 1.0
     schema = sent["response_format"]["json_schema"]["schema"]
     assert "red_flags" in schema["properties"]
     assert f"`{FLAG}`" in sent["messages"][0]["content"]

@@ -426,3 +426,18 @@ def test_keeping_a_change_quiet_on_purpose_is_a_change_without_notice() -> None:
               "months and a migration guide.")
     assert not any(h.id == "changed-without-notice"
                    for h in grade_answer(_request("rate-limiting", honest)).red_flags)
+
+
+def test_a_flag_capped_at_1_leaves_the_overall_at_the_floor_of_the_scale() -> None:
+    """A flag capped at 1 held the overall half a level below its cap: 0.5, off the scale."""
+    from interviewer.red_flag_caps import apply_red_flags
+    from interviewer.scoring import AnswerGrade, RedFlagHit
+
+    grades = [CriterionGrade(id="migration-plan", name="m", score=4, weight=0.5),
+              CriterionGrade(id="structure", name="s", score=4, weight=0.5)]
+    hit = RedFlagHit(id="f", name="F", criterion="migration-plan", cap=1)
+    capped, overall_cap = apply_red_flags(grades, [hit], {"migration-plan"})
+    assert overall_cap == 1.0
+    grade = AnswerGrade(question_id="q", criteria=capped, grader="offline", red_flags=[hit],
+                        overall_cap=0.5)  # a cap stored before the floor existed
+    assert grade.overall == 1.0
