@@ -27,8 +27,9 @@ from interviewer.commands.common import (
     strict,
 )
 from interviewer.library import LibraryError, default_library, load_library
-from interviewer.models.base import Exchange, GradeRequest, ModelUnavailable
+from interviewer.models.base import ModelUnavailable
 from interviewer.models.registry import ModelRegistry, UnknownModel, default_model_name
+from interviewer.service import BadAnswer
 from interviewer.settings import get_settings
 from interviewer.storage import LOCAL_OWNER
 from interviewer.taxonomy import AREAS, LEVELS, TOPICS
@@ -144,14 +145,19 @@ def grade(
     if jsonl is not None:
         code = asyncio.run(terminal.grade_jsonl(chosen, jsonl, sys.stdout, err))
         raise typer.Exit(code)
-    if not (area and topic and question and (answer_file or audio)):
+    library_id = question is not None and question in default_library().questions
+    if not (question and (answer_file or audio) and (library_id or (area and topic))):
         raise fail("give --area, --topic, --question and --answer-file (or --audio), "
-                    "or --jsonl FILE")
+                    "or --jsonl FILE; with a library id as --question, area and topic "
+                    "come from the library")
     choice("area", area, AREAS)
     choice("topic", topic, TOPICS)
     spoken = _transcribe_file(audio, _question_text(question)) if audio else None
     text = spoken[0].text if spoken else _read_answer(answer_file)
-    request = _one_request(area, topic, question, text)
+    try:
+        request = terminal.answer_request(question, text, area, topic)
+    except BadAnswer as exc:
+        raise fail(str(exc)) from None
     try:
         result = asyncio.run(chosen.grade(request))
     except ModelUnavailable as exc:
@@ -215,19 +221,6 @@ def transcribe(
                           "seconds": heard.seconds, "delivery": delivery.model_dump(mode="json")}))
     else:
         terminal.print_delivery(Console(), heard, delivery)
-
-def _one_request(area: str, topic: str, question: str, answer: str) -> GradeRequest:
-    if not answer.strip():
-        raise fail("the answer file is empty")
-    library = default_library()
-    if question in library.questions:
-        q = library.question(question)
-        return GradeRequest.for_question(q, library.rubric_for(q),
-                                         [Exchange(prompt=q.text, answer=answer)])
-    return GradeRequest(question_id="adhoc", question_text=question, area=area, topic=topic,
-                        rubric=library.rubrics[topic],
-                        exchanges=[Exchange(prompt=question, answer=answer)])
-
 
 def questions(
     area: AreaOpt = None, topic: TopicOpt = None,

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from interviewer.library import Question, default_library
 from interviewer.models.base import Exchange, GradeRequest, InterviewModel, ModelUnavailable
-from interviewer.scoring import AnswerGrade, CriterionGrade, Scorecard, Usage
+from interviewer.scoring import AnswerGrade, CriterionGrade, RedFlagHit, Scorecard, Usage
 from interviewer.service import BadAnswer, Interviews
 from interviewer.taxonomy import LEVEL_NAMES, TARGET_NAMES, Area, Topic
 from interviewer.web.views import grader_label
@@ -152,11 +152,23 @@ def print_grade(console: Console, question: str, grade: AnswerGrade) -> None:
     for flag in grade.flags:
         console.print(f"[yellow]flag: {flag}[/yellow]")
     _notes_and_usage(console, grade.notes, grade.usage)
+    _red_flags_and_doubt(console, grade.red_flags, grade.uncertain)
     table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
     _criterion_rows(table, grade.criteria)
     console.print(table)
     if grade.missed:
         console.print("[bold]Missing:[/bold] " + "; ".join(grade.missed))
+
+
+def _red_flags_and_doubt(console: Console, red_flags: list[RedFlagHit],
+                         uncertain: list[str]) -> None:
+    """Each red flag with the sentence that raised it and why it hurts, then any doubt."""
+    for rf in red_flags:
+        console.print(f"Red flag: {rf.name}\n  “{rf.quote}”\n  Why it hurts the platform's "
+                      f"users: {rf.why}", style="red", markup=False)
+    if uncertain:
+        console.print("This grade is uncertain. " + " ".join(uncertain), style="yellow",
+                      markup=False)
 
 
 def print_scorecard(console: Console, card: Scorecard) -> None:
@@ -172,12 +184,7 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
         console.print(q.question)
         console.print(f"Graded by the {grader_label(q.grader)}")
         _notes_and_usage(console, q.notes, q.usage)
-        for rf in q.red_flags:
-            console.print(f"Red flag: {rf.name}\n  “{rf.quote}”\n  Why it hurts the platform's "
-                          f"users: {rf.why}", style="red", markup=False)
-        if q.uncertain:
-            console.print("This grade is uncertain. " + " ".join(q.uncertain), style="yellow",
-                          markup=False)
+        _red_flags_and_doubt(console, q.red_flags, q.uncertain)
         table = Table("Criterion", "Score", "Evidence (your words)", "Feedback", show_lines=True)
         _criterion_rows(table, q.criteria)
         console.print(table)
@@ -204,12 +211,39 @@ def print_questions(console: Console, questions: list[Question]) -> None:
 
 
 class BatchItem(BaseModel):
+    """One answer to grade. A library question (`question_id`, or its id as `question`) brings
+    its own rubric, outline and red flags, so area and topic may be left out."""
+
     model_config = ConfigDict(extra="ignore")
     id: str
-    area: Area
-    topic: Topic
+    area: Area | None = None
+    topic: Topic | None = None
     question: str
     answer: str
+    question_id: str | None = None
+
+
+def answer_request(question: str, answer: str, area: str | None = None,
+                   topic: str | None = None, question_id: str | None = None,
+                   request_id: str = "adhoc") -> GradeRequest:
+    """The request for grading one answer. A library question is graded as an interview grades
+    it (its kind's criteria, its outline and its own red flags); any other question against
+    its topic's rubric, which needs the area and topic."""
+    if not answer.strip():
+        raise BadAnswer("the answer is empty")
+    library = default_library()
+    qid = question_id or (question if question in library.questions else None)
+    if qid is not None:
+        if qid not in library.questions:
+            raise BadAnswer(f"no library question has the id {qid!r}")
+        q = library.question(qid)
+        return GradeRequest.for_question(q, library.rubric_for(q),
+                                         [Exchange(prompt=q.text, answer=answer)])
+    if not (area and topic):
+        raise BadAnswer("give the area and topic, or a library question id")
+    return GradeRequest(question_id=request_id, question_text=question, area=area, topic=topic,
+                        rubric=library.rubrics[topic],
+                        exchanges=[Exchange(prompt=question, answer=answer)])
 
 
 def grade_json(item_id: str, grade: AnswerGrade) -> dict[str, Any]:
@@ -217,7 +251,9 @@ def grade_json(item_id: str, grade: AnswerGrade) -> dict[str, Any]:
             "flags": grade.flags, "notes": grade.notes,
             "usage": grade.usage.model_dump(exclude={"note"}),
             "criteria": [c.model_dump(include={"id", "name", "score", "evidence", "feedback"})
-                         for c in grade.criteria]}
+                         for c in grade.criteria],
+            "red_flags": [h.model_dump() for h in grade.red_flags],
+            "uncertain": grade.uncertain}
 
 
 async def grade_jsonl(model: InterviewModel, path: Path, out: TextIO, console: Console) -> int:
@@ -228,17 +264,13 @@ async def grade_jsonl(model: InterviewModel, path: Path, out: TextIO, console: C
         console.print(f"[red]error:[/red] cannot read {path}: {exc}")
         return 2
     failures = 0
-    rubrics = default_library().rubrics
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             item = BatchItem.model_validate_json(line)
-            if not item.answer.strip():
-                raise BadAnswer("the answer is empty")
-            request = GradeRequest(question_id=item.id, question_text=item.question,
-                                   area=item.area, topic=item.topic, rubric=rubrics[item.topic],
-                                   exchanges=[Exchange(prompt=item.question, answer=item.answer)])
+            request = answer_request(item.question, item.answer, item.area, item.topic,
+                                     item.question_id, request_id=item.id)
             result = grade_json(item.id, await model.grade(request))
         except (ValidationError, BadAnswer, ModelUnavailable) as exc:
             failures += 1

@@ -118,3 +118,48 @@ def test_practice_runs_a_whole_interview_in_the_terminal(tmp_path: Path, monkeyp
     else:
         assert len(stored) >= 2 and len(record.state.grades) == 2
         assert "Do you have any questions for me?" in result.output  # the close is said
+
+
+FLAGGED_ID = "api-esign-eu-data-residency"
+FLAGGED = ("I would build an EU region for documents and signer data within nine months, and "
+           "replicate the EU data back to the US for disaster recovery. Billing stays global.")
+
+
+def test_grade_a_library_question_by_id_needs_no_area_or_topic(tmp_path: Path) -> None:
+    """A library id brings its own area, topic, outline and red flags (it failed asking for
+    --area and --topic)."""
+    answer = tmp_path / "a.txt"
+    answer.write_text(FLAGGED)
+    result = runner.invoke(app, ["grade", "--question", FLAGGED_ID, "--answer-file",
+                                 str(answer), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [f["id"] for f in data["red_flags"]] == ["eu-signer-data-copied-back-to-us"]
+
+
+def test_grade_jsonl_grades_a_library_question_with_its_own_red_flags(tmp_path: Path) -> None:
+    """A batch line naming a library question was graded on the bare topic rubric: the
+    question's own red flags never fired."""
+    lines = [{"id": "x", "question_id": FLAGGED_ID, "question": "ignored", "answer": FLAGGED},
+             {"id": "y", "question": FLAGGED_ID, "answer": FLAGGED},
+             {"id": "z", "question": "What would you do?", "answer": FLAGGED}]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in lines))
+    result = runner.invoke(app, ["grade", "--jsonl", str(path)])
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out[:2]] == ["x", "y"]
+    for o in out[:2]:
+        assert [f["id"] for f in o["red_flags"]] == ["eu-signer-data-copied-back-to-us"]
+    assert out[2] == {"line": 3, "error": "give the area and topic, or a library question id"}
+    assert result.exit_code == 1
+
+
+def test_grading_one_answer_as_text_shows_its_red_flag(tmp_path: Path) -> None:
+    """The text output of `grade` left out the red flag the JSON output carries."""
+    answer = tmp_path / "a.txt"
+    answer.write_text(FLAGGED)
+    result = runner.invoke(app, ["grade", "--question", FLAGGED_ID, "--answer-file",
+                                 str(answer)])
+    assert result.exit_code == 0, result.output
+    assert "Red flag: Keeps copies of European documents in the US" in result.output
+    assert "Why it hurts the platform's users:" in result.output
