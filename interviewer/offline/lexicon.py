@@ -93,6 +93,7 @@ class Patterns(BaseModel):
     condition: list[str]
     time_openers: list[str]  # matched only at the start of a sentence
     diagnosis: list[str]
+    consequence: list[str]
     spoken: list[str]
     narrated: list[str]
     narrated_line: list[str]
@@ -272,6 +273,7 @@ DECISION = words_pattern(_P.decision)
 CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a condition
 TIME_OPENERS = tuple(tuple(p.split()) for p in _P.time_openers)  # "going forward, ..."
 DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
+CONSEQUENCE = words_pattern(_P.consequence)  # after a diagnosis, what turns it into a plan
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 # A bullet story's line or clause that opens on a past-tense verb, its "I" dropped ("ran 6

@@ -17,6 +17,7 @@ from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ALTERNATIVE,
     CONDITION,
+    CONSEQUENCE,
     CONTRAST,
     COUNTERFACTUAL,
     DECISION,
@@ -42,7 +43,9 @@ from interviewer.speech.delivery import load_rules, without_fillers
 # a cue starting within this many words of a sentence that opens with a gerund ("Turning off
 # the revocation check would ...") belongs to its subject: the mistake put up to be judged
 OPENING_REACH = 6
-_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+# a comma or colon between digits is part of a number or a time ("6,000 queries", "10:30"),
+# not the end of a clause
+_CLAUSE_BREAK = re.compile(r"[;\u2013\u2014]|(?<!\d)[,:]|[,:](?!\d)|\s-\s")
 _QUOTE_MARKS = re.compile(r'["\u201c\u201d]')
 # a cue inside quotation marks this short is the name of an option ("log everything")
 QUOTED_NAME_WORDS = 5
@@ -180,6 +183,14 @@ def _counterfactual(text: str, span: tuple[int, int]) -> bool:
     return bool(COUNTERFACTUAL.search(" ".join(clause[:at + 1])))
 
 
+def would_have_happened(text: str, index: int) -> bool:
+    """The word at `index` closes a clause about what would have happened on a path not taken,
+    whatever came first: "a big bang would have shipped the bug to every customer at once"
+    puts its subject before the modal, so a frame that starts at "big bang" is read from its
+    last word."""
+    return _counterfactual(text, (index, index))
+
+
 def _set_against(text: str, span: tuple[int, int]) -> bool:
     """The cue is the option the plan is set against ("a ban list, far quicker than waiting
     for the token to expire"): after "than" or "instead of" in its clause, with no "I" or
@@ -292,7 +303,8 @@ def _diagnosed(text: str, span: tuple[int, int]) -> bool:
     """The cue names a problem the candidate found, not a plan: before it the sentence says
     what the problem or its cause is ("the bigger issue is the keys themselves, they never
     expire", "why it happened: key never expire"), and nothing in between is a plan in the
-    candidate's voice ("the problem is churn, so we'd make tokens never expire" is one)."""
+    candidate's voice ("the problem is churn, so we'd make tokens never expire" is one). What
+    "we" do in the finding a diagnosis introduces is the state of things found (`_finding`)."""
     said = said_words(text)[0]
     for m in DIAGNOSIS.finditer(text):
         end = _index_at(text, m.end())
@@ -300,9 +312,19 @@ def _diagnosed(text: str, span: tuple[int, int]) -> bool:
             continue
         between = " ".join(said[end:span[0]])
         raw = text[m.end():_char_of(text, span[0])]  # raw, so "we'd" keeps its "'d"
-        if not (voiced(between) or DECISION.search(raw) or _PLAN_MODAL.search(raw)):
+        acted = voiced(between) and not _finding(raw)
+        if not (acted or DECISION.search(raw) or _PLAN_MODAL.search(raw)):
             return True
     return False
+
+
+def _finding(raw: str) -> bool:
+    """The words after a diagnosis give what was found ("the cause is our rule: we join ...",
+    "we discovered that our logs held ..."): a colon or "that" introduces it, and no word of
+    consequence turns it into the plan ("..., so we keep ..."). Without either, "we" acting
+    after it is a plan ("only once the root cause is confirmed do we post")."""
+    introduced = ":" in raw or raw.lstrip().lower().startswith("that ")
+    return introduced and not CONSEQUENCE.search(raw)
 
 
 def _char_of(text: str, index: int) -> int:

@@ -34,6 +34,7 @@ from interviewer.offline.red_flag_readings import (
     set_aside,
     set_aside_as_alternative,
     tells_to_act,
+    would_have_happened,
 )
 from interviewer.offline.text import stem, words
 from interviewer.scoring import RedFlagHit
@@ -229,10 +230,22 @@ def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int
         if not spans:
             return None
         options.append(spans)
-    best = min(product(*options), key=lambda chosen: (max(e for _, e in chosen)
-                                                      - min(b for b, _ in chosen)))
+    apart = [chosen for chosen in product(*options) if _disjoint(chosen)]
+    if not apart:
+        return None
+    best = min(apart, key=lambda chosen: (max(e for _, e in chosen)
+                                          - min(b for b, _ in chosen)))
     found = {i for b, e in best for i in range(b, e + 1)}
     return (min(found), max(found)), found, tuple(tuple(o) for o in options)
+
+
+def _disjoint(chosen: tuple[tuple[int, int], ...]) -> bool:
+    """Each part of a frame matched words of its own: a part whose match lies wholly inside
+    another's reads the same words twice ("each" read both as "every" and, through its kin, as
+    "everyone" made "I wrote down what each column meant" share every field with everyone).
+    Parts may share an edge word: "turn it on this Monday" is "turn on" and "on monday"."""
+    return not any(i != j and o[0] <= c[0] and c[1] <= o[1]
+                   for i, c in enumerate(chosen) for j, o in enumerate(chosen))
 
 
 def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
@@ -277,7 +290,7 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
             continue
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
                 or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
-                or _part_set_against(text, found)):
+                or _part_set_against(text, found) or would_have_happened(text, span[1])):
             return True
     return False
 
