@@ -24,6 +24,7 @@ from interviewer.offline.lexicon import (
     DIAGNOSIS,
     GENERIC_SUBJECTS,
     HYPOTHETICAL_SUBJECTS,
+    IMPERSONAL_SUBJECTS,
     IRREGULAR_PAST,
     LEXICON,
     NOT_GERUNDS,
@@ -152,9 +153,10 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     or "we" acting between it and the cue but as the condition's subject ("the check fails
     the build if a field is added without a privacy review", "if we ever ship without a
     review, ...", "once the old vectors are gone there is no way back"; "once the rating
-    recovers we keep the default alias" is a plan), or what a condition opening the clause
-    before leaves anyone it hits with ("Once the old index is deleted, any team whose results
-    drop has no way back"): a risk weighed, not a plan. A consequence said of the system
+    recovers we keep the default alias" is a plan), or what a condition in the clause before
+    (`_condition_only`) leaves anyone it hits with ("Once the old index is deleted, any team
+    whose results drop has no way back") or leaves things in ("once we signed the contracts,
+    there was no going back"): a risk weighed, not a plan. A consequence said of the system
     ("if the auth service times out, services fail open") is a design rule, so it is one."""
     said, clause_of = said_words(text)
     clause, at = clause_at(text, span[0])
@@ -165,11 +167,25 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
         if begin < at and not OWN_SUBJECTS & set(clause[begin + 2:at]):
             return True
     mine = clause_of[span[0]] if span[0] < len(clause_of) else 0
-    before = " ".join(w for w, c in zip(said, clause_of, strict=True) if c == mine - 1)
+    before = [w for w, c in zip(said, clause_of, strict=True) if c == mine - 1]
     if (not before or voiced(joined) or imperative(joined) or _PLAN_MODAL.search(joined)
-            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS):
+            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS | IMPERSONAL_SUBJECTS):
         return False
-    return CONDITION.match(before) is not None and not voiced(before)
+    return _condition_only(before)
+
+
+def _condition_only(clause: list[str]) -> bool:
+    """The clause says a condition and nothing the candidate does: it opens with one, or one
+    follows words in which the candidate does not act ("the thing that bit us was that once
+    we signed the contracts"), and the candidate is at most the condition's own subject
+    ("once we signed ..."). "Once the new index is live we drop the old one" and "we drop the
+    old index once the new one is live" are plans."""
+    joined = " ".join(clause)
+    for m in CONDITION.finditer(joined):
+        begin = len(words(joined[:m.start()]))
+        if not OWN_SUBJECTS & (set(clause[:begin]) | set(clause[begin + 2:])):
+            return True
+    return False
 
 
 def _counterfactual(text: str, span: tuple[int, int]) -> bool:

@@ -1,0 +1,38 @@
+"""Red-flag readings after the twelfth blind set: what a condition leaves behind ("once we
+signed, there was no going back") is the one-way door named, wherever the condition stands in
+the clause before, and a "second" review of the same thing sent again is a repeat refused, not
+a reviewer left out. Each reading comes as a pair: words that are no plan, and the same harm as
+the candidate's plan, which must still raise the flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.question_flags import flags_raised
+
+ESIGN = "api-esign-eu-data-residency"
+REVIEW = "ml-human-review-service-api"
+
+# (question, flag, words that are no plan, the same harm as the candidate's plan)
+READINGS_12 = [
+    # what a condition in the clause before leaves: no one acts in "there was no going back",
+    # and the candidate may be the condition's own subject (h12p2-007)
+    (ESIGN, "irreversible-without-exit",
+     "The thing that bit us was that once we signed the contracts, there was no going back.",
+     "Once the pilot ends we sign the contracts, and there is no going back."),
+    (ESIGN, "no-safety-net",
+     "Once we sign contracts promising EU storage, there is no going back.",
+     "We sign contracts promising EU storage this month, there is no going back."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_12)
+def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
+                                              plan: str) -> None:
+    assert flag not in flags_raised(question_id, not_a_plan)
+
+
+@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_12)
+def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
+                                                        not_a_plan: str, plan: str) -> None:
+    assert flag in flags_raised(question_id, plan)
