@@ -23,6 +23,11 @@ READINGS_12 = [
     (ESIGN, "no-safety-net",
      "Once we sign contracts promising EU storage, there is no going back.",
      "We sign contracts promising EU storage this month, there is no going back."),
+    # a "second" review of the same thing sent again is the repeat refused, a safeguard; a
+    # second reviewer left out of a change is still the harm (h12p3-042)
+    (REVIEW, "no-safety-net",
+     "The same item sent again returns the existing item, no second review.",
+     "A new task type goes live with one approval, no second review."),
 ]
 
 

@@ -32,6 +32,8 @@ from interviewer.offline.lexicon import (
     OPTION_LABEL,
     OWN_SUBJECTS,
     RELATIVE_WORDS,
+    REPEAT_ORDINALS,
+    REPEAT_WORDS,
     REPORTING_VERBS,
     SPOKEN_OPENER_WORDS,
     TIME_OPENERS,
@@ -380,17 +382,28 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 
 
+def _repeat_refused(text: str, span: tuple[int, int]) -> bool:
+    """The cue counts a "second" one of something the sentence says comes again ("the same
+    item id again returns the existing item, no second review"): the repeat the system
+    refuses, a duplicate never handled twice, not a reviewer or a check left out of a plan
+    ("one approval, no second review" is one)."""
+    said = said_words(text)[0]
+    inside = range(span[0], span[1] + 1)
+    return (any(said[i] in REPEAT_ORDINALS for i in inside if i < len(said))
+            and any(w in REPEAT_WORDS for i, w in enumerate(said) if i not in inside))
+
+
 def set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
     ("you can't ..."), an option weighed with its cost, what someone else did or
-    said, a problem found, or an option named in quotes. Cues and frames are read by this one
-    function, so a reading added here holds for both."""
+    said, a problem found, an option named in quotes, or a repeat refused. Cues and frames
+    are read by this one function, so a reading added here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
-            or _reported(text, span))
+            or _reported(text, span) or _repeat_refused(text, span))
