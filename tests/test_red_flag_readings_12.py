@@ -30,6 +30,21 @@ READINGS_12 = [
      "A new task type goes live with one approval, no second review."),
 ]
 
+JOBS = "idp-scheduled-jobs-service-contract"
+
+
+def test_a_value_with_no_fallback_is_no_missing_safety_net() -> None:
+    """A fallback is also a default value: a time zone every job must state, "with no
+    fallback", is a stricter contract (h12p3-015). A fallback to something, or a fallback path,
+    plan or option left out, is still a way back removed."""
+    assert "no-safety-net" not in flags_raised(
+        JOBS, "Every job states which city's clock it runs on, with no fallback.")
+    for plan in ["We switch the old servers off the week a team moves, with no fallback to "
+                 "them.",
+                 "We move every job over in one weekend with no fallback plan.",
+                 "Jobs call the new service with no timeout fallback."]:
+        assert "no-safety-net" in flags_raised(JOBS, plan), plan
+
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_12)
 def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
