@@ -59,6 +59,9 @@ class Words(BaseModel):
     safeguard_words: str
     reporting_verbs: str
     hypothetical_subjects: str
+    impersonal_subjects: str
+    repeat_words: str
+    repeat_ordinals: str
     own_subjects: str
     generic_subjects: str
     irregular_past: str
@@ -235,6 +238,9 @@ QUANTIFIERS = _set(_W.quantifiers)  # "every rejected assertion": describes, not
 COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
+IMPERSONAL_SUBJECTS = _set(_W.impersonal_subjects)  # "there was no going back": no one acts
+REPEAT_WORDS = _set(_W.repeat_words)  # "the same item again": a repeat, not a new thing
+REPEAT_ORDINALS = _set(_W.repeat_ordinals)  # "no second review" of a repeat: refused
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
 GENERIC_SUBJECTS = _set(_W.generic_subjects)  # "you can't roll it back": a fact of anyone's
 IRREGULAR_PAST = _set(_W.irregular_past)  # "she saw ...": someone else's act, recounted

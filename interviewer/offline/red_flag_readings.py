@@ -25,6 +25,7 @@ from interviewer.offline.lexicon import (
     DIAGNOSIS,
     GENERIC_SUBJECTS,
     HYPOTHETICAL_SUBJECTS,
+    IMPERSONAL_SUBJECTS,
     IRREGULAR_PAST,
     LEXICON,
     NOT_GERUNDS,
@@ -32,6 +33,8 @@ from interviewer.offline.lexicon import (
     OPTION_LABEL,
     OWN_SUBJECTS,
     RELATIVE_WORDS,
+    REPEAT_ORDINALS,
+    REPEAT_WORDS,
     REPORTING_VERBS,
     SPOKEN_OPENER_WORDS,
     TIME_OPENERS,
@@ -155,9 +158,10 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     or "we" acting between it and the cue but as the condition's subject ("the check fails
     the build if a field is added without a privacy review", "if we ever ship without a
     review, ...", "once the old vectors are gone there is no way back"; "once the rating
-    recovers we keep the default alias" is a plan), or what a condition opening the clause
-    before leaves anyone it hits with ("Once the old index is deleted, any team whose results
-    drop has no way back"): a risk weighed, not a plan. A consequence said of the system
+    recovers we keep the default alias" is a plan), or what a condition in the clause before
+    (`_condition_only`) leaves anyone it hits with ("Once the old index is deleted, any team
+    whose results drop has no way back") or leaves things in ("once we signed the contracts,
+    there was no going back"): a risk weighed, not a plan. A consequence said of the system
     ("if the auth service times out, services fail open") is a design rule, so it is one."""
     said, clause_of = said_words(text)
     clause, at = clause_at(text, span[0])
@@ -168,11 +172,25 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
         if begin < at and not OWN_SUBJECTS & set(clause[begin + 2:at]):
             return True
     mine = clause_of[span[0]] if span[0] < len(clause_of) else 0
-    before = " ".join(w for w, c in zip(said, clause_of, strict=True) if c == mine - 1)
+    before = [w for w, c in zip(said, clause_of, strict=True) if c == mine - 1]
     if (not before or voiced(joined) or imperative(joined) or _PLAN_MODAL.search(joined)
-            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS):
+            or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS | IMPERSONAL_SUBJECTS):
         return False
-    return CONDITION.match(before) is not None and not voiced(before)
+    return _condition_only(before)
+
+
+def _condition_only(clause: list[str]) -> bool:
+    """The clause says a condition and nothing the candidate does: it opens with one, or one
+    follows words in which the candidate does not act ("the thing that bit us was that once
+    we signed the contracts"), and the candidate is at most the condition's own subject
+    ("once we signed ..."). "Once the new index is live we drop the old one" and "we drop the
+    old index once the new one is live" are plans."""
+    joined = " ".join(clause)
+    for m in CONDITION.finditer(joined):
+        begin = len(words(joined[:m.start()]))
+        if not OWN_SUBJECTS & (set(clause[:begin]) | set(clause[begin + 2:])):
+            return True
+    return False
 
 
 def _counterfactual(text: str, span: tuple[int, int]) -> bool:
@@ -386,17 +404,28 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 
 
+def _repeat_refused(text: str, span: tuple[int, int]) -> bool:
+    """The cue counts a "second" one of something the sentence says comes again ("the same
+    item id again returns the existing item, no second review"): the repeat the system
+    refuses, a duplicate never handled twice, not a reviewer or a check left out of a plan
+    ("one approval, no second review" is one)."""
+    said = said_words(text)[0]
+    inside = range(span[0], span[1] + 1)
+    return (any(said[i] in REPEAT_ORDINALS for i in inside if i < len(said))
+            and any(w in REPEAT_WORDS for i, w in enumerate(said) if i not in inside))
+
+
 def set_aside(text: str, span: tuple[int, int]) -> bool:
     """What matched at `span` is not the candidate's plan, however the match was made (a
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
     ("you can't ..."), an option weighed with its cost, what someone else did or
-    said, a problem found, or an option named in quotes. Cues and frames are read by this one
-    function, so a reading added here holds for both."""
+    said, a problem found, an option named in quotes, or a repeat refused. Cues and frames
+    are read by this one function, so a reading added here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
-            or _reported(text, span))
+            or _reported(text, span) or _repeat_refused(text, span))
