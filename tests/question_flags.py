@@ -4,7 +4,7 @@ area's flags. The per-area files keep only their sentences and what they check b
 
 from __future__ import annotations
 
-from interviewer.library import TOPIC_CRITERIA, RedFlag, default_library
+from interviewer.library import FRAME_JOIN, TOPIC_CRITERIA, RedFlag, default_library
 from interviewer.models.base import Exchange, GradeRequest
 from interviewer.offline.grader import grade_answer
 from interviewer.offline.matching import compiled
@@ -79,9 +79,13 @@ def assert_flagged_and_capped(question_id: str, flag_id: str, answer: str) -> An
     return result
 
 
+MAX_FRAMES = 6  # a flag's frames (cues with " + "), counted apart from its plain cues
+
+
 def assert_area_flags(area: str, max_cues: int | None = None) -> None:
     """Each of the area's 54 questions names one or two flags of its own: on a criterion its
-    rubric has, none repeating a topic or common flag, each with at least three cues."""
+    rubric has, none repeating a topic or common flag, each with at least three cues; at most
+    `max_cues` plain cues and MAX_FRAMES frames."""
     library = default_library()
     questions = [q for q in library.questions.values() if q.area == area]
     assert len(questions) == 54
@@ -92,5 +96,7 @@ def assert_area_flags(area: str, max_cues: int | None = None) -> None:
             q.model_copy(update={"red_flags": []})).red_flags}
         for f in q.red_flags:
             assert f.criterion in criteria and f.id not in inherited, (q.id, f.id)
-            assert len(f.cues) >= 3 and (max_cues is None or len(f.cues) <= max_cues), \
+            plain = [c for c in f.cues if FRAME_JOIN not in c]
+            assert len(f.cues) >= 3 and (max_cues is None or len(plain) <= max_cues), \
                 (q.id, f.id)
+            assert len(f.cues) - len(plain) <= MAX_FRAMES, (q.id, f.id)
