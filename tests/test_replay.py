@@ -1,6 +1,9 @@
 """Realistic model output, replayed: grading replies that a capable stand-in model
 (Claude, Anthropic) wrote for 18 recorded grading requests on two blind-holdout questions go
-back through the real SDK path, quote checks, caps and red flags. See calibration/replay.py.
+back through the real SDK path, quote checks, caps and red flags. A second set, 15 replies to
+one question of the thirteenth blind holdout, was written after red flags joined the reply
+schema, so a red flag the model names is tested on realistic output too. See
+calibration/replay.py.
 """
 
 from __future__ import annotations
@@ -26,21 +29,34 @@ def replay():
     return module
 
 
-@pytest.fixture(scope="module")
-def graded(replay, tmp_path_factory):
+def _replayed(replay, items_path: Path, replies_path: Path, maps: Path):
     from interviewer.models import llm
 
     llm.forget_servers()
     missing: list[str] = []
-    server = replay.replay_server(replay.load_replies(HERE / "replies.jsonl"), missing)
-    maps = tmp_path_factory.mktemp("maps") / "none.json"
+    server = replay.replay_server(replay.load_replies(replies_path), missing)
     try:
-        items, _, report = asyncio.run(replay._calibrate(HERE / "items.jsonl", server,
-                                                         "stand-in", maps, raw=True))
+        items, _, report = asyncio.run(replay._calibrate(items_path, server, "stand-in", maps,
+                                                         raw=True))
     finally:
         server.stop()
         llm.forget_servers()
     return items, report, missing
+
+
+@pytest.fixture(scope="module")
+def graded(replay, tmp_path_factory):
+    maps = tmp_path_factory.mktemp("maps") / "none.json"
+    return _replayed(replay, HERE / "items.jsonl", HERE / "replies.jsonl", maps)
+
+
+@pytest.fixture(scope="module")
+def flagged(replay, tmp_path_factory):
+    """The thirteenth holdout's answers to one question (api-sdk-major-version-old-runtimes),
+    with the replies the stand-in wrote after red flags joined the reply schema."""
+    maps = tmp_path_factory.mktemp("maps") / "none.json"
+    return _replayed(replay, HERE / "red-flag-items.jsonl", HERE / "red-flag-replies.jsonl",
+                     maps)
 
 
 def test_every_recorded_request_finds_its_reply(graded):
@@ -77,6 +93,20 @@ def test_realistic_output_ranks_and_the_map_keeps_the_order(graded):
     assert after.ranking >= report.ranking - 0.05
     wrong = [r for r in after.items if r.kind == "wrong-design"]
     assert wrong and all(r.grade <= 2.0 for r in wrong)
+
+
+def test_a_red_flag_the_model_names_sinks_the_wrong_design_with_its_quote(flagged):
+    items, report, missing = flagged
+    assert missing == [] and [r.id for r in report.items if r.fallback] == []
+    answers = {i.id: i.answer for i in items}
+    wrong = [r for r in report.items if r.kind == "wrong-design"]
+    assert wrong
+    for r in wrong:
+        hits = r.detail.red_flags
+        assert hits and all(h.quote in answers[r.id] and h.why for h in hits)
+        assert r.grade <= max(1.0, min(h.cap for h in hits) - 0.5)
+    strong = [r for r in report.items if r.kind == "honest" and r.label >= 3]
+    assert strong and all(not r.detail.red_flags for r in strong)
 
 
 def test_the_bundle_shows_each_group_its_reply_schema(replay, tmp_path):
