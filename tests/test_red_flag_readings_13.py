@@ -30,6 +30,16 @@ READINGS_13 = [
     (GPU, "launch-traffic-can-starve-fraud-scoring",
      "We reserve a share of the cluster for fraud and give the launch whatever is left.",
      "We give the launch whatever it asks for."),
+    # "the password sharing": the act as a noun names the practice found (h13p2-057)
+    (PROXY, "proxies-sign-in-as-the-patient",
+     "I'd start with elderly parents, because that's most of the password sharing, and add "
+     "carers after.",
+     "I'd start with elderly parents, and share the password with carers after."),
+    # an option thought about, with its cost set against it, is turned down (h13p2-062)
+    (PROXY, "proxies-sign-in-as-the-patient",
+     "I thought about one family login, which would be simpler, but then we couldn't tell "
+     "who did what.",
+     "I thought about one family login, which would be simpler, but I'd go with it anyway."),
     # "the pain is ..." names the problem, as "the problem is ..." does, up to the plan that
     # follows it (h13p3-007)
     (MARKET, "partner-apps-get-full-merchant-access",
