@@ -51,6 +51,16 @@ READINGS_13 = [
 ]
 
 
+def test_a_mandate_given_to_the_candidate_is_no_decree() -> None:
+    """"A mandate from our CTO to reduce cloud spend" is the remit the candidate was given
+    (h13p3-020): the cue "mandate from the cto" was too loose, naming whose mandate and not
+    whom it forces. A mandate from the CTO requiring teams to move is still the harm."""
+    assert "forced-by-mandate" not in flags_raised(
+        STORY, "I had a team of six and a mandate from our CTO to reduce cloud spend.")
+    assert "forced-by-mandate" in flags_raised(
+        STORY, "I sent a mandate from the CTO requiring the teams onto the new platform.")
+
+
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_13)
 def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
                                               plan: str) -> None:
