@@ -97,6 +97,7 @@ class Patterns(BaseModel):
     time_openers: list[str]  # matched only at the start of a sentence
     diagnosis: list[str]
     consequence: list[str]
+    considered: list[str]
     spoken: list[str]
     narrated: list[str]
     narrated_line: list[str]
@@ -280,6 +281,7 @@ CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a co
 TIME_OPENERS = tuple(tuple(p.split()) for p in _P.time_openers)  # "going forward, ..."
 DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 CONSEQUENCE = words_pattern(_P.consequence)  # after a diagnosis, what turns it into a plan
+CONSIDERED = words_pattern(_P.considered)  # "I thought about ...": an option weighed
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
 # A bullet story's line or clause that opens on a past-tense verb, its "I" dropped ("ran 6

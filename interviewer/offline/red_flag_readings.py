@@ -18,6 +18,7 @@ from interviewer.offline.lexicon import (
     ALTERNATIVE,
     CONDITION,
     CONSEQUENCE,
+    CONSIDERED,
     CONTRAST,
     COUNTERFACTUAL,
     DECISION,
@@ -252,6 +253,26 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     return not plan and bool(CONTRAST.search(verdict))
 
 
+def _considered(text: str, span: tuple[int, int]) -> bool:
+    """The cue is an option the candidate says they weighed and turned down: in its clause,
+    before it, "I thought about", "we considered" or "I looked at" (`considered` in the
+    lexicon), with no "I" or "we" acting in between, and after the cue the sentence sets a
+    contrast against it ("I thought about family profiles under one parent's login, which
+    would be simpler, but then we still couldn't tell who did what"). A sentence that commits
+    ("..., but I'd go with it anyway") is a plan, as for an option weighed after a colon."""
+    clause, at = clause_at(text, span[0])
+    joined = " ".join(clause)
+    weighed = False
+    for m in CONSIDERED.finditer(joined):
+        end = len(words(joined[:m.end()]))
+        if end <= at and not OWN_SUBJECTS & set(clause[end:at]):
+            weighed = True
+    if not weighed:
+        return False
+    after = text[_char_of(text, span[1] + 1):] if span[1] + 1 < len(said_words(text)[0]) else ""
+    return bool(CONTRAST.search(after)) and not DECISION.search(after)
+
+
 def _listed_option(text: str, span: tuple[int, int]) -> bool:
     """The cue is one option of a numbered list, laid out with its cost: the sentence opens
     with an option's label and a colon ("Five: keep everything forever - that's 20 million
@@ -420,12 +441,14 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
-    ("you can't ..."), an option weighed with its cost, what someone else did or
-    said, a problem found, an option named in quotes, or a repeat refused. Cues and frames
-    are read by this one function, so a reading added here holds for both."""
+    ("you can't ..."), an option weighed with its cost or one the candidate thought about and
+    turned down, what someone else did or said, a problem found, an option named in quotes,
+    or a repeat refused. Cues and frames are read by this one function, so a reading added
+    here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
+            or _considered(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span) or _repeat_refused(text, span))

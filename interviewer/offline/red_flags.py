@@ -290,9 +290,22 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
             continue
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
                 or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
+                or _act_named(text, options, found)
                 or _part_set_against(text, found) or would_have_happened(text, span[1])):
             return True
     return False
+
+
+def _act_named(text: str, options: Options, found: set[int]) -> bool:
+    """The frame's act, wherever it matched, is a noun that names the practice, not a thing
+    done: its "-ing" form comes right after what it acts on, another word of the frame, as a
+    compound noun puts it ("that's most of the password sharing" is the practice found); a
+    verb takes its object after it ("sharing the password with the daughter")."""
+    said = said_words(text)[0]
+    acts = [i for b, e in options[0] for i in range(b, e + 1)]
+    return bool(acts) and all(
+        i < len(said) and said[i].endswith("ing") and i - 1 in found and i - 1 not in acts
+        for i in acts)
 
 
 def _act_after_modal(text: str, options: Options) -> bool:
