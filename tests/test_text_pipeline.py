@@ -32,6 +32,20 @@ def test_a_full_stop_with_no_word_before_it_ends_the_sentence(text: str,
         assert text[s.start:s.start + len(s.text)] == s.text
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a time's own stops before a lower-case word ended the sentence mid-plan
+    ("I'd terminate the long-running pipelines at 2 a.m. to free up slots for the batch jobs.",
+     ["I'd terminate the long-running pipelines at 2 a.m. to free up slots for the batch jobs."]),
+    ("We run the job every night at 2 a.m. Then we check the results.",
+     ["We run the job every night at 2 a.m.", "Then we check the results."]),
+    ("so we shipped the new thing as version v2.1. then the big teams moved over",
+     ["so we shipped the new thing as version v2.1.", "then the big teams moved over"]),
+])
+def test_a_word_with_stops_inside_keeps_its_sentence_going(text: str,
+                                                           expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
+
+
 def test_whitespace_runs_with_and_without_line_breaks_split_as_before() -> None:
     text = "Cap each key." + " " * 5000 + "Then measure.\n \n   - Retry with backoff"
     assert [s.text for s in split_sentences(text)] == [

@@ -50,6 +50,14 @@ def _ends_with_abbreviation(segment: str) -> bool:
     return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
+def _ends_with_dotted_word(segment: str) -> bool:
+    """The stop closes a word with stops inside it ("2 a.m.", "the U.S."): before a lower-case
+    word it is that word's own stop, not the sentence's ("at 2 a.m. to free up slots")."""
+    before = segment.rstrip(_CLOSERS).rsplit(None, 1)
+    parts = (before[-1].lstrip("(\"'[") if before else "").split(".")
+    return len(parts) > 1 and all(p.isalpha() and len(p) <= 3 for p in parts)
+
+
 def _pieces(text: str) -> list[tuple[int, int]]:
     """Spans between sentence boundaries, merging splits after abbreviations."""
     spans: list[tuple[int, int]] = []
@@ -58,6 +66,9 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         segment, previous = text[previous:m.start()], m.end()
         newline = "\n" in m.group()
         if not newline and segment.endswith(".") and _ends_with_abbreviation(segment):
+            continue
+        if not newline and m.end() < len(text) and text[m.end()].islower() \
+                and _ends_with_dotted_word(segment):
             continue
         if not newline and m.end() < len(text) and text[m.end()].islower() \
                 and len(segment.split()) < LOWERCASE_SPLIT_WORDS:
