@@ -6,8 +6,6 @@ that are no plan, and the same harm as the candidate's plan, which must still ra
 
 from __future__ import annotations
 
-import pytest
-
 from tests.question_flags import flags_raised
 
 DATASET = "data-shared-dataset-design-story"
@@ -34,17 +32,6 @@ FRAME_READINGS = [
      "identifier matches."),
 ]
 
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), FRAME_READINGS)
-def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
-                                              plan: str) -> None:
-    assert flag not in flags_raised(question_id, not_a_plan)
-
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), FRAME_READINGS)
-def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
-                                                        not_a_plan: str, plan: str) -> None:
-    assert flag in flags_raised(question_id, plan)
 
 
 def test_a_number_with_a_comma_stays_in_its_clause() -> None:

@@ -49,17 +49,6 @@ READINGS_11 = [
 ]
 
 
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_11)
-def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
-                                              plan: str) -> None:
-    assert flag not in flags_raised(question_id, not_a_plan)
-
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_11)
-def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
-                                                        not_a_plan: str, plan: str) -> None:
-    assert flag in flags_raised(question_id, plan)
-
 
 # harms said in general words (rubrics/common.yaml), each from a fluent wrong design that
 # read above 2 on an older blind set; the first has a negation in an earlier clause ("not in

@@ -6,8 +6,6 @@ the candidate's plan, which must still raise the flag."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.question_flags import flags_raised
 
 ESIGN = "api-esign-eu-data-residency"
@@ -45,14 +43,3 @@ def test_a_value_with_no_fallback_is_no_missing_safety_net() -> None:
                  "Jobs call the new service with no timeout fallback."]:
         assert "no-safety-net" in flags_raised(JOBS, plan), plan
 
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_12)
-def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
-                                              plan: str) -> None:
-    assert flag not in flags_raised(question_id, not_a_plan)
-
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_12)
-def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
-                                                        not_a_plan: str, plan: str) -> None:
-    assert flag in flags_raised(question_id, plan)

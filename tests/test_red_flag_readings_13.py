@@ -9,8 +9,6 @@ flag."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.question_flags import flags_raised
 
 SDK = "api-sdk-major-version-old-runtimes"
@@ -60,14 +58,3 @@ def test_a_mandate_given_to_the_candidate_is_no_decree() -> None:
     assert "forced-by-mandate" in flags_raised(
         STORY, "I sent a mandate from the CTO requiring the teams onto the new platform.")
 
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_13)
-def test_words_that_are_no_plan_raise_nothing(question_id: str, flag: str, not_a_plan: str,
-                                              plan: str) -> None:
-    assert flag not in flags_raised(question_id, not_a_plan)
-
-
-@pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), READINGS_13)
-def test_the_same_harm_as_the_candidates_plan_raises_it(question_id: str, flag: str,
-                                                        not_a_plan: str, plan: str) -> None:
-    assert flag in flags_raised(question_id, plan)
