@@ -39,7 +39,7 @@ SETS = ("blind-tuning.jsonl", "blind-holdout.jsonl", "blind-holdout-2.jsonl",
         "blind-holdout-3.jsonl", "blind-holdout-4.jsonl", "blind-holdout-5.jsonl",
         "blind-holdout-6.jsonl", "blind-holdout-7.jsonl", "blind-holdout-8.jsonl",
         "blind-holdout-9.jsonl", "blind-holdout-10.jsonl", "blind-holdout-11.jsonl",
-        "blind-holdout-12.jsonl", "blind-holdout-13.jsonl")
+        "blind-holdout-12.jsonl")
 KINDS = ("topic", "structure", "trade-offs")
 SHRINK = 1.0  # L2 penalty on the standardised weights: keeps the blend near an even mix
 STEPS = 3000
