@@ -16,11 +16,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from interviewer.paths import prompts_dir
+from interviewer.red_flag_caps import NOT_TOPIC_OWN
 from interviewer.yaml_files import read_model
 
 # Criteria every topic shares (common.yaml); they do not say what subject an answer is on.
-# (criterion ids, not vocabulary: the grader's recipes are keyed on them)
-SHARED_CRITERIA = frozenset({"structure", "trade-offs", "story"})
+# (criterion ids, not vocabulary: the grader's recipes are keyed on them). The same set a flag
+# on the topic leaves uncapped, so both graders agree on what "the topic's own" means.
+SHARED_CRITERIA = NOT_TOPIC_OWN
 
 
 def _listed(text: str) -> str:
