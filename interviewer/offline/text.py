@@ -67,11 +67,9 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         newline = "\n" in m.group()
         if not newline and segment.endswith(".") and _ends_with_abbreviation(segment):
             continue
-        if not newline and m.end() < len(text) and text[m.end()].islower() \
-                and _ends_with_dotted_word(segment):
-            continue
-        if not newline and m.end() < len(text) and text[m.end()].islower() \
-                and len(segment.split()) < LOWERCASE_SPLIT_WORDS:
+        lower_next = not newline and m.end() < len(text) and text[m.end()].islower()
+        if lower_next and (_ends_with_dotted_word(segment)
+                           or len(segment.split()) < LOWERCASE_SPLIT_WORDS):
             continue
         if _BULLET_ONLY.fullmatch(text, start, m.start()):
             continue
