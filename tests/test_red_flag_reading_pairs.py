@@ -12,8 +12,9 @@ from tests.test_frame_readings import FRAME_READINGS
 from tests.test_red_flag_readings_11 import READINGS_11
 from tests.test_red_flag_readings_12 import READINGS_12
 from tests.test_red_flag_readings_13 import READINGS_13
+from tests.test_red_flag_readings_14 import READINGS_14
 
-PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *FRAME_READINGS]
+PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *FRAME_READINGS]
 
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), PAIRS)

@@ -32,6 +32,7 @@ from interviewer.offline.lexicon import (
     NOT_GERUNDS,
     OBLIGATION,
     OPTION_LABEL,
+    OPTION_SETS,
     OWN_SUBJECTS,
     RELATIVE_WORDS,
     REPEAT_ORDINALS,
@@ -289,6 +290,20 @@ def _listed_option(text: str, span: tuple[int, int]) -> bool:
     return bool(CONTRAST.search(cost) or _generic_limit(cost))
 
 
+def _options_laid_out(text: str, span: tuple[int, int]) -> bool:
+    """The cue is one of several options listed after a colon that introduces them ("I put
+    four options in front of the controller: freeze and ignore late items, keep recomputing,
+    or post late items as adjustments"): the words before the colon name a set of options
+    (`option_sets` in the lexicon), the cue comes after the colon, and the list has more than
+    one item. A sentence that commits ("I'd go with ...") is a plan."""
+    intro, colon, listed = text.partition(":")
+    if not colon or not OPTION_SETS.search(intro) or DECISION.search(text):
+        return False
+    if span[0] < len(said_words(intro + colon)[0]):
+        return False
+    return "," in listed or bool(re.search(r"\bor\b", listed, re.IGNORECASE))
+
+
 _DASH = re.compile(r"\s[-\u2013\u2014]\s")
 
 
@@ -441,14 +456,15 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
-    ("you can't ..."), an option weighed with its cost or one the candidate thought about and
-    turned down, what someone else did or said, a problem found, an option named in quotes,
-    or a repeat refused. Cues and frames are read by this one function, so a reading added
-    here holds for both."""
+    ("you can't ..."), an option weighed with its cost, one of several options listed, or one
+    the candidate thought about and turned down, what someone else did or said, a problem
+    found, an option named in quotes, or a repeat refused. Cues and frames are read by this
+    one function, so a reading added here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
+            or _options_laid_out(text, span)
             or _considered(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span) or _repeat_refused(text, span))

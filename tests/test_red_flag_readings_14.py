@@ -1,0 +1,32 @@
+"""Red-flag readings after the fourteenth blind set: "in one quarter" is a time, not a forced
+move, unless someone is made to move in it; a plan that "would ruin" something is judged, not
+proposed; and a cue among options listed after a colon that introduces them ("four options:
+...") is one option laid out, not the plan. Each reading comes as a pair: words that are no
+plan, and the same harm as the candidate's plan, which must still raise the flag."""
+
+from __future__ import annotations
+
+STORY = "iam-competing-identity-requests-story"
+DORA = "idp-dora-team-leaderboard"
+CLOSE = "data-closed-month-late-corrections"
+
+# (question, flag, words that are no plan, the same harm as the candidate's plan)
+READINGS_14 = [
+    # a time phrase that opens a story forces nobody (h14p3-001, h14p3-009, h14p3-042)
+    (STORY, "forced-migration",
+     "In one quarter, four requests landed on us: sales needed single sign-on, security "
+     "needed audit logs and another team wanted passkeys.",
+     "I told them every team has to move to the new sign-in in one quarter, no exceptions."),
+    # what a plan "would ruin" is judged, not proposed (h14p1-023)
+    (DORA, "platform-metrics-in-performance-reviews",
+     "A monthly public ranking used in performance reviews would probably ruin the numbers "
+     "we need for that.",
+     "I'd use the numbers in performance reviews, so teams take them seriously."),
+    # one of several options listed after "four options:" (h14p1-032)
+    (CLOSE, "discards-late-corrections",
+     "I put four options in front of the controller and the head of analytics: freeze and "
+     "ignore late items, keep recomputing, snapshot-plus-current, or post late items as "
+     "adjustments in the open month.",
+     "I put four options in front of the controller and I'd go with the first: freeze and "
+     "ignore late items."),
+]
