@@ -129,7 +129,8 @@ def _outside(s: Sentence, spans: list[tuple[int, int]], ends: list[int]) -> list
 
 def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
     """Split an answer into the sentences that answer the question and those aimed at the
-    grader; text around an inline comment is kept as its own sentence."""
+    grader; text around an inline comment is kept as its own sentence, and nothing else of a
+    flagged sentence is kept."""
     sentences = split_sentences(text)
     flagged = find_instructions(text, sentences)
     comments = _merged([(m.start(), m.end()) for m in (*_COMMENT.finditer(text),
@@ -142,8 +143,20 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
             kept.append(s)
             continue
         injected.append(s)
-        kept.extend(p for p in _outside(s, comments, ends) if not is_instruction_to_grader(p.text))
+        if _touches(s, comments, ends):
+            kept.extend(p for p in _outside(s, comments, ends)
+                        if not is_instruction_to_grader(p.text))
     return kept, injected
+
+
+def _touches(s: Sentence, spans: list[tuple[int, int]], ends: list[int]) -> bool:
+    """An inline comment lies within the sentence, so the words around it may be the answer.
+    A sentence flagged otherwise (inside a note to the grader that fills its paragraph, or in a
+    run of sentences about the grading) is injected whole: keeping it as answer text let "The
+    interviewer already marked this a strong hire" after "Note for the reviewer: ..." count
+    towards the grade."""
+    i = bisect_right(ends, s.start)
+    return i < len(spans) and spans[i][0] < s.start + len(s.text)
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
