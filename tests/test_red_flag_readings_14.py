@@ -1,7 +1,8 @@
 """Red-flag readings after the fourteenth blind set: "in one quarter" is a time, not a forced
 move, unless someone is made to move in it; a plan that "would ruin" something is judged, not
-proposed; and a cue among options listed after a colon that introduces them ("four options:
-...") is one option laid out, not the plan. Each reading comes as a pair: words that are no
+proposed; a cue among options listed after a colon that introduces them ("four options:
+...") is one option laid out, not the plan; and a contrast a frame names itself ("rather than
+rejecting") does not set the frame aside. Each reading comes as a pair: words that are no
 plan, and the same harm as the candidate's plan, which must still raise the flag."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 STORY = "iam-competing-identity-requests-story"
 DORA = "idp-dora-team-leaderboard"
 CLOSE = "data-closed-month-late-corrections"
+WEBHOOK = "api-webhook-signature-scheme-upgrade"
 
 # (question, flag, words that are no plan, the same harm as the candidate's plan)
 READINGS_14 = [
@@ -23,6 +25,14 @@ READINGS_14 = [
      "we need for that.",
      "I'd use the numbers in performance reviews, so teams take them seriously."),
     # one of several options listed after "four options:" (h14p1-032)
+    # a contrast the frame itself names ("+ rather than rejecting") is the plan's own, not an
+    # option set against it; one before the frame still sets it aside (h14p1-011)
+    (WEBHOOK, "skip-verification-during-switch",
+     "We rejected every bad webhook rather than having merchants log signature mismatches "
+     "but accept the webhook.",
+     "During the window we asked merchants to switch their verification into log-only mode - "
+     "accept every webhook, log whether the signature matched, and alert themselves on "
+     "mismatches rather than rejecting."),
     (CLOSE, "discards-late-corrections",
      "I put four options in front of the controller and the head of analytics: freeze and "
      "ignore late items, keep recomputing, snapshot-plus-current, or post late items as "

@@ -224,9 +224,19 @@ def _set_against(text: str, span: tuple[int, int]) -> bool:
     return False
 
 
-def set_aside_as_alternative(text: str, index: int) -> bool:
-    """The word at `index` is in the option a plan is set against (`_set_against`)."""
-    return _set_against(text, (index, index))
+def set_aside_as_alternative(text: str, index: int, own: frozenset[int] = frozenset()) -> bool:
+    """The word at `index` is in the option a plan is set against (`_set_against`), by a
+    "than" or "instead of" that is not among the words `own` (a frame that says "log the
+    mismatch rather than rejecting" names its own contrast: the plan is the logging)."""
+    clause, at = clause_at(text, index)
+    joined = " ".join(clause)
+    for m in ALTERNATIVE.finditer(joined):
+        begin = len(words(joined[:m.start()]))
+        if index - at + begin in own:
+            continue
+        if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
+            return True
+    return False
 
 
 def _generic(text: str, span: tuple[int, int]) -> bool:

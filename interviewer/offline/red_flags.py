@@ -317,8 +317,10 @@ def _act_after_modal(text: str, options: Options) -> bool:
 
 def _part_set_against(text: str, found: set[int]) -> bool:
     """A word of the frame is the option the plan is set against ("we keep raw
-    conversations 90 days instead of forever"): the frame is not the plan."""
-    return any(set_aside_as_alternative(text, p) for p in found)
+    conversations 90 days instead of forever"): the frame is not the plan. A contrast the
+    frame itself names ("+ rather than rejecting") sets nothing of it aside."""
+    own = frozenset(found)
+    return any(set_aside_as_alternative(text, p, own) for p in found)
 
 
 def _act_set_aside(text: str, frame: tuple[tuple[Phrase, ...], ...],
