@@ -1,9 +1,10 @@
 """Red-flag readings after the fourteenth blind set: "in one quarter" is a time, not a forced
 move, unless someone is made to move in it; a plan that "would ruin" something is judged, not
 proposed; a cue among options listed after a colon that introduces them ("four options:
-...") is one option laid out, not the plan; and a contrast a frame names itself ("rather than
-rejecting") does not set the frame aside. Each reading comes as a pair: words that are no
-plan, and the same harm as the candidate's plan, which must still raise the flag."""
+...") is one option laid out, not the plan; a contrast a frame names itself ("rather than
+rejecting") does not set the frame aside; and "full stop" after a mandate insists on it. Each
+reading comes as a pair: words that are no plan, and the same harm as the candidate's plan,
+which must still raise the flag."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ STORY = "iam-competing-identity-requests-story"
 DORA = "idp-dora-team-leaderboard"
 CLOSE = "data-closed-month-late-corrections"
 WEBHOOK = "api-webhook-signature-scheme-upgrade"
+KEYS = "iam-signing-key-rotation-broke-services"
 
 # (question, flag, words that are no plan, the same harm as the candidate's plan)
 READINGS_14 = [
@@ -33,6 +35,12 @@ READINGS_14 = [
      "During the window we asked merchants to switch their verification into log-only mode - "
      "accept every webhook, log whether the signature matched, and alert themselves on "
      "mismatches rather than rejecting."),
+    # "full stop" insists on a mandate; its "stop" negates nothing, while "stop" elsewhere
+    # still does (h14p1-063)
+    (KEYS, "forced-by-mandate",
+     "We stop short of a mandate with no exceptions, because the stragglers need help.",
+     "Three weeks before, we publish a mandate from the CISO: all services must refresh keys "
+     "dynamically by rotation day, full stop, no exceptions."),
     (CLOSE, "discards-late-corrections",
      "I put four options in front of the controller and the head of analytics: freeze and "
      "ignore late items, keep recomputing, snapshot-plus-current, or post late items as "

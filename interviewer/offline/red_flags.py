@@ -16,6 +16,7 @@ from interviewer.offline.lexicon import (
     ARTICLES,
     COPULAS,
     CUE_KIN,
+    EMPHATIC,
     FRAME_KIN,
     NEGATING_WORDS,
     OWN_MESSAGE,
@@ -45,6 +46,7 @@ CUE_SLACK = 1  # an extra word a cue may be spread over ("change what the amount
 WARNING_REACH = 8
 _WARNING_STEMS = frozenset(stem(w) for w in WARNING_WORDS)
 _NEGATING_STEMS = frozenset(stem(w) for w in NEGATING_WORDS)
+_EMPHATIC = tuple(tuple(stem(w) for w in words(p)) for p in EMPHATIC)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
 _QUANTIFIER_STEMS = frozenset(stem(w) for w in QUANTIFIERS)
@@ -155,7 +157,7 @@ def _judging_word_near(where: dict[str, list[int]], span: tuple[int, int],
     candidate's reason for the plan, not a judgement of it, and one right after "every"
     ("every rejected assertion") picks out the things, not judges them. A cue's own words
     (`own_stems`) and a frame's (`own_positions`) are part of the match, not a judgement."""
-    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    negations, articles = _negations(where), _positions_of(where, _ARTICLES)
     copulas = frozenset(_positions_of(where, _COPULA_STEMS))
     picked = _positions_of(where, _QUANTIFIER_STEMS)
     lo, hi = span[0] - WARNING_REACH, span[1] + WARNING_REACH
@@ -175,11 +177,23 @@ def _warns(text: str, where: dict[str, list[int]], span: tuple[int, int],
     does (`_frame_warned`)."""
     cue = frozenset(stem(w) for w in cue_words)
     before = any(span[0] - WARNING_REACH <= p < span[0] and _same_clause(text, p, span[0])
-                 for st in _NEGATING_STEMS - cue for p in where.get(st, ()))
+                 for p in _negations(where, _NEGATING_STEMS - cue))
     own = _chain(phrase, where, span[0])
     inside = any(span[0] < p < span[1] and p not in own
-                 for p in _positions_of(where, _NEGATING_STEMS))
+                 for p in _negations(where))
     return _judging_word_near(where, span, own_stems=cue) or before or inside
+
+
+def _negations(where: dict[str, list[int]], stems: frozenset[str] = _NEGATING_STEMS) -> set[int]:
+    """Where a negating word stands, except in an emphatic phrase that negates nothing ("full
+    stop" after a mandate: "all services must refresh keys by rotation day, full stop, no
+    exceptions" insists on the mandate, it does not stop it)."""
+    found = _positions_of(where, stems)
+    for phrase in _EMPHATIC:
+        found -= {p + i for p in where.get(phrase[0], ())
+                  if all(p + i in where.get(st, ()) for i, st in enumerate(phrase))
+                  for i in range(len(phrase))}
+    return found
 
 
 def _same_clause(text: str, first: int, second: int) -> bool:
@@ -260,7 +274,7 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     to be judged ("keeping a fallback would only invite teams to stay, so we ...")."""
     _, at = clause_at(text, span[0])
     clause_start = span[0] - at
-    negations, articles = _positions_of(where, _NEGATING_STEMS), _positions_of(where, _ARTICLES)
+    negations, articles = _negations(where), _positions_of(where, _ARTICLES)
     judged = _judging_word_near(where, span, own_positions=frozenset(found))
     denied = any(clause_start <= p < span[1] and p not in found for p in negations)
     refused = negations | _positions_of(where, _WITHOUT)
