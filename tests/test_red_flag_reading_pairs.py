@@ -13,8 +13,10 @@ from tests.test_red_flag_readings_11 import READINGS_11
 from tests.test_red_flag_readings_12 import READINGS_12
 from tests.test_red_flag_readings_13 import READINGS_13
 from tests.test_red_flag_readings_14 import READINGS_14
+from tests.test_red_flag_readings_15 import READINGS_15
 
-PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *FRAME_READINGS]
+PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *READINGS_15,
+         *FRAME_READINGS]
 
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), PAIRS)

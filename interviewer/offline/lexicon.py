@@ -109,6 +109,7 @@ class Patterns(BaseModel):
     option_label: list[str]  # matched against the whole label
     option_sets: list[str]
     emphatic: list[str]
+    rejection_labels: list[str]  # matched against the whole label
     obligation: list[str]
     own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
@@ -297,6 +298,7 @@ HYPOTHETICAL = words_pattern(_P.hypothetical)
 COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..."
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
 # "Five: keep everything forever - ...": a numbered option laid out with its cost
+REJECTION_LABEL = re.compile(r"^\W*" + any_of(_P.rejection_labels) + r"\W*$", re.IGNORECASE)
 EMPHATIC = tuple(_P.emphatic)  # negating words inside these negate nothing ("full stop")
 OPTION_SETS = words_pattern(_P.option_sets)  # "four options: ..." introduces options laid out
 OPTION_LABEL = re.compile(r"^\W*" + any_of(_P.option_label) + r"\W*$", re.IGNORECASE)

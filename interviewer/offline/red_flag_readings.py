@@ -34,6 +34,7 @@ from interviewer.offline.lexicon import (
     OPTION_LABEL,
     OPTION_SETS,
     OWN_SUBJECTS,
+    REJECTION_LABEL,
     RELATIVE_WORDS,
     REPEAT_ORDINALS,
     REPEAT_WORDS,
@@ -300,6 +301,18 @@ def _listed_option(text: str, span: tuple[int, int]) -> bool:
     return bool(CONTRAST.search(cost) or _generic_limit(cost))
 
 
+def _refused_by_label(text: str, span: tuple[int, int]) -> bool:
+    """The cue follows a label that turns down what comes after it ("Rejected: letting that
+    tenant's users in by email link during the outage - it would bypass their MFA"), within
+    the refused option: up to a semicolon ("Rejected: waiting it out; we bypassed MFA" refuses
+    only the waiting), in a sentence that does not commit to it ("..., but I'd do it")."""
+    label, colon, rest = text.partition(":")
+    if not colon or not REJECTION_LABEL.match(label) or DECISION.search(rest):
+        return False
+    refused = label + colon + rest.split(";", 1)[0]
+    return len(said_words(label + colon)[0]) <= span[0] and span[1] < len(said_words(refused)[0])
+
+
 def _options_laid_out(text: str, span: tuple[int, int]) -> bool:
     """The cue is one of several options listed after a colon that introduces them ("I put
     four options in front of the controller: freeze and ignore late items, keep recomputing,
@@ -466,15 +479,16 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
-    ("you can't ..."), an option weighed with its cost, one of several options listed, or one
-    the candidate thought about and turned down, what someone else did or said, a problem
-    found, an option named in quotes, or a repeat refused. Cues and frames are read by this
-    one function, so a reading added here holds for both."""
+    ("you can't ..."), an option weighed with its cost, one of several options listed, one
+    under a "Rejected:" label, or one the candidate thought about and turned down, what
+    someone else did or said, a problem found, an option named in quotes, or a repeat
+    refused. Cues and frames are read by this one function, so a reading added here holds
+    for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
-            or _options_laid_out(text, span)
+            or _options_laid_out(text, span) or _refused_by_label(text, span)
             or _considered(text, span)
             or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span) or _repeat_refused(text, span))
