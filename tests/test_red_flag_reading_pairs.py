@@ -14,8 +14,9 @@ from tests.test_red_flag_readings_12 import READINGS_12
 from tests.test_red_flag_readings_13 import READINGS_13
 from tests.test_red_flag_readings_14 import READINGS_14
 from tests.test_red_flag_readings_15 import READINGS_15
+from tests.test_red_flag_readings_16 import READINGS_16
 
-PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *READINGS_15,
+PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *READINGS_15, *READINGS_16,
          *FRAME_READINGS]
 
 

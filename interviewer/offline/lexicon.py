@@ -57,6 +57,8 @@ class Words(BaseModel):
     everyday_words: str
     vague_words: str
     warning_words: str
+    possessives: str
+    ordinals: str
     negating_words: str
     safeguard_words: str
     reporting_verbs: str
@@ -240,6 +242,8 @@ NEGATING_WORDS = _set(_W.negating_words)  # a warning only before the cue they n
 SAFEGUARD_WORDS = _set(_W.safeguard_words)  # take the harm out of a red-flag frame's clause
 NOT_GERUNDS = _set(_W.not_gerunds)  # "-ing" words that do not open a gerund subject
 ARTICLES = _set(_W.articles)  # words a red flag's cue may leave out
+POSSESSIVES = _set(_W.possessives)  # with determiners: a frame's act after one is a noun
+ORDINALS = _set(_W.ordinals)  # "the first migration": an ordinal after a determiner
 QUANTIFIERS = _set(_W.quantifiers)  # "every rejected assertion": describes, not judges
 COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted

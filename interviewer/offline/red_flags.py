@@ -16,10 +16,13 @@ from interviewer.offline.lexicon import (
     ARTICLES,
     COPULAS,
     CUE_KIN,
+    DETERMINERS,
     EMPHATIC,
     FRAME_KIN,
     NEGATING_WORDS,
+    ORDINALS,
     OWN_MESSAGE,
+    POSSESSIVES,
     QUANTIFIERS,
     SAFEGUARD_WORDS,
     WARNING_WORDS,
@@ -50,6 +53,8 @@ _EMPHATIC = tuple(tuple(stem(w) for w in words(p)) for p in EMPHATIC)
 _ARTICLES = frozenset(stem(w) for w in ARTICLES)
 _COPULA_STEMS = frozenset(stem(w) for w in COPULAS)
 _QUANTIFIER_STEMS = frozenset(stem(w) for w in QUANTIFIERS)
+_NOUN_MARKERS = frozenset(stem(w) for w in DETERMINERS | QUANTIFIERS | POSSESSIVES)
+_ORDINALS = frozenset(stem(w) for w in ORDINALS)
 _WITHOUT = frozenset({stem("without")})  # denies a safeguard ("without notice")
 # a stretch between commas this short is an aside of the clause before it (", in place,"), not
 # a clause of its own, when telling whether a frame's act and its other parts belong together
@@ -239,8 +244,9 @@ def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int
     the parts can be matched, the tightest ("the same release" over "the same ... day" reaching
     into the next clause)."""
     options = []
-    for part in frame:
-        spans = [sp for p in part for sp in _spans(p, where)]
+    for n, part in enumerate(frame):
+        spans = [sp for p in part for sp in _spans(p, where)
+                 if n or not _named_thing(where, sp[0])]
         if not spans:
             return None
         options.append(spans)
@@ -251,6 +257,18 @@ def _frame_span(frame: tuple[tuple[Phrase, ...], ...], where: dict[str, list[int
                                           - min(b for b, _ in chosen)))
     found = {i for b, e in best for i in range(b, e + 1)}
     return (min(found), max(found)), found, tuple(tuple(o) for o in options)
+
+
+def _named_thing(where: dict[str, list[int]], start: int) -> bool:
+    """The frame's first part, usually its act, stands where only a noun can: right after a
+    quantifier ("every store and region") or after an ordinal that follows a determiner,
+    quantifier or possessive ("the first migration"). It names things; "we store every prompt
+    in full" and "first migrate everything" act. (After an article alone it may still be the
+    harm: frames open on nouns too, "a ward account on every shared workstation".)"""
+    if start - 1 in _positions_of(where, _QUANTIFIER_STEMS):
+        return True
+    return (start - 1 in _positions_of(where, _ORDINALS)
+            and start - 2 in _positions_of(where, _NOUN_MARKERS))
 
 
 def _disjoint(chosen: tuple[tuple[int, int], ...]) -> bool:
