@@ -1,8 +1,9 @@
 """Red-flag readings after the sixteenth blind set: a frame's first part right after a
 quantifier, or after an ordinal that follows a determiner, names things ("every store and
-region", "the first migration"), and "without a review" alone described what teams already do
-with a patch release. Each reading comes as a pair: words that are no plan, and the same harm
-as the candidate's plan, which must still raise the flag."""
+region", "the first migration"), and a cue in a clause that describes a thing by what "they"
+do with it ("a patch bump they'll take without a review meeting") is no plan. Each reading
+comes as a pair: words that are no plan, and the same harm as the candidate's plan, which must
+still raise the flag."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ READINGS_16 = [
      "I'd check that the delivery is complete - every store and region the customer should "
      "receive is present.",
      "I'd store every customer file in full, names and card numbers included, so we can debug."),
-    # what teams already do with a patch release is no plan to skip review (h16p3-025)
+    # what "they" do with a patch release is no plan to skip review (h16p3-025)
     (CLIENT, "no-safety-net",
      "Semver's the right tool here because that's how teams already decide whether an upgrade "
      "is safe - a patch bump they'll take without a review meeting.",

@@ -67,6 +67,7 @@ class Words(BaseModel):
     repeat_words: str
     repeat_ordinals: str
     own_subjects: str
+    other_subjects: str
     generic_subjects: str
     irregular_past: str
     relative_words: str
@@ -252,6 +253,7 @@ IMPERSONAL_SUBJECTS = _set(_W.impersonal_subjects)  # "there was no going back":
 REPEAT_WORDS = _set(_W.repeat_words)  # "the same item again": a repeat, not a new thing
 REPEAT_ORDINALS = _set(_W.repeat_ordinals)  # "no second review" of a repeat: refused
 OWN_SUBJECTS = _set(_W.own_subjects)  # the candidate as the subject of a clause
+OTHER_SUBJECTS = _set(_W.other_subjects)  # someone else as the subject of a clause
 GENERIC_SUBJECTS = _set(_W.generic_subjects)  # "you can't roll it back": a fact of anyone's
 IRREGULAR_PAST = _set(_W.irregular_past)  # "she saw ...": someone else's act, recounted
 RELATIVE_WORDS = _set(_W.relative_words)  # "a token that never expires ...": a description

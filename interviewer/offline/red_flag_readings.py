@@ -33,6 +33,7 @@ from interviewer.offline.lexicon import (
     OBLIGATION,
     OPTION_LABEL,
     OPTION_SETS,
+    OTHER_SUBJECTS,
     OWN_SUBJECTS,
     REJECTION_LABEL,
     RELATIVE_WORDS,
@@ -463,6 +464,20 @@ def _done_by_others(text: str, span: tuple[int, int]) -> bool:
     return any((w.endswith("ed") and len(w) > 3) or w in IRREGULAR_PAST for w in clause[1:at])
 
 
+def _done_by_them(text: str, span: tuple[int, int]) -> bool:
+    """The cue describes a thing by what someone else does with it: its clause opens on a
+    determiner and a noun, and "they", "he" or "she" acts on it before the cue, with no "I" or
+    "we" and no decision in the sentence ("- a patch bump they'll take without a review
+    meeting" says how teams treat a patch release). A clause that opens on its subject ("and
+    they often don't read the docs") says what the candidate thinks of them, and "I'd let
+    them merge without a review" is a plan."""
+    clause, at = clause_at(text, span[0])
+    if not clause or clause[0] not in DETERMINERS:
+        return False
+    return (bool(OTHER_SUBJECTS & set(clause[2:at])) and not OWN_SUBJECTS & set(clause)
+            and not voiced(" ".join(clause)) and not DECISION.search(text))
+
+
 def _repeat_refused(text: str, span: tuple[int, int]) -> bool:
     """The cue counts a "second" one of something the sentence says comes again ("the same
     item id again returns the existing item, no second review"): the repeat the system
@@ -481,7 +496,7 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     happened on a path not taken, the option a plan is set against, a fact said of anyone
     ("you can't ..."), an option weighed with its cost, one of several options listed, one
     under a "Rejected:" label, or one the candidate thought about and turned down, what
-    someone else did or said, a problem found, an option named in quotes, or a repeat
+    someone else did, does or said, a problem found, an option named in quotes, or a repeat
     refused. Cues and frames are read by this one function, so a reading added here holds
     for both."""
     said = said_words(text)[0]
@@ -490,5 +505,6 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
             or _generic(text, span) or _weighed(text, span) or _listed_option(text, span)
             or _options_laid_out(text, span) or _refused_by_label(text, span)
             or _considered(text, span)
-            or _done_by_others(text, span) or _diagnosed(text, span) or _quoted(text, span)
+            or _done_by_others(text, span) or _done_by_them(text, span)
+            or _diagnosed(text, span) or _quoted(text, span)
             or _reported(text, span) or _repeat_refused(text, span))
