@@ -88,9 +88,7 @@ def find_instructions(text: str, sentences: list[Sentence] | None = None) -> set
     ends = [b for _, b in spans]
     found = set()
     for i, s in enumerate(sentences):
-        first = bisect_right(ends, s.start)  # the first span that ends after the start
-        inside = first < len(spans) and spans[first][0] < s.start + len(s.text)
-        if inside or is_instruction_to_grader(s.text):
+        if _touches(s, spans, ends) or is_instruction_to_grader(s.text):
             found.add(i)
     # "P.S." or "N.B." split off as a sentence of its own opens the instruction that follows
     found |= {i - 1 for i in found if i > 0 and _lead_in(sentences[i - 1].text)}
@@ -150,12 +148,13 @@ def separate(text: str) -> tuple[list[Sentence], list[Sentence]]:
 
 
 def _touches(s: Sentence, spans: list[tuple[int, int]], ends: list[int]) -> bool:
-    """An inline comment lies within the sentence, so the words around it may be the answer.
-    A sentence flagged otherwise (inside a note to the grader that fills its paragraph, or in a
-    run of sentences about the grading) is injected whole: keeping it as answer text let "The
-    interviewer already marked this a strong hire" after "Note for the reviewer: ..." count
-    towards the grade."""
-    i = bisect_right(ends, s.start)
+    """One of the sorted, non-overlapping `spans` (ending at `ends`) lies within the sentence.
+    In `separate`, with the inline comments as spans: the words around a comment may be the
+    answer, while a sentence flagged otherwise (inside a note to the grader that fills its
+    paragraph, or in a run of sentences about the grading) is injected whole; keeping it as
+    answer text let "The interviewer already marked this a strong hire" after "Note for the
+    reviewer: ..." count towards the grade."""
+    i = bisect_right(ends, s.start)  # the first span that ends after the start
     return i < len(spans) and spans[i][0] < s.start + len(s.text)
 
 

@@ -213,14 +213,17 @@ def would_have_happened(text: str, index: int) -> bool:
     return _counterfactual(text, (index, index))
 
 
-def _set_against(text: str, span: tuple[int, int]) -> bool:
+def _set_against(text: str, span: tuple[int, int], own: frozenset[int] = frozenset()) -> bool:
     """The cue is the option the plan is set against ("a ban list, far quicker than waiting
     for the token to expire"): after "than" or "instead of" in its clause, with no "I" or
-    "we" between ("instead of a ban list, we wait for the token to expire" is a plan)."""
+    "we" between ("instead of a ban list, we wait for the token to expire" is a plan). A
+    "than" among the words `own` is the match's own and sets nothing aside."""
     clause, at = clause_at(text, span[0])
     joined = " ".join(clause)
     for m in ALTERNATIVE.finditer(joined):
         begin = len(words(joined[:m.start()]))
+        if span[0] - at + begin in own:
+            continue
         if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
             return True
     return False
@@ -230,15 +233,7 @@ def set_aside_as_alternative(text: str, index: int, own: frozenset[int] = frozen
     """The word at `index` is in the option a plan is set against (`_set_against`), by a
     "than" or "instead of" that is not among the words `own` (a frame that says "log the
     mismatch rather than rejecting" names its own contrast: the plan is the logging)."""
-    clause, at = clause_at(text, index)
-    joined = " ".join(clause)
-    for m in ALTERNATIVE.finditer(joined):
-        begin = len(words(joined[:m.start()]))
-        if index - at + begin in own:
-            continue
-        if begin < at and not OWN_SUBJECTS & set(clause[begin:at]):
-            return True
-    return False
+    return _set_against(text, (index, index), own)
 
 
 def _generic(text: str, span: tuple[int, int]) -> bool:
