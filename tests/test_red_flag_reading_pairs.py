@@ -15,9 +15,10 @@ from tests.test_red_flag_readings_13 import READINGS_13
 from tests.test_red_flag_readings_14 import READINGS_14
 from tests.test_red_flag_readings_15 import READINGS_15
 from tests.test_red_flag_readings_16 import READINGS_16
+from tests.test_red_flag_readings_17 import READINGS_17
 
 PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *READINGS_15, *READINGS_16,
-         *FRAME_READINGS]
+         *READINGS_17, *FRAME_READINGS]
 
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), PAIRS)

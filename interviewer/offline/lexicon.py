@@ -102,6 +102,7 @@ class Patterns(BaseModel):
     time_openers: list[str]  # matched only at the start of a sentence
     diagnosis: list[str]
     consequence: list[str]
+    finding_openers: list[str]  # matched only at the start of what was found
     considered: list[str]
     spoken: list[str]
     narrated: list[str]
@@ -111,6 +112,7 @@ class Patterns(BaseModel):
     alternative: list[str]
     option_label: list[str]  # matched against the whole label
     option_sets: list[str]
+    comparison_openers: list[str]  # matched only at the start of a label
     emphatic: list[str]
     rejection_labels: list[str]  # matched against the whole label
     obligation: list[str]
@@ -292,6 +294,7 @@ CONDITION = words_pattern(_P.condition)  # a cue after one in its clause is a co
 TIME_OPENERS = tuple(tuple(p.split()) for p in _P.time_openers)  # "going forward, ..."
 DIAGNOSIS = words_pattern(_P.diagnosis)  # a cue after one names a problem found
 CONSEQUENCE = words_pattern(_P.consequence)  # after a diagnosis, what turns it into a plan
+FINDING_OPENERS = words_pattern(_P.finding_openers, anchored=True)  # "found we were ...": found
 CONSIDERED = words_pattern(_P.considered)  # "I thought about ...": an option weighed
 SPOKEN = words_pattern(_P.spoken)
 NARRATED = words_pattern(_P.narrated)
@@ -307,6 +310,7 @@ ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the p
 REJECTION_LABEL = re.compile(r"^\W*" + any_of(_P.rejection_labels) + r"\W*$", re.IGNORECASE)
 EMPHATIC = tuple(_P.emphatic)  # negating words inside these negate nothing ("full stop")
 OPTION_SETS = words_pattern(_P.option_sets)  # "four options: ..." introduces options laid out
+COMPARISON_OPENERS = words_pattern(_P.comparison_openers, anchored=True)  # "Compare with X: ..."
 OPTION_LABEL = re.compile(r"^\W*" + any_of(_P.option_label) + r"\W*$", re.IGNORECASE)
 OBLIGATION = words_pattern(_P.obligation)  # "every team has to ...": someone told to act
 OWN_MESSAGE = words_pattern(_P.own_message, anchored=True)  # "It would state that ..."

@@ -18,12 +18,14 @@ from interviewer.offline.lexicon import (
     ALTERNATIVE,
     CONDITION,
     CONSEQUENCE,
+    COMPARISON_OPENERS,
     CONSIDERED,
     CONTRAST,
     COUNTERFACTUAL,
     DECISION,
     DETERMINERS,
     DIAGNOSIS,
+    FINDING_OPENERS,
     GENERIC_SUBJECTS,
     HYPOTHETICAL_SUBJECTS,
     IMPERSONAL_SUBJECTS,
@@ -253,11 +255,14 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     label, a colon and a verdict that holds a contrast ("90 days for everyone: fixes the
     annoyance, but a stolen login works for three months"), and the cue is in the label. A
     label in the candidate's voice or one that opens with a verb ("We extend every session to
-    90 days: ...") is a plan, and so is a sentence that commits ("I'd go with it")."""
+    90 days: ...") is a plan, unless the verb compares ("Compare with keep building
+    everything: we have full control, but ..."), and so is a sentence that commits ("I'd go
+    with it")."""
     label, colon, verdict = text.partition(":")
     if not colon or span[1] >= len(said_words(label)[0]):
         return False
-    plan = voiced(label) or imperative(label) or DECISION.search(text)
+    ordered = imperative(label) and not COMPARISON_OPENERS.match(label.strip())
+    plan = voiced(label) or ordered or DECISION.search(text)
     return not plan and bool(CONTRAST.search(verdict))
 
 
@@ -393,10 +398,11 @@ def _diagnosed(text: str, span: tuple[int, int]) -> bool:
 
 def _finding(raw: str) -> bool:
     """The words after a diagnosis give what was found ("the cause is our rule: we join ...",
-    "we discovered that our logs held ..."): a colon or "that" introduces it, and no word of
-    consequence turns it into the plan ("..., so we keep ..."). Without either, "we" acting
+    "we discovered that our logs held ...", "the privacy team found we were putting ..."): a
+    colon, "that" or a past state (`finding_openers` in the lexicon) introduces it, and no word
+    of consequence turns it into the plan ("..., so we keep ..."). Without any, "we" acting
     after it is a plan ("only once the root cause is confirmed do we post")."""
-    introduced = ":" in raw or raw.lstrip().lower().startswith("that ")
+    introduced = ":" in raw or bool(FINDING_OPENERS.match(raw.lstrip()))
     return introduced and not CONSEQUENCE.search(raw)
 
 

@@ -186,7 +186,15 @@ def _warns(text: str, where: dict[str, list[int]], span: tuple[int, int],
     own = _chain(phrase, where, span[0])
     inside = any(span[0] < p < span[1] and p not in own
                  for p in _negations(where))
-    return _judging_word_near(where, span, own_stems=cue) or before or inside
+    return (_judging_word_near(where, span, own_stems=cue) or before or inside
+            or _done_without(where, span[0], own))
+
+
+def _done_without(where: dict[str, list[int]], start: int, own: set[int]) -> bool:
+    """The match opens right after a "without" of the sentence's own ("so support can see
+    where it died - without logging the link token"): the harm is what the plan leaves out.
+    A "without" among the match's own words is part of the harm ("ship it + without notice")."""
+    return start - 1 in _positions_of(where, _WITHOUT) and start - 1 not in own
 
 
 def _negations(where: dict[str, list[int]], stems: frozenset[str] = _NEGATING_STEMS) -> set[int]:
@@ -294,7 +302,8 @@ def _frame_warned(text: str, where: dict[str, list[int]], span: tuple[int, int],
     clause_start = span[0] - at
     negations, articles = _negations(where), _positions_of(where, _ARTICLES)
     judged = _judging_word_near(where, span, own_positions=frozenset(found))
-    denied = any(clause_start <= p < span[1] and p not in found for p in negations)
+    denied = (any(clause_start <= p < span[1] and p not in found for p in negations)
+              or _done_without(where, span[0], found))
     refused = negations | _positions_of(where, _WITHOUT)
     made_safe = any(p not in found and not _negated(p, refused, articles)
                     and not judged_subject(text, p) for p in _safeguards(text))
