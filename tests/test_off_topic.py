@@ -77,6 +77,35 @@ def test_a_strong_answer_in_plain_words_is_not_off_topic() -> None:
     assert grade.overall >= 2.5
 
 
+# A design written as a spec, in the third person: nobody in it says "I" or "we", yet it
+# answers the question point by point (the questions17 author's report: such an answer read 1.1).
+SPEC_QUESTION = "ml-gateway-streaming-responses"
+SPEC = (
+    "Streaming is opt-in: the existing endpoint keeps returning the whole answer, and a new "
+    "stream=true parameter switches the response to server-sent events. The stream carries "
+    "typed events: a text chunk with its index, a final event with the finish reason and token "
+    "usage, and an error event. A stream counts as complete only when the final event arrives; "
+    "a client that sees the connection close without it treats the answer as cut off. Finish "
+    "reasons are completed, length, blocked by the safety filter and provider error. The safety "
+    "filter runs on each chunk as it is written; when it blocks mid-answer, the gateway sends a "
+    "blocked event telling the client to withdraw the text already shown. Usage is counted by "
+    "the gateway itself, per team key, including streams that were cut off, so finance gets "
+    "every call. The SDK wraps the events in an iterator, and a test mode lets engineers force "
+    "a block or a provider failure after N chunks. The trade-off: filtering per chunk means a "
+    "user may briefly see text that is then withdrawn, but waiting for the full answer brings "
+    "back the 8 to 15 second spinner."
+)
+
+
+def test_a_design_written_as_a_third_person_spec_is_not_an_essay() -> None:
+    library = default_library()
+    q = library.question(SPEC_QUESTION)
+    grade = grade_answer(GradeRequest.for_question(q, library.rubric_for(q),
+                                                   [Exchange(prompt=q.text, answer=SPEC)]))
+    assert OFF_TOPIC_FLAG not in grade.flags
+    assert grade.overall >= 2.5
+
+
 def test_a_bullet_list_of_proposals_without_an_i_is_not_an_essay() -> None:
     bullets = ("- A guaranteed share of runners for each team, borrowed when idle.\n"
                "- A fast lane for release branches, limited to a few people.\n"

@@ -16,9 +16,9 @@ from interviewer.offline.analysis import without_speech_fillers
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ALTERNATIVE,
+    COMPARISON_OPENERS,
     CONDITION,
     CONSEQUENCE,
-    COMPARISON_OPENERS,
     CONSIDERED,
     CONTRAST,
     COUNTERFACTUAL,
