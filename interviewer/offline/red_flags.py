@@ -329,6 +329,8 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
         span, found, options = matched
         if not (voice or _act_after_modal(text, options)):
             continue
+        if breaks_between(text, span[0], span[1]):
+            continue  # parts on both sides of a semicolon, arrow or spaced dash: two notes
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
                 or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
                 or _act_named(text, options, found)
