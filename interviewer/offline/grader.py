@@ -245,10 +245,10 @@ def outline_coverage(request: GradeRequest, said: set[str]) -> float | None:
     return len(said & outline) / len(outline)
 
 
-def answers_outline(request: GradeRequest, said: set[str]) -> bool:
-    """The answer covers so much of the strong-answer outline (OUTLINE_ANSWERED) that it does
-    what the question asks, even where nobody in it speaks as the one acting."""
-    cov = outline_coverage(request, said)
+def answers_outline(cov: float | None) -> bool:
+    """The answer covers so much of the strong-answer outline (`cov`, its outline_coverage;
+    OUTLINE_ANSWERED) that it does what the question asks, even where nobody in it speaks as
+    the one acting."""
     return cov is not None and cov >= OUTLINE_ANSWERED
 
 
@@ -293,11 +293,11 @@ def _own_words_on_topic(reading: Reading, rubric: CompiledRubric) -> Reading:
     return replace(reading, sentences=sentences, relevance=relevance)
 
 
-def outline_ceiling(request: GradeRequest, reading: Reading, said: set[str],
+def outline_ceiling(cov: float | None, reading: Reading,
                     rubric: CompiledRubric | None = None) -> float | None:
-    """A fluent answer that covers little of what a strong answer covers is not a hire: an
-    essay beside the question, a confident wrong design, a list of generalities."""
-    cov = outline_coverage(request, said)
+    """A fluent answer that covers little of what a strong answer covers (`cov`, its
+    outline_coverage) is not a hire: an essay beside the question, a confident wrong design, a
+    list of generalities."""
     if cov is None or (rubric is not None and in_own_words(rubric, reading)):
         return None
     for below, ceiling in OUTLINE_CEILINGS:
@@ -455,8 +455,9 @@ def grade_answer(request: GradeRequest, read: AnswerReading | None = None) -> An
     hits = find_red_flags(request.rubric.red_flags, reading)
     grades, overall_cap = apply_red_flags(grades, hits, topic_ids)
     said = _said_stems(reading)  # once: the outline ceiling and "Missing" both read it
-    ceiling = outline_ceiling(request, reading, said, rubric)
-    essay = proposes_nothing(answer, reading) and not answers_outline(request, said)
+    cov = outline_coverage(request, said)  # once: the ceiling and the essay test both read it
+    ceiling = outline_ceiling(cov, reading, rubric)
+    essay = proposes_nothing(answer, reading) and not answers_outline(cov)
     if essay:
         ceiling = min(ceiling or ESSAY_CEILING, ESSAY_CEILING)
     if ceiling is not None:
