@@ -75,6 +75,9 @@ class Words(BaseModel):
     not_gerunds: str
     articles: str
     copulas: str
+    be_forms: str
+    counts: str
+    single: str
     quantifiers: str
     spoken_openers: str
     framing_starts: str
@@ -249,6 +252,9 @@ POSSESSIVES = _set(_W.possessives)  # with determiners: a frame's act after one 
 ORDINALS = _set(_W.ordinals)  # "the first migration": an ordinal after a determiner
 QUANTIFIERS = _set(_W.quantifiers)  # "every rejected assertion": describes, not judges
 COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
+BE_FORMS = _set(_W.be_forms)  # "the report was complete": a state, not how a thing is done
+COUNTS = _set(_W.counts)  # "three weeks' notice" is not "a week's notice"
+SINGLE = _set(_W.single)  # how a cue opens on a count of one ("a week's notice")
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit
 IMPERSONAL_SUBJECTS = _set(_W.impersonal_subjects)  # "there was no going back": no one acts

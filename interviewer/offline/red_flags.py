@@ -14,7 +14,9 @@ from interviewer.offline.analysis import Analysed, Reading
 from interviewer.offline.engagement import imperative, voiced
 from interviewer.offline.lexicon import (
     ARTICLES,
+    BE_FORMS,
     COPULAS,
+    COUNTS,
     CUE_KIN,
     DETERMINERS,
     EMPHATIC,
@@ -25,6 +27,7 @@ from interviewer.offline.lexicon import (
     POSSESSIVES,
     QUANTIFIERS,
     SAFEGUARD_WORDS,
+    SINGLE,
     WARNING_WORDS,
 )
 from interviewer.offline.matching import Phrase
@@ -72,9 +75,10 @@ def _phrase(cue: str) -> Phrase | None:
 
 
 @lru_cache(maxsize=512)
-def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
+def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str], bool], ...]:
     """Each plain cue compiled for matching, with the words it uses (a cue may say "no"
-    itself). Frames (cues with " + ") are compiled by `_frames`.
+    itself) and whether it opens on a count of one ("a week's notice"). Frames (cues with
+    " + ") are compiled by `_frames`.
 
     Unlike concept phrases, a cue keeps its small words: "without a new version" must not
     match a sentence that ships "a new version"."""
@@ -83,8 +87,19 @@ def _cues(cues: tuple[str, ...]) -> tuple[tuple[Phrase, frozenset[str]], ...]:
         for variant in ([] if FRAME_JOIN in cue else _cue_kin(cue)):
             phrase = _phrase(variant)
             if phrase is not None:
-                out.append((phrase, frozenset(words(variant))))
+                said = words(variant)
+                out.append((phrase, frozenset(said), said[0] in SINGLE))
     return tuple(out)
+
+
+def _counted_otherwise(text: str, span: tuple[int, int]) -> bool:
+    """The answer puts a count above one right before words a cue opens with a count of one
+    for: "three weeks' notice" or "12 weeks notice" is not "a week's notice"."""
+    said = said_words(text)[0]
+    if not 0 < span[0] <= len(said):
+        return False
+    before = said[span[0] - 1]
+    return before in COUNTS or (before.isdigit() and int(before) > 1)
 
 
 def _cue_kin(cue: str) -> list[str]:
@@ -334,7 +349,8 @@ def _frame_raised(flag: RedFlag, s: Analysed) -> bool:
         if not (_act_apart(text, options) or _frame_warned(text, s.where, span, found)
                 or set_aside(text, span) or _act_set_aside(text, frame, s.where, found)
                 or _act_named(text, options, found)
-                or _part_set_against(text, found) or would_have_happened(text, span[1])):
+                or _part_set_against(text, found) or _part_as_state(text, options)
+                or would_have_happened(text, span[1])):
             return True
     return False
 
@@ -349,6 +365,29 @@ def _act_named(text: str, options: Options, found: set[int]) -> bool:
     return bool(acts) and all(
         i < len(said) and said[i].endswith("ing") and i - 1 in found and i - 1 not in acts
         for i in acts)
+
+
+def _each_for_the(text: str, span: tuple[int, int], cue_words: frozenset[str]) -> bool:
+    """Where a cue names one thing with an article ("in the next release"), the answer puts
+    a quantifier in its place ("in each product's next release"): each owner's own
+    schedule, not one change for everyone."""
+    if not cue_words & ARTICLES:
+        return False
+    said = said_words(text)[0]
+    return any(w in QUANTIFIERS and w not in cue_words for w in said[span[0]:span[1] + 1])
+
+
+def _part_as_state(text: str, options: Options) -> bool:
+    """A part of the frame other than its act matched only right after a form of "be", on a
+    word that is no quantifier: it says what state something was in, not how the act is
+    done ("record, every morning, the time each report was complete" records a time, not
+    everything in full). "the prompts are all kept in full" still matches."""
+    said = said_words(text)[0]
+
+    def as_state(b: int) -> bool:
+        return 0 < b < len(said) and said[b - 1] in BE_FORMS and said[b] not in QUANTIFIERS
+
+    return any(spans and all(as_state(b) for b, _ in spans) for spans in options[1:])
 
 
 def _act_after_modal(text: str, options: Options) -> bool:
@@ -412,10 +451,12 @@ def _raised(flag: RedFlag, reading: Reading) -> str | None:
     cues = _cues(tuple(flag.cues))
     before = ""
     for s in reading.sentences:
-        for phrase, cue_words in cues:
+        for phrase, cue_words, one in cues:
             span = _span(phrase, s.where)
             if span is not None and not (_warns(s.sentence.text, s.where, span, cue_words,
                                                 phrase)
+                                         or (one and _counted_otherwise(s.sentence.text, span))
+                                         or _each_for_the(s.sentence.text, span, cue_words)
                                          or set_aside(s.sentence.text, span)
                                          or _qualifies_no_plan(s.sentence.text, span, before)):
                 return s.sentence.text
