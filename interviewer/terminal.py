@@ -15,7 +15,7 @@ from interviewer.models.base import Exchange, GradeRequest, InterviewModel, Mode
 from interviewer.scoring import AnswerGrade, CriterionGrade, RedFlagHit, Scorecard, Usage
 from interviewer.service import BadAnswer, Interviews
 from interviewer.taxonomy import LEVEL_NAMES, TARGET_NAMES, Area, Topic
-from interviewer.web.views import grader_label
+from interviewer.web.views import grader_label, grader_limits
 
 FINISH = ":finish"
 ASK = "?"  # an entry starting with this is a clarifying question, not an answer
@@ -149,6 +149,8 @@ def _notes_and_usage(console: Console, notes: list[str], usage: Usage) -> None:
 def print_grade(console: Console, question: str, grade: AnswerGrade) -> None:
     console.print(f"[bold]{question}[/bold]")
     console.print(f"Overall {grade.overall:.2f} · graded by the {grader_label(grade.grader)}")
+    if limits := grader_limits(grade.grader):
+        console.print(limits, style="dim", markup=False)
     for flag in grade.flags:
         console.print(f"[yellow]flag: {flag}[/yellow]")
     _notes_and_usage(console, grade.notes, grade.usage)
@@ -175,6 +177,8 @@ def print_scorecard(console: Console, card: Scorecard) -> None:
     console.rule("Scorecard")
     console.print(f"Overall [bold]{card.overall:.2f}[/bold] ({card.hire_signal}) · graded by "
                   f"the {grader_label(card.grader)} · answered {card.answered} of {card.total}")
+    if limits := grader_limits(card.grader):
+        console.print(limits, style="dim", markup=False)
     if card.fix_first:
         console.print("[bold]Fix these first:[/bold]")
         for n, item in enumerate(card.fix_first, 1):

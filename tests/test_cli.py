@@ -108,6 +108,8 @@ def test_practice_runs_a_whole_interview_in_the_terminal(tmp_path: Path, monkeyp
     assert result.exit_code == 0, result.output
     assert "Interviewer:" in result.output
     assert "Scorecard" in result.output and "offline grader" in result.output
+    from interviewer.offline.confidence import OFFLINE_LIMITS
+    assert OFFLINE_LIMITS in " ".join(result.output.split())  # once, under the overall
     records, _ = Store(db).list_page(LOCAL_OWNER)
     record = records[0]
     assert record.status == "completed" and record.owner == LOCAL_OWNER  # the CLI's own

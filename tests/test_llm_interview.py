@@ -244,6 +244,7 @@ def test_practice_streams_questions_to_the_terminal(
     assert result.exit_code == 0, result.output
     assert f"Interviewer: {QUESTION}" in result.output
     assert "LLM grader (openai:fake-gpt)" in result.output
+    assert "not whether the design would work" not in " ".join(result.output.split())
 
 
 def test_databases_from_before_usage_gain_the_column(tmp_path: Path) -> None:

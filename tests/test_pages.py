@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
@@ -183,3 +184,24 @@ def test_the_scorecard_shows_every_exchange_in_order_with_its_time(
     assert said.index("Use one limit.") < said.index("Follow-up") < said.index(
         "Then a token bucket per key.")
     assert re.search(r"took \d+ s of a \d+ min \d\d s target", said)
+
+
+def _scorecard_after_one_answer(client: TestClient, model: str) -> str:
+    url = _start(client, mode="single", question_id="api-sms-tiered-rate-limits", model=model)
+    page = client.get(url).text
+    client.post(f"{url}/answers", data={
+        "csrf_token": _token(page), "text": "A token bucket per API key, with 429 and Retry-After.",
+        "turn": re.search(r'name="turn" value="(\d+)"', page).group(1)})
+    client.post(f"{url}/finish", data={"csrf_token": _token(client.get(url).text)})
+    return html.unescape(client.get(f"{url}/scorecard").text)
+
+
+def test_an_offline_scorecard_says_once_what_the_offline_grader_cannot_judge(
+        client: TestClient, fake_model: FakeModel) -> None:
+    from interviewer.offline.confidence import OFFLINE_LIMITS
+
+    card = _scorecard_after_one_answer(client, "offline")
+    assert "Graded by the offline grader" in card
+    assert card.count(OFFLINE_LIMITS) == 1
+    fake_model.enqueue({"limit-design": 3}, {})
+    assert OFFLINE_LIMITS not in _scorecard_after_one_answer(client, "fake")

@@ -29,6 +29,14 @@ RECOLLECTION_HELD = ("It recounts what you did before, never says what you would
                      "covers little of what this question asks, so it was graded as an answer "
                      "to a neighbouring question; say what you would do in this scenario.")
 
+# said once on every scorecard the offline grader graded: what no per-answer signal can tell.
+# Measured on the eighteenth and nineteenth blind holdouts (questions it was never tuned for):
+# 23 of 30 fluent wrong designs graded above 2, most of them without a red flag.
+OFFLINE_LIMITS = ("The offline grader judges what your answer covers and how it reasons, not "
+                  "whether the design would work: a confident plan that would hurt its users "
+                  "can score like a sound one unless it says the harm in words the rubric's red "
+                  "flags name. For a verdict on the design itself, grade with an LLM.")
+
 
 def uncertainty(answer: str, reading: Reading, grades: Sequence[CriterionGrade],
                 topic_ids: set[str], hits: Sequence[RedFlagHit],

@@ -9,6 +9,7 @@ from interviewer import conversation
 from interviewer.engine import CLOSE_KINDS, MODES
 from interviewer.library import Library
 from interviewer.models.registry import OFFLINE, describe
+from interviewer.offline.confidence import OFFLINE_LIMITS
 from interviewer.service import BadAnswer, Current, Interviews
 from interviewer.storage import Record, now
 from interviewer.taxonomy import AREA_NAMES, LEVEL_NAMES, TARGET_NAMES, TOPIC_NAMES
@@ -26,6 +27,11 @@ def grader_label(grader: str) -> str:
     names = [g.strip() for g in grader.split(",") if g.strip()]
     labels = ["offline grader" if g == OFFLINE else f"LLM grader ({g})" for g in names]
     return " and ".join(labels) or "not graded yet"
+
+
+def grader_limits(grader: str) -> str:
+    """What a scorecard says once about the offline grader's limits, if it graded any of it."""
+    return OFFLINE_LIMITS if OFFLINE in (g.strip() for g in grader.split(",")) else ""
 
 
 def home_context(library: Library, practised: frozenset[str] = frozenset(),
@@ -193,6 +199,7 @@ def scorecard_context(service: Interviews, record: Record) -> dict[str, Any]:
     card = service.scorecard(record.id)
     data = card.model_dump()
     data["grader_label"] = grader_label(card.grader)
+    data["grader_limits"] = grader_limits(card.grader)
     data["level_label"] = TARGET_NAMES.get(card.level, card.level)
     return {"interview": interview_summary(record), "card": data, "level_names": LEVEL_NAMES,
             "exchanges": exchanges_by_question(record, service.library),
