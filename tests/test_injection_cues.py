@@ -103,7 +103,7 @@ def test_the_articles_a_cue_may_leave_out_come_from_the_lexicon() -> None:
     from interviewer.offline.red_flags import _cues
 
     assert frozenset({"a", "an", "the"}) == ARTICLES
-    (phrase, _), = _cues(("log the password",))
+    (phrase, _, _), = _cues(("log the password",))
     assert phrase.stems == ("log", "password")  # the article is not required
 
 
