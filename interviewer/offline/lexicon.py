@@ -78,6 +78,7 @@ class Words(BaseModel):
     be_forms: str
     counts: str
     single: str
+    coordinators: str
     quantifiers: str
     spoken_openers: str
     framing_starts: str
@@ -254,6 +255,7 @@ QUANTIFIERS = _set(_W.quantifiers)  # "every rejected assertion": describes, not
 COPULAS = _set(_W.copulas)  # "nobody is tempted": a denied judgement through its verb
 BE_FORMS = _set(_W.be_forms)  # "the report was complete": a state, not how a thing is done
 COUNTS = _set(_W.counts)  # "three weeks' notice" is not "a week's notice"
+COORDINATORS = _set(_W.coordinators)  # "If A, and B, ...": B adds to the condition
 SINGLE = _set(_W.single)  # how a cue opens on a count of one ("a week's notice")
 REPORTING_VERBS = _set(_W.reporting_verbs)  # "our VP told me that ...": a plan recounted
 HYPOTHETICAL_SUBJECTS = _set(_W.hypothetical_subjects)  # "any team whose ...": whoever is hit

@@ -21,6 +21,7 @@ from interviewer.offline.lexicon import (
     CONSEQUENCE,
     CONSIDERED,
     CONTRAST,
+    COORDINATORS,
     COUNTERFACTUAL,
     DECISION,
     DETERMINERS,
@@ -168,7 +169,9 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
     (`_condition_only`) leaves anyone it hits with ("Once the old index is deleted, any team
     whose results drop has no way back") or leaves things in ("once we signed the contracts,
     there was no going back"): a risk weighed, not a plan. A consequence said of the system
-    ("if the auth service times out, services fail open") is a design rule, so it is one."""
+    ("if the auth service times out, services fail open") is a design rule, so it is one. A
+    clause that opens on "and" or "or" right after a condition's clause is a second condition
+    ("If we offer X, and all of those codes moved tomorrow, revenue would fall")."""
     said, clause_of = said_words(text)
     clause, at = clause_at(text, span[0])
     joined = " ".join(clause)
@@ -179,6 +182,9 @@ def _conditional(text: str, span: tuple[int, int]) -> bool:
             return True
     mine = clause_of[span[0]] if span[0] < len(clause_of) else 0
     before = [w for w, c in zip(said, clause_of, strict=True) if c == mine - 1]
+    if (clause and clause[0] in COORDINATORS and before and _condition_only(before)
+            and not OWN_SUBJECTS & set(clause[2:at])):
+        return True  # "If we offer X, and all codes moved tomorrow, ...": a second condition
     if (not before or voiced(joined) or imperative(joined) or _PLAN_MODAL.search(joined)
             or not clause or clause[0] not in HYPOTHETICAL_SUBJECTS | IMPERSONAL_SUBJECTS):
         return False
