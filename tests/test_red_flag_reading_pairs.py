@@ -19,9 +19,10 @@ from tests.test_red_flag_readings_17 import READINGS_17
 from tests.test_red_flag_readings_18 import READINGS_18
 from tests.test_red_flag_readings_19 import READINGS_19
 from tests.test_red_flag_readings_20 import READINGS_20
+from tests.test_red_flag_readings_21 import READINGS_21
 
 PAIRS = [*READINGS_11, *READINGS_12, *READINGS_13, *READINGS_14, *READINGS_15, *READINGS_16,
-         *READINGS_17, *READINGS_18, *READINGS_19, *READINGS_20, *FRAME_READINGS]
+         *READINGS_17, *READINGS_18, *READINGS_19, *READINGS_20, *READINGS_21, *FRAME_READINGS]
 
 
 @pytest.mark.parametrize(("question_id", "flag", "not_a_plan", "plan"), PAIRS)

@@ -119,6 +119,7 @@ class Patterns(BaseModel):
     comparison_openers: list[str]  # matched only at the start of a label
     emphatic: list[str]
     rejection_labels: list[str]  # matched against the whole label
+    versus: list[str]
     obligation: list[str]
     own_message: list[str]  # matched only at the start of a sentence
     fragment_reason: list[str]
@@ -316,6 +317,7 @@ COUNTERFACTUAL = words_pattern(_P.counterfactual)  # "which would have forced ..
 ALTERNATIVE = words_pattern(_P.alternative)  # "quicker than waiting ...": the path set against
 # "Five: keep everything forever - ...": a numbered option laid out with its cost
 REJECTION_LABEL = re.compile(r"^\W*" + any_of(_P.rejection_labels) + r"\W*$", re.IGNORECASE)
+VERSUS = words_pattern(_P.versus)  # "X vs Y: ...": two options side by side
 EMPHATIC = tuple(_P.emphatic)  # negating words inside these negate nothing ("full stop")
 OPTION_SETS = words_pattern(_P.option_sets)  # "four options: ..." introduces options laid out
 COMPARISON_OPENERS = words_pattern(_P.comparison_openers, anchored=True)  # "Compare with X: ..."

@@ -45,6 +45,7 @@ from interviewer.offline.lexicon import (
     REPORTING_VERBS,
     SPOKEN_OPENER_WORDS,
     TIME_OPENERS,
+    VERSUS,
     words_pattern,
 )
 from interviewer.offline.text import words
@@ -267,9 +268,11 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     label, colon, verdict = text.partition(":")
     if not colon or span[1] >= len(said_words(label)[0]):
         return False
-    ordered = imperative(label) and not COMPARISON_OPENERS.match(label.strip())
+    versus = bool(VERSUS.search(label))  # "Log every allow in full vs sample: ..."
+    ordered = imperative(label) and not (COMPARISON_OPENERS.match(label.strip()) or versus)
     plan = voiced(label) or ordered or DECISION.search(text)
-    return not plan and bool(CONTRAST.search(verdict))
+    return not plan and (versus or bool(CONTRAST.search(verdict)))
+
 
 
 def _considered(text: str, span: tuple[int, int]) -> bool:
@@ -501,7 +504,8 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     plain cue or a frame): a gerund subject put up to be judged, a thing the sentence opens by
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
-    ("you can't ..."), an option weighed with its cost, one of several options listed, one
+    ("you can't ..."), an option weighed with its cost or set beside another ("X vs Y:"), one
+    of several options listed, one
     under a "Rejected:" label, or one the candidate thought about and turned down, what
     someone else did, does or said, a problem found, an option named in quotes, or a repeat
     refused. Cues and frames are read by this one function, so a reading added here holds
