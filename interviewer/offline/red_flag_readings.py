@@ -274,7 +274,6 @@ def _weighed(text: str, span: tuple[int, int]) -> bool:
     return not plan and (versus or bool(CONTRAST.search(verdict)))
 
 
-
 def _considered(text: str, span: tuple[int, int]) -> bool:
     """The cue is an option the candidate says they weighed and turned down: in its clause,
     before it, "I thought about", "we considered" or "I looked at" (`considered` in the
@@ -505,11 +504,10 @@ def set_aside(text: str, span: tuple[int, int]) -> bool:
     describing, the condition of its clause or what follows from one, what would have
     happened on a path not taken, the option a plan is set against, a fact said of anyone
     ("you can't ..."), an option weighed with its cost or set beside another ("X vs Y:"), one
-    of several options listed, one
-    under a "Rejected:" label, or one the candidate thought about and turned down, what
-    someone else did, does or said, a problem found, an option named in quotes, or a repeat
-    refused. Cues and frames are read by this one function, so a reading added here holds
-    for both."""
+    of several options listed, one under a "Rejected:" label, or one the candidate thought
+    about and turned down, what someone else did, does or said, a problem found, an option
+    named in quotes, or a repeat refused. Cues and frames are read by this one function, so a
+    reading added here holds for both."""
     said = said_words(text)[0]
     return (_judged(said, span) or _described(said, span) or _conditional(text, span)
             or _counterfactual(text, span) or _set_against(text, span)

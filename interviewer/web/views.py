@@ -22,16 +22,21 @@ MODE_INFO = {
 }
 
 
+def _grader_names(grader: str) -> list[str]:
+    """Who graded a scorecard: its `grader` field lists each grader, comma-separated."""
+    return [g.strip() for g in grader.split(",") if g.strip()]
+
+
 def grader_label(grader: str) -> str:
     """How a scorecard names who graded it; the offline grader always says so."""
-    names = [g.strip() for g in grader.split(",") if g.strip()]
-    labels = ["offline grader" if g == OFFLINE else f"LLM grader ({g})" for g in names]
+    labels = ["offline grader" if g == OFFLINE else f"LLM grader ({g})"
+              for g in _grader_names(grader)]
     return " and ".join(labels) or "not graded yet"
 
 
 def grader_limits(grader: str) -> str:
     """What a scorecard says once about the offline grader's limits, if it graded any of it."""
-    return OFFLINE_LIMITS if OFFLINE in (g.strip() for g in grader.split(",")) else ""
+    return OFFLINE_LIMITS if OFFLINE in _grader_names(grader) else ""
 
 
 def home_context(library: Library, practised: frozenset[str] = frozenset(),
