@@ -83,12 +83,12 @@ MAX_FRAMES = 6  # a flag's frames (cues with " + "), counted apart from its plai
 
 
 def assert_area_flags(area: str, max_cues: int | None = None) -> None:
-    """Each of the area's 78 questions names one or two flags of its own: on a criterion its
+    """Each of the area's 81 questions names one or two flags of its own: on a criterion its
     rubric has, none repeating a topic or common flag, each with at least three cues; at most
     `max_cues` plain cues and MAX_FRAMES frames."""
     library = default_library()
     questions = [q for q in library.questions.values() if q.area == area]
-    assert len(questions) == 78
+    assert len(questions) == 81
     for q in questions:
         assert 1 <= len(q.red_flags) <= 2, q.id
         criteria = set(library.rubric_for(q).criterion_ids) | {TOPIC_CRITERIA}
