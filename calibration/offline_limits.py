@@ -11,7 +11,8 @@ Over all the sets given, two diagnostics:
 - readings: each reading that keeps a red-flag cue from firing (a warning near it, a count
   that differs, an option set aside, ...) switched off in turn: how many unflagged wrong
   designs would then raise a flag, against how many good answers (labelled 2.5 or more) would
-  start raising one. Few gains mean the misses are cue wording, not over-cautious readings.
+  raise a flag they did not raise before. Few gains mean the misses are cue wording, not
+  over-cautious readings.
 - own words: the exemption that keeps an answer in the candidate's own words from the
   outline-coverage ceiling: how many off-topic essays above 1.5 pass through it, against how
   many good answers it protects.
@@ -137,8 +138,8 @@ def set_table(rows: Sequence[Row]) -> list[str]:
 
 
 def readings_table(rows: Sequence[Row]) -> list[str]:
-    """Per reading switched off: unflagged wrong designs it would catch, good answers it
-    would start sinking."""
+    """Per reading switched off: unflagged wrong designs it would catch, good answers on which
+    it would raise a flag they did not raise before."""
     missed = [r for r in rows if r.kind == "wrong-design" and not r.flagged]
     protected = [r for r in rows if good(r)]
     out = [f"Unflagged wrong designs: {len(missed)}; good answers: {len(protected)}.", "",
