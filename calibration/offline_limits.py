@@ -95,7 +95,7 @@ def read_item(set_name: str, item: calibration.CalibrationItem) -> Row | None:
     request = calibration.grade_request(item, rubric, strong_answer=outline)
     read = grader.read_request(request)
     grade = grader.grade_answer(request, read)
-    flags = _flag_ids(request, read)
+    flags = {h.id for h in grade.red_flags}  # the grader's own find_red_flags, read once
     gained = []
     if item.kind != "off-topic":
         for name in READINGS:
